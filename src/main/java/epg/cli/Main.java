@@ -1,0 +1,31 @@
+// The `epg` command line (DEVELOPERS.md, "CLI"): one picocli subcommand class per command.
+package epg.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "epg", mixinStandardHelpOptions = true, version = "epg 0.1.0",
+        description = "End-to-end pixel-space generative modelling (EPG) on libtorch.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, with every subcommand registered. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parse) -> {
+            line.getErr().println(line.getColorScheme().errorText("error: " + ex.getMessage()));
+            if (System.getenv("EPG_DEBUG") != null) ex.printStackTrace(line.getErr());
+            return 1;
+        });
+        return cl;
+    }
+}
