@@ -1,0 +1,36 @@
+// The adaLN-Zero decoder block with a long skip (spec §2.2 decoder_blocks.{j}).
+package epg.nn;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+public final class DecoderBlock extends Module {
+    public final LayerNorm norm1, norm2, skipNorm;
+    public final Attention attn;
+    public final Mlp mlp;
+    public final Linear skipLinear, adaLN;
+
+    /** {@code dim} = D' (decoder width), {@code condDim} = D (encoder width: the skip and the condition). */
+    public DecoderBlock(int dim, int condDim, int heads, int mlpHidden, double attnDrop, double projDrop, boolean fused) {
+        this.norm1 = child("norm1", new LayerNorm(dim));
+        this.attn = child("attn", new Attention(dim, heads, attnDrop, projDrop, fused));
+        this.norm2 = child("norm2", new LayerNorm(dim));
+        this.mlp = child("mlp", new Mlp(dim, mlpHidden));
+        this.skipLinear = child("skip_linear", new Linear(condDim + dim, dim, true));
+        this.skipNorm = child("skip_norm", new LayerNorm(dim));
+        this.adaLN = child("adaLN_modulation", new ModuleList<Linear>()).put(1, new Linear(condDim, 6 * dim, true));
+    }
+
+    /** x [B, L, D'], cond [B, 1, D], skip [B, L, D] → [B, L, D']. */
+    public Tensor forward(Tensor x, Tensor cond, Tensor skip) {
+        x = skipNorm.forward(skipLinear.forward(torch.cat(new TensorVector(x, skip), 2)));   // [B, L, D']
+        TensorVector m = adaLN.forward(torch.silu(cond)).chunk(6, 2);                          // 6 × [B, 1, D']
+        x = x.add(m.get(2).mul(attn.forward(modulate(norm1.forward(x), m.get(0), m.get(1)))));
+        return x.add(m.get(5).mul(mlp.forward(modulate(norm2.forward(x), m.get(3), m.get(4)))));
+    }
+
+    private static Tensor modulate(Tensor x, Tensor shift, Tensor scale) {
+        return torch.addcmul(x.add(shift), x, scale); // x·(1 + scale) + shift
+    }
+}

@@ -1,0 +1,22 @@
+// The pre-LayerNorm encoder block (spec §2.1 blocks.{i}): x += attn(norm1(x)); x += mlp(norm2(x)).
+package epg.nn;
+
+import org.bytedeco.pytorch.Tensor;
+
+public final class EncoderBlock extends Module {
+    public final LayerNorm norm1, norm2;
+    public final Attention attn;
+    public final Mlp mlp;
+
+    public EncoderBlock(int dim, int heads, int mlpHidden, boolean fused) {
+        this.norm1 = child("norm1", new LayerNorm(dim));
+        this.attn = child("attn", new Attention(dim, heads, 0, 0, fused));
+        this.norm2 = child("norm2", new LayerNorm(dim));
+        this.mlp = child("mlp", new Mlp(dim, mlpHidden));
+    }
+
+    public Tensor forward(Tensor x) {
+        x = x.add(attn.forward(norm1.forward(x)));  // [B, L, D]
+        return x.add(mlp.forward(norm2.forward(x)));
+    }
+}

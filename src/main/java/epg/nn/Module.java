@@ -1,0 +1,89 @@
+// The network building block (spec §2): named parameters, buffers and children whose dotted names are the state-dict keys.
+package epg.nn;
+
+import epg.tensor.Scope;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * A tree of named tensors. Parameters are leaf tensors that require gradients; buffers do not (BatchNorm
+ * running statistics). Names join with dots exactly as PyTorch's {@code state_dict()} does, so the released
+ * checkpoints load by key. Forward passes are plain methods of the subclasses.
+ */
+public abstract class Module {
+    private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    protected final Tensor parameter(String name, Tensor value) {
+        Tensor p = Scope.keep(value.detach());
+        p.requires_grad_(true);
+        parameters.put(name, p);
+        return p;
+    }
+
+    protected final Tensor buffer(String name, Tensor value) {
+        Tensor b = Scope.keep(value);
+        buffers.put(name, b);
+        return b;
+    }
+
+    protected final <M extends Module> M child(String name, M module) {
+        children.put(name, module);
+        return module;
+    }
+
+    public final boolean isTraining() { return training; }
+
+    /** Sets training mode (dropout active, BatchNorm on batch statistics) on this module and all below it. */
+    public Module train(boolean on) {
+        training = on;
+        children.values().forEach(c -> c.train(on));
+        return this;
+    }
+
+    public final Module eval() { return train(false); }
+
+    public final Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        visit("", (m, prefix) -> m.parameters.forEach((k, v) -> out.put(prefix + k, v)));
+        return out;
+    }
+
+    public final Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        visit("", (m, prefix) -> m.buffers.forEach((k, v) -> out.put(prefix + k, v)));
+        return out;
+    }
+
+    /** Parameters and buffers, in PyTorch's state-dict order (own parameters, own buffers, then each child). */
+    public final Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        visit("", (m, prefix) -> {
+            m.parameters.forEach((k, v) -> out.put(prefix + k, v));
+            m.buffers.forEach((k, v) -> out.put(prefix + k, v));
+        });
+        return out;
+    }
+
+    public final long parameterCount() {
+        return namedParameters().values().stream().mapToLong(Tensor::numel).sum();
+    }
+
+    private void visit(String prefix, BiConsumer<Module, String> action) {
+        action.accept(this, prefix);
+        children.forEach((name, c) -> c.visit(prefix + name + ".", action));
+    }
+
+    /** Copies {@code source}'s values into this module's tensors (see {@link StateDictLoader}). */
+    public final LoadReport load(Map<String, Tensor> source, boolean strict) {
+        return StateDictLoader.load(this, source, strict);
+    }
+
+    protected static long[] shape(Tensor t) { return Torch.shape(t); }
+}

@@ -1,0 +1,30 @@
+// The RCM pre-training network "RCMViT" (spec §2.1): returns (projection_head(h), h) with h the normed CLS output.
+package epg.nn;
+
+import epg.config.ModelConfig;
+import org.bytedeco.pytorch.Tensor;
+
+public final class RcmEncoder extends VitEncoder {
+    private final Projector projector;
+
+    public RcmEncoder(ModelConfig c) {
+        super(c);
+        if (c.kind() != ModelConfig.Kind.RCM) throw new IllegalArgumentException(c.name() + " is not an RCM preset");
+        this.projector = new Projector(child("projection_head", new ModuleList<>()), c.dim(), c.projHidden(), c.projOut(), c.projLayers());
+    }
+
+    /** The pair of spec §2.1. */
+    public record Output(Tensor proj, Tensor h) {}
+
+    /** x [B, C, H, W] (already c_in-scaled), time condition c(σ) [B] → (proj [B, out], h [B, D]). */
+    public Output forward(Tensor x, Tensor timeCondition) {
+        Tensor h = representation(x, timeCondition);  // [B, D]
+        return new Output(projector.forward(h), h);
+    }
+
+    /** h alone, without the projector (for diagnostics and feature extraction). */
+    public Tensor representation(Tensor x, Tensor timeCondition) {
+        Tensor seq = embed(x, timeToken(timeCondition), clsToken);     // [B, 2+L, D]
+        return norm.forward(runBlocks(seq, null).select(1, 0));        // [B, D]
+    }
+}

@@ -1,0 +1,28 @@
+// One entry point for reading tensors from any supported checkpoint file (safetensors, or a PyTorch .pth/.pt state dict).
+package epg.tensor;
+
+import org.bytedeco.pytorch.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+public final class Checkpoints {
+    private Checkpoints() {}
+
+    public static Safetensors.Contents read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException("checkpoint " + file + " does not exist or is not a file");
+        if (isZip(file)) return new Safetensors.Contents(TorchPickle.read(file), Map.of());
+        return Safetensors.read(file);
+    }
+
+    public static Map<String, Tensor> readTensors(Path file) throws IOException { return read(file).tensors(); }
+
+    private static boolean isZip(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+// Native memory ownership (shared/notes/libtorch-from-java.md, trap 2): one scope per step frees its temporaries.
+package epg.tensor;
+
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+
+
+/**
+ * A scope that owns every native object created while it is open and frees them when closed.
+ * Wrap each training or sampling step in one; move what must outlive it out with {@link #keep}.
+ */
+public final class Scope implements AutoCloseable {
+    private final PointerScope scope = new PointerScope();
+
+    public static Scope open() { return new Scope(); }
+
+    /**
+     * Lets {@code p} outlive the open scopes: it is then freed when garbage-collected. (PointerScope.detach would free
+     * it at once.) Never keep the result of an in-place op ({@code add_}, {@code requires_grad_}): it is a non-owning
+     * alias of its receiver.
+     */
+    public static <P extends Pointer> P keep(P p) {
+        if (PointerScope.getInnerScope() != null) p.retainReference();
+        return p;
+    }
+
+    @Override
+    public void close() { scope.close(); }
+}
