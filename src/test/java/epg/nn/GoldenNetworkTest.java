@@ -51,4 +51,31 @@ class GoldenNetworkTest {
             assertClose(m.forward(io.get("x"), io.get("c")).proj(), io.get("rcm_proj_train"), 1e-5, "RCM projection (batch statistics)");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void posEmbedResizesLikeTorchInterpolateBicubic() throws Exception {
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> io = Checkpoints.readTensors(fixture("nn/io.safetensors"));
+            Tensor pe = Checkpoints.readTensors(fixture("nn/epg.safetensors")).get("pos_embed");
+            assertClose(PosEmbed.resize(pe, 12), io.get("pos_resized"), 1e-5, "bicubic pos_embed 8x8 -> 12x12");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void rcmEncoderLoadsIntoEpgModelNonStrictlyAndWrongShapesAreNamed() throws Exception {
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> rcmWeights = Checkpoints.readTensors(fixture("nn/rcm.safetensors"));
+            EpgModel m = new EpgModel(epg(true));
+            var strict = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> m.load(rcmWeights, true));
+            assertTrue(strict.getMessage().contains("decoder_blocks.0.skip_linear.weight") && strict.getMessage().contains("non-strictly"), strict.getMessage());
+            LoadReport r = m.load(rcmWeights, false);
+            assertTrue(r.unexpected().stream().allMatch(k -> k.startsWith("projection_head.")) && r.unexpected().size() == 13, r.toString());
+            assertTrue(r.missing().contains("class_embed.weight") && r.missing().stream().noneMatch(k -> k.startsWith("blocks.")), r.toString());
+            assertClose(m.blocks.items().get(1).mlp.fc2.weight, rcmWeights.get("blocks.1.mlp.fc2.weight"), 0, "encoder weight copied");
+            Map<String, Tensor> wrong = new java.util.HashMap<>(Checkpoints.readTensors(fixture("nn/epg.safetensors")));
+            wrong.put("out.weight", epg.tensor.Torch.zeros(48, 95));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> m.load(wrong, false));
+            assertTrue(e.getMessage().contains("out.weight (expected [48, 96], found [48, 95])"), e.getMessage());
+        }
+    }
 }

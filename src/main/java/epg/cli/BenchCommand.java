@@ -1,0 +1,11 @@
+// `epg bench …`: benchmarks, each printed next to the same work in PyTorch measured in the same run.
+package epg.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (Java against PyTorch in the same run).",
+        subcommands = {BenchModelCommand.class})
+public final class BenchCommand implements Runnable {
+    @Override
+    public void run() { new picocli.CommandLine(this).usage(System.out); }
+}

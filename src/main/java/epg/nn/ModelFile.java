@@ -1,0 +1,46 @@
+// The model checkpoint of DEVELOPERS.md: network weights (EMA for sampling) plus the configuration, in one safetensors file.
+package epg.nn;
+
+import epg.config.Json;
+import epg.config.ModelConfig;
+import epg.tensor.Checkpoints;
+import epg.tensor.Safetensors;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+public final class ModelFile {
+    public static final String CONFIG_KEY = "config", FORMAT_KEY = "format", FORMAT = "epg-model-v1";
+
+    private ModelFile() {}
+
+    /** Writes {@code model}'s state dict and config atomically. */
+    public static void save(Path file, VitEncoder model, Map<String, String> extraMetadata) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(FORMAT_KEY, FORMAT);
+        meta.put(CONFIG_KEY, Json.compact(model.config));
+        if (extraMetadata != null) meta.putAll(extraMetadata);
+        Safetensors.write(file, model.stateDict(), meta);
+    }
+
+    /** The configuration stored in a checkpoint, or null for files without one (e.g. the released .pth files). */
+    public static ModelConfig config(Safetensors.Contents contents, Path file) {
+        String json = contents.metadata().get(CONFIG_KEY);
+        return json == null ? null : Json.parse(json, ModelConfig.class, "the configuration stored in " + file);
+    }
+
+    /**
+     * Builds the network a checkpoint describes and loads it. {@code config} overrides or supplies the configuration
+     * (needed for files without one, such as the authors' nnet_ema.pth).
+     */
+    public static VitEncoder load(Path file, ModelConfig config, boolean strict) throws IOException {
+        Safetensors.Contents c = Checkpoints.read(file);
+        ModelConfig cfg = config != null ? config : config(c, file);
+        if (cfg == null) throw new IllegalArgumentException(file + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16)");
+        VitEncoder m = cfg.kind() == ModelConfig.Kind.EPG ? new EpgModel(cfg) : new RcmEncoder(cfg);
+        m.load(c.tensors(), strict);
+        return m;
+    }
+}
