@@ -1,0 +1,33 @@
+// Spec §3.1 (tests): brightness, contrast, saturation, hue, grey-scale and solarize against torchvision 0.14 on PIL.
+package epg.data;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ColourOpsParityTest {
+    @Test
+    void colourOperationsMatchTorchvisionOnPil() {
+        ByteImage src = ImageDecoder.readRgb(Fixtures.file("rgb_33x33.png"));
+        int cases = 0;
+        for (JsonElement e : Fixtures.manifest().getAsJsonArray("colourOps")) {
+            JsonObject c = e.getAsJsonObject();
+            double f = c.get("factor").getAsDouble();
+            ByteImage mine = switch (c.get("op").getAsString()) {
+                case "brightness" -> ColorJitter.brightness(src, f);
+                case "contrast" -> ColorJitter.contrast(src, f);
+                case "saturation" -> ColorJitter.saturation(src, f);
+                case "hue" -> ColorJitter.hue(src, f);
+                case "grayscale" -> src.greyscaleKeepChannels();
+                case "solarize" -> src.solarize((int) f);
+                default -> throw new AssertionError(c);
+            };
+            int d = Fixtures.maxDiff(ImageDecoder.readRgb(Fixtures.file(c.get("expected").getAsString())), mine);
+            assertTrue(d <= 1, c + ": max difference " + d);
+            cases++;
+        }
+        assertTrue(cases >= 10);
+    }
+}
