@@ -1,10 +1,11 @@
-// Spec §3.1 (tests): brightness, contrast, saturation, hue, grey-scale and solarize against torchvision 0.14 on PIL.
+// Spec §3.1 (tests): brightness, contrast, saturation, hue, grey-scale, solarize and blur against torchvision 0.14 / PIL 9.4.
 package epg.data;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ColourOpsParityTest {
@@ -29,5 +30,17 @@ class ColourOpsParityTest {
             cases++;
         }
         assertTrue(cases >= 10);
+    }
+
+    @Test
+    void gaussianBlurMatchesPilExactly() {
+        int cases = 0;
+        for (JsonElement e : Fixtures.manifest().getAsJsonArray("blurs")) {
+            JsonObject c = e.getAsJsonObject();
+            ByteImage mine = GaussianBlur.apply(ImageDecoder.readRgb(Fixtures.file(c.get("input").getAsString())), c.get("sigma").getAsDouble());
+            assertEquals(0, Fixtures.maxDiff(ImageDecoder.readRgb(Fixtures.file(c.get("expected").getAsString())), mine), c.toString());
+            cases++;
+        }
+        assertTrue(cases >= 7);
     }
 }
