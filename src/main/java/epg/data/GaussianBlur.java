@@ -18,15 +18,23 @@ public final class GaussianBlur {
 
     public static ByteImage apply(ByteImage img, double sigma) {
         float radius = boxRadius((float) sigma);
-        int w = img.width(), h = img.height(), c = img.channels();
-        byte[] p = img.pixels().clone(), line = new byte[Math.max(w, h)], out = new byte[line.length];
+        int w = img.width(), h = img.height(), c = img.channels(), row = w * c;
+        byte[] src = img.pixels();
+        int[] a = new int[src.length], b = new int[src.length];
+        for (int i = 0; i < src.length; i++) a[i] = src[i] & 0xFF;
         if (radius != 0) {
-            for (int y = 0; y < h; y++)
-                for (int ch = 0; ch < c; ch++) blurLine(p, (y * w) * c + ch, c, w, radius, line, out);
-            for (int x = 0; x < w; x++)
-                for (int ch = 0; ch < c; ch++) blurLine(p, x * c + ch, w * c, h, radius, line, out);
+            // rows: w elements of c samples each; then columns: h elements of a whole row each
+            for (int pass = 0; pass < 2 * PASSES; pass++) {
+                if (pass < PASSES) for (int y = 0; y < h; y++) boxPass(a, b, y * row, w, c, radius);
+                else boxPass(a, b, 0, h, row, radius);
+                int[] t = a;
+                a = b;
+                b = t;
+            }
         }
-        return new ByteImage(w, h, c, p);
+        byte[] out = new byte[src.length];
+        for (int i = 0; i < out.length; i++) out[i] = (byte) a[i];
+        return new ByteImage(w, h, c, out);
     }
 
     /** _gaussian_blur_radius: the fractional box radius whose three passes have variance sigma^2. */
@@ -39,31 +47,29 @@ public final class GaussianBlur {
         return l + a;
     }
 
-    /** Three box passes over the n samples p[start + i * stride], in place. */
-    private static void blurLine(byte[] p, int start, int stride, int n, float radius, byte[] in, byte[] out) {
-        for (int i = 0; i < n; i++) in[i] = p[start + i * stride];
-        for (int pass = 0; pass < PASSES; pass++) {
-            boxLine(in, out, n, radius);
-            System.arraycopy(out, 0, in, 0, n);
-        }
-        for (int i = 0; i < n; i++) p[start + i * stride] = in[i];
-    }
-
-    /** ImagingLineBoxBlur for one channel: window of 2r+1 whole pixels plus fractional end pixels. */
-    private static void boxLine(byte[] in, byte[] out, int n, float floatRadius) {
+    /**
+     * ImagingLineBoxBlur along a line of n elements, each a vector of m consecutive samples starting at
+     * base + i * m: a window of 2r+1 whole elements plus fractional end elements, edges extended.
+     */
+    private static void boxPass(int[] in, int[] out, int base, int n, int m, float floatRadius) {
         int radius = (int) floatRadius, last = n - 1;
         long ww = (long) ((float) (1 << 24) / (floatRadius * 2 + 1));
         long fw = ((1L << 24) - (radius * 2L + 1) * ww) / 2;
-        int edgeA = Math.min(radius + 1, n), edgeB = Math.max(n - radius - 1, 0);
-        long acc = (long) (in[0] & 0xFF) * (radius + 1);
-        for (int x = 0; x < edgeA - 1; x++) acc += in[x] & 0xFF;
-        acc += (long) (in[last] & 0xFF) * (radius - edgeA + 1);
+        int edgeA = Math.min(radius + 1, n);
+        long[] acc = new long[m];
+        for (int j = 0; j < m; j++) {
+            long s = (long) in[base + j] * (radius + 1) + (long) in[base + last * m + j] * (radius - edgeA + 1);
+            for (int x = 0; x < edgeA - 1; x++) s += in[base + x * m + j];
+            acc[j] = s;
+        }
         for (int x = 0; x <= last; x++) {
-            // the pixel leaving the window, the one entering, and the two fractional neighbours, all clamped to the line
-            int sub = Math.max(x - radius - 1, 0), add = Math.min(x + radius, last), far = Math.min(x + radius + 1, last);
-            acc += (in[add] & 0xFF) - (in[sub] & 0xFF);
-            long bulk = acc * ww + (long) ((in[sub] & 0xFF) + (in[far] & 0xFF)) * fw;
-            out[x] = (byte) ((bulk + (1 << 23)) >> 24);
+            // the element leaving the window, the one entering, and the far neighbour, all clamped to the line
+            int sub = base + Math.max(x - radius - 1, 0) * m, add = base + Math.min(x + radius, last) * m;
+            int far = base + Math.min(x + radius + 1, last) * m, o = base + x * m;
+            for (int j = 0; j < m; j++) {
+                long s = acc[j] += in[add + j] - in[sub + j];
+                out[o + j] = (int) ((s * ww + (long) (in[sub + j] + in[far + j]) * fw + (1 << 23)) >> 24);
+            }
         }
     }
 }

@@ -21,18 +21,20 @@ final class Hsv {
         if (s == 0) { out[o] = out[o + 1] = out[o + 2] = (byte) v; return; }
         int i = (int) Math.floor((float) h * 6.0 / 255.0);
         float f = (float) ((float) h * 6.0 / 255.0 - (float) i), fs = f * s;
-        byte p = (byte) clip8((int) Math.round(v * (1.0 - s / 255.0)));
-        byte q = (byte) clip8((int) Math.round(v * (1.0 - fs / 255.0)));
-        byte t = (byte) clip8((int) Math.round(v * (1.0 - (s - fs) / 255.0)));
-        byte vv = (byte) v;
-        byte[] rgb = switch (i % 6) {
-            case 0 -> new byte[]{vv, t, p};
-            case 1 -> new byte[]{q, vv, p};
-            case 2 -> new byte[]{p, vv, t};
-            case 3 -> new byte[]{p, q, vv};
-            case 4 -> new byte[]{t, p, vv};
-            default -> new byte[]{vv, p, q};
-        };
-        System.arraycopy(rgb, 0, out, o, 3);
+        int p = clip8((int) Math.round(v * (1.0 - s / 255.0)));
+        int q = clip8((int) Math.round(v * (1.0 - fs / 255.0)));
+        int t = clip8((int) Math.round(v * (1.0 - (s - fs) / 255.0)));
+        int r, g, b;
+        switch (i % 6) {
+            case 0 -> { r = v; g = t; b = p; }
+            case 1 -> { r = q; g = v; b = p; }
+            case 2 -> { r = p; g = v; b = t; }
+            case 3 -> { r = p; g = q; b = v; }
+            case 4 -> { r = t; g = p; b = v; }
+            default -> { r = v; g = p; b = q; }
+        }
+        out[o] = (byte) r;
+        out[o + 1] = (byte) g;
+        out[o + 2] = (byte) b;
     }
 }

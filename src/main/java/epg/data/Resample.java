@@ -105,13 +105,15 @@ public final class Resample {
         byte[] src = in.pixels();
         ByteImage out = ByteImage.blank(in.width(), outH, c);
         byte[] dst = out.pixels();
-        for (int yy = 0, o = 0; yy < outH; yy++) {
+        int[] acc = new int[row];
+        for (int yy = 0; yy < outH; yy++) {
             int base = (k.first[yy] - rowOffset) * row, n = k.taps[yy], kb = yy * ks;
-            for (int i = 0; i < row; i++, o++) {
-                int ss = 1 << (PRECISION_BITS - 1);
-                for (int y = 0; y < n; y++) ss += (src[base + y * row + i] & 0xFF) * k.weights[kb + y];
-                dst[o] = clip8(ss);
+            java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            for (int y = 0; y < n; y++) {
+                int wgt = k.weights[kb + y], off = base + y * row;
+                for (int i = 0; i < row; i++) acc[i] += (src[off + i] & 0xFF) * wgt;
             }
+            for (int i = 0, o = yy * row; i < row; i++) dst[o + i] = clip8(acc[i]);
         }
         return out;
     }
