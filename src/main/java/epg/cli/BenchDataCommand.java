@@ -42,7 +42,7 @@ public final class BenchDataCommand implements Callable<Integer> {
     }
 
     private void report(String what, Dataset data, int res) {
-        Loader.Config cfg = Loader.Config.of(batch, res, Loader.Mode.PRETRAIN, 0).threads(workers, 2 * workers);
+        Loader.Config cfg = Loader.Config.of(batch, res, Loader.Mode.PRETRAIN, 0).threads(workers, 2);
         try (Loader loader = new Loader(data, cfg)) {
             loader.next();
             long t0 = System.nanoTime();

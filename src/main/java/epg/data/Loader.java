@@ -2,6 +2,7 @@
 package epg.data;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,8 +11,9 @@ import java.util.concurrent.Future;
 /**
  * Endless batches of {@link Batch}: epoch e visits the permutation of (seed, e); rank r of w takes
  * every w-th entry from r (each rank gets floor(n / w) samples), then drops the last partial batch.
- * Worker threads build up to {@code prefetch} batches ahead; the output does not depend on their
- * number or timing, because every random draw is keyed by (seed, epoch, sample index, view).
+ * Up to {@code prefetch} batches are built ahead (the bounded queue), each split into chunks of
+ * samples over {@code workers} threads; the output does not depend on their number or timing,
+ * because every random draw is keyed by (seed, epoch, dataset index, view).
  */
 public final class Loader implements AutoCloseable {
     public enum Mode { PRETRAIN, FINETUNE }
@@ -28,8 +30,7 @@ public final class Loader implements AutoCloseable {
         }
 
         public static Config of(int batchSize, int resolution, Mode mode, long seed) {
-            int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-            return new Config(batchSize, resolution, mode, Normalization.IMAGENET, seed, 0, 1, workers, 2 * workers);
+            return new Config(batchSize, resolution, mode, Normalization.IMAGENET, seed, 0, 1, Runtime.getRuntime().availableProcessors(), 2);
         }
 
         public Config shard(int rank, int worldSize) { return new Config(batchSize, resolution, mode, normalization, seed, rank, worldSize, workers, prefetch); }
@@ -96,7 +97,7 @@ public final class Loader implements AutoCloseable {
         while (pending.size() < cfg.prefetch) {
             Position p = nextSubmitted;
             int[] indices = indices(p);
-            pending.add(pool.submit(() -> build(p, indices)));
+            pending.add(build(p, indices));
             nextSubmitted = advance(p);
         }
     }
@@ -125,24 +126,33 @@ public final class Loader implements AutoCloseable {
         return p;
     }
 
-    private Batch build(Position p, int[] indices) {
-        int b = indices.length, c = data.channels(), res = cfg.resolution, len = c * res * res;
+    /** Submits the batch's samples in chunks; the batch is complete when every chunk is. */
+    private Future<Batch> build(Position p, int[] indices) {
+        int b = indices.length, len = data.channels() * cfg.resolution * cfg.resolution;
         boolean pre = cfg.mode == Mode.PRETRAIN;
-        float[] clean = new float[b * len], v1 = pre ? new float[b * len] : null, v2 = pre ? new float[b * len] : null;
-        int[] labels = new int[b];
-        for (int k = 0; k < b; k++) {
-            int idx = indices[k];
-            labels[k] = data.label(idx);
-            ByteImage base = CenterCrop.adm(data.image(idx), res);
-            boolean flip = Seeds.rng(cfg.seed, p.epoch, idx, 0).nextDouble() < MocoView.FLIP_P;
-            norm.normalize(flip ? base.flip() : base, clean, k * len);
-            if (!pre) continue;
-            for (int view = 1; view <= 2; view++) {
-                MocoView v = MocoView.sample(Seeds.rng(cfg.seed, p.epoch, idx, view), view, base.width(), base.height());
-                norm.normalize(v.apply(base, res), view == 1 ? v1 : v2, k * len);
-            }
+        Batch batch = new Batch(p, b, data.channels(), cfg.resolution, new int[b], indices, new float[b * len],
+                pre ? new float[b * len] : null, pre ? new float[b * len] : null);
+        int chunks = Math.min(b, 2 * cfg.workers);
+        CompletableFuture<?>[] parts = new CompletableFuture<?>[chunks];
+        for (int i = 0; i < chunks; i++) {
+            int from = i * b / chunks, to = (i + 1) * b / chunks;
+            parts[i] = CompletableFuture.runAsync(() -> { for (int k = from; k < to; k++) fill(batch, k); }, pool);
         }
-        return new Batch(p, b, c, res, labels, indices, clean, v1, v2);
+        return CompletableFuture.allOf(parts).thenApply(v -> batch);
+    }
+
+    /** Sample k of the batch: label, clean image (centre crop, flip p 0.5) and, for pre-training, the two views. */
+    private void fill(Batch batch, int k) {
+        int idx = batch.indices()[k], res = cfg.resolution, len = batch.sampleLength(), epoch = batch.position().epoch();
+        batch.labels()[k] = data.label(idx);
+        ByteImage base = CenterCrop.adm(data.image(idx), res);
+        boolean flip = Seeds.rng(cfg.seed, epoch, idx, 0).nextDouble() < MocoView.FLIP_P;
+        norm.normalize(flip ? base.flip() : base, batch.clean(), k * len);
+        if (batch.view1() == null) return;
+        for (int view = 1; view <= 2; view++) {
+            MocoView v = MocoView.sample(Seeds.rng(cfg.seed, epoch, idx, view), view, base.width(), base.height());
+            norm.normalize(v.apply(base, res), view == 1 ? batch.view1() : batch.view2(), k * len);
+        }
     }
 
     @Override

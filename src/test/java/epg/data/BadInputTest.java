@@ -121,4 +121,16 @@ class BadInputTest {
         assertEquals(3, r.written());
         assertEquals(8, ImageFolderDataset.open(tmp.resolve("out")).image(1).width());
     }
+
+    @Test
+    void aBadFileMetByTheLoaderNamesIt() throws IOException {
+        Path dir = tmp.resolve("ds");
+        for (int i = 0; i < 6; i++) ImageDecoder.writePng(picture(12, 12), dir.resolve("x_" + i + ".png"));
+        Path bad = truncate(dir.resolve("x_3.png"), 0.4);
+        Loader.Config c = new Loader.Config(6, 8, Loader.Mode.PRETRAIN, Normalization.IMAGENET, 0, 0, 1, 2, 1);
+        try (Loader l = new Loader(ImageFolderDataset.open(dir), c)) {
+            DataException e = assertThrows(DataException.class, l::next);
+            assertEquals(bad, e.path());
+        }
+    }
 }
