@@ -28,7 +28,8 @@ public final class BenchDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        report("32 px  Fashion-MNIST (grey, padded 28->32)", Dataset.open(mnist, true).pad(2), 32);
+        if (Files.isDirectory(mnist)) report("32 px  Fashion-MNIST (grey, padded 28->32)", Dataset.open(mnist, true).pad(2), 32);
+        else System.out.println("32 px: skipped, no IDX folder at " + mnist + " (install dataset-fashion-mnist or pass --mnist)");
         Path tmp = Files.createTempDirectory("epg-bench-data");
         try {
             Random r = new Random(0);
