@@ -1,4 +1,4 @@
-// Spec §3 and §4: the adapter from a Batch to libtorch tensors (float32 [B, C, H, W], int64 labels).
+// Spec §1, §3 and §4: the adapter between batches and libtorch tensors (float32 [B, C, H, W], int64 labels), and back to images.
 package epg.data;
 
 import org.bytedeco.javacpp.FloatPointer;
@@ -32,5 +32,20 @@ public record BatchTensors(Tensor clean, Tensor view1, Tensor view2, Tensor labe
         LongPointer p = new LongPointer(t.data_ptr());
         for (int i = 0; i < labels.length; i++) p.put(i, labels[i]);
         return t;
+    }
+
+    /**
+     * Model output [B, C, H, W] (any device, any floating dtype) back to 8-bit images through the
+     * inverse of {@code norm}; values outside the normalised range are clamped.
+     */
+    public static java.util.List<ByteImage> toImages(Tensor images, Normalization norm) {
+        Tensor t = images.cpu().to(torch.ScalarType.Float).contiguous();
+        long[] s = t.sizes().vec().get();
+        if (s.length != 4) throw new IllegalArgumentException("expected [B, C, H, W], got " + java.util.Arrays.toString(s));
+        float[] data = new float[Math.toIntExact(t.numel())];
+        new FloatPointer(t.data_ptr()).get(data);
+        int len = (int) (s[1] * s[2] * s[3]);
+        return java.util.stream.IntStream.range(0, (int) s[0])
+                .mapToObj(i -> norm.forChannels((int) s[1]).denormalize(data, i * len, (int) s[1], (int) s[2], (int) s[3])).toList();
     }
 }
