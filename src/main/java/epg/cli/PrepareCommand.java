@@ -1,8 +1,8 @@
 // Spec §8: `epg prepare SRC DEST --resolution R`.
 package epg.cli;
 
-import epg.data.Prepare;
 import epg.data.ImageListing;
+import epg.data.Prepare;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,9 +21,9 @@ public final class PrepareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int total = ImageListing.scan(src).entries().size();
-        Progress progress = new Progress("prepare", total, System.err);
-        Prepare.Report r = Prepare.run(src, dest, resolution, threads, progress::step);
+        ImageListing listing = ImageListing.scan(src);
+        Progress progress = new Progress("prepare", listing.entries().size(), System.err);
+        Prepare.Report r = Prepare.run(listing, dest, resolution, threads, progress::step);
         progress.finish();
         r.failures().forEach(f -> System.err.println("skipped " + f.reason()));
         System.out.printf("prepared %d images in %d classes at %dx%d into %s: %d written, %d already done, %d skipped%n",

@@ -8,7 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Every non-hidden file under {@code root} with its class; classes sorted, ids = positions. */
+/**
+ * Every non-hidden file under {@code root} with its class; classes sorted, ids = positions. A root
+ * with sub-folders is a tree (files directly in the root are then ignored); otherwise it is flat.
+ * Non-image files are listed too, so that preparation reports them instead of passing over them.
+ */
 public record ImageListing(Path root, List<String> classes, List<Entry> entries) {
     /** A file, its path relative to the root ('/'-separated) and its class id. */
     public record Entry(Path file, String relative, int label) {}

@@ -34,8 +34,12 @@ public final class Prepare {
     private enum Outcome { WRITTEN, REUSED }
 
     public static Report run(Path src, Path dest, int resolution, int threads, Runnable onFile) {
+        return run(ImageListing.scan(src), dest, resolution, threads, onFile);
+    }
+
+    /** {@code onFile} runs once per source file, from the worker threads (a progress bar's step). */
+    public static Report run(ImageListing listing, Path dest, int resolution, int threads, Runnable onFile) {
         if (resolution <= 0) throw new IllegalArgumentException("--resolution must be positive, got " + resolution);
-        ImageListing listing = ImageListing.scan(src);
         List<ImageListing.Entry> entries = listing.entries();
         List<String> outputs = entries.stream().map(e -> e.relative().replaceFirst("(\\.[^./]*)?$", ".png")).toList();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
