@@ -54,6 +54,23 @@ public final class ImageDecoder {
         }
     }
 
+    /** Width and height from the file's header only, or null when it cannot be read as an image. */
+    public static int[] size(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) return null;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[]{reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     static ByteImage toRgb(BufferedImage image, Path file) {
         int w = image.getWidth(), h = image.getHeight();
         Raster raster = image.getRaster();

@@ -78,7 +78,12 @@ public final class Prepare {
 
     private static Outcome prepareOne(Path in, Path out, int resolution, Runnable onFile) {
         try {
-            if (Files.isRegularFile(out)) return Outcome.REUSED;
+            if (Files.isRegularFile(out)) {
+                int[] size = ImageDecoder.size(out);
+                if (size != null && size[0] == resolution && size[1] == resolution) return Outcome.REUSED;
+                throw new DataException(out, "already exists but is not a " + resolution + "x" + resolution
+                        + " PNG (another resolution?); use a fresh destination or delete it");
+            }
             ImageDecoder.writePng(CenterCrop.adm(ImageDecoder.readRgb(in), resolution), out);
             return Outcome.WRITTEN;
         } finally {

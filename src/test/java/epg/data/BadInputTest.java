@@ -106,6 +106,10 @@ class BadInputTest {
         assertEquals(1, again.written());
         assertEquals(2, again.reused());
         assertEquals(r.manifest(), again.manifest());
+        // a second run at another resolution does not silently reuse the 16 px files
+        Prepare.Report other = Prepare.run(src, dest, 12, 1, () -> {});
+        assertEquals(0, other.reused());
+        assertTrue(other.failures().stream().anyMatch(f -> f.file().equals(src.resolve("dog/d1.png")) && f.reason().contains(dest.resolve("dog/d1.png") + ": already exists")), other.failures().toString());
     }
 
     @Test
