@@ -28,20 +28,38 @@ public final class ImageDecoder {
     static { ImageIO.setUseCache(false); }
 
     public static ByteImage readRgb(Path file) {
+        return withReader(file, reader -> {
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((r, message) -> warnings.add(message));
+            BufferedImage image = reader.read(0);
+            if (!warnings.isEmpty())
+                throw new DataException(file, "corrupt or truncated image (" + warnings.get(0) + "); re-download or delete it");
+            return toRgb(image, file);
+        });
+    }
+
+    /** Width and height from the file's header only, or null when it cannot be read as an image. */
+    public static int[] size(Path file) {
+        try {
+            return withReader(file, reader -> new int[]{reader.getWidth(0), reader.getHeight(0)});
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private interface ReaderJob<T> { T run(ImageReader reader) throws IOException; }
+
+    /** Runs {@code job} with the reader that claims the file's content; every failure names the file. */
+    private static <T> T withReader(Path file, ReaderJob<T> job) {
         if (!Files.isRegularFile(file)) throw new DataException(file, "no such file; check the path");
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext())
                 throw new DataException(file, "not a PNG, JPEG, BMP or GIF image (unsupported format or empty file); convert or delete it");
             ImageReader reader = readers.next();
-            List<String> warnings = new ArrayList<>();
             try {
                 reader.setInput(in, true, true);
-                reader.addIIOReadWarningListener((r, message) -> warnings.add(message));
-                BufferedImage image = reader.read(0);
-                if (!warnings.isEmpty())
-                    throw new DataException(file, "corrupt or truncated image (" + warnings.get(0) + "); re-download or delete it");
-                return toRgb(image, file);
+                return job.run(reader);
             } finally {
                 reader.dispose();
             }
@@ -51,23 +69,6 @@ public final class ImageDecoder {
             throw new DataException(file, "cannot decode (" + e.getMessage() + "): corrupt, truncated or unsupported; re-download or delete it", e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
-    }
-
-    /** Width and height from the file's header only, or null when it cannot be read as an image. */
-    public static int[] size(Path file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) return null;
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                return new int[]{reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
         }
     }
 

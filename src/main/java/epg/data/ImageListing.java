@@ -19,9 +19,9 @@ public record ImageListing(Path root, List<String> classes, List<Entry> entries)
 
     public static ImageListing scan(Path root) {
         if (!Files.isDirectory(root)) throw new DataException(root, "no such folder; check the dataset path");
-        List<Path> dirs = list(root).filter(Files::isDirectory).toList();
-        List<Path> files = dirs.isEmpty() ? list(root).filter(ImageListing::isCandidate).toList()
-                : dirs.stream().flatMap(ImageListing::walk).toList();
+        List<Path> dirs = children(root, 1).stream().filter(Files::isDirectory).toList();
+        List<Path> files = dirs.isEmpty() ? children(root, 1).stream().filter(ImageListing::isCandidate).toList()
+                : dirs.stream().flatMap(d -> children(d, Integer.MAX_VALUE).stream().filter(ImageListing::isCandidate)).toList();
         if (files.isEmpty())
             throw new DataException(root, "no image files found; expected class sub-folders or files named <class>_<id>.<ext>");
         List<String> names = files.stream().map(f -> dirs.isEmpty() ? flatClass(f) : root.relativize(f).getName(0).toString()).toList();
@@ -41,17 +41,10 @@ public record ImageListing(Path root, List<String> classes, List<Entry> entries)
         return Files.isRegularFile(p) && !n.startsWith(".") && !n.equals(DatasetManifest.FILE_NAME) && !n.endsWith(".tmp");
     }
 
-    private static Stream<Path> list(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList().stream();
-        } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot list folder (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static Stream<Path> walk(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(ImageListing::isCandidate).sorted().toList().stream();
+    /** Non-hidden entries under {@code dir} down to {@code depth} levels, sorted. */
+    private static List<Path> children(Path dir, int depth) {
+        try (Stream<Path> s = Files.walk(dir, depth)) {
+            return s.filter(p -> !p.equals(dir) && !p.getFileName().toString().startsWith(".")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot list folder (" + e.getMessage() + ")", e);
         }
