@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "epg", mixinStandardHelpOptions = true, version = "epg 0.1.0",
         description = "End-to-end pixel-space generative modelling (EPG) on libtorch.",
-        subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, InspectCommand.class, ConvertCommand.class, BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, InspectCommand.class, ConvertCommand.class,
+                PrepareCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @Override
