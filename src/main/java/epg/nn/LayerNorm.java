@@ -21,6 +21,6 @@ public final class LayerNorm extends Module {
     public Tensor forward(Tensor x) {
         ScalarType dtype = x.scalar_type();
         Tensor y = torch.layer_norm(x.to(ScalarType.Float), normalizedShape, new TensorOptional(weight), new TensorOptional(bias), EPS, false);
-        return dtype == ScalarType.Float ? y : y.to(dtype);
+        return dtype.value == ScalarType.Float.value ? y : y.to(dtype); // scalar_type() returns non-canonical enum objects: compare values
     }
 }
