@@ -1,0 +1,71 @@
+// Issue 7: our FID Inception equals torchvision's inception_v3 adapted per pytorch-fid (scripts/fixtures/make_inception_parity.py).
+package epg.metrics;
+
+import epg.tensor.Npz;
+import epg.tensor.Scope;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static epg.TestSupport.assumePython;
+import static epg.TestSupport.python;
+import static epg.TestSupport.relativeError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InceptionParityTest {
+    static final double REL = 1e-5;
+
+    /** The random-weight fixture is ~95 MB, so the script writes it here at test time (about 10 s). */
+    @Test
+    void matchesTorchvisionWithFidBlocks(@TempDir Path dir) throws IOException {
+        assumePython("torch", "torchvision", "numpy");
+        python(300, "scripts/fixtures/make_inception_parity.py", dir.toString());
+        try (Scope s = Scope.open()) {
+            InceptionV3 net = InceptionV3.load(dir.resolve("inception.pth"));
+            Map<String, Tensor> io = Npz.read(dir.resolve("io.npz"));
+            Features f = net.extract(io.get("images"));
+            assertArrayEquals(new long[]{2, 2048}, Torch.shape(f.pool()));
+            assertArrayEquals(new long[]{2, 2023}, Torch.shape(f.spatial()));
+            assertArrayEquals(new long[]{2, 1008}, Torch.shape(f.logits()));
+            check(f.pool(), io.get("pool"), "pool features");
+            check(f.spatial(), io.get("spatial"), "sFID spatial slice (Mixed_6d channels 0-6, NHWC)");
+            check(f.logits(), io.get("logits"), "logits without bias (ADM)");
+            check(f.logits().add(net.fcBias()), io.get("logits_full"), "torchvision forward (with fc bias)");
+        }
+    }
+
+    private static void check(Tensor actual, Tensor expected, String what) {
+        double err = relativeError(actual, expected);
+        System.out.printf("Inception parity, %s: relative error %.2e%n", what, err);
+        assertTrue(err <= REL, what + ": relative error " + err + " > " + REL);
+    }
+
+    @Test
+    void missingWeightsSayWhereToGetThem(@TempDir Path dir) {
+        IOException e = assertThrows(IOException.class, () -> InceptionV3.load(dir.resolve(InceptionV3.WEIGHTS_FILE)));
+        assertTrue(e.getMessage().contains("https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/pt_inception-2015-12-05-6726825d.pth"),
+                e.getMessage());
+    }
+
+    @Test
+    void parameterNamesAreThoseOfPytorchFid() {
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> sd = new InceptionV3().stateDict();
+            assertEquals(472, sd.size(), "566 keys of pytorch-fid's file minus its 94 num_batches_tracked counters");
+            assertArrayEquals(new long[]{32, 3, 3, 3}, Torch.shape(sd.get("Conv2d_1a_3x3.conv.weight")));
+            assertArrayEquals(new long[]{64}, Torch.shape(sd.get("Mixed_5b.branch1x1.bn.running_mean")));
+            assertArrayEquals(new long[]{192, 160, 1, 7}, Torch.shape(sd.get("Mixed_6d.branch7x7dbl_5.conv.weight")));
+            assertArrayEquals(new long[]{384, 384, 3, 1}, Torch.shape(sd.get("Mixed_7c.branch3x3dbl_3b.conv.weight")));
+            assertArrayEquals(new long[]{1008, 2048}, Torch.shape(sd.get("fc.weight")));
+            assertEquals(23_850_960L, new InceptionV3().parameterCount(), "torchvision's inception_v3(num_classes=1008, aux_logits=False)");
+        }
+    }
+}
