@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "epg", mixinStandardHelpOptions = true, version = "epg 0.1.0",
         description = "End-to-end pixel-space generative modelling (EPG) on libtorch.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, EvaluateCommand.class})
 public final class Main implements Runnable {
 
     @Override

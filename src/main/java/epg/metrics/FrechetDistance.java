@@ -11,9 +11,11 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * d² = |μ₁ − μ₂|² + tr Σ₁ + tr Σ₂ − 2 tr (Σ₁Σ₂)^½, in float64. The trace of the matrix square root is the sum of the
- * square roots of the eigenvalues of Σ₁^½ Σ₂ Σ₁^½ (similar to Σ₁Σ₂, symmetric, so libtorch's eigh applies); eigenvalues
- * that rounding makes negative contribute 0, which is what dropping the imaginary part of scipy's sqrtm does. When the
- * result is not finite, ε·I (ε = 1e-6) is added to both covariances and the trace recomputed, as the references do.
+ * singular values of Σ₁^½ Σ₂^½ (their squares are the eigenvalues of Σ₂^½ Σ₁ Σ₂^½, which is similar to Σ₁Σ₂), with
+ * each root from libtorch's eigh and rounding-negative eigenvalues taken as 0 — what dropping the imaginary part of
+ * scipy's sqrtm does. Unlike the eigenvalues of Σ₁^½ Σ₂ Σ₁^½, singular values keep their absolute error at ε·|Σ|, not
+ * √ε·|Σ|, so rank-deficient covariances (fewer samples than dimensions) stay accurate: FID(x, x) ≈ 0, not −1e-5.
+ * When the result is not finite, ε·I (ε = 1e-6) is added to both covariances and the trace recomputed, as the references do.
  */
 public final class FrechetDistance {
     public static final double EPS = 1e-6;
@@ -37,10 +39,7 @@ public final class FrechetDistance {
     /** tr (Σ₁Σ₂)^½, or NaN when the eigensolver fails or meets non-finite values. */
     static double traceSqrtProduct(Tensor sigma1, Tensor sigma2) {
         try {
-            Tensor root = symmetricSqrt(sigma1);
-            Tensor m = root.matmul(sigma2).matmul(root);
-            Tensor eig = torch.linalg_eigvalsh(m.add(m.mT()).mul(new Scalar(0.5)));
-            return eig.clamp_min(new Scalar(0.0)).sqrt().sum().item_double();
+            return torch.linalg_svdvals(symmetricSqrt(sigma1).matmul(symmetricSqrt(sigma2))).sum().item_double();
         } catch (RuntimeException e) {
             return Double.NaN;
         }

@@ -5,10 +5,18 @@ import epg.tensor.Npz;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import epg.cli.Main;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -23,13 +31,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InceptionParityTest {
     static final double REL = 1e-5;
 
-    /** The random-weight fixture is ~95 MB, so the script writes it here at test time (about 10 s). */
+    @TempDir
+    static Path dir;
+    static Scope scope;
+    static InceptionV3 net;
+
+    /** The random-weight fixture is ~95 MB, so the script writes it into the class's temporary folder on first use (~10 s). */
+    static synchronized InceptionV3 net() throws IOException {
+        if (net == null) {
+            assumePython("torch", "torchvision", "numpy");
+            python(300, "scripts/fixtures/make_inception_parity.py", dir.toString());
+            scope = Scope.open();
+            net = InceptionV3.load(dir.resolve("inception.pth"));
+        }
+        return net;
+    }
+
+    @AfterAll
+    static void free() { if (scope != null) scope.close(); }
+
     @Test
-    void matchesTorchvisionWithFidBlocks(@TempDir Path dir) throws IOException {
-        assumePython("torch", "torchvision", "numpy");
-        python(300, "scripts/fixtures/make_inception_parity.py", dir.toString());
+    void matchesTorchvisionWithFidBlocks() throws IOException {
+        InceptionV3 net = net();
         try (Scope s = Scope.open()) {
-            InceptionV3 net = InceptionV3.load(dir.resolve("inception.pth"));
             Map<String, Tensor> io = Npz.read(dir.resolve("io.npz"));
             Features f = net.extract(io.get("images"));
             assertArrayEquals(new long[]{2, 2048}, Torch.shape(f.pool()));
@@ -48,9 +72,40 @@ class InceptionParityTest {
         assertTrue(err <= REL, what + ": relative error " + err + " > " + REL);
     }
 
+    /** `epg evaluate` with Inception features: a reference made from images scores FID = sFID = 0 against them (~30 image passes). */
     @Test
-    void missingWeightsSayWhereToGetThem(@TempDir Path dir) {
-        IOException e = assertThrows(IOException.class, () -> InceptionV3.load(dir.resolve(InceptionV3.WEIGHTS_FILE)));
+    @Tag("slow")
+    void evaluateCommandWithInception() throws IOException {
+        InceptionV3 net = net();
+        try (Scope s = Scope.open()) {
+            Tensor images = Npz.read(dir.resolve("io.npz"), "images").repeat(6, 1, 1, 1).narrow(0, 0, 11);
+            images = images.add(Torch.fromLongs(java.util.stream.LongStream.range(0, 11).toArray(), 11, 1, 1, 1).to(ScalarType.Byte));
+            Path samples = dir.resolve("samples.npz"), ref = dir.resolve("ref.npz"), json = dir.resolve("eval.json");
+            Npz.write(samples, Map.of("arr_0", images));
+            String weights = dir.resolve("inception.pth").toString();
+            assertEquals(0, Main.commandLine().execute("evaluate", "--make-ref", samples.toString(), ref.toString(), "--inception", weights,
+                    "--batch", "4"));
+            Features f = net.extract(images);
+            assertTrue(FeatureStats.of(f.pool()).mu().allclose(Npz.read(ref, "mu"), 1e-9, 1e-9, false), "mu of the reference file");
+            assertTrue(FeatureStats.of(f.spatial()).sigma().allclose(Npz.read(ref, "sigma_s"), 1e-9, 1e-9, false), "sigma_s of the reference file");
+            assertEquals(0, Main.commandLine().execute("evaluate", samples.toString(), ref.toString(), "--inception", weights, "--batch", "4",
+                    "--out", json.toString()));
+            JsonObject j = new Gson().fromJson(Files.readString(json), JsonObject.class);
+            assertEquals(InceptionV3.ID, j.get("extractor").getAsString());
+            assertEquals("file", j.get("referenceStatistics").getAsString());
+            assertEquals(11, j.get("sampleCount").getAsLong());
+            System.out.println("Inception evaluate, a set against itself: FID " + j.get("fid") + ", sFID " + j.get("sfid"));
+            assertTrue(Math.abs(j.get("fid").getAsDouble()) < 1e-6 && Math.abs(j.get("sfid").getAsDouble()) < 1e-6,
+                    "a set against itself: FID " + j.get("fid") + ", sFID " + j.get("sfid"));
+            assertEquals(InceptionScore.of(f.logits()), j.get("inceptionScore").getAsDouble(), 1e-6);
+            assertEquals(1.0, j.get("precision").getAsDouble());
+            assertEquals(1.0, j.get("recall").getAsDouble());
+        }
+    }
+
+    @Test
+    void missingWeightsSayWhereToGetThem() {
+        IOException e = assertThrows(IOException.class, () -> InceptionV3.load(dir.resolve("none").resolve(InceptionV3.WEIGHTS_FILE)));
         assertTrue(e.getMessage().contains("https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/pt_inception-2015-12-05-6726825d.pth"),
                 e.getMessage());
     }
