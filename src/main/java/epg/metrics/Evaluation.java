@@ -20,35 +20,43 @@ public final class Evaluation {
 
     public static EvaluationResult run(FeatureExtractor extractor, Path samples, Path reference, int batch, PrintWriter log) throws IOException {
         RefStats file = RefStats.read(reference);
-        boolean inception = InceptionV3.ID.equals(extractor.id());
-        boolean fileStats = inception && file.pool() != null;
+        boolean inception = InceptionV3.ID.equals(extractor.id()), fileStats = inception && file.pool() != null;
         if (!file.hasImages() && !fileStats)
             throw new IOException(reference + " has neither arr_0 images nor " + (inception ? "mu/sigma statistics" : "images to compute "
                     + extractor.id() + " statistics from"));
         List<String> notes = new ArrayList<>();
+        if (!inception) notes.add("sFID and Inception Score need Inception features (pass --inception " + InceptionV3.WEIGHTS_FILE + ")");
+        if (!file.hasImages()) notes.add("precision/recall need the reference images (arr_0), which " + reference.getFileName() + " lacks");
         try (Scope s = Scope.open()) {
-            log.println("samples " + samples + ":");
-            FeatureSet sam = features(extractor, samples, batch, log);
-            FeatureSet ref = null;
-            if (file.hasImages()) {
-                log.println("reference " + reference + ":");
-                ref = features(extractor, reference, batch, log);
-            } else notes.add("precision/recall need the reference images (arr_0), which " + reference.getFileName() + " lacks");
+            FeatureSet sam = features(extractor, samples, batch, log), ref = file.hasImages() ? features(extractor, reference, batch, log) : null;
             FeatureStats refPool = fileStats ? file.pool() : FeatureStats.of(ref.pool());
             FeatureStats refSpatial = sam.spatial() == null ? null : inception && file.spatial() != null ? file.spatial()
                     : ref != null ? FeatureStats.of(ref.spatial()) : null;
-            if (!inception) notes.add("sFID and Inception Score need Inception features (pass --inception " + InceptionV3.WEIGHTS_FILE + ")");
-            Double fid = FrechetDistance.between(FeatureStats.of(sam.pool()), refPool);
             Double sfid = refSpatial == null ? null : FrechetDistance.between(FeatureStats.of(sam.spatial()), refSpatial);
-            Double is = sam.logits() == null ? null : InceptionScore.of(sam.logits());
-            PrecisionRecall pr = ref == null ? null : PrecisionRecall.of(ref.pool(), sam.pool());
+            PrecisionRecall pr = precisionRecall(sam, ref, notes);
             return new EvaluationResult(extractor.id(), samples.toString(), sam.count(), reference.toString(), ref == null ? 0 : ref.count(),
-                    fileStats ? "file" : "arr_0", fid, sfid, is, pr == null ? null : pr.precision(), pr == null ? null : pr.recall(), notes);
+                    fileStats ? "file" : "arr_0", FrechetDistance.between(FeatureStats.of(sam.pool()), refPool), sfid,
+                    inceptionScore(sam, notes), pr == null ? null : pr.precision(), pr == null ? null : pr.recall(), notes);
         }
+    }
+
+    private static Double inceptionScore(FeatureSet sam, List<String> notes) {
+        if (sam.logits() == null) return null;
+        if (sam.count() >= InceptionScore.SPLITS) return InceptionScore.of(sam.logits());
+        notes.add("the Inception Score needs at least " + InceptionScore.SPLITS + " samples (one per split)");
+        return null;
+    }
+
+    private static PrecisionRecall precisionRecall(FeatureSet sam, FeatureSet ref, List<String> notes) {
+        if (ref == null) return null;
+        if (Math.min(sam.count(), ref.count()) > PrecisionRecall.K) return PrecisionRecall.of(ref.pool(), sam.pool());
+        notes.add("precision/recall need more than k = " + PrecisionRecall.K + " samples and reference images");
+        return null;
     }
 
     private static FeatureSet features(FeatureExtractor extractor, Path images, int batch, PrintWriter log) throws IOException {
         try (ImageSource source = ImageSource.open(images)) {
+            log.println(images + ":");
             return FeatureSet.collect(extractor, source, batch, null, log);
         }
     }

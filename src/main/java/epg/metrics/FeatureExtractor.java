@@ -3,6 +3,7 @@ package epg.metrics;
 
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -24,6 +25,6 @@ public interface FeatureExtractor {
         if (s[3] == channels) return x.contiguous();
         if (channels == 3) return x.repeat(1, 3, 1, 1);
         Tensor luma = Torch.fromFloats(new float[]{0.299f, 0.587f, 0.114f}, 1, 3, 1, 1);
-        return x.mul(luma).sum(new long[]{1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+        return x.mul(luma).sum(new long[]{1}, true, new ScalarTypeOptional());
     }
 }

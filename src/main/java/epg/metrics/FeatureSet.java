@@ -39,9 +39,9 @@ public record FeatureSet(long count, Tensor pool, Tensor spatial, Tensor logits)
     }
 
     private static void add(Features f, List<Tensor> pool, List<Tensor> spatial, List<Tensor> logits) {
-        pool.add(Scope.keep(f.pool().contiguous().clone()));
-        if (f.spatial() != null) spatial.add(Scope.keep(f.spatial().contiguous().clone()));
-        if (f.logits() != null) logits.add(Scope.keep(f.logits().contiguous().clone()));
+        pool.add(Scope.keep(f.pool().clone()));
+        if (f.spatial() != null) spatial.add(Scope.keep(f.spatial().clone()));
+        if (f.logits() != null) logits.add(Scope.keep(f.logits().clone()));
     }
 
     private static Tensor cat(List<Tensor> parts) {

@@ -19,7 +19,7 @@ import java.util.Arrays;
  */
 public record PrecisionRecall(double precision, double recall) {
     public static final int K = 3;
-    static final int ROWS = 1024, COLS = 8192;
+    static final int ROWS = 256, COLS = 8192;
 
     public static PrecisionRecall of(Tensor reference, Tensor samples) { return of(reference, samples, K); }
 

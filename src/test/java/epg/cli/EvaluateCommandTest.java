@@ -177,4 +177,15 @@ class EvaluateCommandTest {
         assertEquals(1, none.code());
         assertTrue(none.err().contains("--features rcm:CHECKPOINT") && none.err().contains("pt_inception-2015-12-05-6726825d.pth"), none.err());
     }
+
+    @Test
+    void statisticsWithoutImagesAreOnlyForInception() throws IOException {
+        Path statsOnly = dir.resolve("stats-only.npz");
+        try (Scope s = Scope.open()) {
+            Npz.write(statsOnly, Map.of("mu", Torch.zeros(ScalarType.Double, 64), "sigma", Torch.zeros(ScalarType.Double, 64, 64)));
+        }
+        Run r = epg("evaluate", samplesNpz.toString(), statsOnly.toString(), "--features", "rcm:" + checkpoint);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("stats-only.npz has neither arr_0 images nor images to compute rcm:rcm.safetensors statistics"), r.err());
+    }
 }
