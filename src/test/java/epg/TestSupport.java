@@ -58,19 +58,24 @@ public final class TestSupport {
                 + "python3-torchvision, python3-numpy, python3-scipy); skipping the cross-check against Python");
     }
 
-    /** Runs {@link #PYTHON} with {@code args}, fails on a non-zero exit, returns its standard output. */
+    /** Runs {@link #PYTHON} with {@code args}; fails on a non-zero exit or after {@code timeoutSeconds}; returns its output. */
     public static String python(int timeoutSeconds, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Path log = Files.createTempFile("python", ".log");
         try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) p.destroyForcibly();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean finished = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            if (!finished) p.destroyForcibly().waitFor();
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(finished, "python " + args[0] + " ran past " + timeoutSeconds + " s:\n" + out);
             assertTrue(p.exitValue() == 0, "python " + args[0] + " failed:\n" + out);
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running python", e);
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 }
