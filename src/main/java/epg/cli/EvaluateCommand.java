@@ -34,12 +34,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path reference;
 
     @Option(names = "--inception", paramLabel = "PATH", defaultValue = "${env:EPG_INCEPTION}",
-            description = "pytorch-fid's " + InceptionV3.WEIGHTS_FILE + " (from " + InceptionV3.WEIGHTS_URL + "; default: $EPG_INCEPTION)")
+            description = "pytorch-fid's " + InceptionV3.WEIGHTS_FILE + " (release fid_weights of github.com/mseitzer/pytorch-fid; "
+                    + "default: $EPG_INCEPTION)")
     Path inception;
 
     @Option(names = "--features", paramLabel = "SPEC",
-            description = "feature extractor: 'inception' (needs --inception) or 'rcm:CHECKPOINT' (offline Fréchet distance in an RCM "
-                    + "encoder's feature space; default when no Inception file is given)")
+            description = "feature extractor: 'inception' (the default when --inception is given) or 'rcm:CHECKPOINT' (offline: "
+                    + "Fréchet distance and precision/recall in an RCM encoder's feature space, for when no Inception weights are at hand)")
     String features;
 
     @Option(names = "--preset", paramLabel = "NAME", description = "architecture of the rcm: checkpoint when it carries no \"config\" metadata")
