@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import javax.imageio.ImageIO;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -18,9 +19,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Files ending in .png (any case), sorted by name. 8-bit grey images stay one channel (raw samples, no colour
- * management); everything else becomes RGB via the sRGB conversion, alpha dropped (as PIL's convert('RGB')).
- * The folder's channel count is that of its first image; images of another shape are an error naming the file.
+ * Files ending in .png (any case), sorted by name. Grey images give their raw samples (16-bit ones scaled to 8 bits,
+ * alpha dropped), no colour management; the others become RGB via getRGB, alpha dropped (as PIL's convert('RGB')).
+ * The folder has one channel if its first image is grey, else three (later grey images are repeated to RGB); an
+ * image of another size, or a colour image in a grey folder, is an error naming the file.
  */
 final class PngFolder implements ImageSource {
     private final List<Path> files;
@@ -68,12 +70,16 @@ final class PngFolder implements ImageSource {
         int h = img.getHeight(), w = img.getWidth(), c = (int) shape[2];
         if (h != shape[0] || w != shape[1])
             throw new IOException(file + " is " + w + "×" + h + ", unlike the folder's first image (" + shape[1] + "×" + shape[0] + ")");
-        if (c == 1 && !grey(img)) throw new IOException(file + " is in colour, unlike the folder's first image (grey)");
-        if (c == 1) {
+        if (grey(img)) {
             Raster r = img.getRaster();
-            for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) out[offset + y * w + x] = (byte) r.getSample(x, y, 0);
+            int shift = img.getColorModel().getComponentSize(0) - 8;
+            for (int p = 0; p < h * w; p++) {
+                byte v = (byte) (r.getSample(p % w, p / w, 0) >> Math.max(0, shift));
+                for (int k = 0; k < c; k++) out[offset + p * c + k] = v;
+            }
             return;
         }
+        if (c == 1) throw new IOException(file + " is in colour, unlike the folder's first image (grey)");
         int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
         for (int p = 0; p < argb.length; p++) {
             out[offset + 3 * p] = (byte) (argb[p] >> 16);
@@ -82,9 +88,9 @@ final class PngFolder implements ImageSource {
         }
     }
 
-    /** 8-bit single-band images (PNG grey, no palette). */
+    /** Grey PNGs (with or without alpha, 8 or 16 bits): read as raw samples, since Java's getRGB would apply a gamma. */
     private static boolean grey(BufferedImage img) {
-        return img.getType() == BufferedImage.TYPE_BYTE_GRAY;
+        return img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
     }
 
     private static BufferedImage read(Path file) throws IOException {

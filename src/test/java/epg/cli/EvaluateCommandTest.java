@@ -165,6 +165,13 @@ class EvaluateCommandTest {
                 assertEquals(4, src.count());
                 assertTrue(img.equal(src.next(10)), "raw grey samples, no colour conversion");
             }
+            // A grey image among colour ones is repeated to RGB, without Java's grey gamma conversion.
+            Path mixed = Files.createDirectories(dir.resolve("mixed"));
+            writePngs(images(1, 4, 3), mixed);
+            Files.copy(grey.resolve("001.png"), mixed.resolve("zz-grey.png"));
+            try (ImageSource src = ImageSource.open(mixed)) {
+                assertTrue(img.narrow(0, 1, 1).repeat(1, 1, 1, 3).equal(src.next(2).narrow(0, 1, 1)), "grey repeated to RGB");
+            }
         }
     }
 
