@@ -4,7 +4,10 @@ package epg.metrics;
 import epg.tensor.Npz;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -121,6 +124,19 @@ class InceptionParityTest {
             assertArrayEquals(new long[]{384, 384, 3, 1}, Torch.shape(sd.get("Mixed_7c.branch3x3dbl_3b.conv.weight")));
             assertArrayEquals(new long[]{1008, 2048}, Torch.shape(sd.get("fc.weight")));
             assertEquals(23_850_960L, new InceptionV3().parameterCount(), "torchvision's inception_v3(num_classes=1008, aux_logits=False)");
+        }
+    }
+
+    /** Guards BasicConv2d's contiguous() against libtorch's wrong channels-last 1×1 convolutions (80 output channels). */
+    @Test
+    void channelsLastInputGivesTheSameOutput() {
+        try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+            torch.manual_seed(3);
+            BasicConv2d conv = new BasicConv2d(64, 80); // Conv2d_3b_1x1
+            conv.stateDict().forEach((k, t) -> t.copy_(torch.rand(t.sizes()).add(new Scalar(0.5))));
+            Tensor x = torch.rand(new long[]{2, 64, 73, 73});
+            double err = relativeError(conv.forward(x.contiguous(torch.MemoryFormat.ChannelsLast)), conv.forward(x));
+            assertTrue(err < 1e-5, "channels-last input: relative error " + err);
         }
     }
 }
