@@ -96,4 +96,15 @@ class MetricsTest {
         assertTrue(PrecisionRecall.radii(ref, 3, 7).allclose(sorted.select(1, 3), 1e-12, 1e-12, false), "k-th neighbour, self excluded");
         assertEquals(PrecisionRecall.of(ref, sam), PrecisionRecall.of(ref, sam, 3, 7, 11));
     }
+
+    @Test
+    void readsAdmReferenceStatistics() throws IOException {
+        RefStats ref = RefStats.read(fixture("metrics/adm_ref_deflated.npz"));
+        assertTrue(ref.hasImages());
+        assertEquals(16, ref.pool().dim());
+        assertEquals(7, ref.spatial().dim());
+        assertEquals(-7.5 / 8 * 1e-3, ref.pool().mu().select(0, 0).item_double(), 0.0);
+        assertEquals(1.0 * 2.0 / 7, ref.pool().sigma().select(0, 0).select(0, 1).item_double(), 0.0, "sigma[0][1] = 1·2/7");
+        assertEquals(0.1, ref.spatial().sigma().select(0, 6).select(0, 6).item_double(), 0.0);
+    }
 }
