@@ -30,14 +30,20 @@ public final class Evaluation {
         try (Scope s = Scope.open()) {
             FeatureSet sam = features(extractor, samples, batch, log), ref = file.hasImages() ? features(extractor, reference, batch, log) : null;
             FeatureStats refPool = fileStats ? file.pool() : FeatureStats.of(ref.pool());
-            FeatureStats refSpatial = sam.spatial() == null ? null : inception && file.spatial() != null ? file.spatial()
-                    : ref != null ? FeatureStats.of(ref.spatial()) : null;
-            Double sfid = refSpatial == null ? null : FrechetDistance.between(FeatureStats.of(sam.spatial()), refSpatial);
+            Double sfid = sfid(sam, ref, file, notes);
             PrecisionRecall pr = precisionRecall(sam, ref, notes);
             return new EvaluationResult(extractor.id(), samples.toString(), sam.count(), reference.toString(), ref == null ? 0 : ref.count(),
                     fileStats ? "file" : "arr_0", FrechetDistance.between(FeatureStats.of(sam.pool()), refPool), sfid,
                     inceptionScore(sam, notes), pr == null ? null : pr.precision(), pr == null ? null : pr.recall(), notes);
         }
+    }
+
+    /** sFID against the file's mu_s/sigma_s (Inception features only, as the file's are), else the reference images'. */
+    private static Double sfid(FeatureSet sam, FeatureSet ref, RefStats file, List<String> notes) {
+        if (sam.spatial() == null) return null;
+        FeatureStats refSpatial = file.spatial() != null ? file.spatial() : ref != null ? FeatureStats.of(ref.spatial()) : null;
+        if (refSpatial == null) notes.add("sFID needs mu_s/sigma_s or arr_0 in the reference");
+        return refSpatial == null ? null : FrechetDistance.between(FeatureStats.of(sam.spatial()), refSpatial);
     }
 
     private static Double inceptionScore(FeatureSet sam, List<String> notes) {
