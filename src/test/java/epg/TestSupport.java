@@ -4,11 +4,18 @@ package epg;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 public final class TestSupport {
     private TestSupport() {}
@@ -32,5 +39,43 @@ public final class TestSupport {
     public static void assertClose(Tensor actual, Tensor expected, double relTol, String what) {
         double err = relativeError(actual, expected);
         assertTrue(err <= relTol, what + ": relative error " + err + " > " + relTol + " (shape " + Arrays.toString(Torch.shape(expected)) + ")");
+    }
+
+    /** Debian's Python with torch/numpy/scipy (shared/notes: the pyenv python3 on PATH lacks them). */
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    /** Skips the calling test, saying why, unless {@link #PYTHON} can import every module in {@code modules}. */
+    public static void assumePython(String... modules) {
+        boolean ok = Files.isExecutable(PYTHON);
+        if (ok) {
+            try {
+                python(60, "-c", "import " + String.join(", ", modules));
+            } catch (IOException | AssertionError e) {
+                ok = false;
+            }
+        }
+        assumeTrue(ok, PYTHON + " with " + String.join(", ", modules) + " is not available (install Debian's python3-torch, "
+                + "python3-torchvision, python3-numpy, python3-scipy); skipping the cross-check against Python");
+    }
+
+    /** Runs {@link #PYTHON} with {@code args}; fails on a non-zero exit or after {@code timeoutSeconds}; returns its output. */
+    public static String python(int timeoutSeconds, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(PYTHON.toString()));
+        cmd.addAll(List.of(args));
+        Path log = Files.createTempFile("python", ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean finished = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            if (!finished) p.destroyForcibly().waitFor();
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(finished, "python " + args[0] + " ran past " + timeoutSeconds + " s:\n" + out);
+            assertTrue(p.exitValue() == 0, "python " + args[0] + " failed:\n" + out);
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running python", e);
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 }

@@ -19,8 +19,9 @@ public enum DType {
         this.bytes = bytes;
     }
 
+    /** Compares by value: libtorch hands out non-canonical enum instances (Tensor.scalar_type() != ScalarType.Byte). */
     public static DType of(ScalarType t) {
-        for (DType d : values()) if (d.scalarType == t) return d;
+        for (DType d : values()) if (d.scalarType.value == t.value) return d;
         throw new IllegalArgumentException("unsupported tensor element type " + t);
     }
 

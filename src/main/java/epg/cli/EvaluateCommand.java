@@ -1,0 +1,118 @@
+// `epg evaluate` (spec §7): FID, sFID, Inception Score, precision/recall of samples against an ADM reference batch.
+package epg.cli;
+
+import com.google.gson.GsonBuilder;
+import epg.metrics.Evaluation;
+import epg.metrics.EvaluationResult;
+import epg.metrics.FeatureExtractor;
+import epg.metrics.InceptionV3;
+import epg.metrics.RcmExtractor;
+import epg.tensor.AtomicFile;
+import epg.tensor.Torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluates samples against an ADM reference batch: FID, sFID, Inception Score (10 splits), precision and recall (k = 3).",
+                "SAMPLES: a folder of PNG images or an .npz with arr_0 (uint8 [N, H, W, C]). REF: an ADM-style .npz (arr_0 and/or mu, sigma, mu_s, sigma_s).",
+                "With --make-ref, the two arguments are DATA (PNG folder or .npz) and OUT.npz, and a reference batch is written instead.",
+                "Prints the metrics and writes them as JSON; every result names the feature extractor that produced it."})
+public final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SAMPLES", description = "samples (or DATA with --make-ref): PNG folder or .npz with arr_0")
+    Path samples;
+
+    @Parameters(index = "1", paramLabel = "REF", description = "ADM reference .npz (or OUT.npz with --make-ref)")
+    Path reference;
+
+    @Option(names = "--inception", paramLabel = "PATH", defaultValue = "${env:EPG_INCEPTION}",
+            description = "pytorch-fid's " + InceptionV3.WEIGHTS_FILE + " (release fid_weights of github.com/mseitzer/pytorch-fid; "
+                    + "default: $EPG_INCEPTION)")
+    Path inception;
+
+    @Option(names = "--features", paramLabel = "SPEC",
+            description = "feature extractor: 'inception' (the default when --inception is given) or 'rcm:CHECKPOINT' (offline: "
+                    + "Fréchet distance and precision/recall in an RCM encoder's feature space, for when no Inception weights are at hand)")
+    String features;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = "architecture of the rcm: checkpoint when it carries no \"config\" metadata")
+    String preset;
+
+    @Option(names = "--make-ref", description = "write a reference batch OUT.npz from DATA (arr_0 + Inception mu/sigma/mu_s/sigma_s)")
+    boolean makeRef;
+
+    @Option(names = "--batch", defaultValue = "50", description = "images per forward pass (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--out", paramLabel = "JSON", description = "where to write the JSON report (default: SAMPLES with .eval.json)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
+        Torch.init();
+        var log = spec.commandLine().getErr();
+        FeatureExtractor extractor = extractor();
+        if (makeRef) {
+            long n = Evaluation.makeReference(extractor, samples, reference, batch, log);
+            spec.commandLine().getOut().printf("wrote %s: arr_0 (%d images)%s%n", reference, n,
+                    extractor instanceof InceptionV3 ? " and mu, sigma, mu_s, sigma_s (" + InceptionV3.ID + ")"
+                            : "; no statistics (they are computed from arr_0 when evaluating" + (extractor == null ? "" : " with " + extractor.id()) + ")");
+            return 0;
+        }
+        if (extractor == null) throw new IllegalArgumentException(noExtractor());
+        EvaluationResult r = Evaluation.run(extractor, samples, reference, batch, log);
+        String json = new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(r);
+        Path target = out != null ? out : defaultOut();
+        AtomicFile.writeString(target, json + "\n");
+        spec.commandLine().getOut().println(summary(r) + "\nwrote " + target);
+        return 0;
+    }
+
+    /** --features, else Inception when its weights are given; null when neither (allowed for --make-ref only). */
+    private FeatureExtractor extractor() throws Exception {
+        String f = features != null ? features : inception != null ? "inception" : null;
+        if (f == null) return null;
+        if (f.equals("inception")) {
+            if (inception == null) throw new IllegalArgumentException("--features inception needs --inception PATH. " + noExtractor());
+            return InceptionV3.load(inception);
+        }
+        if (f.startsWith("rcm:") && f.length() > 4) return RcmExtractor.load(Path.of(f.substring(4)), preset);
+        throw new IllegalArgumentException("unknown --features '" + f + "': use 'inception' or 'rcm:CHECKPOINT'");
+    }
+
+    private static String noExtractor() {
+        return "No feature extractor: pass --inception " + InceptionV3.WEIGHTS_FILE + " (download it from " + InceptionV3.WEIGHTS_URL
+                + "; nothing is downloaded automatically) or --features rcm:CHECKPOINT for the offline RCM feature space.";
+    }
+
+    private Path defaultOut() {
+        String name = samples.getFileName().toString().replaceFirst("\\.npz$", "");
+        Path dir = samples.toAbsolutePath().getParent();
+        return (dir == null ? Path.of(".") : dir).resolve(name + ".eval.json");
+    }
+
+    static String summary(EvaluationResult r) {
+        StringBuilder b = new StringBuilder(String.format("extractor %s, %d samples vs %d reference images (reference statistics: %s)%n",
+                r.extractor(), r.sampleCount(), r.referenceCount(), r.referenceStatistics()));
+        line(b, "FID", r.fid());
+        line(b, "sFID", r.sfid());
+        line(b, "Inception Score", r.inceptionScore());
+        line(b, "Precision", r.precision());
+        line(b, "Recall", r.recall());
+        r.notes().forEach(n -> b.append("note: ").append(n).append('\n'));
+        return b.toString().stripTrailing();
+    }
+
+    private static void line(StringBuilder b, String name, Double v) {
+        b.append(String.format("%-16s %s%n", name + ":", v == null ? "n/a" : String.format("%.6f", v)));
+    }
+}

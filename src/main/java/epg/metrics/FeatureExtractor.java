@@ -1,0 +1,29 @@
+// A network that maps images to the feature spaces of spec §7 (the FID Inception, or an RCM encoder offline).
+package epg.metrics;
+
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+public interface FeatureExtractor {
+    /** Names the feature space in every result: "inception-v3-fid" or "rcm:&lt;file&gt;". */
+    String id();
+
+    /** Features of uint8 images [B, H, W, C] (C = 1 or 3); tensors owned by the caller's scope. */
+    Features extract(Tensor images);
+
+    /**
+     * uint8 [B, H, W, C] → float [B, channels, H, W] in [0, 1]; grey is repeated to RGB, RGB becomes grey with PIL's
+     * luma weights (0.299, 0.587, 0.114), unrounded.
+     */
+    static Tensor unitNchw(Tensor images, int channels) {
+        long[] s = Torch.shape(images);
+        if (s.length != 4 || (s[3] != 1 && s[3] != 3)) throw new IllegalArgumentException("images must be [B, H, W, 1 or 3], got " + Torch.shapeString(images));
+        Tensor x = images.to(ScalarType.Float).permute(0, 3, 1, 2).div(new Scalar(255.0));
+        if (s[3] != channels) x = channels == 3 ? x.repeat(1, 3, 1, 1)
+                : x.mul(Torch.fromFloats(new float[]{0.299f, 0.587f, 0.114f}, 1, 3, 1, 1)).sum(new long[]{1}, true, new ScalarTypeOptional());
+        return x.contiguous(); // NCHW strides: see BasicConv2d on channels-last convolutions
+    }
+}
