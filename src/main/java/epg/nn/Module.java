@@ -71,6 +71,14 @@ public abstract class Module {
         return out;
     }
 
+    /** Moves every parameter and buffer to {@code device} in place (the tensors keep their identity, e.g. for optimisers). */
+    public final Module to(org.bytedeco.pytorch.Device device) {
+        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+            for (Tensor t : stateDict().values()) t.set_data(t.to(device, t.scalar_type()));
+        }
+        return this;
+    }
+
     public final long parameterCount() {
         return namedParameters().values().stream().mapToLong(Tensor::numel).sum();
     }

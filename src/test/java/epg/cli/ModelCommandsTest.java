@@ -1,0 +1,74 @@
+// Issue 2 CLI: `epg models`, `epg inspect`, `epg convert` and the model file (weights + configuration).
+package epg.cli;
+
+import epg.config.ModelSize;
+import epg.config.Presets;
+import epg.nn.EpgModel;
+import epg.nn.GoldenNetworkTestAccess;
+import epg.nn.ModelFile;
+import epg.nn.VitEncoder;
+import epg.tensor.Checkpoints;
+import epg.tensor.Scope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static epg.TestSupport.assertClose;
+import static epg.TestSupport.fixture;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelCommandsTest {
+    @TempDir Path dir;
+
+    static String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            assertEquals(0, Main.commandLine().execute(args), "exit status of epg " + String.join(" ", args));
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString();
+    }
+
+    @Test
+    void modelsListsEveryPresetWithItsExactParameterCount() {
+        String out = run("models");
+        for (var c : Presets.all().values())
+            assertTrue(out.contains(c.name()) && out.contains(String.format("%,d", ModelSize.parameters(c))), c.name() + " missing in\n" + out);
+        assertTrue(out.contains("582,986,064"), out);
+    }
+
+    @Test
+    void convertKeepsEveryTensorAndInspectShowsKeysShapesAndConfig() throws Exception {
+        Path out = dir.resolve("epg.safetensors");
+        run("convert", fixture("nn/epg.pth").toString(), out.toString());
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> a = Checkpoints.readTensors(fixture("nn/epg.pth")), b = Checkpoints.readTensors(out);
+            assertEquals(a.keySet(), b.keySet());
+            for (String k : a.keySet()) assertClose(b.get(k), a.get(k), 0, k);
+        }
+        String listing = run("inspect", out.toString());
+        assertTrue(listing.contains("decoder_blocks.1.skip_linear.weight") && listing.contains("[96, 160]"), listing);
+        assertTrue(listing.contains("448,208"), listing); // floating-point values = the fixture script's parameter count
+
+        Path model = dir.resolve("model.safetensors");
+        try (Scope s = Scope.open()) {
+            EpgModel m = new EpgModel(GoldenNetworkTestAccess.epgConfig());
+            m.load(Checkpoints.readTensors(fixture("nn/epg.pth")), true);
+            ModelFile.save(model, m, Map.of("step", "7"));
+            VitEncoder back = ModelFile.load(model, null, true);
+            assertEquals(m.config, back.config);
+            assertClose(back.stateDict().get("out.weight"), m.out.weight, 0, "out.weight");
+        }
+        String described = run("inspect", model.toString());
+        assertTrue(described.contains("\"decoderDim\": 96") && described.contains("step: 7"), described);
+    }
+}
