@@ -26,6 +26,8 @@ public final class Torch {
         String env = System.getenv("EPG_THREADS");
         int threads = env != null && !env.isBlank() ? Integer.parseInt(env.trim()) : Runtime.getRuntime().availableProcessors();
         torch.set_num_threads(Math.max(1, threads));
+        // OpenBLAS keeps its own thread pool (sized by the core count, not by libtorch): match it, or matmuls oversubscribe.
+        org.bytedeco.openblas.global.openblas.blas_set_num_threads(Math.max(1, threads));
         initialised = true;
     }
 
