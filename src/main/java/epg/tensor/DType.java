@@ -20,7 +20,7 @@ public enum DType {
     }
 
     public static DType of(ScalarType t) {
-        for (DType d : values()) if (d.scalarType == t) return d;
+        for (DType d : values()) if (d.scalarType.value == t.value) return d; // by value: JavaCPP may hand back a distinct enum object
         throw new IllegalArgumentException("unsupported tensor element type " + t);
     }
 
