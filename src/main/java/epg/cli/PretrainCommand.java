@@ -41,6 +41,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--no-contrastive", description = "Drop the contrastive term (collapse ablation).") boolean noContrastive;
     @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
     @Option(names = "--bf16", description = "bf16 autocast for the forward passes.") boolean bf16;
+    @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel (faster under bf16 at short sequences).") boolean mathAttention;
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).") int logEvery;
     @Option(names = "--checkpoint-every", defaultValue = "1000", description = "Steps per checkpoint (default ${DEFAULT-VALUE}).") int checkpointEvery;
@@ -55,7 +56,7 @@ public final class PretrainCommand implements Callable<Integer> {
         Dataset dataset = PretrainStage.openData(data);
         ModelConfig base = Presets.get(preset);
         int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : base.imageSize();
-        ModelConfig model = base.withData(res, dataset.channels(), dataset.numClasses());
+        ModelConfig model = base.withData(res, dataset.channels(), dataset.numClasses()).withFusedAttention(!mathAttention);
         PretrainConfig cfg = new PretrainConfig(model, data, normalization, batch, steps, lr, beta1, beta2,
                 weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model), noDecayTokens,
                 warmup != null ? warmup : PretrainConfig.defaultWarmup(steps), temperature, momentum, momentumBuffers, !noContrastive,

@@ -14,7 +14,6 @@ import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -42,21 +41,31 @@ public final class RcmStd {
         encoder.eval();
         double s = encoder.config.shift();
         double[] out = new double[sigmas.length];
-        try (Scope scope = Scope.open(); NoGradGuard g = new NoGradGuard()) {
-            Tensor images = BatchTensors.images(pixels, n, c, res, res);
+        try (NoGradGuard g = new NoGradGuard()) {
             for (int k = 0; k < sigmas.length; k++) {
                 double t = sigmas[k] * s;
                 Rng rng = new Rng(Rng.derive(seed, k));
-                TensorVector hs = new TensorVector();
+                double[] sum = null, sumSq = null;
                 for (int from = 0; from < n; from += batch) {
-                    Tensor x = images.narrow(0, from, Math.min(batch, n - from));
-                    Tensor eps = torch.randn(Torch.shape(x), rng.optional(), Torch.options(ScalarType.Float));
-                    Tensor in = x.add(eps.mul(Torch.scalar(t))).mul(Torch.scalar(Preconditioning.cIn(t)));
-                    Tensor cond = torch.full(new long[]{x.size(0)}, Torch.scalar(Preconditioning.timeCondition(t)));
-                    hs.push_back(encoder.representation(in, cond));
+                    int m = Math.min(batch, n - from), d;
+                    float[] h;
+                    try (Scope step = Scope.open()) { // one scope per batch: the forward's temporaries go with it
+                        Tensor x = BatchTensors.images(java.util.Arrays.copyOfRange(pixels, from * c * res * res, (from + m) * c * res * res), m, c, res, res);
+                        Tensor eps = torch.randn(Torch.shape(x), rng.optional(), Torch.options(ScalarType.Float));
+                        Tensor in = x.add(eps.mul(Torch.scalar(t))).mul(Torch.scalar(Preconditioning.cIn(t)));
+                        Tensor cond = torch.full(new long[]{m}, Torch.scalar(Preconditioning.timeCondition(t)));
+                        Tensor hn = NtXent.normalize(encoder.representation(in, cond)); // [m, D], rows L2-normalised
+                        d = (int) hn.size(1);
+                        h = Torch.toFloats(hn);
+                    }
+                    if (sum == null) { sum = new double[d]; sumSq = new double[d]; }
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < d; j++) { double v = h[i * d + j]; sum[j] += v; sumSq[j] += v * v; }
                 }
-                Tensor h = NtXent.normalize(torch.cat(hs, 0));                  // [n, D]
-                out[k] = h.std(new long[]{0}, true, false).mean().item_double(); // unbiased per channel, mean over D
+                double mean = 0;
+                for (int j = 0; j < sum.length; j++) // unbiased per-channel standard deviation over the n images
+                    mean += Math.sqrt(Math.max(0, (sumSq[j] - sum[j] * sum[j] / n) / (n - 1)));
+                out[k] = mean / sum.length;
             }
         } finally {
             encoder.train(wasTraining);
