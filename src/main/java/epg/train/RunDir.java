@@ -35,6 +35,8 @@ import java.util.stream.Stream;
  */
 public final class RunDir {
     public static final String CONFIG = "config.json", LOG = "log.jsonl", CHECKPOINTS = "checkpoints", LATEST = "latest";
+    /** Top-level configuration keys that only steer the process (not the result); a resumed run may change them. */
+    public static final java.util.Set<String> RUN_CONTROL = java.util.Set.of("threads", "workers", "logEvery", "checkpointEvery", "keepCheckpoints");
     private final Path root;
 
     public RunDir(Path root) { this.root = root; }
@@ -47,19 +49,21 @@ public final class RunDir {
 
     /**
      * Writes {@code config.json}, or, when the directory already holds a run, checks that it is the same
-     * configuration (a resumed run must not silently change its settings).
+     * configuration apart from {@link #RUN_CONTROL} keys (a resumed run must not silently change its settings).
      */
     public void writeConfig(Object config) throws IOException {
         Path f = file(CONFIG);
         String json = Json.pretty(config);
-        if (Files.exists(f)) {
-            var old = JsonParser.parseString(Files.readString(f));
-            if (!old.equals(JsonParser.parseString(json)))
-                throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f
-                        + "); use a new --out directory or the same settings");
-            return;
-        }
+        if (Files.exists(f) && !withoutRunControl(Files.readString(f)).equals(withoutRunControl(json)))
+            throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f
+                    + "); use a new --out directory or the same settings");
         AtomicFile.writeString(f, json + "\n");
+    }
+
+    private static com.google.gson.JsonElement withoutRunControl(String json) {
+        var e = JsonParser.parseString(json);
+        if (e.isJsonObject()) RUN_CONTROL.forEach(e.getAsJsonObject()::remove);
+        return e;
     }
 
     /** Appends one line to log.jsonl. */

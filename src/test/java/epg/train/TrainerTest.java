@@ -60,6 +60,15 @@ class TrainerTest {
     }
 
     @Test
+    void resumedRunsMayChangeOnlyRunControlSettings() throws Exception {
+        RunDir d = new RunDir(tmp.resolve("cfg"));
+        d.writeConfig(Map.of("lr", 1.0, "threads", 1, "logEvery", 10));
+        d.writeConfig(Map.of("lr", 1.0, "threads", 2, "logEvery", 5));
+        assertThrows(IllegalArgumentException.class, () -> d.writeConfig(Map.of("lr", 2.0, "threads", 2, "logEvery", 5)));
+        assertTrue(Files.readString(d.file(RunDir.CONFIG)).contains("\"threads\": 2"));
+    }
+
+    @Test
     void momentumNetworkChangesOnlyThroughTheEma() throws Exception {
         try (Scope s = Scope.open()) {
             PretrainConfig cfg = TinyRuns.config(5, 8, true, "constant", 100);
