@@ -16,13 +16,18 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show a checkpoint's keys, shapes, dtypes, parameter count and configuration (safetensors or torch.save .pth).")
+@Command(name = "inspect", mixinStandardHelpOptions = true, subcommands = RcmStdCommand.class,
+        description = "Show a checkpoint's keys, shapes, dtypes, parameter count and configuration (safetensors or torch.save .pth). "
+                + "`epg inspect rcm-std MODEL` runs the representation-collapse diagnostic instead.")
 public final class InspectCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE") Path file;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE") Path file;
 
     @Override
     public Integer call() throws Exception {
+        if (file == null) {
+            new picocli.CommandLine(this).usage(System.err);
+            return 2;
+        }
         try (Scope s = Scope.open()) {
             Safetensors.Contents c = Checkpoints.read(file);
             long total = 0;

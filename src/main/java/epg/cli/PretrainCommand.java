@@ -1,0 +1,94 @@
+// Spec §3: `epg pretrain`: RCM pre-training into a run directory, resuming automatically from its latest checkpoint.
+package epg.cli;
+
+import com.google.gson.JsonObject;
+import epg.config.ModelConfig;
+import epg.config.Presets;
+import epg.data.Dataset;
+import epg.tensor.Torch;
+import epg.train.PretrainConfig;
+import epg.train.PretrainStage;
+import epg.train.RunDir;
+import epg.train.TrainState;
+import epg.train.Trainer;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+        description = "RCM pre-training (stage 1). Writes OUT/config.json, log.jsonl, checkpoints/step-N/ and encoder.safetensors; "
+                + "re-running with the same OUT resumes from its latest checkpoint.")
+public final class PretrainCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "RCM-T", description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).") String preset;
+    @Option(names = "--data", defaultValue = "fashion-mnist", description = "'fashion-mnist' (padded to 32 px) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
+    @Option(names = "--resolution", description = "Training resolution (default: the preset's, 32 for fashion-mnist).") Integer resolution;
+    @Option(names = "--out", required = true, description = "Run directory.") Path out;
+    @Option(names = "--steps", defaultValue = "600000", description = "Total steps K (default ${DEFAULT-VALUE}).") long steps;
+    @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).") int batch;
+    @Option(names = "--stop-at", description = "Stop this invocation after this step (the schedules still span --steps).") Long stopAt;
+    @Option(names = "--lr", defaultValue = "6e-4", description = "Peak learning rate at batch 1024, scaled linearly (default ${DEFAULT-VALUE}).") double lr;
+    @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1 (default ${DEFAULT-VALUE}).") double beta1;
+    @Option(names = "--beta2", defaultValue = "0.95", description = "AdamW beta2 (default ${DEFAULT-VALUE} released; paper 0.999).") double beta2;
+    @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.03; 0.05 for width >= 1024).") Double weightDecay;
+    @Option(names = "--no-decay-tokens", description = "No weight decay on pos_embed and cls_token.") boolean noDecayTokens;
+    @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
+    @Option(names = "--temperature", defaultValue = "constant", description = "Consistency temperature schedule: constant (released) or cosine (paper) (default ${DEFAULT-VALUE}).") String temperature;
+    @Option(names = "--momentum", defaultValue = "0.99", description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).") double momentum;
+    @Option(names = "--momentum-buffers", description = "Also EMA the BatchNorm statistics into the momentum encoder (released: off).") boolean momentumBuffers;
+    @Option(names = "--no-contrastive", description = "Drop the contrastive term (collapse ablation).") boolean noContrastive;
+    @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
+    @Option(names = "--bf16", description = "bf16 autocast for the forward passes.") boolean bf16;
+    @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel (faster under bf16 at short sequences).") boolean mathAttention;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
+    @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).") int logEvery;
+    @Option(names = "--checkpoint-every", defaultValue = "1000", description = "Steps per checkpoint (default ${DEFAULT-VALUE}).") int checkpointEvery;
+    @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept, 0 = all (default ${DEFAULT-VALUE}).") int keep;
+    @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default ${DEFAULT-VALUE}).") int workers;
+    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        Torch.init();
+        if (threads > 0) torch.set_num_threads(threads);
+        Dataset dataset = PretrainStage.openData(data);
+        ModelConfig base = Presets.get(preset);
+        int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : base.imageSize();
+        ModelConfig model = base.withData(res, dataset.channels(), dataset.numClasses()).withFusedAttention(!mathAttention);
+        PretrainConfig cfg = new PretrainConfig(model, data, normalization, batch, steps, lr, beta1, beta2,
+                weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model), noDecayTokens,
+                warmup != null ? warmup : PretrainConfig.defaultWarmup(steps), temperature, momentum, momentumBuffers, !noContrastive,
+                bf16, seed, logEvery, checkpointEvery, keep, workers, threads);
+        PretrainStage stage = new PretrainStage(cfg);
+        RunDir dir = new RunDir(out);
+        System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), res,
+                model.channels(), stage.online().parameterCount(), dataset.size(), batch, cfg.scaledLr(), Torch.threads(), out);
+        Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg);
+        TrainState end = trainer.run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps, new ConsoleListener());
+        System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(), dir.file(PretrainStage.ENCODER_FILE));
+        return 0;
+    }
+
+    /** The progress bar on stderr, and each log line's loss below it. */
+    static final class ConsoleListener implements Trainer.Listener {
+        private Progress progress;
+
+        @Override public void started(long from, long to) {
+            if (from > 0) System.out.println("resuming at step " + from);
+            progress = new Progress("train", to - from, System.err);
+        }
+
+        @Override public void stepped(long step, JsonObject line) {
+            progress.step();
+            if (line != null && System.getenv("EPG_QUIET") == null)
+                System.err.printf("%nstep %d  loss %.4f  (contrastive %.4f, consistency %.4f)  N %d  lr %.3g  %.1f img/s%n", step,
+                        get(line, "loss"), get(line, "contrastive"), get(line, "consistency"), (long) get(line, "N"), get(line, "lr"), get(line, "images_per_s"));
+        }
+
+        @Override public void finished() { progress.finish(); }
+
+        private static double get(JsonObject o, String k) { return o.has(k) ? o.get(k).getAsDouble() : Double.NaN; }
+    }
+}

@@ -1,0 +1,84 @@
+// Spec §3: the RCM pre-training loss, symmetric contrastive term on the MoCo views + representation consistency.
+package epg.loss;
+
+import epg.diffusion.KarrasGrid;
+import epg.diffusion.Preconditioning;
+import epg.nn.RcmEncoder;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * loss = mean_b [ NT(proj E_θ(y1+ε·t0), proj E_θ⁻(y2+ε·t0)) + NT(proj E_θ(y2+ε·t0), proj E_θ⁻(y1+ε·t0)) ]   (contrastive, τ = 0.2)
+ *      + mean_b NT(h E_θ(x+ε·t), stopgrad h E_θ(x+ε·t2))                                                    (consistency, τ(σ_i))
+ * with t0 = σ_min·s, t = σ_i·s, t2 = σ_{i+1}·s, one noise ε for every pass, every input scaled by c_in and
+ * conditioned on c(·). The consistency target is the online network under no-grad; E_θ⁻ never takes a gradient.
+ */
+public final class RcmLoss {
+    public static final double CONTRASTIVE_TAU = 0.2;
+
+    /** The total and its two terms, each already averaged over the batch (scalars). */
+    public record Terms(Tensor loss, Tensor contrastive, Tensor consistency) {}
+
+    private final RcmEncoder online, momentum;
+    private final double shift;
+    private final boolean contrastive;
+    private final NtXent.Gather gather;
+
+    /** {@code momentum} may be null when the contrastive term is off (the collapse ablation). */
+    public RcmLoss(RcmEncoder online, RcmEncoder momentum, double shift, boolean contrastive, NtXent.Gather gather) {
+        if (contrastive && momentum == null) throw new IllegalArgumentException("the contrastive term needs the momentum network");
+        this.online = online;
+        this.momentum = momentum;
+        this.shift = shift;
+        this.contrastive = contrastive;
+        this.gather = gather;
+    }
+
+    /**
+     * view1, view2, clean, eps [B, C, H, W]; i the noise index of the whole batch on an n-point grid (0 ≤ i ≤ n−2);
+     * tau the consistency temperature τ(σ_i).
+     */
+    public Terms compute(Tensor view1, Tensor view2, Tensor clean, Tensor eps, int i, int n, double tau) {
+        if (i < 0 || i > n - 2) throw new IllegalArgumentException("noise index " + i + " outside 0.." + (n - 2));
+        long b = clean.size(0);
+        Tensor consistency = consistency(clean, eps, i, n, tau, b).mean();
+        Tensor contrast = contrastive ? contrastive(view1, view2, eps, b).mean() : Torch.zeros(new long[0]);
+        return new Terms(contrast.add(consistency), contrast, consistency);
+    }
+
+    /** Per-sample symmetric contrastive loss [B] at t0 = σ_min·s. */
+    private Tensor contrastive(Tensor view1, Tensor view2, Tensor eps, long b) {
+        double t0 = KarrasGrid.SIGMA_MIN * shift;
+        Tensor c0 = condition(t0, b), y1 = noisy(view1, eps, t0), y2 = noisy(view2, eps, t0);
+        Tensor q1 = online.forward(y1, c0).proj(), q2 = online.forward(y2, c0).proj();
+        Tensor k1, k2;
+        try (NoGradGuard g = new NoGradGuard()) {
+            k1 = momentum.forward(y1, c0).proj();
+            k2 = momentum.forward(y2, c0).proj();
+        }
+        Tensor tau = torch.full(new long[]{b}, Torch.scalar(CONTRASTIVE_TAU));
+        return NtXent.perSample(q1, k2, tau, gather).add(NtXent.perSample(q2, k1, tau, gather));
+    }
+
+    /** Per-sample consistency loss [B] between t = σ_i·s (online) and t2 = σ_{i+1}·s (online, stop-gradient). */
+    private Tensor consistency(Tensor clean, Tensor eps, int i, int n, double tau, long b) {
+        double t = KarrasGrid.sigma(i, n) * shift, t2 = KarrasGrid.sigma(i + 1, n) * shift;
+        Tensor h = online.forward(noisy(clean, eps, t), condition(t, b)).h();
+        Tensor target;
+        try (NoGradGuard g = new NoGradGuard()) {
+            target = online.forward(noisy(clean, eps, t2), condition(t2, b)).h();
+        }
+        return NtXent.perSample(h, target, torch.full(new long[]{b}, Torch.scalar(tau)), gather);
+    }
+
+    /** c_in(t)·(x + ε·t). */
+    private static Tensor noisy(Tensor x, Tensor eps, double t) {
+        return x.add(eps.mul(Torch.scalar(t))).mul(Torch.scalar(Preconditioning.cIn(t)));
+    }
+
+    private static Tensor condition(double t, long b) {
+        return torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t)));
+    }
+}

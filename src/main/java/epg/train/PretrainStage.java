@@ -1,0 +1,119 @@
+// Spec §3: stage 1 as a Stage: the online and momentum RCM encoders, the noise draws and the RCM loss of one batch.
+package epg.train;
+
+import epg.data.Batch;
+import epg.data.BatchTensors;
+import epg.data.Dataset;
+import epg.data.IdxDataset;
+import epg.diffusion.IctCurriculum;
+import epg.diffusion.KarrasGrid;
+import epg.diffusion.TemperatureSchedule;
+import epg.loss.NtXent;
+import epg.loss.RcmLoss;
+import epg.nn.Init;
+import epg.nn.Module;
+import epg.nn.ModelFile;
+import epg.nn.RcmEncoder;
+import epg.tensor.Rng;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The online encoder trains (BatchNorm on batch statistics); the momentum encoder starts as its copy, stays in
+ * evaluation mode and changes only through the EMA. Per step: N(k) from the curriculum, one index i ~ U{0 … N−2}
+ * and one ε for the whole batch, τ(σ_i) from the temperature schedule.
+ */
+public final class PretrainStage implements Stage {
+    /** The file the next stage reads: the online encoder with its configuration (ModelFile format). */
+    public static final String ENCODER_FILE = "encoder.safetensors";
+
+    private final PretrainConfig cfg;
+    private final RcmEncoder online, momentum;
+    private final Ema ema;
+    private final Rng noise;
+    private final IctCurriculum curriculum;
+    private final TemperatureSchedule temperature;
+    private final RcmLoss loss;
+
+    public PretrainStage(PretrainConfig cfg, NtXent.Gather gather) {
+        Torch.init();
+        this.cfg = cfg;
+        this.online = new RcmEncoder(cfg.model());
+        Init.rcm(online, new Rng(Rng.derive(cfg.seed(), 1)));
+        online.train(true);
+        if (cfg.contrastive()) {
+            this.momentum = new RcmEncoder(cfg.model());
+            momentum.load(online.stateDict(), true);
+            momentum.eval();
+            this.ema = new Ema(online, momentum, cfg.momentum(), cfg.momentumBuffers());
+        } else {
+            this.momentum = null;
+            this.ema = null;
+        }
+        this.noise = new Rng(Rng.derive(cfg.seed(), 2));
+        this.curriculum = IctCurriculum.of(cfg.steps());
+        this.temperature = cfg.temperatureSchedule();
+        this.loss = new RcmLoss(online, momentum, cfg.model().shift(), cfg.contrastive(), gather);
+    }
+
+    public PretrainStage(PretrainConfig cfg) { this(cfg, NtXent.Gather.LOCAL); }
+
+    public RcmEncoder online() { return online; }
+
+    /** Null when the contrastive term is off. */
+    public RcmEncoder momentum() { return momentum; }
+
+    @Override
+    public Map<String, Module> modules() {
+        Map<String, Module> m = new LinkedHashMap<>();
+        m.put("online", online);
+        if (momentum != null) m.put("momentum", momentum);
+        return m;
+    }
+
+    @Override
+    public Map<String, Tensor> trainable() { return online.namedParameters(); }
+
+    @Override
+    public Map<String, Rng> generators() { return Map.of("noise", noise); }
+
+    @Override
+    public Loss loss(Batch batch, long step) {
+        BatchTensors t = BatchTensors.of(batch);
+        int n = curriculum.points(step);
+        int i = (int) torch.randint(n - 1, new long[]{1}, noise.optional(), Torch.options(ScalarType.Long)).item_long();
+        Tensor eps = torch.randn(batch.shape(), noise.optional(), Torch.options(ScalarType.Float));
+        double tau = temperature.tau(KarrasGrid.sigma(i, n), step, cfg.steps());
+        RcmLoss.Terms terms = loss.compute(t.view1(), t.view2(), t.clean(), eps, i, n, tau);
+        Map<String, Tensor> logged = new LinkedHashMap<>();
+        logged.put("contrastive", terms.contrastive());
+        logged.put("consistency", terms.consistency());
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("tau_max", temperature.tauMax(step, cfg.steps()));
+        values.put("N", (double) n);
+        return new Loss(terms.loss(), logged, values);
+    }
+
+    @Override
+    public void afterStep(long step) {
+        if (ema != null) ema.update();
+    }
+
+    @Override
+    public void export(RunDir dir, long step) throws IOException {
+        ModelFile.save(dir.file(ENCODER_FILE), online, Map.of("step", Long.toString(step), "stage", "pretrain"));
+    }
+
+    /** "fashion-mnist" (training split, padded 28 → 32 px) or a dataset folder (training split). */
+    public static Dataset openData(String data) {
+        if (data.equalsIgnoreCase("fashion-mnist")) return IdxDataset.fashionMnist(true).pad(2);
+        return Dataset.open(Path.of(data), true);
+    }
+}

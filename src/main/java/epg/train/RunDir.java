@@ -1,0 +1,148 @@
+// The self-describing run directory of ARCHITECTURE.md: config.json, log.jsonl, checkpoints/step-N/, checkpoints/latest.
+package epg.train;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import epg.config.Json;
+import epg.nn.Module;
+import epg.tensor.AtomicFile;
+import epg.tensor.Checkpoints;
+import epg.tensor.Rng;
+import epg.tensor.Safetensors;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Layout: {@code config.json} (the resolved configuration), {@code log.jsonl} (one JSON object per logged step),
+ * {@code checkpoints/step-N/} holding {@code NAME.safetensors} per module, {@code optimizer.safetensors},
+ * {@code rng.safetensors} and {@code state.json}, and {@code checkpoints/latest} naming the newest complete one.
+ * Every file is written atomically and {@code latest} only after the whole step directory, so a crash at any
+ * moment leaves the previous checkpoint usable.
+ */
+public final class RunDir {
+    public static final String CONFIG = "config.json", LOG = "log.jsonl", CHECKPOINTS = "checkpoints", LATEST = "latest";
+    /** Top-level configuration keys that only steer the process (not the result); a resumed run may change them. */
+    public static final java.util.Set<String> RUN_CONTROL = java.util.Set.of("threads", "workers", "logEvery", "checkpointEvery", "keepCheckpoints");
+    private final Path root;
+
+    public RunDir(Path root) { this.root = root; }
+
+    public Path root() { return root; }
+
+    public Path file(String name) { return root.resolve(name); }
+
+    public Path checkpoints() { return root.resolve(CHECKPOINTS); }
+
+    /**
+     * Writes {@code config.json}, or, when the directory already holds a run, checks that it is the same
+     * configuration apart from {@link #RUN_CONTROL} keys (a resumed run must not silently change its settings).
+     */
+    public void writeConfig(Object config) throws IOException {
+        Path f = file(CONFIG);
+        String json = Json.pretty(config);
+        if (Files.exists(f) && !withoutRunControl(Files.readString(f)).equals(withoutRunControl(json)))
+            throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f
+                    + "); use a new --out directory or the same settings");
+        AtomicFile.writeString(f, json + "\n");
+    }
+
+    private static com.google.gson.JsonElement withoutRunControl(String json) {
+        var e = JsonParser.parseString(json);
+        if (e.isJsonObject()) RUN_CONTROL.forEach(e.getAsJsonObject()::remove);
+        return e;
+    }
+
+    /** Appends one line to log.jsonl. */
+    public void log(JsonObject line) throws IOException {
+        Files.createDirectories(root);
+        Files.writeString(file(LOG), Json.compact(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Drops log lines of steps after {@code step} (written after the checkpoint a run resumes from). */
+    public void truncateLog(long step) throws IOException {
+        Path f = file(LOG);
+        if (!Files.exists(f)) return;
+        StringBuilder kept = new StringBuilder();
+        for (String line : Files.readAllLines(f)) {
+            if (line.isBlank()) continue;
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            if (!o.has("step") || o.get("step").getAsLong() <= step) kept.append(line).append('\n');
+        }
+        AtomicFile.writeString(f, kept.toString());
+    }
+
+    /** The newest complete checkpoint directory, if any. */
+    public Optional<Path> latest() throws IOException {
+        Path pointer = checkpoints().resolve(LATEST);
+        if (!Files.exists(pointer)) return Optional.empty();
+        Path dir = checkpoints().resolve(Files.readString(pointer).trim());
+        if (!Files.isRegularFile(dir.resolve("state.json")))
+            throw new IOException(pointer + " names " + dir + ", which is not a complete checkpoint");
+        return Optional.of(dir);
+    }
+
+    /** Writes the full training state of step {@code state.step()} and points {@code latest} at it; keeps the newest {@code keep}. */
+    public Path saveCheckpoint(TrainState state, Map<String, Module> modules, AdamW optimizer, Map<String, Rng> generators, int keep)
+            throws IOException {
+        String name = "step-" + state.step();
+        Path dir = checkpoints().resolve(name);
+        Files.createDirectories(dir);
+        for (Map.Entry<String, Module> m : modules.entrySet())
+            Safetensors.write(dir.resolve(m.getKey() + ".safetensors"), m.getValue().stateDict(), Map.of());
+        Safetensors.write(dir.resolve("optimizer.safetensors"), optimizer.state(), Map.of());
+        Map<String, Tensor> rng = new LinkedHashMap<>();
+        generators.forEach((k, g) -> rng.put(k, g.state()));
+        Safetensors.write(dir.resolve("rng.safetensors"), rng, Map.of());
+        AtomicFile.writeString(dir.resolve("state.json"), Json.pretty(state) + "\n");
+        AtomicFile.writeString(checkpoints().resolve(LATEST), name + "\n");
+        prune(keep, dir);
+        return dir;
+    }
+
+    /** Loads a checkpoint written by {@link #saveCheckpoint} into the given objects; returns its scalar state. */
+    public static TrainState loadCheckpoint(Path dir, Map<String, Module> modules, AdamW optimizer, Map<String, Rng> generators)
+            throws IOException {
+        for (Map.Entry<String, Module> m : modules.entrySet())
+            m.getValue().load(Checkpoints.readTensors(dir.resolve(m.getKey() + ".safetensors")), true);
+        optimizer.loadState(Checkpoints.readTensors(dir.resolve("optimizer.safetensors")));
+        Map<String, Tensor> rng = Checkpoints.readTensors(dir.resolve("rng.safetensors"));
+        for (Map.Entry<String, Rng> g : generators.entrySet()) {
+            Tensor s = rng.get(g.getKey());
+            if (s == null) throw new IOException(dir + " holds no state for generator '" + g.getKey() + "'");
+            try (NoGradGuard ng = new NoGradGuard()) { g.getValue().setState(s.contiguous()); }
+        }
+        return Json.parse(Files.readString(dir.resolve("state.json")), TrainState.class, dir.resolve("state.json").toString());
+    }
+
+    /** Deletes all but the newest {@code keep} step directories (never {@code current}). */
+    private void prune(int keep, Path current) throws IOException {
+        if (keep <= 0) return;
+        List<Path> steps = new ArrayList<>();
+        try (Stream<Path> s = Files.list(checkpoints())) {
+            s.filter(p -> p.getFileName().toString().matches("step-\\d+") && Files.isDirectory(p)).forEach(steps::add);
+        }
+        steps.sort(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(5))));
+        for (int i = 0; i < steps.size() - keep; i++) {
+            if (steps.get(i).equals(current)) continue;
+            try (Stream<Path> files = Files.walk(steps.get(i))) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                    try { Files.delete(p); } catch (IOException e) { throw new UncheckedIOException(e); }
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+// Helpers for the training tests: a tiny RCM network, a small synthetic dataset and a pre-training configuration.
+package epg;
+
+import epg.config.ModelConfig;
+import epg.data.ByteImage;
+import epg.data.Dataset;
+import epg.train.PretrainConfig;
+
+import java.util.SplittableRandom;
+
+public final class TinyRuns {
+    private TinyRuns() {}
+
+    /** 16 px grey, patch 4 (16 tokens), depth 1, width 32, projector 64 → 16. */
+    public static ModelConfig rcm() {
+        oneThread();
+        return new ModelConfig("RCM-tiny", ModelConfig.Kind.RCM, 16, 4, 1, 1, 32, 2, 0, 0, 0, 4, 4, 64, 16, 3, 0, 0, false);
+    }
+
+    /** {@code n} random 16×16 grey images with labels i mod 4. */
+    public static Dataset synthetic(int n) {
+        byte[][] images = new byte[n][];
+        SplittableRandom r = new SplittableRandom(42);
+        for (int i = 0; i < n; i++) {
+            images[i] = new byte[16 * 16];
+            for (int p = 0; p < images[i].length; p++) images[i][p] = (byte) r.nextInt(256);
+        }
+        return new Dataset() {
+            public int size() { return n; }
+            public int numClasses() { return 4; }
+            public int label(int i) { return i % 4; }
+            public ByteImage image(int i) { return new ByteImage(16, 16, 1, images[i].clone()); }
+            public int channels() { return 1; }
+        };
+    }
+
+    /** One libtorch thread: the tiny tensors gain nothing from more, and the shared test machine is busy. */
+    public static void oneThread() {
+        epg.tensor.Torch.init();
+        org.bytedeco.pytorch.global.torch.set_num_threads(1);
+    }
+
+    public static PretrainConfig config(long steps, int batch, boolean contrastive, String temperature, int checkpointEvery) {
+        return new PretrainConfig(rcm(), "synthetic", "imagenet", batch, steps, 6e-4 * 1024 / batch * 10, 0.9, 0.95, 0.03, false,
+                2, temperature, 0.99, false, contrastive, false, 0, 5, checkpointEvery, 0, 1, 0);
+    }
+}

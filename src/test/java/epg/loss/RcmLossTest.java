@@ -1,0 +1,115 @@
+// Spec §3 gradient plumbing: the momentum network and the consistency target take no gradient.
+package epg.loss;
+
+import epg.TinyRuns;
+import epg.config.ModelConfig;
+import epg.diffusion.KarrasGrid;
+import epg.diffusion.Preconditioning;
+import epg.nn.Init;
+import epg.nn.RcmEncoder;
+import epg.tensor.Rng;
+import epg.tensor.Scope;
+import epg.tensor.Torch;
+import epg.train.Ema;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RcmLossTest {
+    private static final int I = 3, N = 11;
+    private static final double TAU = 0.15, SHIFT = 0.25;
+
+    @Test
+    void momentumNetworkTakesNoGradientButTheOnlineOneDoes() {
+        try (Scope s = Scope.open()) {
+            ModelConfig c = TinyRuns.rcm();
+            RcmEncoder online = encoder(c), momentum = new RcmEncoder(c);
+            momentum.load(online.stateDict(), true);
+            momentum.eval();
+            new Ema(online, momentum, 0.99, false);
+            Tensor[] x = inputs(c);
+            RcmLoss.Terms t = new RcmLoss(online, momentum, SHIFT, true, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            assertEquals(t.contrastive().item_double() + t.consistency().item_double(), t.loss().item_double(), 1e-6);
+            assertTrue(t.contrastive().item_double() > 0 && t.consistency().item_double() > 0);
+            t.loss().backward();
+            momentum.namedParameters().forEach((k, p) -> assertFalse(p.grad().defined(), "momentum " + k + " has a gradient"));
+            online.namedParameters().forEach((k, p) -> assertTrue(p.grad().defined(), "online " + k + " has no gradient"));
+        }
+    }
+
+    @Test
+    void consistencyTargetIsStopGradient() {
+        try (Scope s = Scope.open()) {
+            ModelConfig c = TinyRuns.rcm();
+            RcmEncoder online = encoder(c);
+            Tensor[] x = inputs(c);
+            RcmLoss.Terms t = new RcmLoss(online, null, SHIFT, false, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            assertEquals(0, t.contrastive().item_double(), 0);
+            t.loss().backward();
+            Map<String, Tensor> viaLoss = grads(online);
+
+            // Independently: h at t = σ_3·s with gradient, target at t2 = σ_4·s detached, NT-Xent mean.
+            double consistency = manual(online, x, true);
+            Map<String, Tensor> stopGrad = grads(online);
+            manual(online, x, false);
+            Map<String, Tensor> throughTarget = grads(online);
+
+            assertEquals(consistency, t.consistency().item_double(), 1e-5);
+            double maxStop = 0, maxThrough = 0;
+            for (String k : viaLoss.keySet()) {
+                if (k.startsWith("projection_head")) continue; // h does not pass through the projector
+                maxStop = Math.max(maxStop, maxAbs(viaLoss.get(k).sub(stopGrad.get(k))) / Math.max(1e-12, maxAbs(stopGrad.get(k))));
+                maxThrough = Math.max(maxThrough, maxAbs(viaLoss.get(k).sub(throughTarget.get(k))) / Math.max(1e-12, maxAbs(throughTarget.get(k))));
+            }
+            assertTrue(maxStop < 1e-4, "gradients differ from the stop-gradient computation by " + maxStop);
+            assertTrue(maxThrough > 1e-2, "a target with gradient would give the same gradients (" + maxThrough + "): the check cannot fail");
+        }
+    }
+
+    private static double manual(RcmEncoder online, Tensor[] x, boolean detach) {
+        double t = KarrasGrid.sigma(I, N) * SHIFT, t2 = KarrasGrid.sigma(I + 1, N) * SHIFT;
+        long b = x[2].size(0);
+        Tensor h = online.representation(x[2].add(x[3].mul(Torch.scalar(t))).mul(Torch.scalar(Preconditioning.cIn(t))),
+                torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t))));
+        Tensor target = online.representation(x[2].add(x[3].mul(Torch.scalar(t2))).mul(Torch.scalar(Preconditioning.cIn(t2))),
+                torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t2))));
+        Tensor loss = NtXent.perSample(h, detach ? target.detach() : target, torch.full(new long[]{b}, Torch.scalar(TAU))).mean();
+        loss.backward();
+        return loss.item_double();
+    }
+
+    /** The gradients (cloned) and zeroes them. */
+    private static Map<String, Tensor> grads(RcmEncoder m) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        m.namedParameters().forEach((k, p) -> {
+            out.put(k, p.grad().defined() ? p.grad().clone() : torch.zeros_like(p));
+            if (p.grad().defined()) p.mutable_grad().put(new Tensor());
+        });
+        return out;
+    }
+
+    private static double maxAbs(Tensor t) { return t.abs().max().item_double(); }
+
+    private static RcmEncoder encoder(ModelConfig c) {
+        RcmEncoder m = new RcmEncoder(c);
+        Init.rcm(m, new Rng(5));
+        return m;
+    }
+
+    /** view1, view2, clean, eps [4, 1, 16, 16]. */
+    private static Tensor[] inputs(ModelConfig c) {
+        Rng r = new Rng(9);
+        long[] shape = {4, c.channels(), c.imageSize(), c.imageSize()};
+        Tensor[] x = new Tensor[4];
+        for (int i = 0; i < 4; i++) x[i] = torch.randn(shape, r.optional(), Torch.options(ScalarType.Float));
+        return x;
+    }
+}

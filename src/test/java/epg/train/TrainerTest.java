@@ -1,0 +1,162 @@
+// The shared loop: exact resume, momentum updated only by the EMA, checkpoints and log, skipping non-finite steps.
+package epg.train;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import epg.TinyRuns;
+import epg.data.Batch;
+import epg.data.Dataset;
+import epg.data.Loader;
+import epg.nn.Module;
+import epg.tensor.Rng;
+import epg.tensor.Scope;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+    @TempDir Path tmp;
+
+    @Test
+    void twentyStepsStraightEqualTenPlusResumePlusTen() throws Exception {
+        PretrainConfig cfg = TinyRuns.config(20, 8, true, "cosine", 5);
+        Dataset data = TinyRuns.synthetic(48); // 6 batches per epoch: the run crosses epochs
+        Map<String, float[]> straight = run(cfg, data, tmp.resolve("a"), 20);
+        Map<String, float[]> half = run(cfg, data, tmp.resolve("b"), 10);
+        Map<String, float[]> resumed = run(cfg, data, tmp.resolve("b"), 20);
+        assertEquals(straight.keySet(), resumed.keySet());
+        straight.forEach((k, v) -> assertArrayEquals(v, resumed.get(k), 0f, k));
+        assertNotEquals(0, maxDiff(half.get("online.pos_embed"), straight.get("online.pos_embed")), "weights did not move in 10 steps");
+
+        RunDir b = new RunDir(tmp.resolve("b"));
+        assertEquals("step-20", Files.readString(b.checkpoints().resolve(RunDir.LATEST)).trim());
+        for (String f : List.of("online.safetensors", "momentum.safetensors", "optimizer.safetensors", "rng.safetensors", "state.json"))
+            assertTrue(Files.isRegularFile(b.checkpoints().resolve("step-10").resolve(f)), f);
+        assertTrue(Files.isRegularFile(b.file(PretrainStage.ENCODER_FILE)));
+        assertTrue(Files.isRegularFile(b.file(RunDir.CONFIG)));
+        List<JsonObject> logA = log(tmp.resolve("a")), logB = log(tmp.resolve("b"));
+        assertEquals(4, logB.size()); // steps 5, 10, 15, 20
+        assertEquals(logA.get(3).get("loss").getAsDouble(), logB.get(3).get("loss").getAsDouble(), 0);
+        for (String key : List.of("contrastive", "consistency", "tau_max", "N", "lr", "grad_norm", "param_norm", "images_per_s", "skipped"))
+            assertTrue(logB.get(3).has(key), key);
+        assertEquals(20, Json(b.checkpoints().resolve("step-20/state.json")).get("step").getAsLong());
+        // a different configuration in the same directory is refused
+        PretrainConfig other = TinyRuns.config(20, 8, false, "cosine", 5);
+        assertThrows(IllegalArgumentException.class, () -> run(other, data, tmp.resolve("b"), 20));
+    }
+
+    @Test
+    void resumedRunsMayChangeOnlyRunControlSettings() throws Exception {
+        RunDir d = new RunDir(tmp.resolve("cfg"));
+        d.writeConfig(Map.of("lr", 1.0, "threads", 1, "logEvery", 10));
+        d.writeConfig(Map.of("lr", 1.0, "threads", 2, "logEvery", 5));
+        assertThrows(IllegalArgumentException.class, () -> d.writeConfig(Map.of("lr", 2.0, "threads", 2, "logEvery", 5)));
+        assertTrue(Files.readString(d.file(RunDir.CONFIG)).contains("\"threads\": 2"));
+    }
+
+    @Test
+    void momentumNetworkChangesOnlyThroughTheEma() throws Exception {
+        try (Scope s = Scope.open()) {
+            PretrainConfig cfg = TinyRuns.config(5, 8, true, "constant", 100);
+            PretrainStage stage = new PretrainStage(cfg);
+            Map<String, Tensor> before = clone(stage.momentum().namedParameters());
+            new Trainer(stage, cfg.trainerSettings(), new RunDir(tmp.resolve("m")), cfg).run(TinyRuns.synthetic(16), cfg.loaderConfig(), 1, Trainer.Listener.NONE);
+            Map<String, Tensor> online = stage.online().namedParameters(), after = stage.momentum().namedParameters();
+            for (String k : before.keySet()) {
+                Tensor expected = before.get(k).add(online.get(k).sub(before.get(k)).mul(Torch.scalar(0.01))); // 0.99·m + 0.01·θ
+                assertTrue(maxDiff(Torch.toFloats(expected), Torch.toFloats(after.get(k))) < 1e-7, k);
+                assertTrue(!after.get(k).grad().defined(), k + " has a gradient");
+            }
+            assertNotEquals(0, maxDiff(Torch.toFloats(before.get("pos_embed")), Torch.toFloats(after.get("pos_embed"))));
+            // released BatchNorm mode: the momentum network keeps its initial statistics; the online one updates them
+            stage.momentum().namedBuffers().forEach((k, v) -> {
+                if (k.endsWith("running_mean")) assertEquals(0, maxDiff(Torch.toFloats(v), new float[(int) v.numel()]), k);
+            });
+            assertTrue(Torch.toFloats(stage.online().namedBuffers().get("projection_head.1.running_mean"))[0] != 0);
+        }
+    }
+
+    @Test
+    void nonFiniteStepsAreSkippedAndCountedAndStopTheRunAfterTwentyInARow() throws Exception {
+        Dataset data = TinyRuns.synthetic(16);
+        Loader.Config lc = Loader.Config.of(4, 16, Loader.Mode.FINETUNE, 0).threads(1, 1);
+        // NaN at step 3 only: one skipped step, the parameter moved on the other 5
+        Toy toy = new Toy(Set.of(3L));
+        TrainState st = new Trainer(toy, toy.settings(6), new RunDir(tmp.resolve("nan1")), "toy").run(data, lc, 6, Trainer.Listener.NONE);
+        assertEquals(1, st.skipped());
+        assertEquals(6, st.step());
+        assertEquals(0, st.consecutiveSkipped());
+        // always NaN: stops after 20 in a row with a message
+        Toy bad = new Toy(null);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Trainer(bad, bad.settings(100), new RunDir(tmp.resolve("nan2")), "toy").run(data, lc, 100, Trainer.Listener.NONE));
+        assertTrue(e.getMessage().contains("20 steps in a row"), e.getMessage());
+        assertEquals(1f, Torch.toFloats(bad.w)[0], 0f, "a skipped step must not change the weights");
+    }
+
+    /** A one-parameter stage: loss = w², or NaN at the given steps (all steps when null). */
+    private static final class Toy extends Module implements Stage {
+        final Tensor w = parameter("w", Torch.ones(1));
+        private final Set<Long> nanSteps;
+
+        Toy(Set<Long> nanSteps) { this.nanSteps = nanSteps; }
+
+        Trainer.Settings settings(long steps) {
+            return new Trainer.Settings(steps, 4, k -> 0.1, new AdamW.Options(0.9, 0.999, 1e-8, 0, Set.of()), 0, 0, false, 1, 1000, 0, 20);
+        }
+
+        public Map<String, Module> modules() { return Map.of("toy", this); }
+        public Map<String, Tensor> trainable() { return namedParameters(); }
+        public Map<String, Rng> generators() { return Map.of(); }
+
+        public Loss loss(Batch batch, long step) {
+            Tensor l = w.square().sum();
+            if (nanSteps == null || nanSteps.contains(step)) l = l.mul(Torch.scalar(Double.NaN));
+            return new Loss(l, Map.of(), Map.of());
+        }
+    }
+
+    private static Map<String, float[]> run(PretrainConfig cfg, Dataset data, Path dir, long stopAt) throws Exception {
+        try (Scope s = Scope.open()) {
+            PretrainStage stage = new PretrainStage(cfg);
+            Trainer t = new Trainer(stage, cfg.trainerSettings(), new RunDir(dir), cfg);
+            t.run(data, cfg.loaderConfig(), stopAt, Trainer.Listener.NONE);
+            Map<String, float[]> out = new LinkedHashMap<>();
+            stage.modules().forEach((name, m) -> m.stateDict().forEach((k, v) -> out.put(name + "." + k, Torch.toFloats(v))));
+            t.optimizer().state().forEach((k, v) -> out.put("opt." + k, Torch.toFloats(v)));
+            return out;
+        }
+    }
+
+    private static Map<String, Tensor> clone(Map<String, Tensor> m) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, v.detach().clone()));
+        return out;
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+        return d;
+    }
+
+    private static List<JsonObject> log(Path dir) throws Exception {
+        return Files.readAllLines(dir.resolve(RunDir.LOG)).stream().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+    }
+
+    private static JsonObject Json(Path f) throws Exception { return JsonParser.parseString(Files.readString(f)).getAsJsonObject(); }
+}
