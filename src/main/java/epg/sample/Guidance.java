@@ -32,7 +32,9 @@ public final class Guidance implements Denoiser {
     }
 
     /** Whether a call at (shifted) σ is guided: w ≠ 1 and low·s < σ ≤ high·s. */
-    public boolean guides(double sigma) { return scale != 1 && sigma > low && sigma <= high; }
+    public boolean guides(double sigma) { return guides(sigma, low, high); }
+
+    private boolean guides(double sigma, double lo, double hi) { return scale != 1 && sigma > lo && sigma <= hi; }
 
     /** Network evaluations per image so far (the NFE actually spent). */
     public long evaluations() { return evaluations; }
@@ -56,11 +58,11 @@ public final class Guidance implements Denoiser {
 
     /** Per-sample {@link #guides}, with the ends rounded to σ's precision (float32 σ = 1.61·s is then inside). */
     private boolean[] mask(Tensor sigma) {
-        boolean single = sigma.scalar_type().value == torch.ScalarType.Float.value;
+        boolean single = sigma.scalar_type().intern() == torch.ScalarType.Float; // JavaCPP enums from native calls need intern()
         double lo = single ? (float) low : low, hi = single ? (float) high : high;
         double[] s = Torch.toDoubles(sigma);
         boolean[] m = new boolean[s.length];
-        for (int i = 0; i < s.length; i++) m[i] = scale != 1 && s[i] > lo && s[i] <= hi;
+        for (int i = 0; i < s.length; i++) m[i] = guides(s[i], lo, hi);
         return m;
     }
 

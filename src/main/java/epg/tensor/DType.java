@@ -20,7 +20,8 @@ public enum DType {
     }
 
     public static DType of(ScalarType t) {
-        for (DType d : values()) if (d.scalarType == t) return d;
+        ScalarType canonical = t.intern(); // JavaCPP returns fresh enum instances from native calls: compare interned
+        for (DType d : values()) if (d.scalarType == canonical) return d;
         throw new IllegalArgumentException("unsupported tensor element type " + t);
     }
 

@@ -27,13 +27,13 @@ public final class NpzWriter implements AutoCloseable {
     private final CRC32 crc = new CRC32();
     private long written;
 
-    private NpzWriter(Path file, String entry, long[] shape) throws IOException {
+    private NpzWriter(Path file, String entry, long[] shape, boolean forceZip64) throws IOException {
         this.file = file;
         this.partial = file.resolveSibling(file.getFileName() + ".partial");
         this.name = (entry + ".npy").getBytes(StandardCharsets.UTF_8);
         byte[] npy = NpyFloat.header("|u1", shape);
         this.size = npy.length + Torch.numel(shape);
-        this.zip64 = size >= ZIP32_LIMIT - 4096; // the central directory offset must fit too
+        this.zip64 = forceZip64 || size >= ZIP32_LIMIT - 4096; // the central directory offset must fit too
         this.ch = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         put(localHeader());
         this.headerEnd = ch.position();
@@ -41,7 +41,10 @@ public final class NpzWriter implements AutoCloseable {
     }
 
     /** Opens {@code file} for a uint8 array {@code entry} of the given shape (e.g. "arr_0", [N, H, W, 3]). */
-    public static NpzWriter uint8(Path file, String entry, long... shape) throws IOException { return new NpzWriter(file, entry, shape); }
+    public static NpzWriter uint8(Path file, String entry, long... shape) throws IOException { return new NpzWriter(file, entry, shape, false); }
+
+    /** The same with ZIP64 records however small the array (to test the large-file layout on small data). */
+    static NpzWriter uint8Zip64(Path file, String entry, long... shape) throws IOException { return new NpzWriter(file, entry, shape, true); }
 
     /** Appends the next bytes of the array in C order. */
     public void write(byte[] data) throws IOException {
@@ -71,7 +74,7 @@ public final class NpzWriter implements AutoCloseable {
 
     private ByteBuffer localHeader() {
         ByteBuffer b = le(30 + name.length + (zip64 ? 20 : 0));
-        b.putInt(0x04034b50).putShort(version()).putShort((short) 0).putShort((short) 0).putInt(0).putInt(0x21) // time 0, date 1980-01-01
+        b.putInt(0x04034b50).putShort(version()).putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0x21) // time 0, date 1980-01-01
                 .putInt(0).putInt(size32()).putInt(size32()).putShort((short) name.length).putShort((short) (zip64 ? 20 : 0)).put(name);
         if (zip64) b.putShort((short) 1).putShort((short) 16).putLong(size).putLong(size);
         return b.flip();
@@ -79,7 +82,7 @@ public final class NpzWriter implements AutoCloseable {
 
     private ByteBuffer centralHeader() {
         ByteBuffer b = le(46 + name.length + (zip64 ? 20 : 0));
-        b.putInt(0x02014b50).putShort(version()).putShort(version()).putShort((short) 0).putShort((short) 0).putInt(0).putInt(0x21)
+        b.putInt(0x02014b50).putShort(version()).putShort(version()).putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0x21)
                 .putInt((int) crc.getValue()).putInt(size32()).putInt(size32()).putShort((short) name.length).putShort((short) (zip64 ? 20 : 0))
                 .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(0).put(name);
         if (zip64) b.putShort((short) 1).putShort((short) 16).putLong(size).putLong(size);
