@@ -1,15 +1,38 @@
-// Spec §1: the EDM constants and the Karras noise grid (index 0 = largest), in unshifted units.
+// Spec §1 (Karras grid): σ_i = (σ_max^(1/ρ) + i/(N−1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ, index 0 largest, times the shift s.
 package epg.diffusion;
 
-public final class KarrasGrid {
+/**
+ * The Karras noise grid of {@code n} points in shifted units: {@code sigma(0) = σ_max·s}, {@code sigma(n−1) = σ_min·s}.
+ * The formula is also evaluable one past the end ({@code i = n}), where a loss weight needs σ_{i+1}.
+ */
+public record KarrasGrid(int n, double shift) {
     public static final double SIGMA_MIN = 0.002, SIGMA_MAX = 80, RHO = 7, SIGMA_DATA = 0.5;
 
-    private KarrasGrid() {}
-
-    /** σ_i = (σ_max^(1/ρ) + i/(n−1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ; also evaluated at i = n (one past σ_min). */
-    public static double sigma(int i, int n) {
+    public KarrasGrid {
         if (n < 2) throw new IllegalArgumentException("a Karras grid needs at least 2 points, got " + n);
-        double a = Math.pow(SIGMA_MAX, 1 / RHO), b = Math.pow(SIGMA_MIN, 1 / RHO);
-        return Math.pow(a + (double) i / (n - 1) * (b - a), RHO);
+        if (!(shift > 0)) throw new IllegalArgumentException("the resolution shift must be > 0, got " + shift);
     }
+
+    /** Unshifted σ_i of an {@code n}-point grid, for 0 ≤ i ≤ n. */
+    public static double unshifted(int i, int n) {
+        if (i < 0 || i > n) throw new IllegalArgumentException("grid index " + i + " outside 0.." + n);
+        double hi = Math.pow(SIGMA_MAX, 1 / RHO), lo = Math.pow(SIGMA_MIN, 1 / RHO);
+        return Math.pow(hi + (double) i / (n - 1) * (lo - hi), RHO);
+    }
+
+    /** Shifted σ_i·s, for 0 ≤ i ≤ n. */
+    public double sigma(int i) { return unshifted(i, n) * shift; }
+
+    /** All n shifted points, largest first. */
+    public double[] sigmas() {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) out[i] = sigma(i);
+        return out;
+    }
+
+    /** σ_max·s, where sampling starts. */
+    public double sigmaMax() { return SIGMA_MAX * shift; }
+
+    /** σ_min·s, the consistency boundary and the last grid point. */
+    public double sigmaMin() { return SIGMA_MIN * shift; }
 }

@@ -64,7 +64,7 @@ public final class RcmLoss {
 
     /** Per-sample consistency loss [B] between t = σ_i·s (online) and t2 = σ_{i+1}·s (online, stop-gradient). */
     private Tensor consistency(Tensor clean, Tensor eps, int i, int n, double tau, long b) {
-        double t = KarrasGrid.sigma(i, n) * shift, t2 = KarrasGrid.sigma(i + 1, n) * shift;
+        double t = KarrasGrid.unshifted(i, n) * shift, t2 = KarrasGrid.unshifted(i + 1, n) * shift;
         Tensor h = online.forward(noisy(clean, eps, t), condition(t, b)).h();
         Tensor target;
         try (NoGradGuard g = new NoGradGuard()) {

@@ -90,7 +90,7 @@ public final class PretrainStage implements Stage {
         int n = curriculum.points(step);
         int i = (int) torch.randint(n - 1, new long[]{1}, noise.optional(), Torch.options(ScalarType.Long)).item_long();
         Tensor eps = torch.randn(batch.shape(), noise.optional(), Torch.options(ScalarType.Float));
-        double tau = temperature.tau(KarrasGrid.sigma(i, n), step, cfg.steps());
+        double tau = temperature.tau(KarrasGrid.unshifted(i, n), step, cfg.steps());
         RcmLoss.Terms terms = loss.compute(t.view1(), t.view2(), t.clean(), eps, i, n, tau);
         Map<String, Tensor> logged = new LinkedHashMap<>();
         logged.put("contrastive", terms.contrastive());

@@ -10,10 +10,10 @@ class SchedulesTest {
     @Test
     void karrasGridEndsAndMiddle() {
         // (80^(1/7) + i/20·(0.002^(1/7) − 80^(1/7)))^7 evaluated in Python (math module)
-        assertEquals(80.0, KarrasGrid.sigma(0, 21), 1e-12);
-        assertEquals(2.515218976147159, KarrasGrid.sigma(10, 21), 1e-12);
-        assertEquals(0.002, KarrasGrid.sigma(20, 21), 1e-15);
-        assertEquals(0.0005106134610992898, KarrasGrid.sigma(21, 21), 1e-15); // one past the end
+        assertEquals(80.0, KarrasGrid.unshifted(0, 21), 1e-12);
+        assertEquals(2.515218976147159, KarrasGrid.unshifted(10, 21), 1e-12);
+        assertEquals(0.002, KarrasGrid.unshifted(20, 21), 1e-15);
+        assertEquals(0.0005106134610992898, KarrasGrid.unshifted(21, 21), 1e-15); // one past the end
     }
 
     @Test

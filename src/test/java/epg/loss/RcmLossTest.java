@@ -75,7 +75,7 @@ class RcmLossTest {
     }
 
     private static double manual(RcmEncoder online, Tensor[] x, boolean detach) {
-        double t = KarrasGrid.sigma(I, N) * SHIFT, t2 = KarrasGrid.sigma(I + 1, N) * SHIFT;
+        double t = KarrasGrid.unshifted(I, N) * SHIFT, t2 = KarrasGrid.unshifted(I + 1, N) * SHIFT;
         long b = x[2].size(0);
         Tensor h = online.representation(x[2].add(x[3].mul(Torch.scalar(t))).mul(Torch.scalar(Preconditioning.cIn(t))),
                 torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t))));

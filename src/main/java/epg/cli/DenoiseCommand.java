@@ -1,0 +1,51 @@
+// Spec §1/§4/§5: `epg denoise CHECKPOINT --input x.npy --sigma S --label Y --output d.npy`, one denoiser call D(x, σ, y).
+package epg.cli;
+
+import epg.diffusion.Preconditioning;
+import epg.sample.ModelDenoiser;
+import epg.tensor.NpyFloat;
+import epg.tensor.Scope;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+@Command(name = "denoise", mixinStandardHelpOptions = true,
+        description = "One denoiser call D(x, σ, y) on given data (clamped to [-1, 1] as in sampling); float32 .npy in and out.")
+public final class DenoiseCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "EPG model file") Path checkpoint;
+    @Option(names = "--input", required = true, description = ".npy of x, [B, C, H, W] or [C, H, W], model range") Path input;
+    @Option(names = "--sigma", required = true, description = "noise level of x as D sees it (already shifted: s·σ)") double sigma;
+    @Option(names = "--label", description = "class id for every image (default: numClasses, unconditional)") Integer label;
+    @Option(names = "--output", required = true, description = "where to write D(x, σ, y) as float32 .npy (same shape as the input)") Path output;
+    @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: diffusion
+
+    @Override
+    public Integer call() throws Exception {
+        try (Scope s = Scope.open()) {
+            ModelDenoiser model = modelOptions.load(checkpoint, Preconditioning.Kind.DIFFUSION);
+            NpyFloat.Array in = NpyFloat.read(input);
+            long[] shape = in.shape();
+            Tensor x = in.tensor();
+            if (shape.length == 3) x = x.unsqueeze(0);                                             // [1, C, H, W]
+            if (x.dim() != 4) throw new IllegalArgumentException(input + " has shape " + Arrays.toString(shape) + "; expected [B, C, H, W] or [C, H, W]");
+            long b = x.size(0);
+            int classes = model.model().config.numClasses(), y = label != null ? label : classes;
+            if (y < 0 || y > classes) throw new IllegalArgumentException("--label " + y + " outside 0.." + classes + " (" + classes + " = unconditional)");
+            Tensor labels = torch.full(new long[]{b}, new Scalar((long) y), Torch.options(torch.ScalarType.Long)); // [B]
+            Tensor sigmas = torch.full(new long[]{b}, new Scalar(sigma), Torch.options(torch.ScalarType.Float));  // [B]
+            Tensor d = model.denoise(x, sigmas, labels).reshape(shape);
+            NpyFloat.write(output, d);
+            System.out.printf("D(x, %s, %d) of %s -> %s (%s)%n", sigma, y, Arrays.toString(shape), output, model.preconditioning().kind().name().toLowerCase());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+// Spec §6: `epg sample CHECKPOINT --num N --steps 32 --sampler heun --cfg 2.5 --seeds 0-99 --batch 16 --out DIR`.
+package epg.cli;
+
+import epg.config.ModelConfig;
+import epg.data.DatasetManifest;
+import epg.data.Normalization;
+import epg.diffusion.Preconditioning;
+import epg.sample.Guidance;
+import epg.sample.Labels;
+import epg.sample.ModelDenoiser;
+import epg.sample.SampleOptions;
+import epg.sample.SampleRun;
+import epg.sample.Sampler;
+import epg.sample.TwoStep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = "Sample images from an EPG model file: one PNG per image (named by seed), grid.png and samples.npz "
+                + "(arr_0 uint8 [N, H, W, 3], what ADM's evaluator reads). Each image depends only on its seed and label.")
+public final class SampleCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "EPG model file (safetensors with config, or .pth with --preset)") Path checkpoint;
+    @Option(names = "--num", description = "images (seeds 0..N-1 unless --seeds is given)") Integer num;
+    @Option(names = "--seeds", description = "seeds as ranges and lists, e.g. 0-99 or 1,5,9-12") String seeds;
+    @Option(names = "--steps", description = "Karras grid points (default: ${DEFAULT-VALUE})") int steps = 32;
+    @Option(names = "--sampler", description = "heun, euler, euler-sde, euler-ancestral, edm-sde, onestep, twostep (default: ${DEFAULT-VALUE})") String sampler = "heun";
+    @Option(names = "--cfg", description = "guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; default: ${DEFAULT-VALUE})") double cfg = 1.0;
+    @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH", description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)") double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
+    @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling (default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
+    @Option(names = "--classes", split = ",", description = "class ids to cycle through, e.g. 1,5,7 (numClasses = unconditional)") List<Integer> classes;
+    @Option(names = "--labels", description = "balanced, frequency (needs --class-counts) or unconditional (default: ${DEFAULT-VALUE})") String labels = "balanced";
+    @Option(names = "--class-counts", paramLabel = "DATASET_JSON", description = "dataset.json whose per-class counts weight --labels frequency") Path classCounts;
+    @Option(names = "--batch", description = "images per batch (default: ${DEFAULT-VALUE})") int batch = 16;
+    @Option(names = "--out", required = true, description = "output folder") Path out;
+    @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: consistency for onestep/twostep, else diffusion
+    @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; grey data always simple)") String normalization;
+
+    @Override
+    public Integer call() throws Exception {
+        Sampler s = Sampler.named(sampler, midSigma);
+        if (cfgInterval.length != 2) throw new IllegalArgumentException("--cfg-interval needs two numbers, LOW,HIGH");
+        long[] seedList = seedList();
+        boolean consistencySampler = s instanceof epg.sample.OneStep || s instanceof TwoStep;
+        ModelDenoiser model = modelOptions.load(checkpoint, consistencySampler ? Preconditioning.Kind.CONSISTENCY : Preconditioning.Kind.DIFFUSION);
+        ModelConfig c = model.model().config;
+        SampleRun run = SampleRun.of(model, normalization(model), new SampleOptions(s, steps, cfg, cfgInterval[0], cfgInterval[1], batch));
+        Progress progress = new Progress("sample", seedList.length, System.err);
+        SampleRun.Result r = run.run(seedList, labelList(seedList.length, c.numClasses()), out, n -> { for (int i = 0; i < n; i++) progress.step(); });
+        progress.finish();
+        System.out.printf("sampled %d images of %s (%s, %d points, w %.2f, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
+                r.images(), c.name(), sampler, steps, cfg, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
+                r.imagesPerSecond(), r.nfePerImage(), out);
+        return 0;
+    }
+
+    private long[] seedList() {
+        if (seeds == null && num == null) throw new IllegalArgumentException("give --num N or --seeds LIST");
+        long[] list = seeds == null ? LongStream.range(0, num).toArray() : parseSeeds(seeds);
+        if (num != null && num != list.length) throw new IllegalArgumentException("--num " + num + " but --seeds lists " + list.length + " seeds");
+        return list;
+    }
+
+    private int[] labelList(int n, int numClasses) {
+        if (classes != null) return Labels.cycle(n, classes, numClasses);
+        return switch (labels.toLowerCase(java.util.Locale.ROOT)) {
+            case "balanced" -> Labels.balanced(n, numClasses);
+            case "unconditional" -> Labels.cycle(n, List.of(numClasses), numClasses);
+            case "frequency" -> {
+                if (classCounts == null) throw new IllegalArgumentException("--labels frequency needs --class-counts DATASET_JSON");
+                DatasetManifest m = DatasetManifest.read(classCounts);
+                yield Labels.frequency(n, m.classes().stream().mapToLong(name -> m.counts().getOrDefault(name, 0)).toArray());
+            }
+            default -> throw new IllegalArgumentException("unknown --labels '" + labels + "'; use balanced, frequency or unconditional");
+        };
+    }
+
+    private Normalization normalization(ModelDenoiser model) {
+        String name = normalization != null ? normalization : model.metadata().getOrDefault("normalization", "imagenet");
+        return Normalization.parse(name).forChannels(model.model().config.channels());
+    }
+
+    /** "0-99", "1,5,9-12" → the seeds in the order written. */
+    static long[] parseSeeds(String text) {
+        List<Long> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            int dash = p.indexOf('-', 1);
+            try {
+                if (dash < 0) out.add(Long.parseLong(p));
+                else for (long v = Long.parseLong(p.substring(0, dash)), end = Long.parseLong(p.substring(dash + 1)); v <= end; v++) out.add(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad seed list '" + text + "': use ranges and lists such as 0-99 or 1,5,9-12");
+            }
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("empty seed list '" + text + "'");
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+}

@@ -1,0 +1,53 @@
+// Spec §6 (class-balanced sampling): the label of every image, fixed by its position in the run, never by batching.
+package epg.sample;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Label lists for {@code num} images: balanced, weighted by class frequency, or a given list. */
+public final class Labels {
+    private Labels() {}
+
+    /** num/numClasses images of every class in class order (image i gets class ⌊i·numClasses/num⌋). */
+    public static int[] balanced(int num, int numClasses) {
+        int[] out = new int[num];
+        for (int i = 0; i < num; i++) out[i] = (int) ((long) i * numClasses / num);
+        return out;
+    }
+
+    /** Classes in order, each with a share of num proportional to its count (largest remainders get the leftovers). */
+    public static int[] frequency(int num, long[] counts) {
+        long total = Arrays.stream(counts).sum();
+        if (total <= 0) throw new IllegalArgumentException("class counts must sum to more than 0");
+        int[] share = new int[counts.length];
+        double[] remainder = new double[counts.length];
+        int given = 0;
+        for (int c = 0; c < counts.length; c++) {
+            double exact = (double) num * counts[c] / total;
+            share[c] = (int) Math.floor(exact);
+            remainder[c] = exact - share[c];
+            given += share[c];
+        }
+        for (int k = given; k < num; k++) share[takeLargest(remainder)]++;
+        int[] out = new int[num];
+        for (int c = 0, i = 0; c < counts.length; c++) for (int j = 0; j < share[c]; j++) out[i++] = c;
+        return out;
+    }
+
+    /** The given classes repeated in order until num labels: [1, 5, 7] → 1, 5, 7, 1, 5, … */
+    public static int[] cycle(int num, List<Integer> classes, int numClasses) {
+        if (classes.isEmpty()) throw new IllegalArgumentException("no classes given");
+        for (int c : classes)
+            if (c < 0 || c > numClasses) throw new IllegalArgumentException("class " + c + " outside 0.." + numClasses + " (" + numClasses + " = unconditional)");
+        int[] out = new int[num];
+        for (int i = 0; i < num; i++) out[i] = classes.get(i % classes.size());
+        return out;
+    }
+
+    private static int takeLargest(double[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        v[best] = -1; // each class takes at most one leftover
+        return best;
+    }
+}

@@ -1,0 +1,26 @@
+// Spec §6 (released settings: Heun, 32 points, w = 2.5 at 256 px, guidance interval (0.19, 1.61], batch of images).
+package epg.sample;
+
+import epg.diffusion.KarrasGrid;
+
+/**
+ * @param sampler  the sampler with its own options
+ * @param steps    Karras grid points n (ignored by one-/two-step sampling except for σ_max)
+ * @param cfg      guidance weight w (1 = no guidance)
+ * @param cfgLow   unshifted lower end of the guidance interval (exclusive)
+ * @param cfgHigh  unshifted upper end (inclusive)
+ * @param batch    images per denoiser batch (never changes the images)
+ */
+public record SampleOptions(Sampler sampler, int steps, double cfg, double cfgLow, double cfgHigh, int batch) {
+    public SampleOptions {
+        if (steps < 2) throw new IllegalArgumentException("steps must be >= 2, got " + steps);
+        if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        if (!(cfgLow < cfgHigh)) throw new IllegalArgumentException("guidance interval needs low < high, got " + cfgLow + ", " + cfgHigh);
+    }
+
+    public static SampleOptions released(Sampler sampler) {
+        return new SampleOptions(sampler, 32, 2.5, Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, 16);
+    }
+
+    public KarrasGrid grid(double shift) { return new KarrasGrid(steps, shift); }
+}

@@ -1,0 +1,93 @@
+// Spec §6 (sampling driver): seeds → batches → sampler → one PNG per image, a grid and ADM's samples.npz (arr_0 uint8 [N, H, W, 3]).
+package epg.sample;
+
+import epg.data.BatchTensors;
+import epg.data.ByteImage;
+import epg.data.ImageDecoder;
+import epg.data.Normalization;
+import epg.diffusion.KarrasGrid;
+import epg.tensor.NpzWriter;
+import epg.tensor.Scope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Samples images batch by batch. Image k is fixed by (seeds[k], labels[k]) alone: its noise comes from its own seed
+ * ({@link SeedNoise}) and every sampler treats images independently, so the batch size changes nothing.
+ *
+ * @param denoiser      the conditional denoiser (guidance is added here)
+ * @param numClasses    the unconditional label
+ * @param imageShape    [C, H, W]
+ * @param shift         the resolution shift s
+ * @param normalization how model outputs map back to pixels
+ * @param options       sampler, grid size, guidance and batch size
+ */
+public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, double shift, Normalization normalization, SampleOptions options) {
+    public static final String NPZ = "samples.npz", GRID = "grid.png";
+    public static final int GRID_IMAGES = 64;
+
+    /** A run of the model behind {@code m} (its class count, image shape and shift). */
+    public static SampleRun of(ModelDenoiser m, Normalization normalization, SampleOptions options) {
+        var c = m.model().config;
+        return new SampleRun(m, c.numClasses(), new long[]{c.channels(), c.imageSize(), c.imageSize()}, c.shift(), normalization, options);
+    }
+
+    /** What a run produced: image count, seconds, network evaluations per image actually spent (NFE, guided calls count 2). */
+    public record Result(int images, double seconds, long nfePerImage) {
+        public double imagesPerSecond() { return images / seconds; }
+    }
+
+    public Guidance guidance() { return new Guidance(denoiser, options.cfg(), options.cfgLow(), options.cfgHigh(), shift, numClasses); }
+
+    /** The samples [B, C, H, W] of one batch, model range. */
+    public Tensor batch(long[] seeds, int[] labels, Guidance guided) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            SeedNoise noise = new SeedNoise(seeds, imageShape);
+            KarrasGrid grid = options.grid(shift);
+            return options.sampler().sample(guided, noise.initial(), BatchTensors.labels(labels), grid, noise);
+        }
+    }
+
+    /** Samples every (seed, label) into {@code out}: SEED.png (6 digits), grid.png, samples.npz; reports images done. */
+    public Result run(long[] seeds, int[] labels, Path out, IntConsumer progress) throws IOException {
+        if (seeds.length != labels.length) throw new IllegalArgumentException(seeds.length + " seeds but " + labels.length + " labels");
+        if (seeds.length == 0) throw new IllegalArgumentException("no images to sample");
+        Files.createDirectories(out);
+        Guidance guided = guidance();
+        List<ByteImage> first = new ArrayList<>();
+        long start = System.nanoTime();
+        int batches = 0;
+        try (NpzWriter npz = NpzWriter.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3)) {
+            for (int from = 0; from < seeds.length; from += options.batch(), batches++) {
+                int to = Math.min(seeds.length, from + options.batch());
+                List<ByteImage> images = images(Arrays.copyOfRange(seeds, from, to), Arrays.copyOfRange(labels, from, to), guided);
+                for (int k = 0; k < images.size(); k++) {
+                    ByteImage img = images.get(k);
+                    ImageDecoder.writePng(img, out.resolve(fileName(seeds[from + k])));
+                    npz.write(img.toRgb().pixels());
+                    if (first.size() < GRID_IMAGES) first.add(img);
+                }
+                progress.accept(images.size());
+            }
+        }
+        ImageDecoder.writePng(ImageGrid.of(first), out.resolve(GRID));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(seeds.length, seconds, guided.evaluations() / batches);
+    }
+
+    public static String fileName(long seed) { return String.format("%06d.png", seed); }
+
+    private List<ByteImage> images(long[] seeds, int[] labels, Guidance guided) {
+        try (Scope s = Scope.open()) {
+            return BatchTensors.toImages(batch(seeds, labels, guided), normalization);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// Spec §6: a sampler is a pure function of (denoiser, initial noise, labels, grid, its options, per-image step noise).
+package epg.sample;
+
+import epg.diffusion.KarrasGrid;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.Locale;
+
+public interface Sampler {
+    /**
+     * @param denoiser D(x, σ, y)
+     * @param noise    unit initial noise ε [B, C, H, W] (the sampler scales it by σ_max·s)
+     * @param labels   int64 [B]
+     * @param grid     the (shifted) Karras grid
+     * @param steps    per-image fresh noise for stochastic steps (unused by deterministic samplers)
+     * @return the sample [B, C, H, W] at the last grid point
+     */
+    Tensor sample(Denoiser denoiser, Tensor noise, Tensor labels, KarrasGrid grid, SeedNoise steps);
+
+    /** The samplers by command-line name: heun, euler, euler-sde, euler-ancestral, edm-sde, onestep, twostep. */
+    static Sampler named(String name, double midSigma) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "heun" -> new Heun();
+            case "euler" -> new Euler();
+            case "euler-sde" -> new EulerSde();
+            case "euler-ancestral" -> new EulerAncestral(1.0);
+            case "edm-sde" -> EdmStochastic.RELEASED;
+            case "onestep" -> new OneStep();
+            case "twostep" -> new TwoStep(midSigma);
+            default -> throw new IllegalArgumentException("unknown sampler '" + name
+                    + "'; use heun, euler, euler-sde, euler-ancestral, edm-sde, onestep or twostep");
+        };
+    }
+
+    /** One move of a grid walk: x at σ_i → x at σ_{i+1}. */
+    @FunctionalInterface
+    interface Move {
+        Tensor apply(Tensor x, int i, double sigma, double sigmaNext);
+    }
+
+    /** Starts at x = ε·σ_0 and applies {@code move} over every interval of the grid → x at σ_{n−1} [B, C, H, W]. */
+    static Tensor walk(Tensor noise, KarrasGrid grid, Move move) {
+        Tensor x = noise.mul(new Scalar(grid.sigma(0)));                                          // [B, C, H, W]
+        for (int i = 0; i + 1 < grid.n(); i++) x = move.apply(x, i, grid.sigma(i), grid.sigma(i + 1));
+        return x;
+    }
+
+    /** σ as a [B] tensor in x's dtype and device. */
+    static Tensor sigmas(double sigma, Tensor x) { return torch.full_like(x.select(1, 0).select(1, 0).select(1, 0), new Scalar(sigma)); }
+
+    /** One denoiser call at a single σ for the whole batch → [B, C, H, W]. */
+    static Tensor denoise(Denoiser d, Tensor x, Tensor labels, double sigma) { return d.denoise(x, sigmas(sigma, x), labels); }
+
+    /** The probability-flow ODE derivative d = (x − D(x, σ))/σ → [B, C, H, W]. */
+    static Tensor derivative(Denoiser d, Tensor x, Tensor labels, double sigma) {
+        return x.sub(denoise(d, x, labels, sigma)).div(new Scalar(sigma));
+    }
+}

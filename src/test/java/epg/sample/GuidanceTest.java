@@ -1,0 +1,81 @@
+// Spec §6 (guidance): D_u + w·(D_c − D_u) only where 0.19·s < σ ≤ 1.61·s; NFE of Heun-32 at 256 px = 62 + 12 = 74.
+package epg.sample;
+
+import epg.data.BatchTensors;
+import epg.diffusion.KarrasGrid;
+import epg.tensor.Scope;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GuidanceTest {
+    private static final int CLASSES = 10;
+
+    /** D = label·0.01 + 0 * x (so conditional and unconditional outputs differ); counts images evaluated per label kind. */
+    static final class Counting implements Denoiser {
+        long conditional, unconditional;
+
+        @Override
+        public Tensor denoise(Tensor x, Tensor sigma, Tensor labels) {
+            long[] y = Torch.toLongs(labels);
+            for (long v : y) if (v == CLASSES) unconditional++; else conditional++;
+            return x.mul(new Scalar(0.0)).add(labels.to(x.scalar_type()).mul(new Scalar(0.01)).reshape(y.length, 1, 1, 1));
+        }
+    }
+
+    static long heunCalls(double cfg, double low, double high, double shift) {
+        try (Scope s = Scope.open()) {
+            Counting inner = new Counting();
+            Guidance g = new Guidance(inner, cfg, low, high, shift, CLASSES);
+            new Heun().sample(g, torch.zeros(new long[]{2, 1, 2, 2}), BatchTensors.labels(new int[]{3, 4}), new KarrasGrid(32, shift), null);
+            assertEquals(2 * g.evaluations(), inner.conditional + inner.unconditional, "two images per call");
+            assertEquals(2 * 62, inner.conditional, "the conditional prediction at every call");
+            return g.evaluations();
+        }
+    }
+
+    @Test
+    void heun32NetworkEvaluationsWithAndWithoutTheInterval() {
+        assertEquals(62, heunCalls(1.0, 0.19, 1.61, 4), "no guidance");
+        assertEquals(74, heunCalls(2.5, 0.19, 1.61, 4), "interval at 256 px: 6 points inside, each evaluated twice");
+        assertEquals(124, heunCalls(2.5, 0, Double.POSITIVE_INFINITY, 4), "guidance everywhere");
+        assertEquals(74, heunCalls(3.2, 0.19, 1.61, 8), "512 px: the shifted interval holds the same grid points");
+    }
+
+    @Test
+    void intervalIsOpenBelowAndClosedAbove() {
+        Guidance g = new Guidance(new Counting(), 2.5, 0.19, 1.61, 4, CLASSES);
+        assertFalse(g.guides(0.19 * 4));
+        assertTrue(g.guides(Math.nextUp(0.19 * 4)));
+        assertTrue(g.guides(1.61 * 4));
+        assertFalse(g.guides(Math.nextUp(1.61 * 4)));
+        try (Scope s = Scope.open()) { // the same through float32 σ tensors, as the samplers pass them
+            Tensor x = torch.zeros(new long[]{1, 1, 1, 1});
+            Tensor y = BatchTensors.labels(new int[]{2});
+            g.denoise(x, torch.full(new long[]{1}, new Scalar(0.19 * 4)), y);
+            assertEquals(1, g.evaluations());
+            g.denoise(x, torch.full(new long[]{1}, new Scalar(1.61 * 4)), y);
+            assertEquals(3, g.evaluations());
+        }
+    }
+
+    @Test
+    void guidedValueIsUnconditionalPlusWeightTimesDifference() {
+        try (Scope s = Scope.open()) {
+            Guidance g = new Guidance(new Counting(), 2.5, 0.19, 1.61, 1, CLASSES);
+            Tensor x = torch.zeros(new long[]{3, 1, 1, 1});
+            // σ per image: inside, below, inside. D_c = 0.01·y, D_u = 0.10: guided = 0.10 + 2.5·(0.01·y − 0.10).
+            Tensor sigma = Torch.fromFloats(new float[]{1.0f, 0.1f, 1.61f}, 3);
+            float[] d = Torch.toFloats(g.denoise(x, sigma, BatchTensors.labels(new int[]{2, 3, 7})));
+            assertArrayEquals(new float[]{0.10f + 2.5f * (0.02f - 0.10f), 0.03f, 0.10f + 2.5f * (0.07f - 0.10f)}, d, 1e-6f);
+            assertEquals(2, g.evaluations());
+        }
+    }
+}
