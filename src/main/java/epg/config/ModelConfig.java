@@ -22,7 +22,8 @@ package epg.config;
  * @param projLayers      projector Linear layers (RCM only; 3 released)
  * @param decoderDropout  dropout after the decoder attention projection (0; 0.5 in consistency fine-tuning)
  * @param attnDropout     dropout on the decoder attention weights (0 released)
- * @param fusedAttention  use libtorch's fused scaled_dot_product_attention (true) or matmul-softmax-matmul (false)
+ * @param fusedAttention  use libtorch's fused scaled_dot_product_attention (true; only outside bf16 autocast, where the
+ *                        plain path is faster) or always matmul-softmax-matmul (false)
  */
 public record ModelConfig(String name, Kind kind, int imageSize, int patchSize, int channels,
                           int depth, int dim, int heads, int decoderDepth, int decoderDim, int decoderHeads,

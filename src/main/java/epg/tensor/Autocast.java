@@ -25,6 +25,9 @@ public final class Autocast implements AutoCloseable {
 
     public static Autocast cpu(boolean bf16) { return new Autocast(bf16); }
 
+    /** Whether CPU autocast is on in this thread now. */
+    public static boolean active() { return torch.is_autocast_enabled(DeviceType.CPU); }
+
     @Override
     public void close() {
         if (closed || !enabled) { closed = true; return; }
