@@ -7,6 +7,10 @@ import org.bytedeco.pytorch.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +26,26 @@ public final class TestSupport {
 
     public static Path fixture(String relative) {
         return Path.of("src/test/resources/fixtures").resolve(relative);
+    }
+
+    /** What one `epg` command line did: its exit status and everything it printed. */
+    public record Cli(int code, String out, String err) {}
+
+    /** Runs {@code epg ARGS} in this JVM, capturing standard output and error. */
+    public static Cli cli(String... args) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            var line = epg.cli.Main.commandLine();
+            line.setErr(new PrintWriter(e, true));
+            int code = line.execute(args);
+            return new Cli(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
     }
 
     /** Largest absolute difference over the largest absolute expected value. */

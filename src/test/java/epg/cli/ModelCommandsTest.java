@@ -13,8 +13,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -27,15 +25,9 @@ class ModelCommandsTest {
     @TempDir Path dir;
 
     static String run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true));
-        try {
-            assertEquals(0, Main.commandLine().execute(args), "exit status of epg " + String.join(" ", args));
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString();
+        epg.TestSupport.Cli r = epg.TestSupport.cli(args);
+        assertEquals(0, r.code(), "exit status of epg " + String.join(" ", args) + ": " + r.err());
+        return r.out();
     }
 
     @Test

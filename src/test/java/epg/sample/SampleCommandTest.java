@@ -1,7 +1,6 @@
 // Spec §6 end to end: `epg sample` and `epg denoise` on a tiny random EPG model file; batch size never changes an image.
 package epg.sample;
 
-import epg.cli.Main;
 import epg.config.ModelConfig;
 import epg.data.ByteImage;
 import epg.data.ImageDecoder;
@@ -22,17 +21,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -66,20 +60,8 @@ class SampleCommandTest {
     }
 
     static String[] run(String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            var cl = Main.commandLine();
-            cl.setErr(new PrintWriter(e, true));
-            code = cl.execute(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new String[]{Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+        epg.TestSupport.Cli r = epg.TestSupport.cli(args);
+        return new String[]{Integer.toString(r.code()), r.out(), r.err()};
     }
 
     @Test
