@@ -20,6 +20,13 @@ def time_token(c, dim):
     return e
 
 
+class LayerNorm(nn.LayerNorm):
+    """LayerNorm computed in float32 whatever the input dtype (spec §2.1), cast back to the input's dtype."""
+
+    def forward(self, x):
+        return super().forward(x.float()).to(x.dtype)
+
+
 class SelfAttention(nn.Module):
     def __init__(self, d, h):
         super().__init__()
@@ -46,7 +53,7 @@ class FeedForward(nn.Module):
 class EncBlock(nn.Module):
     def __init__(self, d, h):
         super().__init__()
-        self.norm1, self.attn, self.norm2, self.mlp = nn.LayerNorm(d), SelfAttention(d, h), nn.LayerNorm(d), FeedForward(d)
+        self.norm1, self.attn, self.norm2, self.mlp = LayerNorm(d), SelfAttention(d, h), LayerNorm(d), FeedForward(d)
 
     def forward(self, x):
         x = x + self.attn(self.norm1(x))
@@ -56,12 +63,12 @@ class EncBlock(nn.Module):
 class DecBlock(nn.Module):
     def __init__(self, d, enc, h):
         super().__init__()
-        self.norm1, self.attn, self.norm2, self.mlp = nn.LayerNorm(d), SelfAttention(d, h), nn.LayerNorm(d), FeedForward(d)
-        self.skip_linear, self.skip_norm = nn.Linear(enc + d, d), nn.LayerNorm(d)
+        self.norm1, self.attn, self.norm2, self.mlp = LayerNorm(d), SelfAttention(d, h), LayerNorm(d), FeedForward(d)
+        self.skip_linear, self.skip_norm = nn.Linear(enc + d, d), LayerNorm(d)
         self.adaLN_modulation = nn.Sequential(nn.SiLU(), nn.Linear(enc, 6 * d))
 
     def forward(self, x, cond, skip):
-        x = self.skip_norm(self.skip_linear(torch.cat([x, skip], 2)))
+        x = self.skip_norm(self.skip_linear(torch.cat([x, skip.to(x.dtype)], 2)))  # dtypes differ under autocast
         s1, g1, a1, s2, g2, a2 = self.adaLN_modulation(cond).chunk(6, 2)  # shift, scale, gate (x2)
         x = x + a1 * self.attn(self.norm1(x) * (1 + g1) + s1)
         return x + a2 * self.mlp(self.norm2(x) * (1 + g2) + s2)
@@ -85,12 +92,12 @@ class Encoder(nn.Module):
         self.pos_embed = nn.Parameter(torch.zeros(1, 2 + (size // patch) ** 2, dim))
         self.patch_embed = Patches(cfg["channels"], dim, patch)
         self.blocks = nn.ModuleList([EncBlock(dim, cfg["heads"]) for _ in range(cfg["depth"])])
-        self.norm = nn.LayerNorm(dim)
+        self.norm = LayerNorm(dim)
 
     def sequence(self, x, c, cls):
         p = self.patch_embed(x)
         d = self.cfg["dim"]
-        return torch.cat([cls.expand(p.shape[0], 1, d), time_token(c, d)[:, None], p], 1) + self.pos_embed
+        return torch.cat([cls.expand(p.shape[0], 1, d).to(p.dtype), time_token(c, d)[:, None].to(p.dtype), p], 1) + self.pos_embed
 
 
 class Rcm(Encoder):
@@ -117,7 +124,7 @@ class Epg(Encoder):
         self.decoder_blocks = nn.ModuleList([DecBlock(e, d, cfg["decoder_heads"]) for _ in range(cfg["decoder_depth"])])
         if e != d:
             self.encoder_to_decoder = nn.Linear(d, e)
-        self.out_norm = nn.LayerNorm(e)
+        self.out_norm = LayerNorm(e)
         self.out = nn.Linear(e, p * p * ch)
         self.class_embed = nn.Embedding(cfg["classes"] + 1, d)
 
