@@ -52,7 +52,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Torch.init();
-        if (threads > 0) torch.set_num_threads(threads);
+        if (threads > 0) Torch.setThreads(threads);
         Dataset dataset = PretrainStage.openData(data);
         ModelConfig base = Presets.get(preset);
         int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : base.imageSize();

@@ -34,7 +34,7 @@ public final class RcmStdCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Torch.init();
-        if (threads > 0) torch.set_num_threads(threads);
+        if (threads > 0) Torch.setThreads(threads);
         Path file = Files.isDirectory(model) ? model.resolve(PretrainStage.ENCODER_FILE) : model;
         VitEncoder net = ModelFile.load(file, null, true);
         if (!(net instanceof RcmEncoder enc)) throw new IllegalArgumentException(file + " holds an EPG model, not an RCM encoder");

@@ -25,10 +25,15 @@ public final class Torch {
         if (initialised) return;
         String env = System.getenv("EPG_THREADS");
         int threads = env != null && !env.isBlank() ? Integer.parseInt(env.trim()) : Runtime.getRuntime().availableProcessors();
-        torch.set_num_threads(Math.max(1, threads));
-        // OpenBLAS keeps its own thread pool (sized by the core count, not by libtorch): match it, or matmuls oversubscribe.
-        org.bytedeco.openblas.global.openblas.blas_set_num_threads(Math.max(1, threads));
         initialised = true;
+        setThreads(threads);
+    }
+
+    /** libtorch's intra-op threads, and OpenBLAS's own pool with them (else matmuls oversubscribe the cores). */
+    public static void setThreads(int threads) {
+        init();
+        torch.set_num_threads(Math.max(1, threads));
+        org.bytedeco.openblas.global.openblas.blas_set_num_threads(Math.max(1, threads));
     }
 
     public static int threads() { init(); return torch.get_num_threads(); }
