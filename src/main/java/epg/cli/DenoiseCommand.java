@@ -3,7 +3,7 @@ package epg.cli;
 
 import epg.diffusion.Preconditioning;
 import epg.sample.ModelDenoiser;
-import epg.tensor.NpyFloat;
+import epg.tensor.Npy;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Scalar;
@@ -32,9 +32,8 @@ public final class DenoiseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Scope s = Scope.open()) {
             ModelDenoiser model = modelOptions.load(checkpoint, Preconditioning.Kind.DIFFUSION);
-            NpyFloat.Array in = NpyFloat.read(input);
-            long[] shape = in.shape();
-            Tensor x = in.tensor();
+            Tensor x = Npy.read(input).to(torch.ScalarType.Float);
+            long[] shape = Torch.shape(x);
             if (shape.length == 3) x = x.unsqueeze(0);                                             // [1, C, H, W]
             if (x.dim() != 4) throw new IllegalArgumentException(input + " has shape " + Arrays.toString(shape) + "; expected [B, C, H, W] or [C, H, W]");
             long b = x.size(0);
@@ -43,7 +42,7 @@ public final class DenoiseCommand implements Callable<Integer> {
             Tensor labels = torch.full(new long[]{b}, new Scalar((long) y), Torch.options(torch.ScalarType.Long)); // [B]
             Tensor sigmas = torch.full(new long[]{b}, new Scalar(sigma), Torch.options(torch.ScalarType.Float));  // [B]
             Tensor d = model.denoise(x, sigmas, labels).reshape(shape);
-            NpyFloat.write(output, d);
+            Npy.write(output, d);
             System.out.printf("D(x, %s, %d) of %s -> %s (%s)%n", sigma, y, Arrays.toString(shape), output, model.preconditioning().kind().name().toLowerCase());
             return 0;
         }

@@ -31,7 +31,7 @@ public final class NpzWriter implements AutoCloseable {
         this.file = file;
         this.partial = file.resolveSibling(file.getFileName() + ".partial");
         this.name = (entry + ".npy").getBytes(StandardCharsets.UTF_8);
-        byte[] npy = NpyFloat.header("|u1", shape);
+        byte[] npy = Npy.header(new Npy.Header(DType.U8, shape));
         this.size = npy.length + Torch.numel(shape);
         this.zip64 = forceZip64 || size >= ZIP32_LIMIT - 4096; // the central directory offset must fit too
         this.ch = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);

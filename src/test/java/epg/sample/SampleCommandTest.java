@@ -9,7 +9,7 @@ import epg.diffusion.Preconditioning;
 import epg.nn.EpgModel;
 import epg.nn.Init;
 import epg.nn.ModelFile;
-import epg.tensor.NpyFloat;
+import epg.tensor.Npy;
 import epg.tensor.Rng;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
@@ -133,19 +133,19 @@ class SampleCommandTest {
         try (Scope s = Scope.open()) {
             Tensor x = torch.randn(new long[]{2, 3, 8, 8}, new Rng(5).optional(), Torch.options(torch.ScalarType.Float)); // [B, C, H, W]
             Path in = tmp.resolve("x.npy"), out = tmp.resolve("d.npy"), boundary = tmp.resolve("b.npy");
-            NpyFloat.write(in, x);
+            Npy.write(in, x);
             String[] r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--label", "2", "--output", out.toString());
             assertEquals("0", r[0], r[2]);
             Tensor expected = new ModelDenoiser(model, Preconditioning.Kind.DIFFUSION).denoise(x,
                     torch.full(new long[]{2}, new Scalar(0.7)), epg.data.BatchTensors.labels(new int[]{2, 2}));
-            NpyFloat.Array got = NpyFloat.read(out);
-            assertArrayEquals(new long[]{2, 3, 8, 8}, got.shape());
-            assertArrayEquals(Torch.toFloats(expected), got.data(), 1e-6f);
+            Tensor got = Npy.read(out);
+            assertArrayEquals(new long[]{2, 3, 8, 8}, Torch.shape(got));
+            assertArrayEquals(Torch.toFloats(expected), Torch.toFloats(got), 1e-6f);
             // consistency parameterisation at σ_min·s (s = 8/64): D = x, clamped to [-1, 1]
             r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", Double.toString(0.002 * 0.125),
                     "--parameterisation", "consistency", "--output", boundary.toString());
             assertEquals("0", r[0], r[2]);
-            float[] xv = Torch.toFloats(x), bv = NpyFloat.read(boundary).data();
+            float[] xv = Torch.toFloats(x), bv = Torch.toFloats(Npy.read(boundary));
             for (int i = 0; i < xv.length; i++) assertEquals(Math.max(-1f, Math.min(1f, xv[i])), bv[i], 0f);
         }
     }

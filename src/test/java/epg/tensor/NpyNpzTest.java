@@ -1,6 +1,7 @@
 // Spec §6 (output files): .npy headers as numpy 1.24 writes them, float32 round trips, and a stored-zip .npz read back.
 package epg.tensor;
 
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,22 +25,24 @@ class NpyNpzTest {
     void headerEqualsNumpys() {
         // numpy 1.24: np.save(f, np.zeros((2, 3), np.float32)) starts with these 128 bytes
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
-        byte[] h = NpyFloat.header("<f4", new long[]{2, 3});
+        byte[] h = Npy.header(new Npy.Header(DType.F32, new long[]{2, 3}));
         assertEquals(128, h.length);
         assertEquals(0x76, h[8]);
         assertEquals(dict + " ".repeat(128 - 10 - dict.length() - 1) + "\n", new String(h, 10, 118, StandardCharsets.ISO_8859_1));
         String grey = "{'descr': '|u1', 'fortran_order': False, 'shape': (5,), }";
-        assertEquals(grey, new String(NpyFloat.header("|u1", new long[]{5}), 10, grey.length(), StandardCharsets.ISO_8859_1));
+        assertEquals(grey, new String(Npy.header(new Npy.Header(DType.U8, new long[]{5})), 10, grey.length(), StandardCharsets.ISO_8859_1));
     }
 
     @Test
     void floatArraysRoundTrip() throws IOException {
         float[] data = {1.5f, -2f, 3.25f, Float.MIN_VALUE, 1e30f, 0f};
         Path f = tmp.resolve("a.npy");
-        NpyFloat.write(f, data, new long[]{1, 2, 3});
-        NpyFloat.Array a = NpyFloat.read(f);
-        assertArrayEquals(new long[]{1, 2, 3}, a.shape());
-        assertArrayEquals(data, a.data(), 0f);
+        try (Scope s = Scope.open()) {
+            Npy.write(f, Torch.fromFloats(data, 1, 2, 3));
+            Tensor a = Npy.read(f);
+            assertArrayEquals(new long[]{1, 2, 3}, Torch.shape(a));
+            assertArrayEquals(data, Torch.toFloats(a), 0f);
+        }
     }
 
     @Test
@@ -59,7 +62,7 @@ class NpyNpzTest {
             ZipEntry e = z.getEntry("arr_0.npy");
             assertEquals(ZipEntry.STORED, e.getMethod());
             byte[] npy = z.getInputStream(e).readAllBytes(); // checks the patched CRC
-            byte[] header = NpyFloat.header("|u1", new long[]{2, 2, 4, 3});
+            byte[] header = Npy.header(new Npy.Header(DType.U8, new long[]{2, 2, 4, 3}));
             assertArrayEquals(header, Arrays.copyOf(npy, header.length));
             assertArrayEquals(first, Arrays.copyOfRange(npy, header.length, header.length + 24));
             assertArrayEquals(second, Arrays.copyOfRange(npy, header.length + 24, npy.length));
