@@ -103,7 +103,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     static String summary(EvaluationResult r) {
         StringBuilder b = new StringBuilder(String.format("extractor %s, %d samples vs %d reference images (reference statistics: %s)%n",
                 r.extractor(), r.sampleCount(), r.referenceCount(), r.referenceStatistics()));
-        line(b, "FID", r.fid());
+        // A Fréchet distance is an FID only in Inception-v3 space; elsewhere say whose features it was measured in.
+        line(b, r.extractor().startsWith("rcm:") ? "FD (RCM)" : "FID", r.fid());
         line(b, "sFID", r.sfid());
         line(b, "Inception Score", r.inceptionScore());
         line(b, "Precision", r.precision());
