@@ -1,10 +1,11 @@
 // The offline feature space of `epg evaluate --features rcm:PATH`: an RCM encoder's h at the smallest noise level (spec §1, §2.1).
 package epg.metrics;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonParseException;
 import epg.config.ModelConfig;
 import epg.config.Presets;
+import epg.diffusion.KarrasGrid;
+import epg.diffusion.Preconditioning;
+import epg.nn.ModelFile;
 import epg.nn.LoadReport;
 import epg.nn.RcmEncoder;
 import epg.tensor.Checkpoints;
@@ -25,7 +26,6 @@ import java.util.List;
  * the model's size; their channels are converted to the model's (see {@link FeatureExtractor#unitNchw}).
  */
 public final class RcmExtractor implements FeatureExtractor {
-    public static final double SIGMA_MIN = 0.002, SIGMA_DATA = 0.5;
     private static final float[] MEAN = {0.485f, 0.456f, 0.406f}, STD = {0.229f, 0.224f, 0.225f};
     private final RcmEncoder encoder;
     private final String id;
@@ -54,16 +54,15 @@ public final class RcmExtractor implements FeatureExtractor {
 
     private static ModelConfig config(Safetensors.Contents c, Path checkpoint, String preset) throws IOException {
         if (preset != null) return Presets.get(preset);
-        String json = c.metadata().get("config");
-        if (json == null)
-            throw new IOException(checkpoint + " carries no \"config\" metadata: name its architecture with --preset (e.g. --preset RCM-B/16)");
+        ModelConfig config;
         try {
-            ModelConfig config = new Gson().fromJson(json, ModelConfig.class);
-            if (config == null) throw new JsonParseException("empty");
-            return config;
-        } catch (JsonParseException | IllegalArgumentException e) {
+            config = ModelFile.config(c, checkpoint);
+        } catch (IllegalArgumentException e) {
             throw new IOException(checkpoint + ": its \"config\" metadata is not a ModelConfig (" + e.getMessage() + "); use --preset", e);
         }
+        if (config == null)
+            throw new IOException(checkpoint + " carries no \"config\" metadata: name its architecture with --preset (e.g. --preset RCM-B/16)");
+        return config;
     }
 
     @Override
@@ -72,7 +71,7 @@ public final class RcmExtractor implements FeatureExtractor {
     public ModelConfig config() { return encoder.config; }
 
     /** σ = σ_min·s, the smallest noise level at this resolution. */
-    public double sigma() { return SIGMA_MIN * encoder.config.shift(); }
+    public double sigma() { return KarrasGrid.SIGMA_MIN * encoder.config.shift(); }
 
     @Override
     public Features extract(Tensor images) {
@@ -81,10 +80,10 @@ public final class RcmExtractor implements FeatureExtractor {
         if (s.length != 4 || s[1] != c.imageSize() || s[2] != c.imageSize())
             throw new IllegalArgumentException("the RCM encoder " + id + " takes " + c.imageSize() + "×" + c.imageSize() + " images, got "
                     + Arrays.toString(s) + " (B, H, W, C)");
-        double sigma = sigma(), cIn = 1 / Math.sqrt(sigma * sigma + SIGMA_DATA * SIGMA_DATA);
+        double sigma = sigma(), cIn = Preconditioning.cIn(sigma);
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor x = normalise(FeatureExtractor.unitNchw(images, c.channels())).mul(new Scalar(cIn));
-            Tensor time = Torch.zeros(s[0]).add(new Scalar(250 * Math.log(sigma)));
+            Tensor time = Torch.zeros(s[0]).add(new Scalar(Preconditioning.timeCondition(sigma)));
             return new Features(encoder.representation(x, time), null, null);
         }
     }
