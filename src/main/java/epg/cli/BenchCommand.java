@@ -4,7 +4,7 @@ package epg.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (Java against PyTorch in the same run).",
-        subcommands = {BenchModelCommand.class, BenchDataCommand.class})
+        subcommands = {BenchSuiteCommand.class, BenchModelCommand.class, BenchDataCommand.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() { new picocli.CommandLine(this).usage(System.out); }

@@ -2,6 +2,7 @@
 package epg.sample;
 
 import epg.diffusion.KarrasGrid;
+import epg.tensor.Scope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -40,10 +41,20 @@ public interface Sampler {
         Tensor apply(Tensor x, int i, double sigma, double sigmaNext);
     }
 
-    /** Starts at x = ε·σ_0 and applies {@code move} over every interval of the grid → x at σ_{n−1} [B, C, H, W]. */
+    /**
+     * Starts at x = ε·σ_0 and applies {@code move} over every interval of the grid → x at σ_{n−1} [B, C, H, W].
+     * Each move runs in its own native scope and its result is copied into one buffer of the caller's scope, so the
+     * activations of a step are freed before the next (holding all 62 calls of Heun-32 cost 7.7 GB and 57x the time
+     * of PyTorch on EPG-T, batch 16, in `epg bench suite`).
+     */
     static Tensor walk(Tensor noise, KarrasGrid grid, Move move) {
         Tensor x = noise.mul(new Scalar(grid.sigma(0)));                                          // [B, C, H, W]
-        for (int i = 0; i + 1 < grid.n(); i++) x = move.apply(x, i, grid.sigma(i), grid.sigma(i + 1));
+        for (int i = 0; i + 1 < grid.n(); i++) {
+            try (Scope step = Scope.open()) {
+                Tensor next = move.apply(x, i, grid.sigma(i), grid.sigma(i + 1));                // [B, C, H, W]
+                x.copy_(next);
+            }
+        }
         return x;
     }
 

@@ -37,6 +37,20 @@ class SamplersTest {
     }
 
     @Test
+    void aWalkOverScopedStepsEndsAtNoiseTimesTheLastSigmaForAZeroDenoiser() {
+        // D = 0: d = x/σ and every Euler step gives x·σ_{i+1}/σ_i, so the walk telescopes to x_0·σ_last/σ_0 = ε·σ_last.
+        try (Scope s = Scope.open()) {
+            Denoiser zero = (x, sigma, y) -> torch.zeros_like(x);
+            KarrasGrid grid = new KarrasGrid(32, 4);
+            Tensor eps = Torch.fromDoubles(new double[]{1.5, -2}, 2, 1, 1, 1);
+            double[] out = Torch.toDoubles(new Euler().sample(zero, eps, zeroLabels(2), grid, null));
+            assertEquals(1.5 * grid.sigma(31), out[0], 1e-12);
+            assertEquals(-2 * grid.sigma(31), out[1], 1e-12);
+            assertEquals(2.5, Torch.toDoubles(eps)[0] + 1, 0); // the caller's noise is left untouched
+        }
+    }
+
+    @Test
     void heun32LandsOnThePointMassesWithTheirWeights() {
         for (double shift : new double[]{1, 4}) {
             try (Scope s = Scope.open()) {

@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+"""PyTorch side of `epg bench suite`: the same steps as the Java cases, written with plain PyTorch.
+
+Usage: torch_suite.py CASE ARGS_JSON, CASE one of pretrain, diffusion, sample, sample-calls. ARGS_JSON holds
+model (the network description of scripts/reference/epg_torch.py), batch, steps, warmup, threads, dtype (fp32|bf16).
+Prints one JSON line: median_ms, min_ms (per step, per full sampling, or per network call), peak_rss_mib, torch.
+
+pretrain   spec §3: online + momentum RCM encoders, consistency NT-Xent at (sigma_i, sigma_i+1) of the 20-point grid,
+           symmetric contrastive NT-Xent (tau 0.2), backward, grad norm, AdamW (0.9, 0.95, wd 0.03), EMA 0.99.
+diffusion  spec §4: x-prediction loss on the 1280-point grid, labels dropped with p 0.1, backward, clip 0.5,
+           AdamW (0.9, 0.999, wd 0.01), EMA 0.9999.
+sample     spec §6: Heun, 32 points, CFG 2.5 on (0.19 s, 1.61 s], denoiser clamped to [-1, 1]; ms per full sampling.
+sample-calls  ms of one unguided denoiser call at batch B (median_ms) and one network call at 2B (double_ms).
+"""
+import copy, json, math, os, sys, time
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
+from epg_torch import Epg, Rcm  # noqa: E402
+
+SIGMA_MIN, SIGMA_MAX, RHO, SIGMA_DATA = 0.002, 80.0, 7.0, 0.5
+
+
+def karras(i, n):
+    return (SIGMA_MAX ** (1 / RHO) + i / (n - 1) * (SIGMA_MIN ** (1 / RHO) - SIGMA_MAX ** (1 / RHO))) ** RHO
+
+
+def c_in(t):
+    return 1 / (t * t + SIGMA_DATA ** 2) ** 0.5
+
+
+def cond(t):
+    return 250 * (t + 1e-44).log() if torch.is_tensor(t) else 250 * math.log(t + 1e-44)
+
+
+def ema_update(avg, src, rate):
+    with torch.no_grad():
+        a, s = list(avg), list(src)
+        if hasattr(torch, "_foreach_lerp_"):
+            torch._foreach_lerp_(a, s, 1 - rate)
+        else:
+            torch._foreach_mul_(a, rate)
+            torch._foreach_add_(a, s, alpha=1 - rate)
+
+
+def nt_xent(f, g, tau):
+    logits = F.normalize(f.float(), dim=1) @ F.normalize(g.float(), dim=1).t() / tau
+    return logits.logsumexp(1) - logits.diagonal()
+
+
+def grad_norm(params):
+    return torch.stack([p.grad.norm() for p in params if p.grad is not None]).norm().item()
+
+
+class Pretrain:
+    def __init__(self, cfg, batch, bf16):
+        self.online = Rcm(cfg).train()
+        self.momentum = copy.deepcopy(self.online).eval()
+        for p in self.momentum.parameters():
+            p.requires_grad_(False)
+        self.opt = torch.optim.AdamW(self.online.parameters(), lr=6e-4 * batch / 1024, betas=(0.9, 0.95), eps=1e-8,
+                                     weight_decay=0.05 if cfg["dim"] >= 1024 else 0.03)
+        shape = (batch, cfg["channels"], cfg["size"], cfg["size"])
+        self.v1, self.v2, self.clean = torch.randn(shape), torch.randn(shape), torch.randn(shape)
+        self.s, self.b, self.bf16 = cfg["size"] / 64, batch, bf16
+
+    def noisy(self, x, eps, t):
+        return (x + eps * t) * c_in(t)
+
+    def full(self, t):
+        return torch.full((self.b,), cond(t))
+
+    def loss(self):
+        n = 20
+        i = int(torch.randint(n - 1, (1,)))
+        eps = torch.randn_like(self.clean)
+        t, t2, t0 = karras(i, n) * self.s, karras(i + 1, n) * self.s, SIGMA_MIN * self.s
+        h = self.online(self.noisy(self.clean, eps, t), self.full(t))[1]
+        with torch.no_grad():
+            target = self.online(self.noisy(self.clean, eps, t2), self.full(t2))[1]
+        consistency = nt_xent(h, target, 0.1).mean()
+        y1, y2, c0 = self.noisy(self.v1, eps, t0), self.noisy(self.v2, eps, t0), self.full(t0)
+        q1, q2 = self.online(y1, c0)[0], self.online(y2, c0)[0]
+        with torch.no_grad():
+            k1, k2 = self.momentum(y1, c0)[0], self.momentum(y2, c0)[0]
+        return (nt_xent(q1, k2, 0.2) + nt_xent(q2, k1, 0.2)).mean() + consistency
+
+    def __call__(self):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            loss = self.loss()
+        loss.backward()
+        params = list(self.online.parameters())
+        if not math.isfinite(loss.item()) or not math.isfinite(grad_norm(params)):
+            raise RuntimeError("non-finite loss")
+        self.opt.step()
+        self.opt.zero_grad(set_to_none=True)
+        ema_update(self.momentum.parameters(), self.online.parameters(), 0.99)
+
+
+class Diffusion:
+    def __init__(self, cfg, batch, bf16):
+        self.m = Epg(cfg).train()
+        self.ema = copy.deepcopy(self.m).eval()
+        for p in self.ema.parameters():
+            p.requires_grad_(False)
+        self.opt = torch.optim.AdamW(self.m.parameters(), lr=1e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
+        self.x = torch.randn(batch, cfg["channels"], cfg["size"], cfg["size"])
+        self.y = torch.randint(cfg["classes"], (batch,))
+        g = torch.tensor([karras(i, 1280) for i in range(1281)], dtype=torch.float64).float()
+        self.grid, self.next = g[:1280], g[1:]
+        self.s, self.classes, self.bf16 = cfg["size"] / 64, cfg["classes"], bf16
+
+    def loss(self):
+        b = self.x.shape[0]
+        sigma = (torch.randn(b) * 1.6 - 1.2).exp()
+        i = (sigma[:, None] - self.grid[None]).abs().argmin(1)
+        si, sn = self.grid[i], self.next[i]
+        gap = si - sn
+        w = torch.where(gap > 0, gap.reciprocal(), torch.zeros_like(gap))
+        t = si * self.s
+        xt = self.x + torch.randn_like(self.x) * t.view(b, 1, 1, 1)
+        y = torch.where(torch.rand(b) < 0.1, torch.full_like(self.y, self.classes), self.y)
+        d = self.m(xt * c_in(t).view(b, 1, 1, 1), cond(t), y)
+        return ((d.float() - self.x).square() * w.view(b, 1, 1, 1)).mean()
+
+    def __call__(self):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            loss = self.loss()
+        loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_(self.m.parameters(), 0.5)
+        if not math.isfinite(loss.item()) or not math.isfinite(norm.item()):
+            raise RuntimeError("non-finite loss")
+        self.opt.step()
+        self.opt.zero_grad(set_to_none=True)
+        ema_update(self.ema.parameters(), self.m.parameters(), 0.9999)
+
+
+class Sampling:
+    def __init__(self, cfg, batch, bf16):
+        self.m = Epg(cfg).eval()
+        self.noise = torch.randn(batch, cfg["channels"], cfg["size"], cfg["size"])
+        self.y = torch.randint(cfg["classes"], (batch,))
+        self.s, self.classes, self.bf16 = cfg["size"] / 64, cfg["classes"], bf16
+        f32 = lambda v: float(torch.tensor(v, dtype=torch.float32))  # noqa: E731 (ends rounded as σ is)
+        self.lo, self.hi = f32(0.19 * self.s), f32(1.61 * self.s)
+
+    def net(self, x, sigma, y):
+        s = torch.full((x.shape[0],), sigma)
+        return self.m(x * c_in(s).view(-1, 1, 1, 1), cond(s), y).to(x.dtype)
+
+    def denoise(self, x, sigma):
+        sig = float(torch.tensor(sigma, dtype=torch.float32))
+        if self.lo < sig <= self.hi:
+            both = self.net(torch.cat([x, x]), sigma, torch.cat([self.y, torch.full_like(self.y, self.classes)]))
+            c, u = both.chunk(2)
+            d = u + (c - u) * 2.5
+        else:
+            d = self.net(x, sigma, self.y)
+        return d.clamp(-1, 1)
+
+    def sample(self):
+        sig = [karras(i, 32) * self.s for i in range(32)]
+        x = self.noise * sig[0]
+        for i in range(31):
+            h = sig[i + 1] - sig[i]
+            d0 = (x - self.denoise(x, sig[i])) / sig[i]
+            xp = x + d0 * h
+            d1 = (xp - self.denoise(xp, sig[i + 1])) / sig[i + 1]
+            x = x + (d0 + d1) * (0.5 * h)
+        return x
+
+    def __call__(self):
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            self.sample().sum().item()
+
+    def call(self, doubled):
+        x, y = (torch.cat([self.noise, self.noise]), torch.cat([self.y, self.y])) if doubled else (self.noise, self.y)
+        sigma = karras(10, 32) * self.s
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            self.net(x * sigma, sigma, y).clamp(-1, 1).sum().item()
+
+
+def timed(fn, warmup, steps):
+    times = []
+    for i in range(warmup + steps):
+        t0 = time.perf_counter()
+        fn()
+        if i >= warmup:
+            times.append(1000 * (time.perf_counter() - t0))
+    times.sort()
+    return times[len(times) // 2], times[0]
+
+
+def peak_rss_mib():
+    """VmHWM (ru_maxrss would report the JVM's peak: it survives fork and exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main():
+    case, a = sys.argv[1], json.loads(sys.argv[2])
+    torch.set_num_threads(a["threads"])
+    torch.manual_seed(0)
+    cfg, batch, bf16 = a["model"], a["batch"], a["dtype"] == "bf16"
+    out = {}
+    if case == "pretrain":
+        out["median_ms"], out["min_ms"] = timed(Pretrain(cfg, batch, bf16), a["warmup"], a["steps"])
+    elif case == "diffusion":
+        out["median_ms"], out["min_ms"] = timed(Diffusion(cfg, batch, bf16), a["warmup"], a["steps"])
+    elif case == "sample":
+        out["median_ms"], out["min_ms"] = timed(Sampling(cfg, batch, bf16), a["warmup"], a["steps"])
+    elif case == "sample-calls":
+        s = Sampling(cfg, batch, bf16)
+        out["median_ms"], out["min_ms"] = timed(lambda: s.call(False), a["warmup"], a["steps"])
+        out["double_ms"], _ = timed(lambda: s.call(True), a["warmup"], a["steps"])
+    else:
+        raise SystemExit("unknown case " + case)
+    out["peak_rss_mib"] = peak_rss_mib()
+    out["torch"], out["threads"] = torch.__version__, torch.get_num_threads()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

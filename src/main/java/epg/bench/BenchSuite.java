@@ -1,0 +1,197 @@
+// Issue 10: `epg bench suite`, every case timed in Java and then in PyTorch in the same run, as a table of ratios.
+package epg.bench;
+
+import com.google.gson.JsonObject;
+import epg.config.ModelConfig;
+import epg.config.ModelSize;
+import epg.config.Presets;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Training steps of stage 1 (RCM) and stage 2a (diffusion) at 32 px (tiny presets, batch 32) and 256 px (B/16, batch
+ * 8) in fp32 and bf16, the released sampler (Heun 32, CFG 2.5), peak resident memory and achieved GFLOP/s against
+ * the measured matmul peak. Each Java case is followed by its PyTorch twin (scripts/bench/torch_suite.py, same
+ * thread count); ratio = Java time / PyTorch time (≤ 1 means Java is at least as fast).
+ */
+public final class BenchSuite {
+    /** @param quick only the 32 px cases, fewer steps */
+    public record Options(boolean quick, boolean torch, String python, Path out, String command) {}
+
+    /** One measured row; torch fields are NaN when the PyTorch side was skipped. */
+    public record Row(SuiteCase c, double javaMs, double torchMs, double javaRssMib, double torchRssMib, double peakGflops, String note) {
+        double ratio() { return javaMs / torchMs; }
+
+        double imagesPerSecond(double ms) { return c.batch() * 1e3 / ms; }
+
+        double gflops() { return c.gflop() / javaMs * 1e3; }
+    }
+
+    private final Options options;
+    private final int threads;
+    private final PrintStream log;
+    private double peakFp32 = Double.NaN, peakBf16 = Double.NaN;
+    private String torchVersion = "-";
+
+    public BenchSuite(Options options, PrintStream log) {
+        Torch.init();
+        this.options = options;
+        this.threads = Torch.threads();
+        this.log = log;
+    }
+
+    /** The cases in the order they run (small first). */
+    public static List<SuiteCase> cases(boolean quick) {
+        ModelConfig rcmT = Presets.get("RCM-T"), epgT = Presets.get("EPG-T"), rcmB = Presets.get("RCM-B/16"), epgB = Presets.get("EPG-B/16");
+        int w = quick ? 2 : 3, n = quick ? 5 : 10;
+        List<SuiteCase> l = new ArrayList<>();
+        for (boolean bf16 : new boolean[]{false, true}) {
+            l.add(train("pretrain-step", rcmT, 32, bf16, w, n));
+            l.add(train("diffusion-step", epgT, 32, bf16, w, n));
+        }
+        l.add(sampling("sampling", epgT, 16, false, 1, quick ? 1 : 2));
+        if (quick) return l;
+        l.add(train("pretrain-step", rcmB, 8, false, 1, 2));
+        l.add(train("diffusion-step", epgB, 8, false, 1, 2));
+        l.add(train("diffusion-step", epgB, 8, true, 1, 2));
+        l.add(sampling("sampling-extrapolated", epgB, 8, false, 1, 3));
+        return l;
+    }
+
+    private static SuiteCase train(String name, ModelConfig m, int batch, boolean bf16, int warmup, int steps) {
+        boolean pretrain = name.startsWith("pretrain");
+        int forwards = pretrain ? PretrainStep.FORWARDS_PER_IMAGE : DiffusionStep.FORWARDS_PER_IMAGE;
+        return new SuiteCase(name, m, batch, bf16, warmup, steps, pretrain ? "pretrain" : "diffusion", 2 * ModelSize.gflops(m) * forwards * batch);
+    }
+
+    private static SuiteCase sampling(String name, ModelConfig m, int batch, boolean bf16, int warmup, int steps) {
+        int[] calls = SamplingRun.calls(m);
+        return new SuiteCase(name, m, batch, bf16, warmup, steps, name.equals("sampling") ? "sample" : "sample-calls",
+                2 * ModelSize.gflops(m) * (calls[0] + calls[1]) * batch);
+    }
+
+    /** Runs every case, prints the table, appends the rows to {@link Options#out()} (when set); returns the rows. */
+    public List<Row> run() throws IOException, InterruptedException {
+        log.printf(Locale.ROOT, "epg bench suite: %d threads, load average %.2f%s%n", threads, BenchRecord.loadAverage(), options.quick() ? ", quick" : "");
+        peakFp32 = MatmulPeak.gflops(2048, ScalarType.Float);
+        peakBf16 = MatmulPeak.gflops(2048, ScalarType.BFloat16);
+        log.printf(Locale.ROOT, "matmul peak (2048x2048): fp32 %.0f GFLOP/s, bf16 %.0f GFLOP/s%n", peakFp32, peakBf16);
+        List<Row> rows = new ArrayList<>();
+        for (SuiteCase c : cases(options.quick())) {
+            Row r = measure(c);
+            rows.add(r);
+            log.println(line(r));
+            if (options.out() != null) BenchRecord.append(options.out(), json(r));
+        }
+        log.println();
+        log.print(table(rows));
+        return rows;
+    }
+
+    private Row measure(SuiteCase c) throws IOException, InterruptedException {
+        log.printf(Locale.ROOT, "  %s %s batch %d %s ...%n", c.name(), c.model().name(), c.batch(), c.dtype());
+        System.gc();
+        PeakMemory.reset();
+        double javaMs = javaMs(c), javaRss = PeakMemory.mib();
+        double torchMs = Double.NaN, torchRss = Double.NaN;
+        if (options.torch()) {
+            JsonObject t = TorchReference.run(options.python(), "scripts/bench/torch_suite.py", List.of(c.torchCase(), torchArgs(c)), 7200);
+            torchMs = c.torchCase().equals("sample-calls") ? extrapolate(c, t.get("median_ms").getAsDouble(), t.get("double_ms").getAsDouble())
+                    : t.get("median_ms").getAsDouble();
+            torchRss = t.get("peak_rss_mib").getAsDouble();
+            torchVersion = t.get("torch").getAsString();
+        }
+        String note = c.torchCase().equals("sample-calls") ? "extrapolated from timed network calls at batch " + c.batch() + " and " + 2 * c.batch() : "";
+        return new Row(c, javaMs, torchMs, javaRss, torchRss, c.bf16() ? peakBf16 : peakFp32, note);
+    }
+
+    private double javaMs(SuiteCase c) {
+        ModelConfig m = c.model().withFusedAttention(true);
+        return switch (c.torchCase()) {
+            case "pretrain" -> StepTimer.time(c.warmup(), c.steps(), new PretrainStep(m, c.batch(), c.bf16(), 0)).medianMs();
+            case "diffusion" -> StepTimer.time(c.warmup(), c.steps(), new DiffusionStep(m, c.batch(), c.bf16(), 0)).medianMs();
+            case "sample" -> {
+                SamplingRun s = new SamplingRun(m, c.batch(), c.bf16(), 0);
+                yield StepTimer.time(c.warmup(), c.steps(), s::sampleAll).medianMs();
+            }
+            case "sample-calls" -> {
+                SamplingRun s = new SamplingRun(m, c.batch(), c.bf16(), 0);
+                double single = StepTimer.time(c.warmup(), c.steps(), s.call(false)).medianMs();
+                double doubled = StepTimer.time(c.warmup(), c.steps(), s.call(true)).medianMs();
+                yield extrapolate(c, single, doubled);
+            }
+            default -> throw new IllegalStateException(c.torchCase());
+        };
+    }
+
+    /** unguided calls·T(B) + guided calls·T(2B): the time of one Heun-32 CFG run from single-call timings. */
+    static double extrapolate(SuiteCase c, double singleMs, double doubleMs) {
+        int[] calls = SamplingRun.calls(c.model());
+        return (calls[0] - calls[1]) * singleMs + calls[1] * doubleMs;
+    }
+
+    private String torchArgs(SuiteCase c) {
+        JsonObject o = new JsonObject();
+        o.add("model", epg.config.Json.parse(TorchReference.configJson(c.model()), JsonObject.class, "the model description"));
+        o.addProperty("batch", c.batch());
+        o.addProperty("steps", c.steps());
+        o.addProperty("warmup", c.warmup());
+        o.addProperty("threads", threads);
+        o.addProperty("dtype", c.dtype());
+        return o.toString();
+    }
+
+    private String line(Row r) {
+        return String.format(Locale.ROOT, "    Java %.1f ms, PyTorch %.1f ms, ratio %.2f, %.1f GFLOP/s, peak RSS %.0f / %.0f MiB",
+                r.javaMs(), r.torchMs(), r.ratio(), r.gflops(), r.javaRssMib(), r.torchRssMib());
+    }
+
+    /** The summary table: one row per case. */
+    public String table(List<Row> rows) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-22s %-9s %5s %-5s %10s %9s %10s %9s %6s %8s %6s %9s %9s%n",
+                "case", "model", "batch", "dtype", "Java ms", "Java im/s", "Torch ms", "Torch im/s", "ratio", "GFLOP/s", "%peak", "RSS Java", "RSS Torch"));
+        for (Row r : rows)
+            b.append(String.format(Locale.ROOT, "%-22s %-9s %5d %-5s %10.1f %9.2f %10.1f %9.2f %6.2f %8.1f %5.0f%% %8.0fM %8.0fM%n",
+                    r.c().name(), r.c().model().name(), r.c().batch(), r.c().dtype(), r.javaMs(), r.imagesPerSecond(r.javaMs()),
+                    r.torchMs(), r.imagesPerSecond(r.torchMs()), r.ratio(), r.gflops(), 100 * r.gflops() / r.peakGflops(), r.javaRssMib(), r.torchRssMib()));
+        b.append(String.format(Locale.ROOT, "%d threads, torch %s; ratio = Java ms / PyTorch ms (<= 1.00: Java at least as fast); "
+                + "matmul peak fp32 %.0f, bf16 %.0f GFLOP/s; sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n", threads, torchVersion, peakFp32, peakBf16));
+        for (Row r : rows) if (!r.note().isEmpty()) b.append(r.c().name()).append(' ').append(r.c().model().name()).append(": ").append(r.note()).append('\n');
+        return b.toString();
+    }
+
+    private JsonObject json(Row r) {
+        JsonObject o = new JsonObject();
+        o.addProperty("bench", "suite");
+        o.addProperty("case", r.c().name());
+        o.addProperty("preset", r.c().model().name());
+        o.addProperty("batch", r.c().batch());
+        o.addProperty("dtype", r.c().dtype());
+        o.addProperty("threads", threads);
+        o.addProperty("steps", r.c().steps());
+        o.addProperty("java_ms", r.javaMs());
+        o.addProperty("java_images_per_s", r.imagesPerSecond(r.javaMs()));
+        o.addProperty("java_peak_rss_mib", r.javaRssMib());
+        o.addProperty("gflop_per_unit", r.c().gflop());
+        o.addProperty("java_gflops", r.gflops());
+        o.addProperty("matmul_peak_gflops", r.peakGflops());
+        if (options.torch()) {
+            o.addProperty("torch_ms", r.torchMs());
+            o.addProperty("torch_images_per_s", r.imagesPerSecond(r.torchMs()));
+            o.addProperty("torch_peak_rss_mib", r.torchRssMib());
+            o.addProperty("ratio", r.ratio());
+            o.addProperty("torch", torchVersion);
+        }
+        if (!r.note().isEmpty()) o.addProperty("note", r.note());
+        o.addProperty("quick", options.quick());
+        return BenchRecord.stamped(o, options.command());
+    }
+}

@@ -1,0 +1,69 @@
+// Spec §3: one stage-1 training step as the Trainer runs it (RCM loss, backward, grad norm, AdamW, momentum EMA) on a synthetic batch.
+package epg.bench;
+
+import epg.config.ModelConfig;
+import epg.data.Batch;
+import epg.data.Loader;
+import epg.tensor.Autocast;
+import epg.tensor.Scope;
+import epg.train.AdamW;
+import epg.train.PretrainConfig;
+import epg.train.PretrainStage;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.Random;
+
+/**
+ * The real {@link PretrainStage} (online encoder in training mode, momentum encoder 0.99, consistency + symmetric
+ * contrastive NT-Xent) with the released optimiser (AdamW β (0.9, 0.95), wd 0.03). The PyTorch twin is the
+ * "pretrain" case of scripts/bench/torch_suite.py. Per image: 3 passes with gradient, 3 without.
+ */
+public final class PretrainStep implements Runnable {
+    /** Forward-pass equivalents per image: 3 trained passes at 3 forwards each (backward ≈ 2) + 3 no-grad passes. */
+    public static final int FORWARDS_PER_IMAGE = 12;
+
+    private final PretrainStage stage;
+    private final AdamW optimiser;
+    private final Batch batch;
+    private final boolean bf16;
+    private final double lr;
+    private long step;
+
+    public PretrainStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
+        PretrainConfig cfg = new PretrainConfig(model, "fashion-mnist", "imagenet", batchSize, 600_000, PretrainConfig.LR,
+                PretrainConfig.BETA1, PretrainConfig.BETA2, PretrainConfig.defaultWeightDecay(model), false, PretrainConfig.WARMUP,
+                "constant", PretrainConfig.MOMENTUM, false, true, bf16, seed, 10, 1000, 2, 1, 0);
+        this.stage = new PretrainStage(cfg);
+        this.optimiser = new AdamW(stage.trainable(), cfg.trainerSettings().adam());
+        this.batch = synthetic(batchSize, model.channels(), model.imageSize(), seed);
+        this.bf16 = bf16;
+        this.lr = cfg.scaledLr();
+    }
+
+    /** Three independent standard-normal images per sample (the two views and the clean image). */
+    static Batch synthetic(int b, int channels, int res, long seed) {
+        Random r = new Random(seed);
+        int n = b * channels * res * res;
+        float[][] v = new float[3][n];
+        for (float[] a : v) for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
+        int[] labels = new int[b], indices = new int[b];
+        for (int i = 0; i < b; i++) { labels[i] = r.nextInt(10); indices[i] = i; }
+        return new Batch(new Loader.Position(0, 0), b, channels, res, labels, indices, v[0], v[1], v[2]);
+    }
+
+    @Override
+    public void run() {
+        try (Scope s = Scope.open()) {
+            Tensor loss;
+            try (Autocast a = Autocast.cpu(bf16)) {
+                loss = stage.loss(batch, step).total();
+            }
+            loss.backward();
+            double value = loss.item_double(), norm = GradNorm.of(stage.trainable().values());
+            if (!Double.isFinite(value) || !Double.isFinite(norm)) throw new IllegalStateException("non-finite loss in the benchmark step");
+            optimiser.step(lr);
+            optimiser.zeroGrad();
+            stage.afterStep(step++);
+        }
+    }
+}
