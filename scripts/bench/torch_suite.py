@@ -11,6 +11,9 @@ diffusion  spec §4: x-prediction loss on the 1280-point grid, labels dropped wi
            AdamW (0.9, 0.999, wd 0.01), EMA 0.9999.
 sample     spec §6: Heun, 32 points, CFG 2.5 on (0.19 s, 1.61 s], denoiser clamped to [-1, 1]; ms per full sampling.
 sample-calls  ms of one unguided denoiser call at batch B (median_ms) and one network call at 2B (double_ms).
+loader     spec §3.1: Fashion-MNIST (IDX at "data", padded 28 -> 32 px) through torchvision's MoCo v3 pair (crop,
+           jitter p 0.8, grey p 0.2, PIL blur p 1.0 / 0.1, solarize p 0 / 0.2, flip) plus the flipped clean image,
+           in a DataLoader with "threads" workers; ms per batch.
 """
 import copy, json, math, os, sys, time
 import torch
@@ -181,6 +184,48 @@ class Sampling:
             self.net(x * sigma, sigma, y).clamp(-1, 1).sum().item()
 
 
+class MocoPairs(torch.utils.data.Dataset):
+    def __init__(self, folder):
+        import gzip
+        import numpy as np
+        import torchvision.transforms as T
+        from PIL import ImageFilter, ImageOps
+        with gzip.open(os.path.join(folder, "train-images-idx3-ubyte.gz")) as f:
+            self.images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28)
+
+        class Blur:
+            def __init__(self, p):
+                self.p = p
+
+            def __call__(self, img):
+                if torch.rand(1) < self.p:
+                    return img.filter(ImageFilter.GaussianBlur(radius=float(torch.empty(1).uniform_(0.1, 2.0))))
+                return img
+
+        def view(blur, solarize):
+            return T.Compose([T.RandomResizedCrop(32, scale=(0.08, 1.0)), T.RandomApply([T.ColorJitter(0.4, 0.4, 0.2, 0.1)], p=0.8),
+                              T.RandomGrayscale(0.2), Blur(blur), T.RandomSolarize(128, p=solarize), T.RandomHorizontalFlip(),
+                              T.ToTensor(), T.Normalize([0.5], [0.5])])
+        self.view1, self.view2 = view(1.0, 0.0), view(0.1, 0.2)
+        self.clean = T.Compose([T.RandomHorizontalFlip(), T.ToTensor(), T.Normalize([0.5], [0.5])])
+        self.pad = lambda img: ImageOps.expand(img, 2)
+
+    def __len__(self):
+        return len(self.images)
+
+    def __getitem__(self, i):
+        from PIL import Image
+        img = self.pad(Image.fromarray(self.images[i], "L"))
+        return self.view1(img), self.view2(img), self.clean(img), 0
+
+
+def loader(a):
+    data = torch.utils.data.DataLoader(MocoPairs(a["data"]), batch_size=a["batch"], shuffle=True, num_workers=a["threads"],
+                                       prefetch_factor=2, persistent_workers=True)
+    it = iter(data)
+    return lambda: next(it)
+
+
 def timed(fn, warmup, steps):
     times = []
     for i in range(warmup + steps):
@@ -205,7 +250,7 @@ def main():
     case, a = sys.argv[1], json.loads(sys.argv[2])
     torch.set_num_threads(a["threads"])
     torch.manual_seed(0)
-    cfg, batch, bf16 = a["model"], a["batch"], a["dtype"] == "bf16"
+    cfg, batch, bf16 = a.get("model"), a["batch"], a["dtype"] == "bf16"
     out = {}
     if case == "pretrain":
         out["median_ms"], out["min_ms"] = timed(Pretrain(cfg, batch, bf16), a["warmup"], a["steps"])
@@ -217,6 +262,14 @@ def main():
         s = Sampling(cfg, batch, bf16)
         out["median_ms"], out["min_ms"] = timed(lambda: s.call(False), a["warmup"], a["steps"])
         out["double_ms"], _ = timed(lambda: s.call(True), a["warmup"], a["steps"])
+    elif case == "loader":  # throughput: the mean over the measured batches (workers prefetch)
+        fn = loader(a)
+        for _ in range(a["warmup"]):
+            fn()
+        t0 = time.perf_counter()
+        for _ in range(a["steps"]):
+            fn()
+        out["median_ms"] = out["min_ms"] = 1000 * (time.perf_counter() - t0) / a["steps"]
     else:
         raise SystemExit("unknown case " + case)
     out["peak_rss_mib"] = peak_rss_mib()

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import epg.config.ModelConfig;
 import epg.config.ModelSize;
 import epg.config.Presets;
+import epg.data.IdxDataset;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -23,7 +24,8 @@ import java.util.Locale;
  */
 public final class BenchSuite {
     /** @param quick only the 32 px cases, fewer steps */
-    public record Options(boolean quick, boolean torch, String python, Path out, String command) {}
+    /** @param only keep the cases whose "name preset dtype" contains this text (null: all) */
+    public record Options(boolean quick, String only, boolean torch, String python, Path out, String command) {}
 
     /** One measured row; torch fields are NaN when the PyTorch side was skipped. */
     public record Row(SuiteCase c, double javaMs, double torchMs, double javaRssMib, double torchRssMib, double peakGflops, String note) {
@@ -57,6 +59,7 @@ public final class BenchSuite {
             l.add(train("diffusion-step", epgT, 32, bf16, w, n));
         }
         l.add(sampling("sampling", epgT, 16, false, 1, quick ? 1 : 2));
+        l.add(new SuiteCase("loader", null, 64, false, 2, quick ? 10 : 30, "loader", 0));
         if (quick) return l;
         l.add(train("pretrain-step", rcmB, 8, false, 1, 2));
         l.add(train("diffusion-step", epgB, 8, false, 1, 2));
@@ -85,6 +88,7 @@ public final class BenchSuite {
         log.printf(Locale.ROOT, "matmul peak (2048x2048): fp32 %.0f GFLOP/s, bf16 %.0f GFLOP/s%n", peakFp32, peakBf16);
         List<Row> rows = new ArrayList<>();
         for (SuiteCase c : cases(options.quick())) {
+            if (options.only() != null && !(c.name() + " " + c.subject() + " " + c.dtype()).contains(options.only())) continue;
             Row r = measure(c);
             rows.add(r);
             log.println(line(r));
@@ -96,7 +100,7 @@ public final class BenchSuite {
     }
 
     private Row measure(SuiteCase c) throws IOException, InterruptedException {
-        log.printf(Locale.ROOT, "  %s %s batch %d %s ...%n", c.name(), c.model().name(), c.batch(), c.dtype());
+        log.printf(Locale.ROOT, "  %s %s batch %d %s ...%n", c.name(), c.subject(), c.batch(), c.dtype());
         System.gc();
         PeakMemory.reset();
         double javaMs = javaMs(c), javaRss = PeakMemory.mib();
@@ -108,11 +112,16 @@ public final class BenchSuite {
             torchRss = t.get("peak_rss_mib").getAsDouble();
             torchVersion = t.get("torch").getAsString();
         }
-        String note = c.torchCase().equals("sample-calls") ? "extrapolated from timed network calls at batch " + c.batch() + " and " + 2 * c.batch() : "";
+        String note = switch (c.torchCase()) {
+            case "sample-calls" -> "extrapolated from timed network calls at batch " + c.batch() + " and " + 2 * c.batch();
+            case "loader" -> "32 px MoCo pair + clean image per sample, " + threads + " workers; PyTorch: torchvision in a DataLoader, RSS of its main process";
+            default -> "";
+        };
         return new Row(c, javaMs, torchMs, javaRss, torchRss, c.bf16() ? peakBf16 : peakFp32, note);
     }
 
     private double javaMs(SuiteCase c) {
+        if (c.model() == null) return loaderMs(c);
         ModelConfig m = c.model().withFusedAttention(true);
         return switch (c.torchCase()) {
             case "pretrain" -> StepTimer.time(c.warmup(), c.steps(), new PretrainStep(m, c.batch(), c.bf16(), 0)).medianMs();
@@ -131,6 +140,16 @@ public final class BenchSuite {
         };
     }
 
+    /** Loader throughput as ms per batch: the mean over the measured batches (the workers prefetch). */
+    private double loaderMs(SuiteCase c) {
+        try (LoaderRun run = new LoaderRun(IdxDataset.fashionMnist(true).pad(2), c.batch(), 32, threads)) {
+            for (int i = 0; i < c.warmup(); i++) run.run();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < c.steps(); i++) run.run();
+            return (System.nanoTime() - t0) / 1e6 / c.steps();
+        }
+    }
+
     /** unguided calls·T(B) + guided calls·T(2B): the time of one Heun-32 CFG run from single-call timings. */
     static double extrapolate(SuiteCase c, double singleMs, double doubleMs) {
         int[] calls = SamplingRun.calls(c.model());
@@ -139,7 +158,8 @@ public final class BenchSuite {
 
     private String torchArgs(SuiteCase c) {
         JsonObject o = new JsonObject();
-        o.add("model", epg.config.Json.parse(TorchReference.configJson(c.model()), JsonObject.class, "the model description"));
+        if (c.model() != null) o.add("model", epg.config.Json.parse(TorchReference.configJson(c.model()), JsonObject.class, "the model description"));
+        else o.addProperty("data", IdxDataset.FASHION_MNIST.toString());
         o.addProperty("batch", c.batch());
         o.addProperty("steps", c.steps());
         o.addProperty("warmup", c.warmup());
@@ -159,12 +179,14 @@ public final class BenchSuite {
         b.append(String.format(Locale.ROOT, "%-22s %-9s %5s %-5s %10s %9s %10s %9s %6s %8s %6s %9s %9s%n",
                 "case", "model", "batch", "dtype", "Java ms", "Java im/s", "Torch ms", "Torch im/s", "ratio", "GFLOP/s", "%peak", "RSS Java", "RSS Torch"));
         for (Row r : rows)
-            b.append(String.format(Locale.ROOT, "%-22s %-9s %5d %-5s %10.1f %9.2f %10.1f %9.2f %6.2f %8.1f %5.0f%% %8.0fM %8.0fM%n",
-                    r.c().name(), r.c().model().name(), r.c().batch(), r.c().dtype(), r.javaMs(), r.imagesPerSecond(r.javaMs()),
-                    r.torchMs(), r.imagesPerSecond(r.torchMs()), r.ratio(), r.gflops(), 100 * r.gflops() / r.peakGflops(), r.javaRssMib(), r.torchRssMib()));
+            b.append(String.format(Locale.ROOT, "%-22s %-9s %5d %-5s %10.1f %9.2f %10.1f %9.2f %6.2f %8s %6s %8.0fM %8.0fM%n",
+                    r.c().name(), r.c().subject(), r.c().batch(), r.c().dtype(), r.javaMs(), r.imagesPerSecond(r.javaMs()),
+                    r.torchMs(), r.imagesPerSecond(r.torchMs()), r.ratio(),
+                    r.c().gflop() > 0 ? String.format(Locale.ROOT, "%.1f", r.gflops()) : "-",
+                    r.c().gflop() > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops() / r.peakGflops()) : "-", r.javaRssMib(), r.torchRssMib()));
         b.append(String.format(Locale.ROOT, "%d threads, torch %s; ratio = Java ms / PyTorch ms (<= 1.00: Java at least as fast); "
                 + "matmul peak fp32 %.0f, bf16 %.0f GFLOP/s; sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n", threads, torchVersion, peakFp32, peakBf16));
-        for (Row r : rows) if (!r.note().isEmpty()) b.append(r.c().name()).append(' ').append(r.c().model().name()).append(": ").append(r.note()).append('\n');
+        for (Row r : rows) if (!r.note().isEmpty()) b.append(r.c().name()).append(' ').append(r.c().subject()).append(": ").append(r.note()).append('\n');
         return b.toString();
     }
 
@@ -172,7 +194,7 @@ public final class BenchSuite {
         JsonObject o = new JsonObject();
         o.addProperty("bench", "suite");
         o.addProperty("case", r.c().name());
-        o.addProperty("preset", r.c().model().name());
+        o.addProperty("preset", r.c().subject());
         o.addProperty("batch", r.c().batch());
         o.addProperty("dtype", r.c().dtype());
         o.addProperty("threads", threads);

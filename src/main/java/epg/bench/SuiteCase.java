@@ -5,7 +5,7 @@ import epg.config.ModelConfig;
 
 /**
  * @param name     case name (pretrain-step, diffusion-step, sampling, sampling-extrapolated)
- * @param model    the network
+ * @param model    the network (null for the loader case)
  * @param batch    images per unit of work
  * @param bf16     bf16 autocast in both stacks
  * @param warmup   unmeasured units first
@@ -19,4 +19,7 @@ public record SuiteCase(String name, ModelConfig model, int batch, boolean bf16,
     }
 
     public String dtype() { return bf16 ? "bf16" : "fp32"; }
+
+    /** The model's name, or "F-MNIST" for the loader case. */
+    public String subject() { return model == null ? "F-MNIST" : model.name(); }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 public final class BenchSuiteCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--quick", description = "Only the 32 px cases with fewer steps (about a minute).") boolean quick;
+    @Option(names = "--only", description = "Only the cases whose 'case preset dtype' contains this text, e.g. 'diffusion-step EPG-T fp32'.") String only;
     @Option(names = "--no-torch", description = "Skip the PyTorch side.") boolean noTorch;
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE}).") String python;
     @Option(names = "--out", description = "Append one JSON line per case to this file (default: bench/results.jsonl in the repository).") Path out;
@@ -29,7 +30,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         Path file = noRecord ? null : out != null ? out : TorchReference.home().resolve("bench/results.jsonl");
         String command = "epg bench suite" + (spec.commandLine().getParseResult().originalArgs().isEmpty() ? ""
                 : " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        new BenchSuite(new BenchSuite.Options(quick, !noTorch, python, file, command), System.out).run();
+        new BenchSuite(new BenchSuite.Options(quick, only, !noTorch, python, file, command), System.out).run();
         if (file != null) System.out.println("appended to " + file);
         return 0;
     }
