@@ -35,20 +35,20 @@ public final class PretrainStep implements Runnable {
                 "constant", PretrainConfig.MOMENTUM, false, true, bf16, seed, 10, 1000, 2, 1, 0);
         this.stage = new PretrainStage(cfg);
         this.optimiser = new AdamW(stage.trainable(), cfg.trainerSettings().adam());
-        this.batch = synthetic(batchSize, model.channels(), model.imageSize(), seed);
+        this.batch = synthetic(batchSize, model.channels(), model.imageSize(), seed, true);
         this.bf16 = bf16;
         this.lr = cfg.scaledLr();
     }
 
-    /** Three independent standard-normal images per sample (the two views and the clean image). */
-    static Batch synthetic(int b, int channels, int res, long seed) {
+    /** Independent standard-normal images: the clean image and, with {@code views}, the two MoCo views. */
+    static Batch synthetic(int b, int channels, int res, long seed, boolean views) {
         Random r = new Random(seed);
         int n = b * channels * res * res;
-        float[][] v = new float[3][n];
+        float[][] v = new float[views ? 3 : 1][n];
         for (float[] a : v) for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
         int[] labels = new int[b], indices = new int[b];
         for (int i = 0; i < b; i++) { labels[i] = r.nextInt(10); indices[i] = i; }
-        return new Batch(new Loader.Position(0, 0), b, channels, res, labels, indices, v[0], v[1], v[2]);
+        return new Batch(new Loader.Position(0, 0), b, channels, res, labels, indices, v[0], views ? v[1] : null, views ? v[2] : null);
     }
 
     @Override

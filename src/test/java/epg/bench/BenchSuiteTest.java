@@ -1,0 +1,69 @@
+// Issue 10: the parts of `epg bench suite` that are not timings: call counts, extrapolation, clipping, memory reading, case list.
+package epg.bench;
+
+import epg.config.Presets;
+import epg.tensor.Scope;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchSuiteTest {
+    @Test
+    void heun32WithTheReleasedIntervalCosts62CallsOf74EvaluationsAt256Px() {
+        // Spec §6: 62 + 12 = 74 at 256 px (6 grid points inside (0.19·4, 1.61·4], each reached twice, each guided call doubled).
+        assertArrayEquals(new int[]{62, 12}, SamplingRun.calls(Presets.get("EPG-B/16")));
+    }
+
+    @Test
+    void samplingTimeIsExtrapolatedFromSingleAndDoubledCalls() {
+        SuiteCase c = new SuiteCase("sampling-extrapolated", Presets.get("EPG-B/16"), 8, false, 0, 1, "sample-calls", 1);
+        assertEquals(50 * 10.0 + 12 * 30.0, BenchSuite.extrapolate(c, 10, 30), 1e-9);
+    }
+
+    @Test
+    void clippingScalesGradientsToTheLimitAndReportsTheNormBefore() {
+        try (Scope s = Scope.open()) {
+            Tensor p = Torch.fromDoubles(new double[]{1, 1}, 2).requires_grad_(true);
+            Tensor q = Torch.fromDoubles(new double[]{0}, 1);
+            Tensor loss = Torch.fromDoubles(new double[]{3, 4}, 2).mul(p).sum();
+            loss.backward();                                                                          // grad (3, 4), norm 5
+            assertEquals(5, GradNorm.clip(List.of(p, q), 1), 1e-12);                                  // q has no gradient
+            double[] g = Torch.toDoubles(p.grad());
+            assertEquals(3 / (5 + 1e-6), g[0], 1e-12);
+            assertEquals(4 / (5 + 1e-6), g[1], 1e-12);
+            assertEquals(1, GradNorm.of(List.of(p)), 1e-6);
+            assertEquals(1, GradNorm.clip(List.of(p), 2), 1e-6);                                    // below the limit: unchanged
+            assertEquals(3 / (5 + 1e-6), Torch.toDoubles(p.grad())[0], 1e-12);
+        }
+    }
+
+    @Test
+    void peakMemoryRisesWithATouchedAllocationAndFallsBackOnReset() {
+        try (Scope s = Scope.open()) {
+            Torch.ones(50_000_000).sum().item_double();                                                // 200 MB written, then freed
+        }
+        double high = PeakMemory.mib();
+        assertTrue(high > 200, "VmHWM after touching 200 MB: " + high);
+        if (!PeakMemory.reset()) return;                                                             // kernels without clear_refs 5
+        double after = PeakMemory.mib();
+        assertTrue(after < high - 100, "VmHWM after reset " + after + " vs " + high);
+    }
+
+    @Test
+    void quickSuiteHasTheSmallCasesOnlyAndTheFullOneAddsB16() {
+        List<SuiteCase> quick = BenchSuite.cases(true), full = BenchSuite.cases(false);
+        assertTrue(quick.stream().allMatch(c -> c.model() == null || c.model().imageSize() == 32));
+        assertEquals(6, quick.size());
+        assertTrue(full.stream().anyMatch(c -> c.subject().equals("EPG-B/16") && c.batch() == 8 && c.name().equals("diffusion-step")));
+        assertTrue(full.stream().anyMatch(c -> c.subject().equals("RCM-B/16") && c.batch() == 8 && c.name().equals("pretrain-step")));
+        // 2 flops per multiply-accumulate, 3 forwards per trained image: EPG-T's count ×6×32 for a diffusion step.
+        SuiteCase d = quick.get(1);
+        assertEquals(6 * 32 * epg.config.ModelSize.gflops(Presets.get("EPG-T")), d.gflop(), 1e-9);
+    }
+}
