@@ -82,7 +82,7 @@ public final class BenchSuite {
 
     /** Runs every case, prints the table, appends the rows to {@link Options#out()} (when set); returns the rows. */
     public List<Row> run() throws IOException, InterruptedException {
-        log.printf(Locale.ROOT, "epg bench suite: %d threads, load average %.2f%s%n", threads, BenchRecord.loadAverage(), options.quick() ? ", quick" : "");
+        log.printf(Locale.ROOT, "epg bench suite: %d threads (OpenBLAS %d), load average %.2f%s%n", threads, Torch.blasThreads(), BenchRecord.loadAverage(), options.quick() ? ", quick" : "");
         peakFp32 = MatmulPeak.gflops(2048, ScalarType.Float);
         peakBf16 = MatmulPeak.gflops(2048, ScalarType.BFloat16);
         log.printf(Locale.ROOT, "matmul peak (2048x2048): fp32 %.0f GFLOP/s, bf16 %.0f GFLOP/s%n", peakFp32, peakBf16);
@@ -184,8 +184,8 @@ public final class BenchSuite {
                     r.torchMs(), r.imagesPerSecond(r.torchMs()), r.ratio(),
                     r.c().gflop() > 0 ? String.format(Locale.ROOT, "%.1f", r.gflops()) : "-",
                     r.c().gflop() > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops() / r.peakGflops()) : "-", r.javaRssMib(), r.torchRssMib()));
-        b.append(String.format(Locale.ROOT, "%d threads, torch %s; ratio = Java ms / PyTorch ms (<= 1.00: Java at least as fast); "
-                + "matmul peak fp32 %.0f, bf16 %.0f GFLOP/s; sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n", threads, torchVersion, peakFp32, peakBf16));
+        b.append(String.format(Locale.ROOT, "%d threads (Java's OpenBLAS %d), torch %s; ratio = Java ms / PyTorch ms (<= 1.00: Java at least as fast); "
+                + "matmul peak fp32 %.0f, bf16 %.0f GFLOP/s; sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n", threads, Torch.blasThreads(), torchVersion, peakFp32, peakBf16));
         for (Row r : rows) if (!r.note().isEmpty()) b.append(r.c().name()).append(' ').append(r.c().subject()).append(": ").append(r.note()).append('\n');
         return b.toString();
     }
@@ -198,6 +198,7 @@ public final class BenchSuite {
         o.addProperty("batch", r.c().batch());
         o.addProperty("dtype", r.c().dtype());
         o.addProperty("threads", threads);
+        o.addProperty("blas_threads", Torch.blasThreads());
         o.addProperty("steps", r.c().steps());
         o.addProperty("java_ms", r.javaMs());
         o.addProperty("java_images_per_s", r.imagesPerSecond(r.javaMs()));

@@ -29,12 +29,32 @@ public final class Torch {
         setThreads(threads);
     }
 
-    /** libtorch's intra-op threads, and OpenBLAS's own pool with them (else matmuls oversubscribe the cores). */
+    private static volatile int blasThreads;
+
+    /**
+     * libtorch's intra-op threads, and OpenBLAS's own pool with them (else matmuls oversubscribe the cores), or
+     * EPG_BLAS_THREADS when set: on a machine shared with other work, OpenBLAS's pool next to libtorch's OpenMP pool
+     * made an EPG-T step 5-7x slower (5.5-7.5 s with 2 OpenBLAS threads against 0.7-1.3 s with 1, load ~17 on 2 cores).
+     */
     public static void setThreads(int threads) {
         init();
         torch.set_num_threads(Math.max(1, threads));
-        org.bytedeco.openblas.global.openblas.blas_set_num_threads(Math.max(1, threads));
+        String env = System.getenv("EPG_BLAS_THREADS");
+        int blas = Math.max(1, threads);
+        if (env != null && !env.isBlank()) {
+            try {
+                blas = Integer.parseInt(env.trim());
+            } catch (NumberFormatException e) {
+                blas = 0;
+            }
+            if (blas < 1) throw new IllegalArgumentException("EPG_BLAS_THREADS must be a whole number >= 1, got '" + env + "'; unset it to follow the libtorch thread count");
+        }
+        blasThreads = blas;
+        org.bytedeco.openblas.global.openblas.blas_set_num_threads(blas);
     }
+
+    /** OpenBLAS's thread count as last set by {@link #setThreads}. */
+    public static int blasThreads() { init(); return blasThreads; }
 
     public static int threads() { init(); return torch.get_num_threads(); }
 
