@@ -76,7 +76,7 @@ public final class PretrainCommand implements Callable<Integer> {
     }
 
     /** The command line of a rank: this one without --nproc. */
-    static List<String> withoutNproc(List<String> args) {
+    public static List<String> withoutNproc(List<String> args) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--nproc")) i++;

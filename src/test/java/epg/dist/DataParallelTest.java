@@ -78,6 +78,30 @@ class DataParallelTest {
         assertTrue(out.contains("rank 0 of 2") && out.contains("another rank has stopped"), out);
     }
 
+    /** A rank that hangs (SIGSTOP) instead of dying: the other one gives up after EPG_DIST_TIMEOUT, not never. */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void aStalledRankStopsTheOtherAfterTheTimeout() throws Exception {
+        Path run = tmp.resolve("stalled");
+        Files.createDirectories(run);
+        Launcher job = Launcher.local(2, 5);
+        List<Process> ranks = job.start(RankMain.class.getName(), List.of(run.toString(), "100000", Integer.toString(BATCH)), ProcessBuilder.Redirect.PIPE);
+        BufferedReader victim = new BufferedReader(new InputStreamReader(ranks.get(1).getInputStream()));
+        for (String line; (line = victim.readLine()) != null; ) if (line.equals("step 2")) break;
+        long stopped = System.nanoTime();
+        assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(ranks.get(1).pid())).start().waitFor());
+        try {
+            assertTrue(ranks.get(0).waitFor(60, TimeUnit.SECONDS), "rank 0 still runs 60 s after rank 1 stalled");
+            double seconds = (System.nanoTime() - stopped) / 1e9;
+            String out = new String(ranks.get(0).getInputStream().readAllBytes());
+            System.out.printf("stalled rank: rank 0 stopped %.1f s later: %s%n", seconds, out.lines().filter(l -> l.startsWith("error")).findFirst().orElse(""));
+            assertEquals(1, ranks.get(0).exitValue(), out);
+            assertTrue(out.contains("did not answer within 5 s") && seconds >= 4, out);
+        } finally {
+            ranks.get(1).destroyForcibly();
+        }
+    }
+
     private static double maxAbs(Tensor a, Tensor b) {
         return a.to(org.bytedeco.pytorch.global.torch.ScalarType.Double).sub(b.to(org.bytedeco.pytorch.global.torch.ScalarType.Double)).abs().max().item_double();
     }
