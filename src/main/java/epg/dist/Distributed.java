@@ -21,7 +21,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * One process of a data-parallel job. {@link #single()} is the one-process group, on which every collective is the
  * identity. Otherwise rank 0 serves a c10d {@code TCPStore} at MASTER_ADDR:MASTER_PORT, every rank joins it and builds
- * a {@code ProcessGroupGloo} (CPU tensors; the collectives are libtorch's, nothing is re-implemented here). Every
+ * a {@code ProcessGroupGloo} (the collectives are libtorch's, nothing is re-implemented here; CUDA tensors are staged
+ * through host memory, see docs/distributed.md on NCCL). Every
  * collective is bounded by the rendezvous timeout: when another rank dies or stalls, the call fails with a
  * {@link DistributedException} naming this rank and the operation, instead of hanging.
  */
@@ -85,10 +86,17 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
     public int replicas() { return where.worldSize(); }
 
     /** In place: t ← Σ over ranks of t. */
-    public void allReduceSum(Tensor t) { if (gloo != null) await(allReduceAsync(t, ReduceOp.RedOpType.SUM), "all-reduce (sum)"); }
+    public void allReduceSum(Tensor t) { allReduce(t, ReduceOp.RedOpType.SUM, "all-reduce (sum)"); }
 
     /** In place: t ← max over ranks of t. */
-    public void allReduceMax(Tensor t) { if (gloo != null) await(allReduceAsync(t, ReduceOp.RedOpType.MAX), "all-reduce (max)"); }
+    public void allReduceMax(Tensor t) { allReduce(t, ReduceOp.RedOpType.MAX, "all-reduce (max)"); }
+
+    private void allReduce(Tensor t, ReduceOp.RedOpType op, String name) {
+        if (gloo == null) return;
+        Tensor host = t.is_cpu() ? t : t.cpu();
+        await(allReduceAsync(host, op), name);
+        if (!t.is_cpu()) t.copy_(host);
+    }
 
     /** Starts an in-place all-reduce of a contiguous CPU tensor; finish it with {@link #await}. Null on one process. */
     Work allReduceAsync(Tensor t, ReduceOp.RedOpType op) {
@@ -103,13 +111,15 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
     /** In place: every rank receives rank 0's t. */
     public void broadcast(Tensor t) {
         if (gloo == null) return;
+        Tensor host = t.is_cpu() ? t : t.cpu();
         Work w;
         try {
-            w = gloo.broadcast(new TensorVector(t), new BroadcastOptions().rootRank(0));
+            w = gloo.broadcast(new TensorVector(host), new BroadcastOptions().rootRank(0));
         } catch (RuntimeException e) {
             throw failed("broadcast", e);
         }
         await(w, "broadcast");
+        if (!t.is_cpu()) t.copy_(host);
     }
 
     /**
@@ -118,7 +128,7 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
      */
     public Tensor allGather(Tensor local) {
         if (gloo == null) return local;
-        Tensor src = local.detach().contiguous();
+        Tensor src = local.detach().cpu().contiguous();
         long[] shape = Torch.shape(src);
         long[] all = shape.clone();
         all[0] *= worldSize();
@@ -131,7 +141,7 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
         }
         await(w, "all-gather");
         TensorVector blocks = new TensorVector(local);
-        for (int r = 0; r < worldSize(); r++) if (r != rank()) blocks.push_back(out.narrow(0, r * shape[0], shape[0]));
+        for (int r = 0; r < worldSize(); r++) if (r != rank()) blocks.push_back(out.narrow(0, r * shape[0], shape[0]).to(local.device(), local.scalar_type()));
         return torch.cat(blocks);
     }
 

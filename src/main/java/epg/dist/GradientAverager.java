@@ -56,7 +56,7 @@ public final class GradientAverager {
             for (List<Tensor> bucket : buckets) {
                 TensorVector parts = new TensorVector();
                 for (Tensor p : bucket) parts.push_back((p.grad().defined() ? p.grad() : torch.zeros_like(p)).reshape(-1)); // [n_p]
-                Tensor flat = torch.cat(parts);                                                                            // [Σ n_p]
+                Tensor flat = torch.cat(parts).cpu();                                                                      // [Σ n_p] (Gloo: host)
                 flats.add(flat);
                 works.add(group.allReduceAsync(flat, ReduceOp.RedOpType.SUM));
             }
@@ -75,7 +75,7 @@ public final class GradientAverager {
             Tensor part = flat.narrow(0, offset, n).view(p.sizes().vec().get());   // [shape of p]
             offset += n;
             if (p.grad().defined()) p.grad().copy_(part);
-            else if (part.ne(new org.bytedeco.pytorch.Scalar(0.0)).any().item_bool()) p.mutable_grad().put(part.clone());
+            else if (part.ne(new org.bytedeco.pytorch.Scalar(0.0)).any().item_bool()) p.mutable_grad().put(part.to(p.device(), p.scalar_type()));
         }
     }
 }

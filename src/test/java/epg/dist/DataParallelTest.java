@@ -42,17 +42,18 @@ class DataParallelTest {
             Map<String, Tensor> rank0 = Safetensors.readTensors(two.resolve("rank-0.safetensors"));
             Map<String, Tensor> rank1 = Safetensors.readTensors(two.resolve("rank-1.safetensors"));
             assertEquals(reference.keySet(), rank0.keySet());
-            double worst = 0, ranksApart = 0, moved = 0;
+            double worst = 0, worstParam = 0, ranksApart = 0, moved = 0;
             String worstKey = "";
             for (String k : reference.keySet()) {
                 if (k.endsWith("num_batches_tracked")) continue;
                 double d = maxAbs(reference.get(k), rank0.get(k));
                 if (d > worst) { worst = d; worstKey = k; }
+                if (!k.contains("running_")) worstParam = Math.max(worstParam, d);
                 ranksApart = Math.max(ranksApart, maxAbs(rank0.get(k), rank1.get(k)));
             }
             moved = maxAbs(reference.get("online.pos_embed"), RankMain.weights(new PretrainStage(epg.TinyRuns.config(STEPS, BATCH, true, "constant", 1000))).get("online.pos_embed"));
-            System.out.printf("data parallel: max |2×%d − 1×%d| over weights and BatchNorm statistics = %.3g (%s); ranks differ by %.3g; weights moved %.3g%n",
-                    BATCH / 2, BATCH, worst, worstKey, ranksApart, moved);
+            System.out.printf("data parallel: max |2×%d − 1×%d| over weights and BatchNorm statistics = %.3g (%s), over parameters %.3g; ranks differ by %.3g; weights moved %.3g%n",
+                    BATCH / 2, BATCH, worst, worstKey, worstParam, ranksApart, moved);
             assertTrue(worst < 1e-5, "2 processes differ from 1 by " + worst + " at " + worstKey);
             assertEquals(0, ranksApart, "the ranks hold different weights");
             assertTrue(moved > 1e-3, "the weights did not move");
