@@ -106,6 +106,9 @@ public final class Trainer {
         this.dir = dir;
         this.group = group;
         if (!settings.device().equals("cpu")) {
+            if (!torch.cuda_is_available())
+                throw new IllegalArgumentException("--device " + settings.device() + ": no CUDA device is visible to libtorch (a CPU-only machine, or the "
+                        + "CPU natives: build with mvn -Pgpu, see docs/distributed.md)");
             org.bytedeco.pytorch.Device device = Torch.device(settings.device());
             stage.modules().values().forEach(m -> m.to(device));
         }
