@@ -4,6 +4,9 @@ package epg.cli;
 import epg.config.ModelConfig;
 import epg.config.Presets;
 import epg.data.Dataset;
+import epg.dist.Distributed;
+import epg.dist.Launcher;
+import epg.dist.Rendezvous;
 import epg.tensor.Torch;
 import epg.train.PretrainConfig;
 import epg.train.PretrainStage;
@@ -12,14 +15,19 @@ import epg.train.TrainState;
 import epg.train.Trainer;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
         description = "RCM pre-training (stage 1). Writes OUT/config.json, log.jsonl, checkpoints/step-N/ and encoder.safetensors; "
-                + "re-running with the same OUT resumes from its latest checkpoint.")
+                + "re-running with the same OUT resumes from its latest checkpoint. Data parallel: --nproc N on this machine, or under "
+                + "torchrun / SLURM (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT); see docs/distributed.md.")
 public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "RCM-T", description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).") String preset;
     @Option(names = "--data", defaultValue = "fashion-mnist", description = "'fashion-mnist' (padded to 32 px) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
@@ -39,7 +47,11 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--momentum-buffers", description = "Also EMA the BatchNorm statistics into the momentum encoder (released: off).") boolean momentumBuffers;
     @Option(names = "--no-contrastive", description = "Drop the contrastive term (collapse ablation).") boolean noContrastive;
     @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
-    @Option(names = "--bf16", description = "bf16 autocast for the forward passes.") boolean bf16;
+    @Option(names = "--bf16", description = "bf16 autocast for the forward passes (CPU or CUDA).") boolean bf16;
+    @Option(names = "--fp16", description = "fp16 autocast with dynamic loss scaling (CUDA only).") boolean fp16;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}); under a multi-process job cuda means cuda:LOCAL_RANK.") String device;
+    @Option(names = "--nproc", defaultValue = "1", description = "Data-parallel processes to start on this machine, each with batch/N (default ${DEFAULT-VALUE}).") int nproc;
+    @Spec CommandSpec spec;
     @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel (faster under bf16 at short sequences).") boolean mathAttention;
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).") int logEvery;
@@ -50,8 +62,32 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (bf16 && fp16) throw new IllegalArgumentException("--bf16 and --fp16 exclude each other");
+        if (nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
+        if (nproc > 1) {
+            if (System.getenv("WORLD_SIZE") != null) throw new IllegalArgumentException("--nproc starts its own processes; under torchrun or SLURM leave it out");
+            if (batch % nproc != 0) throw new IllegalArgumentException("--batch " + batch + " does not split over --nproc " + nproc + "; pass a multiple of " + nproc);
+            return Launcher.run(nproc, Rendezvous.fromEnvironment().timeoutSeconds(), Main.class.getName(), withoutNproc(spec.commandLine().getParseResult().originalArgs()));
+        }
+        try (Distributed group = Distributed.fromEnvironment()) {
+            return train(group);
+        }
+    }
+
+    /** The command line of a rank: this one without --nproc. */
+    public static List<String> withoutNproc(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--nproc")) i++;
+            else if (!args.get(i).startsWith("--nproc=")) out.add(args.get(i));
+        }
+        return out;
+    }
+
+    private int train(Distributed group) throws Exception {
         Torch.init();
         if (threads > 0) Torch.setThreads(threads);
+        String dev = device.equals("cuda") && group.worldSize() > 1 ? "cuda:" + group.localRank() : device;
         Dataset dataset = PretrainStage.openData(data);
         ModelConfig base = Presets.get(preset);
         int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : base.imageSize();
@@ -59,14 +95,16 @@ public final class PretrainCommand implements Callable<Integer> {
         PretrainConfig cfg = new PretrainConfig(model, data, normalization, batch, steps, lr, beta1, beta2,
                 weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model), noDecayTokens,
                 warmup != null ? warmup : PretrainConfig.defaultWarmup(steps), temperature, momentum, momentumBuffers, !noContrastive,
-                bf16, seed, logEvery, checkpointEvery, keep, workers, threads);
-        PretrainStage stage = new PretrainStage(cfg);
+                fp16 ? "fp16" : bf16 ? "bf16" : "fp32", dev, seed, logEvery, checkpointEvery, keep, workers, threads);
+        PretrainStage stage = new PretrainStage(cfg, group);
         RunDir dir = new RunDir(out);
-        System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), res,
+        if (group.isMain()) System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), res,
                 model.channels(), stage.online().parameterCount(), dataset.size(), batch, cfg.scaledLr(), Torch.threads(), out);
-        Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg);
-        TrainState end = trainer.run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps, new TrainProgress());
-        System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(), dir.file(PretrainStage.ENCODER_FILE));
+        if (group.isMain() && group.worldSize() > 1)
+            System.out.printf("data parallel: %d processes of batch %d (synchronised BatchNorm, gathered NT-Xent targets)%n", group.worldSize(), batch / group.worldSize());
+        Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group);
+        TrainState end = trainer.run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps, group.isMain() ? new TrainProgress() : Trainer.Listener.NONE);
+        if (group.isMain()) System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(), dir.file(PretrainStage.ENCODER_FILE));
         return 0;
     }
 }

@@ -43,32 +43,32 @@ public final class RcmLoss {
         if (i < 0 || i > n - 2) throw new IllegalArgumentException("noise index " + i + " outside 0.." + (n - 2));
         long b = clean.size(0);
         Tensor consistency = consistency(clean, eps, i, n, tau, b).mean();
-        Tensor contrast = contrastive ? contrastive(view1, view2, eps, b).mean() : Torch.zeros(new long[0]);
+        Tensor contrast = contrastive ? contrastive(view1, view2, eps, b).mean() : torch.zeros(new long[0], Torch.options(torch.ScalarType.Float, clean.device()));
         return new Terms(contrast.add(consistency), contrast, consistency);
     }
 
     /** Per-sample symmetric contrastive loss [B] at t0 = σ_min·s. */
     private Tensor contrastive(Tensor view1, Tensor view2, Tensor eps, long b) {
         double t0 = KarrasGrid.SIGMA_MIN * shift;
-        Tensor c0 = RcmInput.condition(t0, b), y1 = RcmInput.noisy(view1, eps, t0), y2 = RcmInput.noisy(view2, eps, t0);
+        Tensor c0 = RcmInput.condition(t0, b, view1.device()), y1 = RcmInput.noisy(view1, eps, t0), y2 = RcmInput.noisy(view2, eps, t0);
         Tensor q1 = online.forward(y1, c0).proj(), q2 = online.forward(y2, c0).proj();
         Tensor k1, k2;
         try (NoGradGuard g = new NoGradGuard()) {
             k1 = momentum.forward(y1, c0).proj();
             k2 = momentum.forward(y2, c0).proj();
         }
-        Tensor tau = torch.full(new long[]{b}, Torch.scalar(CONTRASTIVE_TAU));
+        Tensor tau = torch.full(new long[]{b}, Torch.scalar(CONTRASTIVE_TAU), Torch.options(torch.ScalarType.Float, view1.device()));
         return NtXent.perSample(q1, k2, tau, gather).add(NtXent.perSample(q2, k1, tau, gather));
     }
 
     /** Per-sample consistency loss [B] between t = σ_i·s (online) and t2 = σ_{i+1}·s (online, stop-gradient). */
     private Tensor consistency(Tensor clean, Tensor eps, int i, int n, double tau, long b) {
         double t = KarrasGrid.unshifted(i, n) * shift, t2 = KarrasGrid.unshifted(i + 1, n) * shift;
-        Tensor h = online.forward(RcmInput.noisy(clean, eps, t), RcmInput.condition(t, b)).h();
+        Tensor h = online.forward(RcmInput.noisy(clean, eps, t), RcmInput.condition(t, b, clean.device())).h();
         Tensor target;
         try (NoGradGuard g = new NoGradGuard()) {
-            target = online.forward(RcmInput.noisy(clean, eps, t2), RcmInput.condition(t2, b)).h();
+            target = online.forward(RcmInput.noisy(clean, eps, t2), RcmInput.condition(t2, b, clean.device())).h();
         }
-        return NtXent.perSample(h, target, torch.full(new long[]{b}, Torch.scalar(tau)), gather);
+        return NtXent.perSample(h, target, torch.full(new long[]{b}, Torch.scalar(tau), Torch.options(torch.ScalarType.Float, clean.device())), gather);
     }
 }
