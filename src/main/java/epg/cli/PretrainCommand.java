@@ -5,8 +5,6 @@ import epg.config.ModelConfig;
 import epg.config.Presets;
 import epg.data.Dataset;
 import epg.dist.Distributed;
-import epg.dist.Launcher;
-import epg.dist.Rendezvous;
 import epg.tensor.Torch;
 import epg.train.PretrainConfig;
 import epg.train.PretrainStage;
@@ -16,12 +14,11 @@ import epg.train.Trainer;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
@@ -47,10 +44,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--momentum-buffers", description = "Also EMA the BatchNorm statistics into the momentum encoder (released: off).") boolean momentumBuffers;
     @Option(names = "--no-contrastive", description = "Drop the contrastive term (collapse ablation).") boolean noContrastive;
     @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
-    @Option(names = "--bf16", description = "bf16 autocast for the forward passes (CPU or CUDA).") boolean bf16;
-    @Option(names = "--fp16", description = "fp16 autocast with dynamic loss scaling (CUDA only).") boolean fp16;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}); under a multi-process job cuda means cuda:LOCAL_RANK.") String device;
-    @Option(names = "--nproc", defaultValue = "1", description = "Data-parallel processes to start on this machine, each with batch/N (default ${DEFAULT-VALUE}).") int nproc;
+    @Mixin ParallelOptions parallel;
     @Spec CommandSpec spec;
     @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel (faster under bf16 at short sequences).") boolean mathAttention;
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
@@ -61,33 +55,12 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
 
     @Override
-    public Integer call() throws Exception {
-        if (bf16 && fp16) throw new IllegalArgumentException("--bf16 and --fp16 exclude each other");
-        if (nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
-        if (nproc > 1) {
-            if (System.getenv("WORLD_SIZE") != null) throw new IllegalArgumentException("--nproc starts its own processes; under torchrun or SLURM leave it out");
-            if (batch % nproc != 0) throw new IllegalArgumentException("--batch " + batch + " does not split over --nproc " + nproc + "; pass a multiple of " + nproc);
-            return Launcher.run(nproc, Rendezvous.fromEnvironment().timeoutSeconds(), Main.class.getName(), withoutNproc(spec.commandLine().getParseResult().originalArgs()));
-        }
-        try (Distributed group = Distributed.fromEnvironment()) {
-            return train(group);
-        }
-    }
-
-    /** The command line of a rank: this one without --nproc. */
-    public static List<String> withoutNproc(List<String> args) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals("--nproc")) i++;
-            else if (!args.get(i).startsWith("--nproc=")) out.add(args.get(i));
-        }
-        return out;
-    }
+    public Integer call() throws Exception { return parallel.run(spec, batch, this::train); }
 
     private int train(Distributed group) throws Exception {
         Torch.init();
         if (threads > 0) Torch.setThreads(threads);
-        String dev = device.equals("cuda") && group.worldSize() > 1 ? "cuda:" + group.localRank() : device;
+        String dev = parallel.device(group);
         Dataset dataset = PretrainStage.openData(data);
         ModelConfig base = Presets.get(preset);
         int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : base.imageSize();
@@ -95,7 +68,7 @@ public final class PretrainCommand implements Callable<Integer> {
         PretrainConfig cfg = new PretrainConfig(model, data, normalization, batch, steps, lr, beta1, beta2,
                 weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model), noDecayTokens,
                 warmup != null ? warmup : PretrainConfig.defaultWarmup(steps), temperature, momentum, momentumBuffers, !noContrastive,
-                fp16 ? "fp16" : bf16 ? "bf16" : "fp32", dev, seed, logEvery, checkpointEvery, keep, workers, threads);
+                parallel.precision(), dev, seed, logEvery, checkpointEvery, keep, workers, threads);
         PretrainStage stage = new PretrainStage(cfg, group);
         RunDir dir = new RunDir(out);
         if (group.isMain()) System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), res,

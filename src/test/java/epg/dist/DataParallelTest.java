@@ -62,6 +62,40 @@ class DataParallelTest {
     }
 
     @Test
+    void bothFineTuningStagesMatchToo() throws Exception {
+        Path two = tmp.resolve("ft");
+        Files.createDirectories(two);
+        Path encoder = tmp.resolve("encoder.safetensors");
+        try (Scope s = Scope.open()) {
+            epg.nn.RcmEncoder e = new epg.nn.RcmEncoder(epg.TinyRuns.rcm());
+            epg.nn.Init.rcm(e, new epg.tensor.Rng(5));
+            epg.nn.ModelFile.save(encoder, e, Map.of());
+        }
+        Launcher job = Launcher.local(2, 60);
+        job.start(FinetuneRankMain.class.getName(), List.of(two.toString(), Long.toString(STEPS), Integer.toString(BATCH), encoder.toString()),
+                ProcessBuilder.Redirect.appendTo(two.resolve("out.txt").toFile()));
+        assertEquals(0, job.await(60), () -> read(two.resolve("out.txt")));
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> reference = FinetuneRankMain.train(tmp.resolve("ft-one"), STEPS, BATCH, encoder.toString(), Distributed.single());
+            Map<String, Tensor> rank0 = Safetensors.readTensors(two.resolve("finetune-rank-0.safetensors"));
+            assertEquals(reference.keySet(), rank0.keySet());
+            for (String stage : List.of("diffusion.", "consistency.")) {
+                double worst = 0;
+                String worstKey = "";
+                for (String k : reference.keySet()) {
+                    double d = k.startsWith(stage) ? maxAbs(reference.get(k), rank0.get(k)) : 0;
+                    if (d > worst) { worst = d; worstKey = k; }
+                }
+                System.out.printf("data parallel %s max |2×%d − 1×%d| = %.3g at %s%n", stage, BATCH / 2, BATCH, worst, worstKey);
+                assertTrue(worst < 1e-5, stage + " 2 processes differ from 1 by " + worst);
+                double moved = 0;
+                for (String k : reference.keySet()) if (k.startsWith(stage + "online.blocks")) moved = Math.max(moved, maxAbs(reference.get(k), reference.get(k.replace("online.", "ema."))));
+                assertTrue(moved > 1e-4, stage + " weights did not move: " + moved);
+            }
+        }
+    }
+
+    @Test
     void aKilledRankStopsTheOtherWithAClearErrorWithinTheTimeout() throws Exception {
         Path run = tmp.resolve("killed");
         Files.createDirectories(run);

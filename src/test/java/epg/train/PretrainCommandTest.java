@@ -22,7 +22,7 @@ class PretrainCommandTest {
     @Test
     void theRanksOfNprocRunTheSameCommandLineWithoutIt() {
         assertEquals(java.util.List.of("pretrain", "--out", "x", "--batch", "8"),
-                epg.cli.PretrainCommand.withoutNproc(java.util.List.of("pretrain", "--nproc", "2", "--out", "x", "--nproc=3", "--batch", "8")));
+                epg.cli.ParallelOptions.withoutNproc(java.util.List.of("pretrain", "--nproc", "2", "--out", "x", "--nproc=3", "--batch", "8")));
         String err = captureErr(() -> assertEquals(1, run("pretrain", "--out", tmp.resolve("n").toString(), "--nproc", "3", "--batch", "8")));
         assertTrue(err.contains("--batch 8 does not split over --nproc 3"), err);
     }
