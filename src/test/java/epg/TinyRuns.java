@@ -42,6 +42,6 @@ public final class TinyRuns {
 
     public static PretrainConfig config(long steps, int batch, boolean contrastive, String temperature, int checkpointEvery) {
         return new PretrainConfig(rcm(), "synthetic", "imagenet", batch, steps, 6e-4 * 1024 / batch * 10, 0.9, 0.95, 0.03, false,
-                2, temperature, 0.99, false, contrastive, false, 0, 5, checkpointEvery, 0, 1, 0);
+                2, temperature, 0.99, false, contrastive, true, false, 0, 5, checkpointEvery, 0, 1, 0);
     }
 }
