@@ -67,6 +67,6 @@ public final class TinyRuns {
 
     public static PretrainConfig config(long steps, int batch, boolean contrastive, String temperature, int checkpointEvery) {
         return new PretrainConfig(rcm(), "synthetic", "imagenet", batch, steps, 6e-4 * 1024 / batch * 10, 0.9, 0.95, 0.03, false,
-                2, temperature, 0.99, false, contrastive, "fp32", "cpu", 0, 5, checkpointEvery, 0, 1, 0);
+                2, temperature, 0.99, false, contrastive, true, "fp32", "cpu", 0, 5, checkpointEvery, 0, 1, 0);
     }
 }

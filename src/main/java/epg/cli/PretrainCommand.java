@@ -42,7 +42,8 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--temperature", defaultValue = "constant", description = "Consistency temperature schedule: constant (released) or cosine (paper) (default ${DEFAULT-VALUE}).") String temperature;
     @Option(names = "--momentum", defaultValue = "0.99", description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).") double momentum;
     @Option(names = "--momentum-buffers", description = "Also EMA the BatchNorm statistics into the momentum encoder (released: off).") boolean momentumBuffers;
-    @Option(names = "--no-contrastive", description = "Drop the contrastive term (collapse ablation).") boolean noContrastive;
+    @Option(names = "--no-contrastive", description = "Drop the contrastive term (Table 12c's 'w/o contrast' ablation).") boolean noContrastive;
+    @Option(names = "--no-consistency", description = "Drop the representation-consistency term (contrastive only: Appendix E's collapsing encoder).") boolean noConsistency;
     @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
     @Mixin ParallelOptions parallel;
     @Spec CommandSpec spec;
@@ -67,7 +68,7 @@ public final class PretrainCommand implements Callable<Integer> {
         ModelConfig model = base.withData(res, dataset.channels(), dataset.numClasses()).withFusedAttention(!mathAttention);
         PretrainConfig cfg = new PretrainConfig(model, data, normalization, batch, steps, lr, beta1, beta2,
                 weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model), noDecayTokens,
-                warmup != null ? warmup : PretrainConfig.defaultWarmup(steps), temperature, momentum, momentumBuffers, !noContrastive,
+                warmup != null ? warmup : PretrainConfig.defaultWarmup(steps), temperature, momentum, momentumBuffers, !noContrastive, !noConsistency,
                 parallel.precision(), dev, seed, logEvery, checkpointEvery, keep, workers, threads);
         PretrainStage stage = new PretrainStage(cfg, group);
         RunDir dir = new RunDir(out);

@@ -76,7 +76,7 @@ public final class PretrainStage implements Stage {
         this.noise = new Rng(Rng.derive(cfg.seed(), 2));
         this.curriculum = IctCurriculum.of(cfg.steps());
         this.temperature = cfg.temperatureSchedule();
-        this.loss = new RcmLoss(online, momentum, cfg.model().shift(), cfg.contrastive(), gather);
+        this.loss = new RcmLoss(online, momentum, cfg.model().shift(), cfg.contrastive(), cfg.consistency(), gather);
     }
 
     public PretrainStage(PretrainConfig cfg) { this(cfg, Distributed.single(), NtXent.Gather.LOCAL); }
