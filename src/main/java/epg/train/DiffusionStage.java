@@ -65,7 +65,7 @@ public final class DiffusionStage implements Stage {
         for (int k = 0; k < b; k++) {
             int i = levels.index(z[k]);
             t[k] = levels.sigma(i) * shift;
-            w[k] = levels.weight(i);
+            w[k] = levels.weight(i, shift);
         }
         Device device = net.device();
         Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);                            // [B, C, H, W]
