@@ -1,0 +1,249 @@
+// Issue 8: `epg demo`, the paper's whole method end to end on Fashion-MNIST (spec §3–§7): RCM pre-training → diffusion
+// fine-tuning (and the same from scratch) → consistency fine-tuning → sampling → evaluation → report.html.
+package epg.demo;
+
+import epg.cli.Progress;
+import epg.config.Json;
+import epg.data.Normalization;
+import epg.diffusion.Preconditioning;
+import epg.metrics.Evaluation;
+import epg.metrics.EvaluationResult;
+import epg.metrics.FeatureExtractor;
+import epg.metrics.FeatureSet;
+import epg.metrics.FeatureStats;
+import epg.metrics.ImageSource;
+import epg.metrics.InceptionV3;
+import epg.metrics.RcmExtractor;
+import epg.metrics.RefStats;
+import epg.report.DemoReport;
+import epg.report.LogSeries;
+import epg.sample.Guidance;
+import epg.sample.Labels;
+import epg.sample.ModelDenoiser;
+import epg.sample.OneStep;
+import epg.sample.SampleOptions;
+import epg.sample.SampleRun;
+import epg.sample.Heun;
+import epg.tensor.AtomicFile;
+import epg.tensor.Npz;
+import epg.tensor.Scope;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+/**
+ * Runs every stage in order in this process (stages that train go through the `epg` command line, so their run
+ * directories are exactly what `epg pretrain` / `epg train` write), times each, and writes RUN/config.json (the plan),
+ * RUN/demo.json (stage times, metrics) and RUN/report.html, also when a stage fails.
+ */
+public final class DemoPipeline {
+    public static final String REFERENCE = "reference", RCM = "rcm", DIFFUSION = "diffusion", SCRATCH = "scratch", CONSISTENCY = "consistency",
+            SAMPLES = "samples", CONFIG = "config.json", RESULT = "demo.json", REPORT = "report.html", MODEL_FILE = "model.safetensors";
+    /** Peak learning rates at batch 1024 (scaled to the batch by the commands). */
+    static final double PRETRAIN_LR = 2e-2, FINETUNE_LR = 1e-2;
+
+    /** How the pipeline runs an `epg` command line (in this JVM: `Main.commandLine()::execute`); returns the exit status. */
+    public interface Cli { int execute(String... args); }
+
+    /** The options a run was started with, written to RUN/config.json next to the plan. */
+    public record Options(DemoPlan plan, Path inception, boolean bf16, long seed, int threads) {}
+
+    private interface Body { String run() throws Exception; }
+
+    private record Sampled(String dir, long nfe, int images) {}
+
+    private final Options options;
+    private final DemoPlan plan;
+    private final Path out;
+    private final PrintStream console;
+    private final Cli cli;
+    private final boolean canTrain;
+    private final List<StageRecord> stages = new ArrayList<>();
+    private final List<MetricRow> metrics = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final Map<String, Sampled> sampled = new LinkedHashMap<>();
+    private int stageNumber;
+
+    /** {@code canTrain}: whether the command line has `epg train` (stages 2a/2b); without it they are reported as skipped. */
+    public DemoPipeline(Options options, Path out, PrintStream console, Cli cli, boolean canTrain) {
+        this.options = options;
+        this.plan = options.plan();
+        this.out = out;
+        this.console = console;
+        this.cli = cli;
+        this.canTrain = canTrain;
+    }
+
+    public static final int STAGES = 9;
+
+    public DemoResult run() throws Exception {
+        long start = System.nanoTime();
+        Files.createDirectories(out);
+        AtomicFile.writeString(out.resolve(CONFIG), Json.pretty(options) + "\n");
+        Path encoder = out.resolve(RCM).resolve("encoder.safetensors");
+        try {
+            stage(REFERENCE, "Reference set: " + plan.referenceImages() + " Fashion-MNIST test images at 32 px", () -> {
+                ReferenceSet.write(plan.referenceImages(), out.resolve(REFERENCE));
+                return REFERENCE + "/" + ReferenceSet.NPZ;
+            });
+            stage("pretrain", "Stage 1: RCM pre-training of RCM-T, " + plan.pretrainSteps() + " steps", () -> {
+                command("pretrain", "--preset", "RCM-T", "--steps", plan.pretrainSteps(), "--lr", PRETRAIN_LR, "--out", out.resolve(RCM));
+                return RCM + "/encoder.safetensors";
+            });
+            train(DIFFUSION, "Stage 2a: diffusion fine-tuning of EPG-T from the RCM encoder", "diffusion", encoder.toString(), plan.diffusionSteps());
+            train(SCRATCH, "Control: the same diffusion training from random initialisation", "diffusion", "scratch", plan.diffusionSteps());
+            train(CONSISTENCY, "Stage 2b: consistency fine-tuning of EPG-T from the RCM encoder", "consistency", encoder.toString(), plan.consistencySteps());
+            String heun = "heun-" + plan.heunPoints();
+            sample("sample-" + DIFFUSION, DIFFUSION, heun, Preconditioning.Kind.DIFFUSION);
+            sample("sample-" + SCRATCH, SCRATCH, heun, Preconditioning.Kind.DIFFUSION);
+            sample("sample-" + CONSISTENCY, CONSISTENCY, "onestep", Preconditioning.Kind.CONSISTENCY);
+            stage("evaluate", "Evaluation: FD_RCM" + (options.inception() != null ? " and FID" : "") + " against the reference set",
+                    () -> evaluate(encoder));
+        } finally {
+            finish(start);
+        }
+        return result(start);
+    }
+
+    // Section: stages.
+
+    private void train(String dir, String title, String task, String init, long steps) throws Exception {
+        if (!canTrain) {
+            skip(dir, title, "`epg train` is not part of this build yet (issues 5 and 6)");
+            return;
+        }
+        stage(dir, title + ", " + steps + " steps", () -> {
+            command("train", "--task", task, "--preset", "EPG-T", "--init", init, "--steps", steps, "--lr", FINETUNE_LR, "--out", out.resolve(dir));
+            return dir + "/" + MODEL_FILE;
+        });
+    }
+
+    private void sample(String key, String dir, String sampler, Preconditioning.Kind kind) throws Exception {
+        Path model = out.resolve(dir).resolve(MODEL_FILE);
+        boolean heun = !sampler.equals("onestep");
+        String title = "Sampling " + dir + ": " + plan.sampleImages() + " images, " + (heun ? "Heun " + plan.heunPoints()
+                + " points, guidance w " + plan.cfg() + " in the interval" : "one step");
+        if (!Files.exists(model)) {
+            skip(key, title, "no " + dir + "/" + MODEL_FILE + " (its training stage did not run)");
+            return;
+        }
+        stage(key, title, () -> {
+            String rel = SAMPLES + "/" + dir + "-" + sampler;
+            SampleRun.Result r = sampleImages(model, kind, heun, out.resolve(rel));
+            sampled.put(dir, new Sampled(rel, r.nfePerImage(), r.images()));
+            return String.format(Locale.ROOT, "%s: %.2f images/s, NFE %d per image", rel, r.imagesPerSecond(), r.nfePerImage());
+        });
+    }
+
+    private SampleRun.Result sampleImages(Path model, Preconditioning.Kind kind, boolean heun, Path dir) throws IOException {
+        try (Scope s = Scope.open()) {
+            ModelDenoiser m = ModelDenoiser.load(model, null, null, kind);
+            Normalization norm = Normalization.parse(m.metadata().getOrDefault("normalization", "simple")).forChannels(m.model().config.channels());
+            SampleOptions so = new SampleOptions(heun ? new Heun() : new OneStep(), plan.heunPoints(), heun ? plan.cfg() : 1.0,
+                    Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, plan.sampleBatch());
+            long[] seeds = LongStream.range(0, plan.sampleImages()).map(k -> k + options.seed()).toArray();
+            Progress bar = new Progress("sample", seeds.length, System.err);
+            SampleRun.Result r = SampleRun.of(m, norm, so).run(seeds, Labels.balanced(seeds.length, m.model().config.numClasses()), dir,
+                    n -> { for (int i = 0; i < n; i++) bar.step(); });
+            bar.finish();
+            return r;
+        }
+    }
+
+    private String evaluate(Path encoder) throws IOException {
+        Path ref = out.resolve(REFERENCE).resolve(ReferenceSet.NPZ);
+        PrintWriter log = new PrintWriter(System.err, true);
+        try (Scope s = Scope.open()) {
+            FeatureExtractor rcm = RcmExtractor.load(encoder, null);
+            InceptionV3 inception = options.inception() == null ? null : InceptionV3.load(options.inception());
+            Path inceptionRef = inception == null ? null : inceptionReference(inception, ref, log);
+            for (Map.Entry<String, Sampled> e : sampled.entrySet()) {
+                Path npz = out.resolve(e.getValue().dir()).resolve(SampleRun.NPZ);
+                EvaluationResult fd = Evaluation.run(rcm, npz, ref, 50, log);
+                Double fid = inception == null ? null : Evaluation.run(inception, npz, inceptionRef, 50, log).fid();
+                metrics.add(row(e.getKey(), e.getValue(), fd.fid(), fid));
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (MetricRow m : metrics) b.append(String.format(Locale.ROOT, "%s FD_RCM %.3f%s; ", m.model(), m.fdRcm(), m.fid() == null ? "" : String.format(Locale.ROOT, ", FID %.2f", m.fid())));
+        return metrics.isEmpty() ? "nothing was sampled" : b.toString().replaceAll("; $", "");
+    }
+
+    /** Inception statistics of the reference, computed once (mu, sigma, mu_s, sigma_s; no images, so no precision/recall). */
+    private Path inceptionReference(InceptionV3 inception, Path ref, PrintWriter log) throws IOException {
+        Path file = out.resolve(REFERENCE).resolve("reference-inception.npz");
+        try (ImageSource source = ImageSource.open(ref); Scope s = Scope.open()) {
+            FeatureSet f = FeatureSet.collect(inception, source, 50, null, log);
+            Npz.write(file, RefStats.arrays(FeatureStats.of(f.pool()), FeatureStats.of(f.spatial())));
+        }
+        return file;
+    }
+
+    private MetricRow row(String dir, Sampled s, double fdRcm, Double fid) throws IOException {
+        boolean scratch = dir.equals(SCRATCH), consistency = dir.equals(CONSISTENCY);
+        String model = consistency ? "EPG consistency (RCM init)" : scratch ? "diffusion from scratch" : "EPG diffusion (RCM init)";
+        String sampler = consistency ? "one step" : String.format(Locale.ROOT, "Heun %d points, w %.1f in (%.2f, %.2f]·s", plan.heunPoints(), plan.cfg(),
+                Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH);
+        double loss = LogSeries.read(out.resolve(dir).resolve("log.jsonl"), "loss", dir).tailMean(5);
+        return new MetricRow(model, scratch ? "random" : "RCM-T encoder", consistency ? plan.consistencySteps() : plan.diffusionSteps(),
+                sampler, s.nfe(), s.images(), fdRcm, fid, loss, s.dir());
+    }
+
+    // Section: running a stage.
+
+    /** Runs {@code epg ARGS} with the plan's data, batch, precision, seed and log intervals added; fails on a non-zero status. */
+    private void command(String name, Object... args) {
+        List<String> line = new ArrayList<>(List.of(name, "--data", "fashion-mnist", "--batch", String.valueOf(plan.batch())));
+        for (Object a : args) line.add(a instanceof Double d ? String.format(Locale.ROOT, "%s", d) : a.toString());
+        long steps = plan.pretrainSteps();
+        for (int i = 0; i < line.size() - 1; i++) if (line.get(i).equals("--steps")) steps = Long.parseLong(line.get(i + 1));
+        line.addAll(List.of("--warmup", String.valueOf(DemoPlan.warmup(steps)), "--seed", String.valueOf(options.seed()),
+                "--log-every", String.valueOf(Math.max(1, steps / 100)), "--checkpoint-every", String.valueOf(steps)));
+        if (options.bf16()) line.add("--bf16");
+        console.println("$ epg " + String.join(" ", line));
+        int code = cli.execute(line.toArray(String[]::new));
+        if (code != 0) throw new IllegalStateException("`epg " + name + "` exited with status " + code + " (its error is printed above)");
+    }
+
+    private void stage(String key, String title, Body body) throws Exception {
+        console.printf("%n== [%d/%d] %s ==%n", ++stageNumber, STAGES, title);
+        long t0 = System.nanoTime();
+        try {
+            String detail = body.run();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            stages.add(new StageRecord(key, title, secs, StageRecord.DONE, detail));
+            console.printf("   %s in %s%n", detail, Progress.clock(secs));
+        } catch (Exception | Error e) {
+            stages.add(new StageRecord(key, title, (System.nanoTime() - t0) / 1e9, StageRecord.FAILED, String.valueOf(e.getMessage())));
+            throw e;
+        }
+    }
+
+    private void skip(String key, String title, String why) {
+        console.printf("%n== [%d/%d] %s ==%n   skipped: %s%n", ++stageNumber, STAGES, title, why);
+        stages.add(new StageRecord(key, title, 0, StageRecord.SKIPPED, why));
+        if (!notes.contains(why)) notes.add(why);
+    }
+
+    private void finish(long start) throws IOException {
+        DemoResult r = result(start);
+        AtomicFile.writeString(out.resolve(RESULT), Json.pretty(r) + "\n");
+        DemoReport.write(out, r);
+        console.printf("%nreport: %s (total %s)%n", out.resolve(REPORT), Progress.clock(r.totalSeconds()));
+    }
+
+    private DemoResult result(long start) {
+        return new DemoResult(plan, epg.tensor.Torch.threads(), options.bf16(), RCM + "/encoder.safetensors",
+                options.inception() == null ? null : options.inception().toString(), List.copyOf(stages), List.copyOf(metrics),
+                (System.nanoTime() - start) / 1e9, List.copyOf(notes));
+    }
+}

@@ -1,0 +1,18 @@
+// Issue 8: everything `epg demo` measured, written as RUN/demo.json and rendered as RUN/report.html.
+package epg.demo;
+
+import java.util.List;
+
+/**
+ * @param plan         the counts the run used
+ * @param threads      libtorch threads
+ * @param bf16         whether training ran under bf16 autocast
+ * @param rcmEncoder   the RCM encoder defining FD_RCM, relative to the run directory
+ * @param inception    the Inception weights used for FID, null when none were given
+ * @param stages       every stage in order, with its wall time
+ * @param metrics      one row per sampled model
+ * @param totalSeconds wall time of the whole demo
+ * @param notes        caveats the reader needs (stages that could not run, what the numbers mean)
+ */
+public record DemoResult(DemoPlan plan, int threads, boolean bf16, String rcmEncoder, String inception, List<StageRecord> stages,
+                         List<MetricRow> metrics, double totalSeconds, List<String> notes) {}

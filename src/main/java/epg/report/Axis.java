@@ -1,0 +1,39 @@
+// Issue 8 (report): a chart axis: data range to pixels and "nice" tick positions (1, 2, 5 × 10^k steps).
+package epg.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Maps [lo, hi] (log10 of the data when {@code log}) linearly onto pixels [from, to]. */
+record Axis(double lo, double hi, double from, double to, boolean log) {
+    double px(double v) { return from + (v - lo) / (hi - lo) * (to - from); }
+
+    /** About five ticks inside [lo, hi]; on a log axis the whole powers of ten (or nice linear steps in log space if fewer than two). */
+    List<Double> ticks() {
+        List<Double> out = new ArrayList<>();
+        if (log) for (double p = Math.ceil(lo); p <= hi + 1e-9; p++) out.add(p);
+        if (out.size() >= 2) return out;
+        out.clear();
+        double step = niceStep((hi - lo) / 5);
+        for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
+        return out;
+    }
+
+    /** The smallest of 1, 2, 5 × 10^k that is ≥ raw. */
+    static double niceStep(double raw) {
+        if (!(raw > 0)) return 1;
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[]{1, 2, 5, 10}) if (m * p >= raw * (1 - 1e-12)) return m * p;
+        return 10 * p;
+    }
+
+    /** Short labels: 1200 → "1.2k", 0.0031 → "0.0031". */
+    static String label(double v) {
+        double a = Math.abs(v);
+        if (a >= 1e4) return String.format(Locale.ROOT, "%.3gk", v / 1e3).replaceAll("\\.?0+k$", "k");
+        if (a == 0) return "0";
+        String s = String.format(Locale.ROOT, a >= 1 ? "%.4g" : "%.2g", v);
+        return s.contains("e") || !s.contains(".") ? s : s.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+}
