@@ -17,6 +17,20 @@ public final class TinyRuns {
         return new ModelConfig("RCM-tiny", ModelConfig.Kind.RCM, 16, 4, 1, 1, 32, 2, 0, 0, 0, 4, 4, 64, 16, 3, 0, 0, false);
     }
 
+    /** The EPG counterpart of {@link #rcm()}: same encoder, one decoder block of width 32. */
+    public static ModelConfig epg() {
+        oneThread();
+        return new ModelConfig("EPG-tiny", ModelConfig.Kind.EPG, 16, 4, 1, 1, 32, 2, 1, 32, 2, 4, 4, 0, 0, 0, 0, 0, false);
+    }
+
+    /** A tiny fine-tuning run of {@code task} from {@code init} ("scratch" or an encoder file); EMA 0.9, warm-up 2. */
+    public static epg.train.FinetuneConfig finetune(epg.train.FinetuneConfig.Task task, String init, long steps, int batch, int checkpointEvery) {
+        var d = epg.train.FinetuneConfig.defaults(task, epg(), "synthetic", init, batch, steps);
+        return new epg.train.FinetuneConfig(task, d.model(), "synthetic", "imagenet", init, null, batch, steps, 1e-3, d.beta1(), d.beta2(),
+                d.weightDecay(), Math.min(2, steps - 1), d.lrMilestones(), d.lrValues(), d.clipNorm(), 0.9, d.labelDropout(), d.noise(),
+                epg.diffusion.EctTimePair.scaled(4), d.huberC(), d.auxWeight(), d.auxTau(), false, 0, 2, checkpointEvery, 0, 0, 1, 0);
+    }
+
     /** {@code n} random 16×16 grey images with labels i mod 4. */
     public static Dataset synthetic(int n) {
         byte[][] images = new byte[n][];

@@ -1,7 +1,6 @@
 // Spec §3: `epg pretrain`: RCM pre-training into a run directory, resuming automatically from its latest checkpoint.
 package epg.cli;
 
-import com.google.gson.JsonObject;
 import epg.config.ModelConfig;
 import epg.config.Presets;
 import epg.data.Dataset;
@@ -66,29 +65,8 @@ public final class PretrainCommand implements Callable<Integer> {
         System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), res,
                 model.channels(), stage.online().parameterCount(), dataset.size(), batch, cfg.scaledLr(), Torch.threads(), out);
         Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg);
-        TrainState end = trainer.run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps, new ConsoleListener());
+        TrainState end = trainer.run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps, new TrainProgress());
         System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(), dir.file(PretrainStage.ENCODER_FILE));
         return 0;
-    }
-
-    /** The progress bar on stderr, and each log line's loss below it. */
-    static final class ConsoleListener implements Trainer.Listener {
-        private Progress progress;
-
-        @Override public void started(long from, long to) {
-            if (from > 0) System.out.println("resuming at step " + from);
-            progress = new Progress("train", to - from, System.err);
-        }
-
-        @Override public void stepped(long step, JsonObject line) {
-            progress.step();
-            if (line != null && System.getenv("EPG_QUIET") == null)
-                System.err.printf("%nstep %d  loss %.4f  (contrastive %.4f, consistency %.4f)  N %d  lr %.3g  %.1f img/s%n", step,
-                        get(line, "loss"), get(line, "contrastive"), get(line, "consistency"), (long) get(line, "N"), get(line, "lr"), get(line, "images_per_s"));
-        }
-
-        @Override public void finished() { progress.finish(); }
-
-        private static double get(JsonObject o, String k) { return o.has(k) ? o.get(k).getAsDouble() : Double.NaN; }
     }
 }

@@ -2,7 +2,6 @@
 package epg.loss;
 
 import epg.diffusion.KarrasGrid;
-import epg.diffusion.Preconditioning;
 import epg.nn.RcmEncoder;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -51,7 +50,7 @@ public final class RcmLoss {
     /** Per-sample symmetric contrastive loss [B] at t0 = σ_min·s. */
     private Tensor contrastive(Tensor view1, Tensor view2, Tensor eps, long b) {
         double t0 = KarrasGrid.SIGMA_MIN * shift;
-        Tensor c0 = condition(t0, b), y1 = noisy(view1, eps, t0), y2 = noisy(view2, eps, t0);
+        Tensor c0 = RcmInput.condition(t0, b), y1 = RcmInput.noisy(view1, eps, t0), y2 = RcmInput.noisy(view2, eps, t0);
         Tensor q1 = online.forward(y1, c0).proj(), q2 = online.forward(y2, c0).proj();
         Tensor k1, k2;
         try (NoGradGuard g = new NoGradGuard()) {
@@ -65,20 +64,11 @@ public final class RcmLoss {
     /** Per-sample consistency loss [B] between t = σ_i·s (online) and t2 = σ_{i+1}·s (online, stop-gradient). */
     private Tensor consistency(Tensor clean, Tensor eps, int i, int n, double tau, long b) {
         double t = KarrasGrid.unshifted(i, n) * shift, t2 = KarrasGrid.unshifted(i + 1, n) * shift;
-        Tensor h = online.forward(noisy(clean, eps, t), condition(t, b)).h();
+        Tensor h = online.forward(RcmInput.noisy(clean, eps, t), RcmInput.condition(t, b)).h();
         Tensor target;
         try (NoGradGuard g = new NoGradGuard()) {
-            target = online.forward(noisy(clean, eps, t2), condition(t2, b)).h();
+            target = online.forward(RcmInput.noisy(clean, eps, t2), RcmInput.condition(t2, b)).h();
         }
         return NtXent.perSample(h, target, torch.full(new long[]{b}, Torch.scalar(tau)), gather);
-    }
-
-    /** c_in(t)·(x + ε·t). */
-    private static Tensor noisy(Tensor x, Tensor eps, double t) {
-        return x.add(eps.mul(Torch.scalar(t))).mul(Torch.scalar(Preconditioning.cIn(t)));
-    }
-
-    private static Tensor condition(double t, long b) {
-        return torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t)));
     }
 }

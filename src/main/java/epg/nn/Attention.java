@@ -12,6 +12,7 @@ public final class Attention extends Module {
     private final int heads;
     private final double attnDrop, projDrop;
     private final boolean fused;
+    private epg.tensor.Rng dropoutRng;
 
     public Attention(int dim, int heads, double attnDrop, double projDrop, boolean fused) {
         if (dim % heads != 0) throw new IllegalArgumentException("width " + dim + " is not divisible by " + heads + " heads");
@@ -23,6 +24,9 @@ public final class Attention extends Module {
         this.fused = fused;
     }
 
+    /** Draws dropout masks from {@code rng} (null: libtorch's global generator); see {@link Dropout}. */
+    public void dropoutGenerator(epg.tensor.Rng rng) { this.dropoutRng = rng; }
+
     public Tensor forward(Tensor x) {
         long[] s = shape(x);
         long b = s[0], l = s[1], d = s[2], hd = d / heads;
@@ -33,13 +37,13 @@ public final class Attention extends Module {
         Tensor o;
         // Fused attention is the faster kernel in fp32 but ~2.5x slower under bf16 autocast on CPU (EPG-T, batch 32:
         // 496 vs 200 ms per training step), so autocast takes the matmul-softmax-matmul path.
-        if (fused && !epg.tensor.Autocast.active()) {
+        if (fused && !epg.tensor.Autocast.active() && (drop == 0 || dropoutRng == null)) {
             o = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), drop, false, new DoubleOptional(), false); // [B, H, L, hd]
         } else {
             Tensor a = q.matmul(k.transpose(-2, -1)).mul_(epg.tensor.Torch.scalar(1.0 / Math.sqrt(hd))).softmax(-1); // [B, H, L, L]
-            o = Dropout.apply(a, drop, true).matmul(v);                     // [B, H, L, hd]
+            o = Dropout.apply(a, drop, true, dropoutRng).matmul(v);                     // [B, H, L, hd]
         }
         Tensor y = proj.forward(o.transpose(1, 2).reshape(b, l, d));       // [B, L, D]
-        return Dropout.apply(y, projDrop, isTraining());
+        return Dropout.apply(y, projDrop, isTraining(), dropoutRng);
     }
 }

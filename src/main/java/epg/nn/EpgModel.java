@@ -29,6 +29,11 @@ public final class EpgModel extends VitEncoder {
         this.classEmbed = child("class_embed", new Embedding(c.numClasses() + 1, c.dim()));
     }
 
+    /** Makes every decoder dropout draw its masks from {@code rng}, so a saved generator state replays them (spec §5). */
+    public void dropoutGenerator(epg.tensor.Rng rng) {
+        for (DecoderBlock blk : decoderBlocks.items()) blk.attn.dropoutGenerator(rng);
+    }
+
     /** x [B, C, H, W] (c_in-scaled), time condition c(σ) [B], labels y [B] (int64, numClasses = unconditional) → [B, C, H, W]. */
     public Tensor forward(Tensor x, Tensor timeCondition, Tensor labels) {
         Tensor time = timeToken(timeCondition);                       // [B, 1, D]

@@ -1,0 +1,118 @@
+// Spec §4 and §5: `epg train --task diffusion|consistency`: fine-tuning into a run directory, resuming from its latest checkpoint.
+package epg.cli;
+
+import epg.config.ModelConfig;
+import epg.config.Presets;
+import epg.data.Dataset;
+import epg.diffusion.EctTimePair;
+import epg.diffusion.SnappedLognormal;
+import epg.tensor.Torch;
+import epg.train.ConsistencyStage;
+import epg.train.DiffusionStage;
+import epg.train.FinetuneConfig;
+import epg.train.FinetunedModel;
+import epg.train.PretrainStage;
+import epg.train.RunDir;
+import epg.train.Stage;
+import epg.train.TrainState;
+import epg.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Fine-tuning (stage 2): diffusion (x-prediction) or consistency (ECT). Writes OUT/config.json, log.jsonl, "
+                + "checkpoints/step-N/, model.safetensors (EMA weights for `epg sample`) and previews/; re-running with the same OUT resumes. "
+                + "Options without a default take the released value of the task.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--task", required = true, description = "diffusion or consistency.") String task;
+    @Option(names = "--preset", defaultValue = "EPG-T", description = "EPG preset (default ${DEFAULT-VALUE}; `epg models` lists them).") String preset;
+    @Option(names = "--data", defaultValue = "fashion-mnist", description = "'fashion-mnist' (padded to 32 px) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
+    @Option(names = "--resolution", description = "Training resolution (default: the preset's, 32 for fashion-mnist).") Integer resolution;
+    @Option(names = "--init", required = true, description = "'scratch' or the pre-trained encoder: a stage-1 run's encoder.safetensors or a released RCM checkpoint.") String init;
+    @Option(names = "--rcm", description = "Consistency: frozen RCM encoder (with projector) of the auxiliary loss (default: --init).") String rcm;
+    @Option(names = "--out", required = true, description = "Run directory.") Path out;
+    @Option(names = "--steps", required = true, description = "Total steps K (paper: 1M-2M).") long steps;
+    @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).") int batch;
+    @Option(names = "--stop-at", description = "Stop this invocation after this step (the schedules still span --steps).") Long stopAt;
+    @Option(names = "--lr", description = "Peak learning rate, absolute (default 1e-4).") Double lr;
+    @Option(names = "--beta1", description = "AdamW beta1 (default 0.9).") Double beta1;
+    @Option(names = "--beta2", description = "AdamW beta2 (default 0.999 diffusion, 0.99 consistency).") Double beta2;
+    @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.01 diffusion, 0.03 consistency).") Double weightDecay;
+    @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
+    @Option(names = "--lr-milestones", paramLabel = "STEP:LR,...", description = "Consistency: step-wise learning rates (default 400000:3e-5,500000:8e-6).") String milestones;
+    @Option(names = "--clip", description = "Gradient-norm clipping after warm-up, 0 = off (default 0.5 diffusion, 0 consistency).") Double clip;
+    @Option(names = "--ema", description = "EMA rate of the sampling weights (default 0.9999).") Double ema;
+    @Option(names = "--label-dropout", description = "Probability of the unconditional label (default 0.1 diffusion, 0 consistency).") Double labelDropout;
+    @Option(names = "--dropout", description = "Decoder dropout after attention (default 0 diffusion, 0.5 consistency).") Double dropout;
+    @Option(names = "--p-mean", description = "Mean of ln sigma (default -1.2 diffusion, -0.4 consistency).") Double pMean;
+    @Option(names = "--p-std", description = "Std of ln sigma (default 1.6).") Double pStd;
+    @Option(names = "--ect-stage", description = "Consistency: steps per ECT stage, d0 = d1 (default 100000).") Long ectStage;
+    @Option(names = "--huber-c", description = "Consistency: pseudo-Huber c (default 0.06).") Double huberC;
+    @Option(names = "--aux-weight", description = "Consistency: weight of the auxiliary RCM loss, 0 = off (default 1).") Double auxWeight;
+    @Option(names = "--aux-tau", description = "Consistency: temperature of the auxiliary NT-Xent (default 0.1).") Double auxTau;
+    @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
+    @Option(names = "--bf16", description = "bf16 autocast for the forward passes.") boolean bf16;
+    @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel.") boolean mathAttention;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
+    @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).") int logEvery;
+    @Option(names = "--checkpoint-every", defaultValue = "1000", description = "Steps per checkpoint (default ${DEFAULT-VALUE}).") int checkpointEvery;
+    @Option(names = "--preview-every", defaultValue = "1000", description = "Preview grid at checkpoints whose step is a multiple of this, 0 = only at the end (default ${DEFAULT-VALUE}).") int previewEvery;
+    @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept, 0 = all (default ${DEFAULT-VALUE}).") int keep;
+    @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default ${DEFAULT-VALUE}).") int workers;
+    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        Torch.init();
+        if (threads > 0) Torch.setThreads(threads);
+        Dataset dataset = PretrainStage.openData(data);
+        FinetuneConfig cfg = config(dataset);
+        Stage stage = cfg.task() == FinetuneConfig.Task.DIFFUSION ? new DiffusionStage(cfg) : new ConsistencyStage(cfg);
+        FinetunedModel net = stage instanceof DiffusionStage d ? d.net() : ((ConsistencyStage) stage).net();
+        System.out.printf("%s %s at %d px, %,d parameters, init %s%s; %d images; batch %d, lr %.3g, %d threads -> %s%n", cfg.task().id(),
+                cfg.model().name(), cfg.model().imageSize(), net.online().parameterCount(), cfg.init(),
+                net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)", dataset.size(), batch, cfg.lr(), Torch.threads(), out);
+        if (cfg.task() == FinetuneConfig.Task.CONSISTENCY && cfg.auxWeight() == 0) System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
+        RunDir dir = new RunDir(out);
+        TrainState end = new Trainer(stage, cfg.trainerSettings(), dir, cfg).run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps, new TrainProgress());
+        System.out.printf("step %d of %d, %d skipped; EMA model in %s%n", end.step(), steps, end.skipped(), dir.file(FinetunedModel.MODEL_FILE));
+        return 0;
+    }
+
+    /** The released settings of the task, overridden by every option given. */
+    FinetuneConfig config(Dataset dataset) {
+        FinetuneConfig.Task t = FinetuneConfig.Task.parse(task);
+        ModelConfig base = Presets.get(preset);
+        if (base.kind() != ModelConfig.Kind.EPG) throw new IllegalArgumentException(preset + " is not an EPG preset; `epg models` lists them");
+        int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : base.imageSize();
+        ModelConfig model = base.withData(res, dataset.channels(), dataset.numClasses()).withFusedAttention(!mathAttention);
+        FinetuneConfig d = FinetuneConfig.defaults(t, model, data, init, batch, steps);
+        ModelConfig m = dropout != null ? d.model().withDropout(dropout, d.model().attnDropout()) : d.model();
+        long[] ms = d.lrMilestones();
+        double[] vs = d.lrValues();
+        if (milestones != null) {
+            String[] parts = milestones.isBlank() ? new String[0] : milestones.split(",");
+            ms = new long[parts.length];
+            vs = new double[parts.length];
+            for (int j = 0; j < parts.length; j++) {
+                String[] kv = parts[j].trim().split(":");
+                if (kv.length != 2) throw new IllegalArgumentException("--lr-milestones wants STEP:LR pairs, e.g. 400000:3e-5,500000:8e-6; got '" + parts[j] + "'");
+                ms[j] = Long.parseLong(kv[0].trim());
+                vs[j] = Double.parseDouble(kv[1].trim());
+            }
+        }
+        SnappedLognormal noise = new SnappedLognormal(pMean != null ? pMean : d.noise().pMean(), pStd != null ? pStd : d.noise().pStd(), d.noise().n());
+        EctTimePair ect = d.timePair();
+        long stage = ectStage != null ? ectStage : ect.d0();
+        ect = new EctTimePair(pMean != null ? pMean : ect.pMean(), pStd != null ? pStd : ect.pStd(), ect.q(), ect.k(), ect.b(), stage, stage, ect.delta());
+        return new FinetuneConfig(t, m, data, normalization, init, rcm, batch, steps, or(lr, d.lr()), or(beta1, d.beta1()), or(beta2, d.beta2()),
+                or(weightDecay, d.weightDecay()), warmup != null ? warmup : d.warmup(), ms, vs, or(clip, d.clipNorm()), or(ema, d.ema()),
+                or(labelDropout, d.labelDropout()), noise, ect, or(huberC, d.huberC()), or(auxWeight, d.auxWeight()), or(auxTau, d.auxTau()),
+                bf16, seed, logEvery, checkpointEvery, keep, previewEvery, workers, threads);
+    }
+
+    private static double or(Double v, double fallback) { return v != null ? v : fallback; }
+}

@@ -1,0 +1,40 @@
+// Spec §4: σ = exp(N(P_mean, P_std)) snapped to the nearest point of the N-point Karras grid, with loss weight 1/(σ_i − σ_{i+1}).
+package epg.diffusion;
+
+/**
+ * The diffusion fine-tuning noise levels, in unshifted units: a log-normal draw snapped to the nearest grid
+ * point (in σ, not in σ^(1/ρ)), and the weight of that point.
+ *
+ * @param pMean mean of ln σ (−1.2)
+ * @param pStd  standard deviation of ln σ (1.6)
+ * @param n     grid points (1280)
+ */
+public record SnappedLognormal(double pMean, double pStd, int n) {
+    public static final double P_MEAN = -1.2, P_STD = 1.6;
+    public static final int POINTS = 1280;
+
+    public SnappedLognormal {
+        if (!(pStd > 0) || !Double.isFinite(pMean)) throw new IllegalArgumentException("need a finite P_mean and P_std > 0, got " + pMean + ", " + pStd);
+        if (n < 2) throw new IllegalArgumentException("the grid needs at least 2 points, got " + n);
+    }
+
+    public static SnappedLognormal released() { return new SnappedLognormal(P_MEAN, P_STD, POINTS); }
+
+    /** The grid index i = argmin_j |σ − σ_j| of σ = exp(pMean + pStd·z) for a standard normal draw z. */
+    public int index(double z) {
+        double sigma = Math.exp(pMean + pStd * z);
+        double hi = Math.pow(KarrasGrid.SIGMA_MAX, 1 / KarrasGrid.RHO), lo = Math.pow(KarrasGrid.SIGMA_MIN, 1 / KarrasGrid.RHO);
+        double pos = (Math.pow(sigma, 1 / KarrasGrid.RHO) - hi) / (lo - hi) * (n - 1); // fractional index, σ decreasing in i
+        int below = (int) Math.max(0, Math.min(n - 1, Math.floor(pos))), above = Math.min(n - 1, below + 1);
+        return Math.abs(sigma - sigma(below)) <= Math.abs(sigma - sigma(above)) ? below : above;
+    }
+
+    /** Unshifted σ_i. */
+    public double sigma(int i) { return KarrasGrid.unshifted(i, n); }
+
+    /** w_i = 1/(σ_i − σ_{i+1}) (unshifted; σ_n is the formula one past the end); 0 when the two are equal. */
+    public double weight(int i) {
+        double d = sigma(i) - sigma(i + 1);
+        return d > 0 ? 1 / d : 0;
+    }
+}

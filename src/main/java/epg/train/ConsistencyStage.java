@@ -1,0 +1,125 @@
+// Spec §5: stage 2b as a Stage: ECT consistency training with the same dropout mask for the target, pseudo-Huber, aux RCM loss.
+package epg.train;
+
+import epg.config.ModelConfig;
+import epg.data.Batch;
+import epg.data.BatchTensors;
+import epg.diffusion.EctTimePair;
+import epg.diffusion.Preconditioning;
+import epg.loss.NtXent;
+import epg.loss.PseudoHuber;
+import epg.loss.RcmAuxLoss;
+import epg.nn.ModelFile;
+import epg.nn.Module;
+import epg.nn.RcmEncoder;
+import epg.nn.VitEncoder;
+import epg.sample.OneStep;
+import epg.tensor.Rng;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Per step and sample: (t, r) from the ECT sampler at this step (shifted by s), one ε for both points;
+ * D(x_t) with gradient; the target D(x_r) from the same online weights under no-grad, replaying the online pass's
+ * dropout masks (the dropout generator's state is restored in between); loss = mean_b [pseudo-Huber(D(x_t), D(x_r))/(t − r)]
+ * + λ·mean_b NT(proj W(c_in·D(x_t), t0), proj W(c_in·x, t0)) through the frozen RCM encoder W. Where t = r (both
+ * at σ_min), the distance is exactly 0 and the pair contributes nothing (its weight is set to 0, not 1/0).
+ */
+public final class ConsistencyStage implements Stage {
+    private final FinetuneConfig cfg;
+    private final FinetunedModel net;
+    private final Preconditioning precond;
+    private final RcmAuxLoss aux;
+    private final Rng noise, dropout;
+
+    public ConsistencyStage(FinetuneConfig cfg, NtXent.Gather gather) throws IOException {
+        if (cfg.task() != FinetuneConfig.Task.CONSISTENCY) throw new IllegalArgumentException("ConsistencyStage needs task CONSISTENCY");
+        Torch.init();
+        this.cfg = cfg;
+        this.net = new FinetunedModel(cfg);
+        this.precond = new Preconditioning(Preconditioning.Kind.CONSISTENCY, cfg.model().shift());
+        this.noise = new Rng(Rng.derive(cfg.seed(), 2));
+        this.dropout = new Rng(Rng.derive(cfg.seed(), 3));
+        net.online().dropoutGenerator(dropout);
+        this.aux = cfg.auxWeight() > 0 ? new RcmAuxLoss(frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()), cfg.model().shift(), cfg.auxTau(), gather) : null;
+    }
+
+    public ConsistencyStage(FinetuneConfig cfg) throws IOException { this(cfg, NtXent.Gather.LOCAL); }
+
+    /** The pre-trained RCM encoder with its projector, as its file describes it (resized to this resolution). */
+    static RcmEncoder frozenEncoder(Path file, ModelConfig model) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) throw new IllegalArgumentException("RCM encoder file " + file + " does not exist; pass --rcm with a stage-1 run's encoder.safetensors");
+        VitEncoder loaded = ModelFile.load(file, null, true);
+        if (!(loaded instanceof RcmEncoder rcm)) throw new IllegalArgumentException(file + " holds " + loaded.config.name() + ", not an RCM encoder with projector");
+        if (rcm.config.imageSize() != model.imageSize() || rcm.config.channels() != model.channels())
+            throw new IllegalArgumentException(file + " was trained at " + rcm.config.imageSize() + " px with " + rcm.config.channels()
+                    + " channels; the consistency model is " + model.imageSize() + " px with " + model.channels());
+        return rcm;
+    }
+
+    public FinetunedModel net() { return net; }
+
+    /** The frozen encoder of the auxiliary loss (null when its weight is 0). */
+    public RcmEncoder frozen() { return aux == null ? null : aux.encoder(); }
+
+    @Override public Map<String, Module> modules() { return net.modules(); }
+
+    @Override public Map<String, Tensor> trainable() { return net.online().namedParameters(); }
+
+    @Override public Map<String, Rng> generators() { return Map.of("noise", noise, "dropout", dropout); }
+
+    @Override
+    public Loss loss(Batch batch, long step) {
+        BatchTensors bt = BatchTensors.of(batch);
+        int b = batch.size();
+        double shift = cfg.model().shift();
+        EctTimePair pair = cfg.timePair();
+        double[] z = Torch.toDoubles(torch.randn(new long[]{b}, noise.optional(), Torch.options(ScalarType.Double)));
+        double[] t = new double[b], r = new double[b], w = new double[b];
+        for (int k = 0; k < b; k++) {
+            double tu = pair.t(z[k]), ru = pair.r(tu, step);
+            t[k] = tu * shift;
+            r[k] = ru * shift;
+            w[k] = t[k] > r[k] ? 1 / (t[k] - r[k]) : 0;
+        }
+        Tensor eps = torch.randn(batch.shape(), noise.optional(), Torch.options(ScalarType.Float));         // [B, C, H, W]
+        Tensor labels = LabelDropout.apply(bt.labels(), cfg.labelDropout(), cfg.model().numClasses(), noise); // [B]
+        Tensor x = bt.clean(), ts = Torch.fromDoubles(t, b).to(ScalarType.Float), rs = Torch.fromDoubles(r, b).to(ScalarType.Float);
+        Tensor xt = x.add(eps.mul(ts.reshape(b, 1, 1, 1))), xr = x.add(eps.mul(rs.reshape(b, 1, 1, 1))); // [B, C, H, W]
+        Tensor masks = dropout.state();
+        Tensor dt = precond.denoise(net.online()::forward, xt, ts, labels);                                 // [B, C, H, W]
+        Tensor dr;
+        try (NoGradGuard g = new NoGradGuard()) {
+            dropout.setState(masks);                                                                         // replay the masks
+            dr = precond.denoise(net.online()::forward, xr, rs, labels);                                     // [B, C, H, W]
+        }
+        Tensor huber = PseudoHuber.perSample(dt, dr, cfg.huberC()).mul(Torch.fromDoubles(w, b).to(ScalarType.Float)).mean();
+        Map<String, Tensor> terms = new LinkedHashMap<>();
+        terms.put("consistency", huber);
+        Tensor total = huber;
+        if (aux != null) {
+            Tensor a = aux.perSample(dt, x).mean();
+            terms.put("aux", a);
+            total = huber.add(a.mul(Torch.scalar(cfg.auxWeight())));
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("ect_stage", (double) pair.stage(step));
+        return new Loss(total, terms, values);
+    }
+
+    @Override public void afterStep(long step) { net.updateEma(); }
+
+    @Override
+    public void export(RunDir dir, long step) throws IOException {
+        net.export(dir, step);
+        if (cfg.previewEvery() > 0 && step % cfg.previewEvery() == 0 || step == cfg.steps()) net.preview(dir, step, new OneStep(), 2);
+    }
+}

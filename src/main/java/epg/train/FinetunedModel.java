@@ -1,0 +1,116 @@
+// Spec §4–§5 (shared by both fine-tuning stages): the EPG network from a pre-trained encoder or from scratch, its 0.9999 EMA, previews and model file.
+package epg.train;
+
+import epg.data.Normalization;
+import epg.data.ImageDecoder;
+import epg.diffusion.Preconditioning;
+import epg.nn.EpgModel;
+import epg.nn.Init;
+import epg.nn.LoadReport;
+import epg.nn.Module;
+import epg.nn.ModelFile;
+import epg.nn.PosEmbed;
+import epg.sample.ImageGrid;
+import epg.sample.Labels;
+import epg.sample.ModelDenoiser;
+import epg.sample.SampleOptions;
+import epg.sample.SampleRun;
+import epg.sample.Sampler;
+import epg.tensor.Checkpoints;
+import epg.tensor.Rng;
+import epg.tensor.Scope;
+import epg.data.BatchTensors;
+import org.bytedeco.pytorch.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+/**
+ * The online network (training mode) and its EMA copy (evaluation mode, no gradients), which is what sampling
+ * reads: {@value #MODEL_FILE} holds the EMA weights, the configuration and the metadata "parameterisation",
+ * "normalization", "step" and "stage".
+ */
+public final class FinetunedModel {
+    public static final String MODEL_FILE = "model.safetensors", PREVIEWS = "previews";
+    /** Images in a preview grid (seeds 0 … 63, labels cycling through the classes). */
+    public static final int PREVIEW_IMAGES = 64;
+
+    private final FinetuneConfig cfg;
+    private final EpgModel online, ema;
+    private final Ema average;
+    private final LoadReport initReport;
+
+    public FinetunedModel(FinetuneConfig cfg) throws IOException {
+        this.cfg = cfg;
+        this.online = new EpgModel(cfg.model());
+        Init.epg(online, new Rng(Rng.derive(cfg.seed(), 1)));
+        this.initReport = cfg.init().equals(FinetuneConfig.SCRATCH) ? null : loadEncoder(online, Path.of(cfg.init()));
+        online.train(true);
+        this.ema = new EpgModel(cfg.model());
+        ema.load(online.stateDict(), true);
+        ema.eval();
+        this.average = new Ema(online, ema, cfg.ema(), true);
+    }
+
+    /**
+     * Loads a pre-trained encoder non-strictly into {@code model} (pos_embed resized to its grid): the projector is
+     * dropped, the decoder and class table keep their initialisation. Fails when no encoder weight matched.
+     */
+    public static LoadReport loadEncoder(EpgModel model, Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("encoder file " + file + " does not exist; pass a stage-1 run's "
+                + "encoder.safetensors, a released RCM checkpoint, or 'scratch'");
+        Map<String, Tensor> sd = new LinkedHashMap<>(Checkpoints.readTensors(file));
+        PosEmbed.fit(sd, model);
+        LoadReport r = model.load(sd, false);
+        if (!r.mismatched().isEmpty() || r.loaded().stream().noneMatch(k -> k.startsWith("blocks.")))
+            throw new IllegalArgumentException(file + " does not fit " + model.config.name() + " as its encoder: " + r
+                    + ". Use the encoder of a pre-training run of the same width and depth (e.g. RCM-T for EPG-T)");
+        return r;
+    }
+
+    public EpgModel online() { return online; }
+
+    public EpgModel ema() { return ema; }
+
+    /** What loading the encoder did (null when training from scratch). */
+    public LoadReport initReport() { return initReport; }
+
+    /** The modules a training state holds. */
+    public Map<String, Module> modules() {
+        Map<String, Module> m = new LinkedHashMap<>();
+        m.put("online", online);
+        m.put("ema", ema);
+        return m;
+    }
+
+    public void updateEma() { average.update(); }
+
+    /** Writes the EMA model file (atomically). */
+    public void export(RunDir dir, long step) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(Preconditioning.METADATA_KEY, cfg.task().id());
+        meta.put("normalization", Normalization.parse(cfg.normalization()).forChannels(cfg.model().channels()).name().toLowerCase());
+        meta.put("step", Long.toString(step));
+        meta.put("stage", cfg.task().id());
+        ModelFile.save(dir.file(MODEL_FILE), ema, meta);
+    }
+
+    /** previews/step-N.png: the EMA model's samples of seeds 0 … 63 (Heun 18 points for diffusion, one step for consistency). */
+    public Path preview(RunDir dir, long step, Sampler sampler, int gridPoints) throws IOException {
+        Path file = dir.file(PREVIEWS).resolve(String.format("step-%07d.png", step));
+        Files.createDirectories(file.getParent());
+        var kind = cfg.task() == FinetuneConfig.Task.DIFFUSION ? Preconditioning.Kind.DIFFUSION : Preconditioning.Kind.CONSISTENCY;
+        Normalization norm = Normalization.parse(cfg.normalization()).forChannels(cfg.model().channels());
+        SampleRun run = SampleRun.of(new ModelDenoiser(ema, kind), norm, new SampleOptions(sampler, gridPoints, 1, epg.sample.Guidance.RELEASED_LOW, epg.sample.Guidance.RELEASED_HIGH, PREVIEW_IMAGES));
+        long[] seeds = LongStream.range(0, PREVIEW_IMAGES).toArray();
+        int[] labels = Labels.balanced(PREVIEW_IMAGES, cfg.model().numClasses());
+        try (Scope s = Scope.open()) {
+            ImageDecoder.writePng(ImageGrid.of(BatchTensors.toImages(run.batch(seeds, labels, run.guidance()), norm)), file);
+        }
+        return file;
+    }
+}
