@@ -1,9 +1,11 @@
 // Issue 8: `epg demo`: the paper's pipeline end to end on Fashion-MNIST with tiny presets, in a time budget, with report.html.
 package epg.cli;
 
+import epg.config.Json;
 import epg.demo.DemoPipeline;
 import epg.demo.DemoPlan;
 import epg.demo.DemoResult;
+import epg.report.DemoReport;
 import epg.tensor.Torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,9 +35,11 @@ public final class DemoCommand implements Callable<Integer> {
             + "has AVX512-BF16/AMX (default ${DEFAULT-VALUE}).") String precision;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every stage (default ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--threads", defaultValue = "0", description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
+    @Option(names = "--report-only", description = "Only rewrite OUT/report.html from OUT/demo.json and the stages' logs.") boolean reportOnly;
 
     @Override
     public Integer call() throws Exception {
+        if (reportOnly) return rewriteReport();
         if (inception != null && !Files.isRegularFile(inception))
             throw new IllegalArgumentException("--inception " + inception + " is not a file: pass pytorch-fid's pt_inception-2015-12-05-6726825d.pth or leave it out");
         if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0");
@@ -43,14 +47,21 @@ public final class DemoCommand implements Callable<Integer> {
         Torch.init();
         if (threads > 0) Torch.setThreads(threads);
         boolean bf16 = bf16();
-        boolean canTrain = Main.commandLine().getSubcommands().containsKey("train");
         System.out.printf("epg demo -> %s: budget %.3g min%s, %d threads, training in %s%n", out, plan.budgetMinutes(), smoke ? " (smoke)" : "",
                 Torch.threads(), bf16 ? "bf16" : "fp32");
         DemoPipeline pipeline = new DemoPipeline(new DemoPipeline.Options(plan, inception, bf16, seed, threads), out, System.out,
-                args -> Main.commandLine().execute(args), canTrain);
+                args -> Main.commandLine().execute(args));
         DemoResult r = pipeline.run();
         r.metrics().forEach(m -> System.out.printf("%-28s %-40s FD_RCM %9.3f%s%n", m.model(), m.sampler(), m.fdRcm(),
                 m.fid() == null ? "" : String.format("  FID %.2f", m.fid())));
+        return 0;
+    }
+
+    private int rewriteReport() throws IOException {
+        Path json = out.resolve(DemoPipeline.RESULT);
+        if (!Files.isRegularFile(json)) throw new IllegalArgumentException("no " + json + ": run `epg demo --out " + out + "` first");
+        DemoReport.write(out, Json.parse(Files.readString(json), DemoResult.class, json.toString()));
+        System.out.println("wrote " + out.resolve(DemoPipeline.REPORT));
         return 0;
     }
 

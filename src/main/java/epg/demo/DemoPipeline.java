@@ -25,6 +25,7 @@ import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Heun;
 import epg.tensor.AtomicFile;
+import epg.tensor.Autocast;
 import epg.tensor.Npz;
 import epg.tensor.Scope;
 
@@ -48,8 +49,11 @@ import java.util.stream.LongStream;
 public final class DemoPipeline {
     public static final String REFERENCE = "reference", RCM = "rcm", DIFFUSION = "diffusion", SCRATCH = "scratch", CONSISTENCY = "consistency",
             SAMPLES = "samples", CONFIG = "config.json", RESULT = "demo.json", REPORT = "report.html", MODEL_FILE = "model.safetensors";
-    /** Peak learning rates at batch 1024 (scaled to the batch by the commands). */
-    static final double PRETRAIN_LR = 2e-2, FINETUNE_LR = 1e-2;
+    /**
+     * Learning rates of the short runs: pre-training's at batch 1024 (scaled by `epg pretrain`: 6.25e-4 at batch 32, as
+     * the README's command); fine-tuning's absolute (the released 1e-4 is for batch 1024 over a million steps).
+     */
+    static final double PRETRAIN_LR = 2e-2, DIFFUSION_LR = 3e-4, CONSISTENCY_LR = 2e-4;
 
     /** How the pipeline runs an `epg` command line (in this JVM: `Main.commandLine()::execute`); returns the exit status. */
     public interface Cli { int execute(String... args); }
@@ -66,21 +70,18 @@ public final class DemoPipeline {
     private final Path out;
     private final PrintStream console;
     private final Cli cli;
-    private final boolean canTrain;
     private final List<StageRecord> stages = new ArrayList<>();
     private final List<MetricRow> metrics = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Sampled> sampled = new LinkedHashMap<>();
     private int stageNumber;
 
-    /** {@code canTrain}: whether the command line has `epg train` (stages 2a/2b); without it they are reported as skipped. */
-    public DemoPipeline(Options options, Path out, PrintStream console, Cli cli, boolean canTrain) {
+    public DemoPipeline(Options options, Path out, PrintStream console, Cli cli) {
         this.options = options;
         this.plan = options.plan();
         this.out = out;
         this.console = console;
         this.cli = cli;
-        this.canTrain = canTrain;
     }
 
     public static final int STAGES = 9;
@@ -117,12 +118,13 @@ public final class DemoPipeline {
     // Section: stages.
 
     private void train(String dir, String title, String task, String init, long steps) throws Exception {
-        if (!canTrain) {
-            skip(dir, title, "`epg train` is not part of this build yet (issues 5 and 6)");
-            return;
-        }
+        boolean consistency = task.equals("consistency");
         stage(dir, title + ", " + steps + " steps", () -> {
-            command("train", "--task", task, "--preset", "EPG-T", "--init", init, "--steps", steps, "--lr", FINETUNE_LR, "--out", out.resolve(dir));
+            List<Object> args = new ArrayList<>(List.of("train", "--task", task, "--preset", "EPG-T", "--init", init, "--steps", steps,
+                    "--lr", consistency ? CONSISTENCY_LR : DIFFUSION_LR, "--ema", emaRate(steps), "--preview-every", 0, "--out", out.resolve(dir)));
+            // ECT's stages (d0 = d1) as a quarter of the run each: r approaches t three times instead of never (100k released).
+            if (consistency) args.addAll(List.of("--ect-stage", Math.max(1, steps / 4)));
+            command(args.toArray());
             return dir + "/" + MODEL_FILE;
         });
     }
@@ -132,10 +134,6 @@ public final class DemoPipeline {
         boolean heun = !sampler.equals("onestep");
         String title = "Sampling " + dir + ": " + plan.sampleImages() + " images, " + (heun ? "Heun " + plan.heunPoints()
                 + " points, guidance w " + plan.cfg() + " in the interval" : "one step");
-        if (!Files.exists(model)) {
-            skip(key, title, "no " + dir + "/" + MODEL_FILE + " (its training stage did not run)");
-            return;
-        }
         stage(key, title, () -> {
             String rel = SAMPLES + "/" + dir + "-" + sampler;
             SampleRun.Result r = sampleImages(model, kind, heun, out.resolve(rel));
@@ -143,6 +141,12 @@ public final class DemoPipeline {
             return String.format(Locale.ROOT, "%s: %.2f images/s, NFE %d per image", rel, r.imagesPerSecond(), r.nfePerImage());
         });
     }
+
+    /**
+     * The sampling EMA's rate for a run of {@code steps}: a time constant of a tenth of the run, between 0.9 and the released
+     * 0.9999 (which over a thousand steps would leave the EMA weights 90% at their initialisation).
+     */
+    static double emaRate(long steps) { return Math.min(0.9999, Math.max(0.9, 1 - 10.0 / steps)); }
 
     private SampleRun.Result sampleImages(Path model, Preconditioning.Kind kind, boolean heun, Path dir) throws IOException {
         try (Scope s = Scope.open()) {
@@ -152,8 +156,11 @@ public final class DemoPipeline {
                     Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, plan.sampleBatch());
             long[] seeds = LongStream.range(0, plan.sampleImages()).map(k -> k + options.seed()).toArray();
             Progress bar = new Progress("sample", seeds.length, System.err);
-            SampleRun.Result r = SampleRun.of(m, norm, so).run(seeds, Labels.balanced(seeds.length, m.model().config.numClasses()), dir,
-                    n -> { for (int i = 0; i < n; i++) bar.step(); });
+            SampleRun.Result r;
+            try (Autocast a = Autocast.cpu(options.bf16())) { // the precision the network was trained in
+                r = SampleRun.of(m, norm, so).run(seeds, Labels.balanced(seeds.length, m.model().config.numClasses()), dir,
+                        n -> { for (int i = 0; i < n; i++) bar.step(); });
+            }
             bar.finish();
             return r;
         }
@@ -201,9 +208,10 @@ public final class DemoPipeline {
     // Section: running a stage.
 
     /** Runs {@code epg ARGS} with the plan's data, batch, precision, seed and log intervals added; fails on a non-zero status. */
-    private void command(String name, Object... args) {
+    private void command(Object... args) {
+        String name = args[0].toString();
         List<String> line = new ArrayList<>(List.of(name, "--data", "fashion-mnist", "--batch", String.valueOf(plan.batch())));
-        for (Object a : args) line.add(a instanceof Double d ? String.format(Locale.ROOT, "%s", d) : a.toString());
+        for (int i = 1; i < args.length; i++) line.add(args[i].toString());
         long steps = plan.pretrainSteps();
         for (int i = 0; i < line.size() - 1; i++) if (line.get(i).equals("--steps")) steps = Long.parseLong(line.get(i + 1));
         line.addAll(List.of("--warmup", String.valueOf(DemoPlan.warmup(steps)), "--seed", String.valueOf(options.seed()),
@@ -217,22 +225,19 @@ public final class DemoPipeline {
     private void stage(String key, String title, Body body) throws Exception {
         console.printf("%n== [%d/%d] %s ==%n", ++stageNumber, STAGES, title);
         long t0 = System.nanoTime();
+        double cpu0 = ProcessCpu.seconds();
         try {
             String detail = body.run();
-            double secs = (System.nanoTime() - t0) / 1e9;
-            stages.add(new StageRecord(key, title, secs, StageRecord.DONE, detail));
-            console.printf("   %s in %s%n", detail, Progress.clock(secs));
+            double secs = (System.nanoTime() - t0) / 1e9, cpu = ProcessCpu.seconds() - cpu0;
+            stages.add(new StageRecord(key, title, secs, cpu, StageRecord.DONE, detail));
+            console.printf("   %s in %s (CPU %.0f s)%n", detail, Progress.clock(secs), cpu);
         } catch (Exception | Error e) {
-            stages.add(new StageRecord(key, title, (System.nanoTime() - t0) / 1e9, StageRecord.FAILED, String.valueOf(e.getMessage())));
+            stages.add(new StageRecord(key, title, (System.nanoTime() - t0) / 1e9, ProcessCpu.seconds() - cpu0, StageRecord.FAILED, String.valueOf(e.getMessage())));
             throw e;
         }
     }
 
-    private void skip(String key, String title, String why) {
-        console.printf("%n== [%d/%d] %s ==%n   skipped: %s%n", ++stageNumber, STAGES, title, why);
-        stages.add(new StageRecord(key, title, 0, StageRecord.SKIPPED, why));
-        if (!notes.contains(why)) notes.add(why);
-    }
+    private final double cpuStart = ProcessCpu.seconds();
 
     private void finish(long start) throws IOException {
         DemoResult r = result(start);
@@ -241,9 +246,15 @@ public final class DemoPipeline {
         console.printf("%nreport: %s (total %s)%n", out.resolve(REPORT), Progress.clock(r.totalSeconds()));
     }
 
+    /** The 1-minute load average now (NaN where unknown): how busy the machine was while the wall times were taken. */
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
     private DemoResult result(long start) {
         return new DemoResult(plan, epg.tensor.Torch.threads(), options.bf16(), RCM + "/encoder.safetensors",
                 options.inception() == null ? null : options.inception().toString(), List.copyOf(stages), List.copyOf(metrics),
-                (System.nanoTime() - start) / 1e9, List.copyOf(notes));
+                (System.nanoTime() - start) / 1e9, ProcessCpu.seconds() - cpuStart, loadAverage(),
+                java.time.ZonedDateTime.now().withNano(0).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME), List.copyOf(notes));
     }
 }

@@ -23,7 +23,7 @@ public record DemoPlan(double budgetMinutes, boolean smoke, int batch, long pret
     /** Fashion-MNIST's test split. */
     public static final int TEST_IMAGES = 10_000;
     // The default (20-minute) plan; every count below scales with the budget.
-    static final long PRETRAIN = 400, DIFFUSION = 800, CONSISTENCY = 300;
+    static final long PRETRAIN = 800, DIFFUSION = 1600, CONSISTENCY = 500;
     static final int SAMPLES = 500, REFERENCE = 2000, MIN_SAMPLES = 100;
 
     public DemoPlan {

@@ -9,11 +9,21 @@ import java.util.Locale;
 record Axis(double lo, double hi, double from, double to, boolean log) {
     double px(double v) { return from + (v - lo) / (hi - lo) * (to - from); }
 
-    /** About five ticks inside [lo, hi]; on a log axis the whole powers of ten (or nice linear steps in log space if fewer than two). */
+    /**
+     * About five ticks inside [lo, hi]. On a log axis (values log10 v): the powers of ten inside, else 1, 2, 5 × 10^k, else
+     * every m × 10^k, else evenly spaced in log space; a list needs at least two ticks to be used.
+     */
     List<Double> ticks() {
         List<Double> out = new ArrayList<>();
-        if (log) for (double p = Math.ceil(lo); p <= hi + 1e-9; p++) out.add(p);
-        if (out.size() >= 2) return out;
+        if (log) for (int[] mantissas : new int[][]{{1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}}) {
+            out.clear();
+            for (double p = Math.floor(lo); p <= Math.ceil(hi); p++)
+                for (int m : mantissas) {
+                    double t = p + Math.log10(m);
+                    if (t >= lo - 1e-9 && t <= hi + 1e-9) out.add(t);
+                }
+            if (out.size() >= 2) return out;
+        }
         out.clear();
         double step = niceStep((hi - lo) / 5);
         for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.add(Math.abs(t) < step * 1e-9 ? 0 : t);

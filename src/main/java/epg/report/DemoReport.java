@@ -13,8 +13,6 @@ import epg.tensor.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -38,8 +36,8 @@ public final class DemoReport {
                 .append(STYLE).append("</style></head><body>\n");
         DemoPlan p = r.plan();
         b.append("<h1>EPG demo: Fashion-MNIST at 32 px, RCM-T &rarr; EPG-T</h1>\n<p>")
-                .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(String.format(Locale.ROOT,
-                        " &middot; total wall time <b>%s</b> &middot; budget %.3g min &middot; %d libtorch threads &middot; training in %s</p>%n",
+                .append(r.finished() == null ? "" : Html.escape(r.finished()) + " &middot; ").append(String.format(Locale.ROOT,
+                        "total wall time <b>%s</b> &middot; budget %.3g min &middot; %d libtorch threads &middot; training in %s</p>%n",
                         minutes(r.totalSeconds()), p.budgetMinutes(), r.threads(), r.bf16() ? "bf16 autocast" : "float32"));
         if (p.smoke()) b.append("<p class=\"note\">Smoke run (the test suite's): a few steps per stage; the numbers only show that every stage ran.</p>\n");
         for (String n : r.notes()) b.append("<p class=\"note\">").append(Html.escape(n)).append("</p>\n");
@@ -132,12 +130,13 @@ public final class DemoReport {
 
     // Section: wall time per stage and the plan.
     private static void stages(StringBuilder b, DemoResult r) {
-        b.append("<h2>Stages</h2>\n<table><tr><th>stage</th><th>what</th><th>status</th><th>wall time</th><th>result</th></tr>\n");
+        b.append("<h2>Stages</h2>\n<table><tr><th>stage</th><th>what</th><th>status</th><th>wall time</th><th>CPU time</th><th>result</th></tr>\n");
         for (StageRecord s : r.stages())
-            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td>%s</td></tr>%n", Html.escape(s.key()),
-                    Html.escape(s.title()), s.status(), minutes(s.seconds()), Html.escape(s.detail())));
-        b.append(String.format(Locale.ROOT, "<tr><td colspan=\"3\"><b>total</b></td><td class=\"n\"><b>%s</b></td><td></td></tr>%n</table>%n",
-                minutes(r.totalSeconds())));
+            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td></tr>%n",
+                    Html.escape(s.key()), Html.escape(s.title()), s.status(), minutes(s.seconds()), minutes(s.cpuSeconds()), Html.escape(s.detail())));
+        b.append(String.format(Locale.ROOT, "<tr><td colspan=\"3\"><b>total</b></td><td class=\"n\"><b>%s</b></td><td class=\"n\"><b>%s</b></td><td></td></tr>%n</table>%n"
+                        + "<p>CPU time counts every thread of the process; on an otherwise idle machine wall time is about CPU time / threads. "
+                        + "Load average at the end: %.1f.</p>%n", minutes(r.totalSeconds()), minutes(r.cpuSeconds()), r.loadAverage()));
     }
 
     private static void plan(StringBuilder b, DemoPlan p) {

@@ -20,5 +20,8 @@ class DemoPlanTest {
         assertThrows(IllegalArgumentException.class, () -> DemoPlan.forBudget(0));
         assertEquals(1, DemoPlan.warmup(4));
         assertEquals(40, DemoPlan.warmup(400));
+        assertEquals(0.99, DemoPipeline.emaRate(1000), 1e-12);
+        assertEquals(0.9, DemoPipeline.emaRate(20), 1e-12);
+        assertEquals(0.9999, DemoPipeline.emaRate(10_000_000), 1e-12);
     }
 }

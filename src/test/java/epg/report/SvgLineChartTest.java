@@ -16,6 +16,11 @@ class SvgLineChartTest {
         assertEquals(100, Axis.niceStep(100), 1e-12);
         assertEquals(List.of(0.0, 200.0, 400.0, 600.0, 800.0, 1000.0), new Axis(0, 1000, 0, 1, false).ticks());
         assertEquals(List.of(-1.0, 0.0, 1.0), new Axis(-1.3, 1.2, 0, 1, true).ticks()); // powers of ten 0.1, 1, 10
+        // log axis over [100, 631]: no two powers of ten inside, so 100, 200, 500
+        List<Double> t = new Axis(2, Math.log10(631), 0, 1, true).ticks();
+        assertEquals(3, t.size());
+        assertEquals(200, Math.pow(10, t.get(1)), 1e-9);
+        assertEquals(500, Math.pow(10, t.get(2)), 1e-9);
         assertEquals("12k", Axis.label(12000));
         assertEquals("0.25", Axis.label(0.25));
         assertEquals("800", Axis.label(800));
