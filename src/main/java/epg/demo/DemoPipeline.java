@@ -72,7 +72,6 @@ public final class DemoPipeline {
     private final Cli cli;
     private final List<StageRecord> stages = new ArrayList<>();
     private final List<MetricRow> metrics = new ArrayList<>();
-    private final List<String> notes = new ArrayList<>();
     private final Map<String, Sampled> sampled = new LinkedHashMap<>();
     private int stageNumber;
 
@@ -252,9 +251,14 @@ public final class DemoPipeline {
     }
 
     private DemoResult result(long start) {
+        double load = loadAverage();
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<String> notes = new ArrayList<>();
+        if (load > cores) notes.add(String.format(Locale.ROOT, "The machine was busy (load average %.1f on %d cores at the end): wall times are "
+                + "inflated by other processes; CPU time is what the stages cost.", load, cores));
         return new DemoResult(plan, epg.tensor.Torch.threads(), options.bf16(), RCM + "/encoder.safetensors",
                 options.inception() == null ? null : options.inception().toString(), List.copyOf(stages), List.copyOf(metrics),
-                (System.nanoTime() - start) / 1e9, ProcessCpu.seconds() - cpuStart, loadAverage(),
+                (System.nanoTime() - start) / 1e9, ProcessCpu.seconds() - cpuStart, load,
                 java.time.ZonedDateTime.now().withNano(0).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME), List.copyOf(notes));
     }
 }
