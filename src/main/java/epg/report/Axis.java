@@ -11,7 +11,7 @@ record Axis(double lo, double hi, double from, double to, boolean log) {
 
     /**
      * About five ticks inside [lo, hi]. On a log axis (values log10 v): the powers of ten inside, else 1, 2, 5 × 10^k, else
-     * every m × 10^k, else evenly spaced in log space; a list needs at least two ticks to be used.
+     * every m × 10^k, else nice steps of the values; a list needs at least two ticks to be used.
      */
     List<Double> ticks() {
         List<Double> out = new ArrayList<>();
@@ -25,6 +25,11 @@ record Axis(double lo, double hi, double from, double to, boolean log) {
             if (out.size() >= 2) return out;
         }
         out.clear();
+        if (log) { // a range narrower than 10..20: nice steps of the values themselves
+            double vlo = Math.pow(10, lo), vhi = Math.pow(10, hi), step = niceStep((vhi - vlo) / 4);
+            for (double v = Math.ceil(vlo / step) * step; v <= vhi * (1 + 1e-12); v += step) out.add(Math.log10(v));
+            return out;
+        }
         double step = niceStep((hi - lo) / 5);
         for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
         return out;

@@ -21,6 +21,9 @@ class SvgLineChartTest {
         assertEquals(3, t.size());
         assertEquals(200, Math.pow(10, t.get(1)), 1e-9);
         assertEquals(500, Math.pow(10, t.get(2)), 1e-9);
+        // log axis over [19, 29.9]: only 20 is m × 10^k, so value steps: (29.9 − 19)/4 = 2.7 → 5, ticks 20 and 25
+        List<Double> narrow = new Axis(Math.log10(19), Math.log10(29.9), 0, 1, true).ticks();
+        assertEquals(List.of(20.0, 25.0), narrow.stream().map(v -> (double) Math.round(Math.pow(10, v) * 1e6) / 1e6).toList());
         assertEquals("12k", Axis.label(12000));
         assertEquals("0.25", Axis.label(0.25));
         assertEquals("800", Axis.label(800));
