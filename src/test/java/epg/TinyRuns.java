@@ -28,7 +28,18 @@ public final class TinyRuns {
         var d = epg.train.FinetuneConfig.defaults(task, epg(), "synthetic", init, batch, steps);
         return new epg.train.FinetuneConfig(task, d.model(), "synthetic", "imagenet", init, null, batch, steps, 1e-3, d.beta1(), d.beta2(),
                 d.weightDecay(), Math.min(2, steps - 1), d.lrMilestones(), d.lrValues(), d.clipNorm(), 0.9, d.labelDropout(), d.noise(),
-                epg.diffusion.EctTimePair.scaled(4), d.huberC(), d.auxWeight(), d.auxTau(), false, 0, 2, checkpointEvery, 0, 0, 1, 0);
+                epg.diffusion.EctTimePair.scaled(4), d.huberC(), d.auxWeight(), d.auxTau(), "fp32", "cpu", 0, 2, checkpointEvery, 0, 0, 1, 0);
+    }
+
+    /**
+     * {@code cfg} without decoder dropout (its masks are per rank) and at lr 1e-4: Adam turns float-rounding differences
+     * of near-zero gradients into steps of size lr, so the data-parallel comparison runs at a tenth of the tiny runs' lr.
+     */
+    public static epg.train.FinetuneConfig forDataParallel(epg.train.FinetuneConfig c) {
+        return new epg.train.FinetuneConfig(c.task(), c.model().withDropout(0, 0), c.data(), c.normalization(), c.init(), c.rcm(), c.batch(), c.steps(),
+                1e-4, c.beta1(), c.beta2(), c.weightDecay(), c.warmup(), c.lrMilestones(), c.lrValues(), c.clipNorm(), c.ema(), c.labelDropout(),
+                c.noise(), c.timePair(), c.huberC(), c.auxWeight(), c.auxTau(), c.precision(), c.device(), c.seed(), c.logEvery(),
+                c.checkpointEvery(), c.keepCheckpoints(), c.previewEvery(), c.workers(), c.threads());
     }
 
     /** {@code n} random 16×16 grey images with labels i mod 4. */
@@ -56,6 +67,6 @@ public final class TinyRuns {
 
     public static PretrainConfig config(long steps, int batch, boolean contrastive, String temperature, int checkpointEvery) {
         return new PretrainConfig(rcm(), "synthetic", "imagenet", batch, steps, 6e-4 * 1024 / batch * 10, 0.9, 0.95, 0.03, false,
-                2, temperature, 0.99, false, contrastive, false, 0, 5, checkpointEvery, 0, 1, 0);
+                2, temperature, 0.99, false, contrastive, true, "fp32", "cpu", 0, 5, checkpointEvery, 0, 1, 0);
     }
 }

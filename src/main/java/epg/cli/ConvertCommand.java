@@ -1,4 +1,4 @@
-// `epg convert IN OUT.safetensors`: a torch.save state dict (e.g. the released nnet_ema.pth) to safetensors.
+// `epg convert IN OUT`: between torch.save state dicts (the released nnet_ema.pth format) and safetensors, chosen by OUT's extension.
 package epg.cli;
 
 import epg.config.Json;
@@ -8,6 +8,7 @@ import epg.nn.ModelFile;
 import epg.tensor.Checkpoints;
 import epg.tensor.Safetensors;
 import epg.tensor.Scope;
+import epg.tensor.TorchSave;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,16 +19,31 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = "Convert a checkpoint (torch.save .pth or safetensors) to safetensors, optionally recording its preset.")
+        description = {"Convert a checkpoint (torch.save .pth/.pt or safetensors) to the format OUT's extension names:",
+                "  .safetensors  safetensors with metadata, optionally recording the preset (epg's model file);",
+                "  .pth or .pt   torch.save state dict, the authors' released format (e.g. nnet_ema.pth); tensors only."})
 public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN") Path in;
-    @Parameters(index = "1", paramLabel = "OUT") Path out;
+    @Parameters(index = "1", paramLabel = "OUT", description = "Output file: .safetensors, .pth or .pt.") Path out;
     @Option(names = "--preset", description = "Preset to record as the file's configuration (checked by loading), e.g. EPG-XL/16.")
     String preset;
+
+    static boolean isTorchSave(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".pth") || name.endsWith(".pt");
+    }
+
+    /** Checks OUT's extension before any work is done. */
+    private static void checkExtension(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!isTorchSave(file) && !name.endsWith(".safetensors"))
+            throw new IllegalArgumentException("OUT " + file + " must end in .safetensors (safetensors) or .pth/.pt (torch.save, the released format)");
+    }
 
     @Override
     public Integer call() throws Exception {
         try (Scope s = Scope.open()) {
+            checkExtension(out);
             Safetensors.Contents c = Checkpoints.read(in);
             Map<String, String> meta = new LinkedHashMap<>(c.metadata());
             if (preset != null) {
@@ -36,7 +52,12 @@ public final class ConvertCommand implements Callable<Integer> {
                 meta.put(ModelFile.FORMAT_KEY, ModelFile.FORMAT);
                 meta.put(ModelFile.CONFIG_KEY, Json.compact(cfg));
             }
-            Safetensors.write(out, c.tensors(), meta);
+            if (isTorchSave(out)) {
+                TorchSave.write(out, c.tensors());
+                if (!meta.isEmpty()) System.out.println("note: the .pth format holds tensors only; metadata " + meta.keySet() + " was not written");
+            } else {
+                Safetensors.write(out, c.tensors(), meta);
+            }
             System.out.printf("wrote %s (%d tensors)%n", out, c.tensors().size());
             return 0;
         }

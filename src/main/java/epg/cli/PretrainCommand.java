@@ -4,6 +4,7 @@ package epg.cli;
 import epg.config.ModelConfig;
 import epg.config.Presets;
 import epg.data.Dataset;
+import epg.dist.Distributed;
 import epg.tensor.Torch;
 import epg.train.PretrainConfig;
 import epg.train.PretrainStage;
@@ -12,14 +13,18 @@ import epg.train.TrainState;
 import epg.train.Trainer;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
         description = "RCM pre-training (stage 1). Writes OUT/config.json, log.jsonl, checkpoints/step-N/ and encoder.safetensors; "
-                + "re-running with the same OUT resumes from its latest checkpoint.")
+                + "re-running with the same OUT resumes from its latest checkpoint. Data parallel: --nproc N on this machine, or under "
+                + "torchrun / SLURM (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT); see docs/distributed.md.")
 public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "RCM-T", description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).") String preset;
     @Option(names = "--data", defaultValue = "fashion-mnist", description = "'fashion-mnist' (padded to 32 px) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
@@ -37,9 +42,11 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--temperature", defaultValue = "constant", description = "Consistency temperature schedule: constant (released) or cosine (paper) (default ${DEFAULT-VALUE}).") String temperature;
     @Option(names = "--momentum", defaultValue = "0.99", description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).") double momentum;
     @Option(names = "--momentum-buffers", description = "Also EMA the BatchNorm statistics into the momentum encoder (released: off).") boolean momentumBuffers;
-    @Option(names = "--no-contrastive", description = "Drop the contrastive term (collapse ablation).") boolean noContrastive;
+    @Option(names = "--no-contrastive", description = "Drop the contrastive term (Table 12c's 'w/o contrast' ablation).") boolean noContrastive;
+    @Option(names = "--no-consistency", description = "Drop the representation-consistency term (contrastive only: Appendix E's collapsing encoder).") boolean noConsistency;
     @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
-    @Option(names = "--bf16", description = "bf16 autocast for the forward passes.") boolean bf16;
+    @Mixin ParallelOptions parallel;
+    @Spec CommandSpec spec;
     @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel (faster under bf16 at short sequences).") boolean mathAttention;
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).") int logEvery;
@@ -49,24 +56,29 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws Exception { return parallel.run(spec, batch, this::train); }
+
+    private int train(Distributed group) throws Exception {
         Torch.init();
         if (threads > 0) Torch.setThreads(threads);
+        String dev = parallel.device(group);
         Dataset dataset = PretrainStage.openData(data);
         ModelConfig base = Presets.get(preset);
         int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : base.imageSize();
         ModelConfig model = base.withData(res, dataset.channels(), dataset.numClasses()).withFusedAttention(!mathAttention);
         PretrainConfig cfg = new PretrainConfig(model, data, normalization, batch, steps, lr, beta1, beta2,
                 weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model), noDecayTokens,
-                warmup != null ? warmup : PretrainConfig.defaultWarmup(steps), temperature, momentum, momentumBuffers, !noContrastive,
-                bf16, seed, logEvery, checkpointEvery, keep, workers, threads);
-        PretrainStage stage = new PretrainStage(cfg);
+                warmup != null ? warmup : PretrainConfig.defaultWarmup(steps), temperature, momentum, momentumBuffers, !noContrastive, !noConsistency,
+                parallel.precision(), dev, seed, logEvery, checkpointEvery, keep, workers, threads);
+        PretrainStage stage = new PretrainStage(cfg, group);
         RunDir dir = new RunDir(out);
-        System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), res,
+        if (group.isMain()) System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), res,
                 model.channels(), stage.online().parameterCount(), dataset.size(), batch, cfg.scaledLr(), Torch.threads(), out);
-        Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg);
-        TrainState end = trainer.run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps, new TrainProgress());
-        System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(), dir.file(PretrainStage.ENCODER_FILE));
+        if (group.isMain() && group.worldSize() > 1)
+            System.out.printf("data parallel: %d processes of batch %d (synchronised BatchNorm, gathered NT-Xent targets)%n", group.worldSize(), batch / group.worldSize());
+        Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group);
+        TrainState end = trainer.run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps, group.isMain() ? new TrainProgress() : Trainer.Listener.NONE);
+        if (group.isMain()) System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(), dir.file(PretrainStage.ENCODER_FILE));
         return 0;
     }
 }

@@ -6,6 +6,7 @@ import epg.config.Presets;
 import epg.data.Dataset;
 import epg.diffusion.EctTimePair;
 import epg.diffusion.SnappedLognormal;
+import epg.dist.Distributed;
 import epg.tensor.Torch;
 import epg.train.ConsistencyStage;
 import epg.train.DiffusionStage;
@@ -17,7 +18,10 @@ import epg.train.Stage;
 import epg.train.TrainState;
 import epg.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -49,13 +53,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "Decoder dropout after attention (default 0 diffusion, 0.5 consistency).") Double dropout;
     @Option(names = "--p-mean", description = "Mean of ln sigma (default -1.2 diffusion, -0.4 consistency).") Double pMean;
     @Option(names = "--p-std", description = "Std of ln sigma (default 1.6).") Double pStd;
+    @Option(names = "--loss-weight", description = "Diffusion: grid = 1/(sigma_i - sigma_i+1) (released) or edm ((t^2 + 0.25)/(0.5 t)^2, flatter; helps short runs) (default grid).") String lossWeight;
     @Option(names = "--ect-stage", description = "Consistency: steps per ECT stage, d0 = d1 (default 100000).") Long ectStage;
     @Option(names = "--huber-c", description = "Consistency: pseudo-Huber c (default 0.06).") Double huberC;
     @Option(names = "--aux-weight", description = "Consistency: weight of the auxiliary RCM loss, 0 = off (default 1).") Double auxWeight;
     @Option(names = "--aux-tau", description = "Consistency: temperature of the auxiliary NT-Xent (default 0.1).") Double auxTau;
     @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
-    @Option(names = "--bf16", description = "bf16 autocast for the forward passes.") boolean bf16;
     @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel.") boolean mathAttention;
+    @Mixin ParallelOptions parallel;
+    @Spec CommandSpec spec;
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).") int logEvery;
     @Option(names = "--checkpoint-every", defaultValue = "1000", description = "Steps per checkpoint (default ${DEFAULT-VALUE}).") int checkpointEvery;
@@ -65,25 +71,31 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws Exception { return parallel.run(spec, batch, this::train); }
+
+    private int train(Distributed group) throws Exception {
         Torch.init();
         if (threads > 0) Torch.setThreads(threads);
         Dataset dataset = PretrainStage.openData(data);
-        FinetuneConfig cfg = config(dataset);
-        Stage stage = cfg.task() == FinetuneConfig.Task.DIFFUSION ? new DiffusionStage(cfg) : new ConsistencyStage(cfg);
+        FinetuneConfig cfg = config(dataset, group);
+        Stage stage = cfg.task() == FinetuneConfig.Task.DIFFUSION ? new DiffusionStage(cfg, group) : new ConsistencyStage(cfg, group);
         FinetunedModel net = stage instanceof DiffusionStage d ? d.net() : ((ConsistencyStage) stage).net();
-        System.out.printf("%s %s at %d px, %,d parameters, init %s%s; %d images; batch %d, lr %.3g, %d threads -> %s%n", cfg.task().id(),
-                cfg.model().name(), cfg.model().imageSize(), net.online().parameterCount(), cfg.init(),
-                net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)", dataset.size(), batch, cfg.lr(), Torch.threads(), out);
-        if (cfg.task() == FinetuneConfig.Task.CONSISTENCY && cfg.auxWeight() == 0) System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
+        if (group.isMain()) {
+            System.out.printf("%s %s at %d px, %,d parameters, init %s%s; %d images; batch %d, lr %.3g, %d threads -> %s%n", cfg.task().id(),
+                    cfg.model().name(), cfg.model().imageSize(), net.online().parameterCount(), cfg.init(),
+                    net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)", dataset.size(), batch, cfg.lr(), Torch.threads(), out);
+            if (cfg.task() == FinetuneConfig.Task.CONSISTENCY && cfg.auxWeight() == 0) System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
+            if (group.worldSize() > 1) System.out.printf("data parallel: %d processes of batch %d%n", group.worldSize(), batch / group.worldSize());
+        }
         RunDir dir = new RunDir(out);
-        TrainState end = new Trainer(stage, cfg.trainerSettings(), dir, cfg).run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps, new TrainProgress());
-        System.out.printf("step %d of %d, %d skipped; EMA model in %s%n", end.step(), steps, end.skipped(), dir.file(FinetunedModel.MODEL_FILE));
+        TrainState end = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group).run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps,
+                group.isMain() ? new TrainProgress() : Trainer.Listener.NONE);
+        if (group.isMain()) System.out.printf("step %d of %d, %d skipped; EMA model in %s%n", end.step(), steps, end.skipped(), dir.file(FinetunedModel.MODEL_FILE));
         return 0;
     }
 
     /** The released settings of the task, overridden by every option given. */
-    FinetuneConfig config(Dataset dataset) {
+    FinetuneConfig config(Dataset dataset, Distributed group) {
         FinetuneConfig.Task t = FinetuneConfig.Task.parse(task);
         ModelConfig base = Presets.get(preset);
         if (base.kind() != ModelConfig.Kind.EPG) throw new IllegalArgumentException(preset + " is not an EPG preset; `epg models` lists them");
@@ -104,14 +116,15 @@ public final class TrainCommand implements Callable<Integer> {
                 vs[j] = Double.parseDouble(kv[1].trim());
             }
         }
-        SnappedLognormal noise = new SnappedLognormal(pMean != null ? pMean : d.noise().pMean(), pStd != null ? pStd : d.noise().pStd(), d.noise().n());
+        SnappedLognormal noise = new SnappedLognormal(pMean != null ? pMean : d.noise().pMean(), pStd != null ? pStd : d.noise().pStd(), d.noise().n(),
+                lossWeight != null ? SnappedLognormal.Weighting.parse(lossWeight) : d.noise().weighting());
         EctTimePair ect = d.timePair();
         long stage = ectStage != null ? ectStage : ect.d0();
         ect = new EctTimePair(pMean != null ? pMean : ect.pMean(), pStd != null ? pStd : ect.pStd(), ect.q(), ect.k(), ect.b(), stage, stage, ect.delta());
         return new FinetuneConfig(t, m, data, normalization, init, rcm, batch, steps, or(lr, d.lr()), or(beta1, d.beta1()), or(beta2, d.beta2()),
                 or(weightDecay, d.weightDecay()), warmup != null ? warmup : d.warmup(), ms, vs, or(clip, d.clipNorm()), or(ema, d.ema()),
                 or(labelDropout, d.labelDropout()), noise, ect, or(huberC, d.huberC()), or(auxWeight, d.auxWeight()), or(auxTau, d.auxTau()),
-                bf16, seed, logEvery, checkpointEvery, keep, previewEvery, workers, threads);
+                parallel.precision(), parallel.device(group), seed, logEvery, checkpointEvery, keep, previewEvery, workers, threads);
     }
 
     private static double or(Double v, double fallback) { return v != null ? v : fallback; }

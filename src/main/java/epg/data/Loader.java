@@ -9,8 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Endless batches of {@link Batch}: epoch e visits the permutation of (seed, e); rank r of w takes
- * every w-th entry from r (each rank gets floor(n / w) samples), then drops the last partial batch.
+ * Endless batches of {@link Batch}: epoch e visits the permutation of (seed, e) in global batches of w·B entries
+ * (the last partial one dropped); rank r of w takes block r (entries r·B … r·B+B−1) of each global batch, so the
+ * global batch, and its order, is the same for every w (w processes of B see what one process of w·B sees).
  * Up to {@code prefetch} batches are built ahead (the bounded queue), each split into chunks of
  * samples over {@code workers} threads; the output does not depend on their number or timing,
  * because every random draw is keyed by (seed, epoch, dataset index, view).
@@ -34,6 +35,13 @@ public final class Loader implements AutoCloseable {
         }
 
         public Config shard(int rank, int worldSize) { return new Config(batchSize, resolution, mode, normalization, seed, rank, worldSize, workers, prefetch); }
+
+        /** This configuration's batch size taken as the global batch, split evenly: rank {@code rank}'s share of it. */
+        public Config split(int rank, int worldSize) {
+            if (batchSize % worldSize != 0)
+                throw new IllegalArgumentException("the global batch of " + batchSize + " does not split evenly over " + worldSize + " processes; pass a multiple of " + worldSize);
+            return new Config(batchSize / worldSize, resolution, mode, normalization, seed, rank, worldSize, workers, prefetch);
+        }
 
         public Config threads(int workers, int prefetch) { return new Config(batchSize, resolution, mode, normalization, seed, rank, worldSize, workers, prefetch); }
 
@@ -113,7 +121,8 @@ public final class Loader implements AutoCloseable {
             permutationEpoch = p.epoch;
         }
         int[] out = new int[cfg.batchSize];
-        for (int k = 0; k < out.length; k++) out[k] = permutation[cfg.rank + (p.batch * cfg.batchSize + k) * cfg.worldSize];
+        long first = ((long) p.batch * cfg.worldSize + cfg.rank) * cfg.batchSize;
+        for (int k = 0; k < out.length; k++) out[k] = permutation[(int) (first + k)];
         return out;
     }
 

@@ -123,6 +123,8 @@ public final class DemoPipeline {
                     "--lr", consistency ? CONSISTENCY_LR : DIFFUSION_LR, "--ema", emaRate(steps), "--preview-every", 0, "--out", out.resolve(dir)));
             // ECT's stages (d0 = d1) as a quarter of the run each: r approaches t three times instead of never (100k released).
             if (consistency) args.addAll(List.of("--ect-stage", Math.max(1, steps / 4)));
+            // EDM's flatter λ(t) instead of the grid weights 1/(σ_i − σ_i+1), which in a short run leave the high noise levels untrained.
+            else args.addAll(List.of("--loss-weight", "edm"));
             command(args.toArray());
             return dir + "/" + MODEL_FILE;
         });

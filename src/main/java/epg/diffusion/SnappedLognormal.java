@@ -1,4 +1,4 @@
-// Spec §4: σ = exp(N(P_mean, P_std)) snapped to the nearest point of the N-point Karras grid, with loss weight 1/(σ_i − σ_{i+1}).
+// Spec §4: σ = exp(N(P_mean, P_std)) snapped to the nearest point of the N-point Karras grid, with loss weight 1/(σ_i − σ_{i+1}) (or EDM's).
 package epg.diffusion;
 
 /**
@@ -7,18 +7,34 @@ package epg.diffusion;
  *
  * @param pMean mean of ln σ (−1.2)
  * @param pStd  standard deviation of ln σ (1.6)
- * @param n     grid points (1280)
+ * @param n         grid points (1280)
+ * @param weighting GRID: w_i = 1/(σ_i − σ_{i+1}) (spec §4, released); EDM: λ(t) = (t² + σ_data²)/(t·σ_data)² of the
+ *                  shifted level t, much flatter (it gives the high noise levels, which shape the global layout, a
+ *                  larger share of a short run's gradient)
  */
-public record SnappedLognormal(double pMean, double pStd, int n) {
+public record SnappedLognormal(double pMean, double pStd, int n, Weighting weighting) {
+    public enum Weighting {
+        GRID, EDM;
+
+        public static Weighting parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "grid" -> GRID;
+                case "edm" -> EDM;
+                default -> throw new IllegalArgumentException("unknown loss weighting '" + s + "'; use grid (released) or edm");
+            };
+        }
+    }
+
     public static final double P_MEAN = -1.2, P_STD = 1.6;
     public static final int POINTS = 1280;
 
     public SnappedLognormal {
         if (!(pStd > 0) || !Double.isFinite(pMean)) throw new IllegalArgumentException("need a finite P_mean and P_std > 0, got " + pMean + ", " + pStd);
         if (n < 2) throw new IllegalArgumentException("the grid needs at least 2 points, got " + n);
+        if (weighting == null) throw new IllegalArgumentException("loss weighting must be grid or edm");
     }
 
-    public static SnappedLognormal released() { return new SnappedLognormal(P_MEAN, P_STD, POINTS); }
+    public static SnappedLognormal released() { return new SnappedLognormal(P_MEAN, P_STD, POINTS, Weighting.GRID); }
 
     /** The grid index i = argmin_j |σ − σ_j| of σ = exp(pMean + pStd·z) for a standard normal draw z. */
     public int index(double z) {
@@ -36,5 +52,12 @@ public record SnappedLognormal(double pMean, double pStd, int n) {
     public double weight(int i) {
         double d = sigma(i) - sigma(i + 1);
         return d > 0 ? 1 / d : 0;
+    }
+
+    /** The loss weight of grid point i at resolution shift s, by this record's weighting. */
+    public double weight(int i, double shift) {
+        if (weighting == Weighting.GRID) return weight(i);
+        double t = sigma(i) * shift, sd = KarrasGrid.SIGMA_DATA;
+        return (t * t + sd * sd) / (t * sd * t * sd);
     }
 }

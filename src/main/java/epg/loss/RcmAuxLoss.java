@@ -33,12 +33,12 @@ public final class RcmAuxLoss {
     /** denoised, clean [B, C, H, W] → [B] float32. */
     public Tensor perSample(Tensor denoised, Tensor clean) {
         long b = clean.size(0);
-        Tensor c0 = RcmInput.condition(t0, b);                                     // [B]
+        Tensor c0 = RcmInput.condition(t0, b, clean.device());                                     // [B]
         Tensor f = frozen.forward(RcmInput.scaled(denoised, t0), c0).proj();       // [B, P]
         Tensor g;
         try (NoGradGuard ng = new NoGradGuard()) {
             g = frozen.forward(RcmInput.scaled(clean, t0), c0).proj();             // [B, P]
         }
-        return NtXent.perSample(f, g, torch.full(new long[]{b}, Torch.scalar(tau)), gather);
+        return NtXent.perSample(f, g, torch.full(new long[]{b}, Torch.scalar(tau), Torch.options(torch.ScalarType.Float, clean.device())), gather);
     }
 }

@@ -16,8 +16,8 @@ final class RcmInput {
     /** c_in(t)·(x + ε·t). */
     static Tensor noisy(Tensor x, Tensor eps, double t) { return scaled(x.add(eps.mul(Torch.scalar(t))), t); }
 
-    /** c(t) repeated [B]. */
-    static Tensor condition(double t, long b) {
-        return torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t)));
+    /** c(t) repeated [B], float32 on {@code device}. */
+    static Tensor condition(double t, long b, org.bytedeco.pytorch.Device device) {
+        return torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t)), Torch.options(torch.ScalarType.Float, device));
     }
 }

@@ -20,11 +20,33 @@ public final class BatchNorm1d extends Module {
         this.numBatchesTracked = buffer("num_batches_tracked", Torch.zeros(ScalarType.Long));
     }
 
+    /** Null: statistics of this process's batch; else the statistics of the global batch over every replica. */
+    private ReplicaSum sync;
+
+    /** Synchronised BatchNorm (training mode): mean and variance over the batches of all replicas. Null turns it off. */
+    public void synchronise(ReplicaSum sync) { this.sync = sync != null && sync.replicas() > 1 ? sync : null; }
+
     /** [B, F] → [B, F]; in training mode the running statistics are updated in place (unbiased variance). */
     public Tensor forward(Tensor x) {
         boolean training = isTraining();
         if (training) try (NoGradGuard g = new NoGradGuard()) { numBatchesTracked.add_(new org.bytedeco.pytorch.Scalar(1L)); }
+        if (training && sync != null) return synchronised(x);
         return torch.batch_norm(x, new TensorOptional(weight), new TensorOptional(bias), new TensorOptional(runningMean),
                 new TensorOptional(runningVar), training, MOMENTUM, EPS, false);
+    }
+
+    /** Batch statistics of the global batch of N = W·B rows (two passes, float32), then the running-statistics update. */
+    private Tensor synchronised(Tensor x) {
+        long n = x.size(0) * sync.replicas();
+        Tensor xf = x.to(ScalarType.Float);                                                          // [B, F]
+        Tensor mean = sync.sum(xf.sum(0)).div(Torch.scalar(n)); // [F]
+        Tensor centred = xf.sub(mean);                                                               // [B, F]
+        Tensor var = sync.sum(centred.square().sum(0)).div(Torch.scalar(n)); // [F] biased
+        try (NoGradGuard g = new NoGradGuard()) {
+            runningMean.mul_(Torch.scalar(1 - MOMENTUM)).add_(mean.detach().mul(Torch.scalar(MOMENTUM)));
+            runningVar.mul_(Torch.scalar(1 - MOMENTUM)).add_(var.detach().mul(Torch.scalar(MOMENTUM * n / (n - 1.0))));
+        }
+        Tensor y = centred.mul(var.add(Torch.scalar(EPS)).rsqrt()).mul(weight).add(bias);            // [B, F]
+        return y.to(x.scalar_type());
     }
 }

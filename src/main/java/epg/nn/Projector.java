@@ -24,6 +24,9 @@ public final class Projector {
         }
     }
 
+    /** Synchronised BatchNorm over the data-parallel replicas (null: per-process statistics). */
+    void synchronise(ReplicaSum sync) { norms.forEach(n -> n.synchronise(sync)); }
+
     /** h [B, D] → [B, out]. */
     Tensor forward(Tensor h) {
         Tensor x = h;

@@ -13,6 +13,9 @@ public final class RcmEncoder extends VitEncoder {
         this.projector = new Projector(child("projection_head", new ModuleList<>()), c.dim(), c.projHidden(), c.projOut(), c.projLayers());
     }
 
+    /** The projector's BatchNorm layers use the statistics of the global batch across {@code sync}'s replicas (spec §3). */
+    public void synchronise(ReplicaSum sync) { projector.synchronise(sync); }
+
     /** The pair of spec §2.1. */
     public record Output(Tensor proj, Tensor h) {}
 

@@ -95,6 +95,7 @@ public final class TorchPickle {
     }
 
     private static final class StorageUnpickler extends Unpickler {
+        private static final short SETITEMS = 'u';
         private final ZipFile zip;
         private final String archive;
         private final Path file;
@@ -104,6 +105,16 @@ public final class TorchPickle {
             this.zip = zip;
             this.archive = archive;
             this.file = file;
+        }
+
+        /** SETITEMS in the pickled order: razorvine's own collects the pairs in a HashMap, losing the state dict's key order. */
+        @Override
+        protected Object dispatch(short key) throws PickleException, IOException {
+            if (key != SETITEMS) return super.dispatch(key);
+            java.util.List<Object> items = stack.pop_all_since_marker(); // key, value, key, value, ... in pickled order
+            @SuppressWarnings("unchecked") Map<Object, Object> dict = (Map<Object, Object>) stack.peek();
+            for (int i = 0; i + 1 < items.size(); i += 2) dict.put(items.get(i), items.get(i + 1));
+            return NO_RETURN_VALUE;
         }
 
         /** pid = ("storage", storage_type, key, location, numel). */

@@ -6,7 +6,7 @@ import epg.data.Batch;
 import epg.data.BatchTensors;
 import epg.diffusion.EctTimePair;
 import epg.diffusion.Preconditioning;
-import epg.loss.NtXent;
+import epg.dist.Distributed;
 import epg.loss.PseudoHuber;
 import epg.loss.RcmAuxLoss;
 import epg.nn.ModelFile;
@@ -16,9 +16,9 @@ import epg.nn.VitEncoder;
 import epg.sample.OneStep;
 import epg.tensor.Rng;
 import epg.tensor.Torch;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.IOException;
@@ -39,20 +39,27 @@ public final class ConsistencyStage implements Stage {
     private final Preconditioning precond;
     private final RcmAuxLoss aux;
     private final Rng noise, dropout;
+    private final BatchDraws draws;
 
-    public ConsistencyStage(FinetuneConfig cfg, NtXent.Gather gather) throws IOException {
+    public ConsistencyStage(FinetuneConfig cfg) throws IOException { this(cfg, Distributed.single()); }
+
+    /**
+     * Rank {@code group.rank()} of a data-parallel run: every draw is taken for the global batch and the aux loss's
+     * targets are gathered from every rank. Dropout masks are each rank's own, so W processes equal one process of
+     * batch W·B in distribution, and exactly only without decoder dropout (docs/distributed.md).
+     */
+    public ConsistencyStage(FinetuneConfig cfg, Distributed group) throws IOException {
         if (cfg.task() != FinetuneConfig.Task.CONSISTENCY) throw new IllegalArgumentException("ConsistencyStage needs task CONSISTENCY");
         Torch.init();
         this.cfg = cfg;
         this.net = new FinetunedModel(cfg);
         this.precond = new Preconditioning(Preconditioning.Kind.CONSISTENCY, cfg.model().shift());
         this.noise = new Rng(Rng.derive(cfg.seed(), 2));
-        this.dropout = new Rng(Rng.derive(cfg.seed(), 3));
+        this.dropout = new Rng(Rng.derive(cfg.seed(), 3 + 1000L * group.rank()));
+        this.draws = new BatchDraws(noise, group);
         net.online().dropoutGenerator(dropout);
-        this.aux = cfg.auxWeight() > 0 ? new RcmAuxLoss(frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()), cfg.model().shift(), cfg.auxTau(), gather) : null;
+        this.aux = cfg.auxWeight() > 0 ? new RcmAuxLoss(frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()), cfg.model().shift(), cfg.auxTau(), group::allGather) : null;
     }
-
-    public ConsistencyStage(FinetuneConfig cfg) throws IOException { this(cfg, NtXent.Gather.LOCAL); }
 
     /** The pre-trained RCM encoder with its projector, as its file describes it (resized to this resolution). */
     static RcmEncoder frozenEncoder(Path file, ModelConfig model) throws IOException {
@@ -82,17 +89,18 @@ public final class ConsistencyStage implements Stage {
         int b = batch.size();
         double shift = cfg.model().shift();
         EctTimePair pair = cfg.timePair();
-        double[] z = Torch.toDoubles(torch.randn(new long[]{b}, noise.optional(), Torch.options(ScalarType.Double)));
-        double[] t = new double[b], r = new double[b], w = new double[b];
+        double[] z = draws.normals(b), t = new double[b], r = new double[b], w = new double[b];
         for (int k = 0; k < b; k++) {
             double tu = pair.t(z[k]), ru = pair.r(tu, step);
             t[k] = tu * shift;
             r[k] = ru * shift;
             w[k] = t[k] > r[k] ? 1 / (t[k] - r[k]) : 0;
         }
-        Tensor eps = torch.randn(batch.shape(), noise.optional(), Torch.options(ScalarType.Float));         // [B, C, H, W]
-        Tensor labels = LabelDropout.apply(bt.labels(), cfg.labelDropout(), cfg.model().numClasses(), noise); // [B]
-        Tensor x = bt.clean(), ts = Torch.fromDoubles(t, b).to(ScalarType.Float), rs = Torch.fromDoubles(r, b).to(ScalarType.Float);
+        Device device = net.device();
+        Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);                            // [B, C, H, W]
+        Tensor labels = LabelDropout.apply(bt.labels(), draws.uniforms(b), cfg.labelDropout(), cfg.model().numClasses()).to(device, ScalarType.Long); // [B]
+        Tensor x = bt.clean().to(device, ScalarType.Float);                                                // [B, C, H, W]
+        Tensor ts = Torch.fromDoubles(t, b).to(device, ScalarType.Float), rs = Torch.fromDoubles(r, b).to(device, ScalarType.Float); // [B]
         Tensor xt = x.add(eps.mul(ts.reshape(b, 1, 1, 1))), xr = x.add(eps.mul(rs.reshape(b, 1, 1, 1))); // [B, C, H, W]
         Tensor masks = dropout.state();
         Tensor dt = precond.denoise(net.online()::forward, xt, ts, labels);                                 // [B, C, H, W]
@@ -101,7 +109,7 @@ public final class ConsistencyStage implements Stage {
             dropout.setState(masks);                                                                         // replay the masks
             dr = precond.denoise(net.online()::forward, xr, rs, labels);                                     // [B, C, H, W]
         }
-        Tensor huber = PseudoHuber.perSample(dt, dr, cfg.huberC()).mul(Torch.fromDoubles(w, b).to(ScalarType.Float)).mean();
+        Tensor huber = PseudoHuber.perSample(dt, dr, cfg.huberC()).mul(Torch.fromDoubles(w, b).to(device, ScalarType.Float)).mean();
         Map<String, Tensor> terms = new LinkedHashMap<>();
         terms.put("consistency", huber);
         Tensor total = huber;

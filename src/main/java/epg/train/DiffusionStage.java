@@ -5,13 +5,14 @@ import epg.data.Batch;
 import epg.data.BatchTensors;
 import epg.diffusion.Preconditioning;
 import epg.diffusion.SnappedLognormal;
+import epg.dist.Distributed;
 import epg.loss.DenoisingLoss;
 import epg.nn.Module;
 import epg.sample.Heun;
 import epg.tensor.Rng;
 import epg.tensor.Torch;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.IOException;
@@ -31,14 +32,19 @@ public final class DiffusionStage implements Stage {
     private final FinetunedModel net;
     private final Preconditioning precond;
     private final Rng noise;
+    private final BatchDraws draws;
 
-    public DiffusionStage(FinetuneConfig cfg) throws IOException {
+    public DiffusionStage(FinetuneConfig cfg) throws IOException { this(cfg, Distributed.single()); }
+
+    /** Rank {@code group.rank()} of a data-parallel run: every draw is taken for the global batch (docs/distributed.md). */
+    public DiffusionStage(FinetuneConfig cfg, Distributed group) throws IOException {
         if (cfg.task() != FinetuneConfig.Task.DIFFUSION) throw new IllegalArgumentException("DiffusionStage needs task DIFFUSION");
         Torch.init();
         this.cfg = cfg;
         this.net = new FinetunedModel(cfg);
         this.precond = new Preconditioning(Preconditioning.Kind.DIFFUSION, cfg.model().shift());
         this.noise = new Rng(Rng.derive(cfg.seed(), 2));
+        this.draws = new BatchDraws(noise, group);
     }
 
     public FinetunedModel net() { return net; }
@@ -55,19 +61,19 @@ public final class DiffusionStage implements Stage {
         int b = batch.size();
         double shift = cfg.model().shift();
         SnappedLognormal levels = cfg.noise();
-        double[] z = Torch.toDoubles(torch.randn(new long[]{b}, noise.optional(), Torch.options(ScalarType.Double)));
-        double[] t = new double[b], w = new double[b];
+        double[] z = draws.normals(b), t = new double[b], w = new double[b];
         for (int k = 0; k < b; k++) {
             int i = levels.index(z[k]);
             t[k] = levels.sigma(i) * shift;
-            w[k] = levels.weight(i);
+            w[k] = levels.weight(i, shift);
         }
-        Tensor eps = torch.randn(batch.shape(), noise.optional(), Torch.options(ScalarType.Float));        // [B, C, H, W]
-        Tensor labels = LabelDropout.apply(bt.labels(), cfg.labelDropout(), cfg.model().numClasses(), noise); // [B]
-        Tensor sigma = Torch.fromDoubles(t, b).to(ScalarType.Float);                                         // [B]
-        Tensor xt = bt.clean().add(eps.mul(sigma.reshape(b, 1, 1, 1)));                                     // [B, C, H, W]
+        Device device = net.device();
+        Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);                            // [B, C, H, W]
+        Tensor labels = LabelDropout.apply(bt.labels(), draws.uniforms(b), cfg.labelDropout(), cfg.model().numClasses()).to(device, ScalarType.Long); // [B]
+        Tensor x = bt.clean().to(device, ScalarType.Float), sigma = Torch.fromDoubles(t, b).to(device, ScalarType.Float); // [B, C, H, W], [B]
+        Tensor xt = x.add(eps.mul(sigma.reshape(b, 1, 1, 1)));                                             // [B, C, H, W]
         Tensor denoised = precond.denoise(net.online()::forward, xt, sigma, labels);                        // [B, C, H, W]
-        Tensor perSample = DenoisingLoss.perSample(denoised, bt.clean(), Torch.fromDoubles(w, b).to(ScalarType.Float)); // [B]
+        Tensor perSample = DenoisingLoss.perSample(denoised, x, Torch.fromDoubles(w, b).to(device, ScalarType.Float)); // [B]
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("sigma_mean", java.util.Arrays.stream(t).average().orElse(0));
         return new Loss(perSample.mean(), Map.of(), values);

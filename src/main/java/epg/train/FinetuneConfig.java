@@ -8,6 +8,7 @@ import epg.diffusion.EctTimePair;
 import epg.diffusion.SnappedLognormal;
 import epg.loss.PseudoHuber;
 import epg.loss.RcmAuxLoss;
+import epg.tensor.Precision;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -41,7 +42,8 @@ import java.util.Set;
  * @param huberC          consistency: pseudo-Huber constant c (0.06)
  * @param auxWeight       consistency: weight of the auxiliary RCM loss (1; 0 = off)
  * @param auxTau          consistency: its NT-Xent temperature (0.1)
- * @param bf16            CPU bf16 autocast for the forward passes (off)
+ * @param precision       "fp32" (default), "bf16" (autocast, CPU or CUDA) or "fp16" (autocast with loss scaling, CUDA only)
+ * @param device          "cpu" (default) or "cuda[:i]"; a resumed run may change it
  * @param seed            seed of initialisation, noise, dropout and data order (0)
  * @param logEvery        steps per log line (10)
  * @param checkpointEvery steps per checkpoint (1000)
@@ -54,7 +56,7 @@ public record FinetuneConfig(Task task, ModelConfig model, String data, String n
                              int batch, long steps, double lr, double beta1, double beta2, double weightDecay, long warmup,
                              long[] lrMilestones, double[] lrValues, double clipNorm, double ema, double labelDropout,
                              SnappedLognormal noise, EctTimePair timePair, double huberC, double auxWeight, double auxTau,
-                             boolean bf16, long seed, int logEvery, int checkpointEvery, int keepCheckpoints, int previewEvery,
+                             String precision, String device, long seed, int logEvery, int checkpointEvery, int keepCheckpoints, int previewEvery,
                              int workers, int threads) {
     public static final String SCRATCH = "scratch";
     public static final double EPS = 1e-8;
@@ -97,6 +99,10 @@ public record FinetuneConfig(Task task, ModelConfig model, String data, String n
         if (noise == null || timePair == null) throw new IllegalArgumentException("noise and time-pair settings are required");
         if (!(huberC > 0)) throw new IllegalArgumentException("pseudo-Huber c must be > 0, got " + huberC);
         if (!(auxWeight >= 0) || !(auxTau > 0)) throw new IllegalArgumentException("aux weight must be >= 0 and aux tau > 0");
+        Precision p = Precision.parse(precision == null ? "" : precision);
+        if (device == null || !(device.equals("cpu") || device.matches("cuda(:\\d+)?")))
+            throw new IllegalArgumentException("device must be cpu, cuda or cuda:N, got '" + device + "'");
+        if (p == Precision.FP16 && device.equals("cpu")) throw new IllegalArgumentException("fp16 needs --device cuda; on the CPU use bf16");
         if (logEvery <= 0 || checkpointEvery <= 0 || previewEvery < 0) throw new IllegalArgumentException("log/checkpoint intervals must be > 0, preview >= 0");
         if (keepCheckpoints < 0 || workers <= 0 || threads < 0) throw new IllegalArgumentException("keep >= 0, workers > 0, threads >= 0 required");
         lrMilestones = lrMilestones.clone();
@@ -113,7 +119,7 @@ public record FinetuneConfig(Task task, ModelConfig model, String data, String n
         return new FinetuneConfig(task, m, data, "imagenet", init, null, batch, steps, 1e-4, 0.9, c ? 0.99 : 0.999,
                 c ? 0.03 : 0.01, Math.min(10_000, Math.max(0, steps / 60)), c ? new long[]{400_000, 500_000} : new long[0],
                 c ? new double[]{3e-5, 8e-6} : new double[0], c ? 0 : 0.5, 0.9999, c ? 0 : 0.1, SnappedLognormal.released(),
-                EctTimePair.released(), PseudoHuber.C, init.equals(SCRATCH) ? 0 : 1, RcmAuxLoss.TAU, false, 0, 10, 1000, 2, 1000, 2, 0);
+                EctTimePair.released(), PseudoHuber.C, init.equals(SCRATCH) ? 0 : 1, RcmAuxLoss.TAU, "fp32", "cpu", 0, 10, 1000, 2, 1000, 2, 0);
     }
 
     /** The file the auxiliary loss's frozen encoder comes from: rcm, else init. */
@@ -125,7 +131,7 @@ public record FinetuneConfig(Task task, ModelConfig model, String data, String n
 
     public Trainer.Settings trainerSettings() {
         AdamW.Options adam = new AdamW.Options(beta1, beta2, EPS, weightDecay, Set.of());
-        return new Trainer.Settings(steps, batch, lrSchedule(), adam, clipNorm, warmup, bf16, logEvery, checkpointEvery, keepCheckpoints, 20);
+        return new Trainer.Settings(steps, batch, lrSchedule(), adam, clipNorm, warmup, Precision.parse(precision), device, logEvery, checkpointEvery, keepCheckpoints, 20);
     }
 
     public Loader.Config loaderConfig() {

@@ -89,6 +89,9 @@ public final class FinetunedModel {
 
     public void updateEma() { average.update(); }
 
+    /** Where the online network's weights live (the Trainer moves the modules for --device). */
+    public org.bytedeco.pytorch.Device device() { return online.namedParameters().values().iterator().next().device(); }
+
     /** Writes the EMA model file (atomically). */
     public void export(RunDir dir, long step) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import epg.config.ModelConfig;
 import epg.data.Loader;
 import epg.data.Normalization;
 import epg.diffusion.TemperatureSchedule;
+import epg.tensor.Precision;
 
 import java.util.Set;
 
@@ -27,8 +28,11 @@ import java.util.Set;
  * @param momentum         EMA rate of the momentum encoder (0.99)
  * @param momentumBuffers  also EMA the BatchNorm running statistics into the momentum encoder (off: the released
  *                         behaviour, where the momentum network stays in eval mode on its initial statistics 0/1)
- * @param contrastive      include the contrastive term (on; off for the collapse ablation)
- * @param bf16             CPU bf16 autocast for the forward passes and the loss (off)
+ * @param contrastive      include the contrastive term (on; off: Table 12c's "w/o contrast" ablation)
+ * @param consistency      include the representation-consistency term (on; off: the contrastive-only encoder of
+ *                         Appendix E, whose representation collapses at high noise)
+ * @param precision        "fp32" (default), "bf16" (autocast, CPU or CUDA) or "fp16" (autocast with loss scaling, CUDA only)
+ * @param device           "cpu" (default) or "cuda[:i]"; a resumed run may change it
  * @param seed             seed of initialisation, noise draws and data order (0)
  * @param logEvery         steps per log line (10)
  * @param checkpointEvery  steps per checkpoint (1000)
@@ -38,8 +42,9 @@ import java.util.Set;
  */
 public record PretrainConfig(ModelConfig model, String data, String normalization, int batch, long steps, double lr,
                              double beta1, double beta2, double weightDecay, boolean noDecayTokens, long warmup,
-                             String temperature, double momentum, boolean momentumBuffers, boolean contrastive, boolean bf16,
-                             long seed, int logEvery, int checkpointEvery, int keepCheckpoints, int workers, int threads) {
+                             String temperature, double momentum, boolean momentumBuffers, boolean contrastive,
+                             boolean consistency, String precision,
+                             String device, long seed, int logEvery, int checkpointEvery, int keepCheckpoints, int workers, int threads) {
     public static final double LR = 6e-4, BETA1 = 0.9, BETA2 = 0.95, MOMENTUM = 0.99, EPS = 1e-8;
     public static final long WARMUP = 10_000;
 
@@ -47,7 +52,12 @@ public record PretrainConfig(ModelConfig model, String data, String normalizatio
         if (model == null || model.kind() != ModelConfig.Kind.RCM) throw new IllegalArgumentException("pre-training needs an RCM preset (e.g. RCM-T, RCM-B)");
         if (data == null || data.isBlank()) throw new IllegalArgumentException("data must be 'fashion-mnist' or a dataset folder");
         Normalization.parse(normalization);
+        Precision p = Precision.parse(precision == null ? "" : precision);
+        if (device == null || !(device.equals("cpu") || device.matches("cuda(:\\d+)?")))
+            throw new IllegalArgumentException("device must be cpu, cuda or cuda:N, got '" + device + "'");
+        if (p == Precision.FP16 && device.equals("cpu")) throw new IllegalArgumentException("fp16 needs --device cuda; on the CPU use bf16");
         TemperatureSchedule.parse(temperature);
+        if (!contrastive && !consistency) throw new IllegalArgumentException("both loss terms are off: drop --no-contrastive or --no-consistency");
         if (batch < 2) throw new IllegalArgumentException("batch must be >= 2 (contrastive negatives, BatchNorm statistics), got " + batch);
         if (steps <= 0) throw new IllegalArgumentException("steps must be > 0, got " + steps);
         if (!(lr > 0)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
@@ -72,7 +82,7 @@ public record PretrainConfig(ModelConfig model, String data, String normalizatio
 
     public Trainer.Settings trainerSettings() {
         AdamW.Options adam = new AdamW.Options(beta1, beta2, EPS, weightDecay, noDecayTokens ? Set.of("pos_embed", "cls_token") : Set.of());
-        return new Trainer.Settings(steps, batch, LrSchedule.cosine(scaledLr(), warmup, steps), adam, 0, 0, bf16,
+        return new Trainer.Settings(steps, batch, LrSchedule.cosine(scaledLr(), warmup, steps), adam, 0, 0, Precision.parse(precision), device,
                 logEvery, checkpointEvery, keepCheckpoints, 20);
     }
 

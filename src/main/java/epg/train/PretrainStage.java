@@ -8,6 +8,7 @@ import epg.data.IdxDataset;
 import epg.diffusion.IctCurriculum;
 import epg.diffusion.KarrasGrid;
 import epg.diffusion.TemperatureSchedule;
+import epg.dist.Distributed;
 import epg.loss.NtXent;
 import epg.loss.RcmLoss;
 import epg.nn.Init;
@@ -29,6 +30,11 @@ import java.util.Map;
  * The online encoder trains (BatchNorm on batch statistics); the momentum encoder starts as its copy, stays in
  * evaluation mode and changes only through the EMA. Per step: N(k) from the curriculum, one index i ~ U{0 … N−2}
  * and one ε for the whole batch, τ(σ_i) from the temperature schedule.
+ * <p>
+ * Data parallel (docs/distributed.md): every rank draws i and ε for the <em>global</em> batch from the same seeded
+ * generator and keeps its rows of ε; i is also broadcast from rank 0; the NT-Xent targets are gathered from every
+ * rank (this rank's block first) and the projector's BatchNorm uses the statistics of the global batch. W processes
+ * of batch B therefore compute what one process of batch W·B computes.
  */
 public final class PretrainStage implements Stage {
     /** The file the next stage reads: the online encoder with its configuration (ModelFile format). */
@@ -41,13 +47,23 @@ public final class PretrainStage implements Stage {
     private final IctCurriculum curriculum;
     private final TemperatureSchedule temperature;
     private final RcmLoss loss;
+    private final Distributed group;
 
-    public PretrainStage(PretrainConfig cfg, NtXent.Gather gather) {
+    /** One process, or rank {@code group.rank()} of a data-parallel run (synchronised BatchNorm, gathered targets). */
+    public PretrainStage(PretrainConfig cfg, Distributed group) {
+        this(cfg, group, group::allGather);
+    }
+
+    public PretrainStage(PretrainConfig cfg, NtXent.Gather gather) { this(cfg, Distributed.single(), gather); }
+
+    private PretrainStage(PretrainConfig cfg, Distributed group, NtXent.Gather gather) {
         Torch.init();
         this.cfg = cfg;
+        this.group = group;
         this.online = new RcmEncoder(cfg.model());
         Init.rcm(online, new Rng(Rng.derive(cfg.seed(), 1)));
         online.train(true);
+        online.synchronise(group);
         if (cfg.contrastive()) {
             this.momentum = new RcmEncoder(cfg.model());
             momentum.load(online.stateDict(), true);
@@ -60,10 +76,10 @@ public final class PretrainStage implements Stage {
         this.noise = new Rng(Rng.derive(cfg.seed(), 2));
         this.curriculum = IctCurriculum.of(cfg.steps());
         this.temperature = cfg.temperatureSchedule();
-        this.loss = new RcmLoss(online, momentum, cfg.model().shift(), cfg.contrastive(), gather);
+        this.loss = new RcmLoss(online, momentum, cfg.model().shift(), cfg.contrastive(), cfg.consistency(), gather);
     }
 
-    public PretrainStage(PretrainConfig cfg) { this(cfg, NtXent.Gather.LOCAL); }
+    public PretrainStage(PretrainConfig cfg) { this(cfg, Distributed.single(), NtXent.Gather.LOCAL); }
 
     public RcmEncoder online() { return online; }
 
@@ -86,12 +102,18 @@ public final class PretrainStage implements Stage {
 
     @Override
     public Loss loss(Batch batch, long step) {
+        org.bytedeco.pytorch.Device device = online.namedParameters().values().iterator().next().device();
         BatchTensors t = BatchTensors.of(batch);
         int n = curriculum.points(step);
-        int i = (int) torch.randint(n - 1, new long[]{1}, noise.optional(), Torch.options(ScalarType.Long)).item_long();
-        Tensor eps = torch.randn(batch.shape(), noise.optional(), Torch.options(ScalarType.Float));
+        Tensor index = torch.randint(n - 1, new long[]{1}, noise.optional(), Torch.options(ScalarType.Long)); // [1], same on every rank
+        group.broadcast(index);                                                                                // … and rank 0's wins
+        int i = (int) index.item_long();
+        long[] global = batch.shape().clone();
+        global[0] *= group.worldSize();
+        Tensor eps = group.slice(torch.randn(global, noise.optional(), Torch.options(ScalarType.Float))).to(device, ScalarType.Float); // [B, C, H, W]
         double tau = temperature.tau(KarrasGrid.unshifted(i, n), step, cfg.steps());
-        RcmLoss.Terms terms = loss.compute(t.view1(), t.view2(), t.clean(), eps, i, n, tau);
+        RcmLoss.Terms terms = loss.compute(t.view1().to(device, ScalarType.Float), t.view2().to(device, ScalarType.Float),
+                t.clean().to(device, ScalarType.Float), eps, i, n, tau);
         Map<String, Tensor> logged = new LinkedHashMap<>();
         logged.put("contrastive", terms.contrastive());
         logged.put("consistency", terms.consistency());

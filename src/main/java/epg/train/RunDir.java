@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 public final class RunDir {
     public static final String CONFIG = "config.json", LOG = "log.jsonl", CHECKPOINTS = "checkpoints", LATEST = "latest";
     /** Top-level configuration keys that only steer the process (not the result); a resumed run may change them. */
-    public static final java.util.Set<String> RUN_CONTROL = java.util.Set.of("threads", "workers", "logEvery", "checkpointEvery", "keepCheckpoints", "previewEvery");
+    public static final java.util.Set<String> RUN_CONTROL = java.util.Set.of("threads", "workers", "logEvery", "checkpointEvery", "keepCheckpoints", "previewEvery", "device");
     private final Path root;
 
     public RunDir(Path root) { this.root = root; }

@@ -5,13 +5,17 @@ import com.google.gson.JsonObject;
 import epg.data.Batch;
 import epg.data.Dataset;
 import epg.data.Loader;
+import epg.dist.Distributed;
+import epg.dist.GradientAverager;
 import epg.tensor.Autocast;
+import epg.tensor.Precision;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,10 +24,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs a {@link Stage}: batches from a resumable {@link Loader}, a native-memory scope per step, optional bf16
- * autocast, AdamW with a scheduled learning rate, skipping of non-finite steps, optional gradient clipping, the
- * stage's momentum/EMA update, a JSON-lines log and periodic checkpoints in a {@link RunDir}, from which a run
- * resumes automatically and exactly.
+ * Runs a {@link Stage}: batches from a resumable {@link Loader}, a native-memory scope per step, optional bf16/fp16
+ * autocast (fp16 with a {@link LossScaler}), AdamW with a scheduled learning rate, skipping of non-finite steps,
+ * optional gradient clipping, the stage's momentum/EMA update, a JSON-lines log and periodic checkpoints in a
+ * {@link RunDir}, from which a run resumes automatically and exactly.
+ * <p>
+ * Data parallel (docs/distributed.md): with a {@link Distributed} group of W processes, each rank loads its block of
+ * every global batch, the gradients are averaged over ranks after backward (bucketed all-reduce), the logged loss is
+ * the global mean, and only rank 0 writes config, log and checkpoints (the others wait for it at a barrier). Every
+ * rank resumes from the same checkpoint; the step numbers are checked to agree.
  */
 public final class Trainer {
     /**
@@ -33,20 +42,34 @@ public final class Trainer {
      * @param adam            AdamW betas, eps, weight decay, no-decay names
      * @param clipNorm        gradient-norm clipping threshold; 0 = off (pre-training)
      * @param clipFrom        first step at which clipping applies (after warm-up in stage 2a)
-     * @param bf16            forward and loss under CPU bf16 autocast
+     * @param precision       fp32, or bf16 / fp16 autocast of the forward and loss (fp16 adds the loss scaler; CUDA only)
+     * @param device          "cpu" or "cuda[:i]": the stage's modules are moved there (docs/distributed.md)
      * @param logEvery        steps per log line (losses averaged over them)
      * @param checkpointEvery steps per checkpoint (also written at the end of every invocation)
      * @param keepCheckpoints step directories kept (older ones deleted); 0 keeps all
      * @param maxSkipsInARow  consecutive non-finite steps after which the run stops (20)
      */
     public record Settings(long totalSteps, int batch, LrSchedule lr, AdamW.Options adam, double clipNorm, long clipFrom,
-                           boolean bf16, int logEvery, int checkpointEvery, int keepCheckpoints, int maxSkipsInARow) {
+                           Precision precision, String device, int logEvery, int checkpointEvery, int keepCheckpoints, int maxSkipsInARow) {
         public Settings {
             if (totalSteps <= 0 || batch <= 0) throw new IllegalArgumentException("steps and batch must be > 0");
+            if (precision == null) throw new IllegalArgumentException("precision must be fp32, bf16 or fp16");
+            if (device == null || !(device.equals("cpu") || device.matches("cuda(:\\d+)?")))
+                throw new IllegalArgumentException("device must be cpu, cuda or cuda:N, got '" + device + "'");
+            if (precision == Precision.FP16 && device.equals("cpu")) throw new IllegalArgumentException("fp16 needs --device cuda; on the CPU use bf16");
             if (clipNorm < 0) throw new IllegalArgumentException("clip norm must be >= 0 (0 = off), got " + clipNorm);
             if (logEvery <= 0 || checkpointEvery <= 0 || maxSkipsInARow <= 0)
                 throw new IllegalArgumentException("log and checkpoint intervals and the skip limit must be > 0");
         }
+
+        /** The CPU settings of before issue 9: {@code bf16} = CPU bf16 autocast. */
+        public Settings(long totalSteps, int batch, LrSchedule lr, AdamW.Options adam, double clipNorm, long clipFrom,
+                        boolean bf16, int logEvery, int checkpointEvery, int keepCheckpoints, int maxSkipsInARow) {
+            this(totalSteps, batch, lr, adam, clipNorm, clipFrom, bf16 ? Precision.BF16 : Precision.FP32, "cpu",
+                    logEvery, checkpointEvery, keepCheckpoints, maxSkipsInARow);
+        }
+
+        public boolean bf16() { return precision == Precision.BF16; }
     }
 
     /** Progress reporting (the console bar of the CLI); every method is optional. */
@@ -67,16 +90,32 @@ public final class Trainer {
     private final AdamW optimizer;
     private final Map<String, Tensor> trainable;
     private final Object config;
+    private final Distributed group;
+    private final GradientAverager averager;
+    private final LossScaler scaler;
 
     /** {@code config} is the stage's resolved configuration record, written to (or checked against) config.json. */
-    public Trainer(Stage stage, Settings settings, RunDir dir, Object config) {
+    public Trainer(Stage stage, Settings settings, RunDir dir, Object config) { this(stage, settings, dir, config, Distributed.single()); }
+
+    /** One rank of a data-parallel run; the stage must have been built for the same {@code group} (docs/distributed.md). */
+    public Trainer(Stage stage, Settings settings, RunDir dir, Object config, Distributed group) {
         Torch.init();
         this.config = config;
         this.stage = stage;
         this.settings = settings;
         this.dir = dir;
+        this.group = group;
+        if (!settings.device().equals("cpu")) {
+            if (!torch.cuda_is_available())
+                throw new IllegalArgumentException("--device " + settings.device() + ": no CUDA device is visible to libtorch (a CPU-only machine, or the "
+                        + "CPU natives: build with mvn -Pgpu, see docs/distributed.md)");
+            org.bytedeco.pytorch.Device device = Torch.device(settings.device());
+            stage.modules().values().forEach(m -> m.to(device));
+        }
         this.trainable = new LinkedHashMap<>(stage.trainable());
         this.optimizer = new AdamW(trainable, settings.adam());
+        this.averager = new GradientAverager(group, trainable.values());
+        this.scaler = LossScaler.of(settings.precision() == Precision.FP16);
     }
 
     public AdamW optimizer() { return optimizer; }
@@ -87,19 +126,35 @@ public final class Trainer {
         if (latest.isEmpty()) return TrainState.start();
         try (Scope s = Scope.open()) {
             TrainState st = RunDir.loadCheckpoint(latest.get(), stage.modules(), optimizer, stage.generators());
-            dir.truncateLog(st.step());
+            if (group.isMain()) dir.truncateLog(st.step());
+            if (st.lossScale() > 0) scaler.restore(new double[]{st.lossScale(), st.scaleGoodSteps()});
             return st;
+        }
+    }
+
+    /** Every rank must stand at the same step (they read the same run directory); else the job stops. */
+    private void checkSameStep(TrainState state) {
+        if (group.worldSize() == 1) return;
+        try (Scope s = Scope.open()) {
+            Tensor t = Torch.fromDoubles(new double[]{state.step(), -state.step()}, 2);
+            group.allReduceMax(t);
+            double[] v = Torch.toDoubles(t);
+            if (v[0] != -v[1])
+                throw new IllegalStateException("rank " + group.rank() + " resumed at step " + state.step() + " but other ranks at steps "
+                        + (long) -v[1] + " to " + (long) v[0] + ": every rank must see the same run directory (a shared file system)");
         }
     }
 
     /** Trains from the run directory's state up to step min(stopAt, K); returns the final state (also checkpointed). */
     public TrainState run(Dataset data, Loader.Config loaderConfig, long stopAt, Listener listener) throws IOException {
         long end = Math.min(stopAt, settings.totalSteps());
-        dir.writeConfig(config);
+        if (group.isMain()) dir.writeConfig(config);
+        group.barrier();
         TrainState state = restore();
+        checkSameStep(state);
         listener.started(state.step(), end);
         Interval interval = new Interval();
-        try (Loader loader = new Loader(data, loaderConfig, state.position())) {
+        try (Loader loader = new Loader(data, loaderConfig.split(group.rank(), group.worldSize()), state.position())) {
             while (state.step() < end) {
                 long k = state.step();
                 // Section: next batch.
@@ -108,14 +163,19 @@ public final class Trainer {
                 try (Scope scope = Scope.open()) {
                     // Section: forward and loss (optionally under bf16 autocast).
                     Stage.Loss loss;
-                    try (Autocast a = Autocast.cpu(settings.bf16())) {
+                    try (Autocast a = Autocast.of(settings.device(), settings.precision())) {
                         loss = stage.loss(batch, k);
                     }
-                    // Section: backward.
-                    loss.total().backward();
+                    // Section: backward (of the scaled loss under fp16), then the gradients averaged over ranks and unscaled.
+                    (scaler.enabled() ? loss.total().mul(Torch.scalar(scaler.scale())) : loss.total()).backward();
+                    group.checkHooks();
+                    averager.average();
+                    if (scaler.enabled()) unscale();
                     // Section: a non-finite loss or gradient skips the step (counted; too many in a row stop the run).
-                    double lossValue = loss.total().item_double(), gradNorm = gradNorm();
+                    Map<String, Double> terms = globalMeans(loss);
+                    double lossValue = terms.remove("loss"), gradNorm = gradNorm();
                     boolean skip = !Double.isFinite(lossValue) || !Double.isFinite(gradNorm);
+                    scaler.update(!skip);
                     if (skip) {
                         optimizer.zeroGrad();
                     } else {
@@ -128,12 +188,13 @@ public final class Trainer {
                         stage.afterStep(k);
                     }
                     state = state.advanced(skip, loader.position());
+                    if (scaler.enabled()) state = state.withScaler(scaler.state());
                     if (state.consecutiveSkipped() >= settings.maxSkipsInARow())
                         throw new IllegalStateException(state.consecutiveSkipped() + " steps in a row had a non-finite loss or gradient (up to step "
                                 + state.step() + "); stopping. Resume from the last checkpoint with a lower learning rate or without bf16.");
                     // Section: log.
-                    interval.add(skip, lossValue, loss);
-                    if (state.step() % settings.logEvery() == 0 || state.step() == end)
+                    interval.add(skip, lossValue, terms);
+                    if (group.isMain() && (state.step() % settings.logEvery() == 0 || state.step() == end))
                         logLine = interval.line(state, settings.lr().at(k), gradNorm, parameterNorm(), settings.batch(), loss.values());
                 }
                 if (logLine != null) dir.log(logLine);
@@ -146,10 +207,35 @@ public final class Trainer {
         return state;
     }
 
+    /** Rank 0 writes; every rank waits until it has (so none runs ahead of the last complete checkpoint). */
     private void checkpoint(TrainState state) throws IOException {
-        try (Scope s = Scope.open()) {
-            dir.saveCheckpoint(state, stage.modules(), optimizer, stage.generators(), settings.keepCheckpoints());
-            stage.export(dir, state.step());
+        if (group.isMain()) {
+            try (Scope s = Scope.open()) {
+                dir.saveCheckpoint(state, stage.modules(), optimizer, stage.generators(), settings.keepCheckpoints());
+                stage.export(dir, state.step());
+            }
+        }
+        group.barrier();
+    }
+
+    /** The loss and its terms, each averaged over ranks (the mean over the global batch): one small all-reduce. */
+    private Map<String, Double> globalMeans(Stage.Loss loss) {
+        TensorVector parts = new TensorVector(loss.total().detach().to(ScalarType.Double).reshape(1).cpu());
+        loss.terms().values().forEach(t -> parts.push_back(t.detach().to(ScalarType.Double).reshape(1).cpu()));
+        Tensor all = torch.cat(parts);                                   // [1 + terms]
+        group.allReduceSum(all);
+        double[] v = Torch.toDoubles(all);
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("loss", v[0] / group.worldSize());
+        int i = 1;
+        for (String k : loss.terms().keySet()) out.put(k, v[i++] / group.worldSize());
+        return out;
+    }
+
+    /** Gradients of the scaled loss ← gradients / scale. */
+    private void unscale() {
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (Tensor p : trainable.values()) if (p.grad().defined()) p.grad().mul_(Torch.scalar(1 / scaler.scale()));
         }
     }
 
@@ -181,12 +267,12 @@ public final class Trainer {
         private int steps, good;
         private long start = System.nanoTime();
 
-        void add(boolean skipped, double loss, Stage.Loss l) {
+        void add(boolean skipped, double loss, Map<String, Double> terms) {
             steps++;
             if (skipped) return;
             good++;
             sums.merge("loss", loss, Double::sum);
-            l.terms().forEach((k, v) -> sums.merge(k, v.item_double(), Double::sum));
+            terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
         }
 
         JsonObject line(TrainState st, double lr, double gradNorm, double paramNorm, int batch, Map<String, Double> values) {

@@ -63,4 +63,25 @@ class ModelCommandsTest {
         String described = run("inspect", model.toString());
         assertTrue(described.contains("\"decoderDim\": 96") && described.contains("step: 7"), described);
     }
+
+    @Test
+    void convertToPthWritesTheReleasedTorchSaveFormat() throws Exception {
+        Path model = dir.resolve("model.safetensors"), pth = dir.resolve("nnet_ema.pth");
+        try (Scope s = Scope.open()) {
+            EpgModel m = new EpgModel(GoldenNetworkTestAccess.epgConfig());
+            m.load(Checkpoints.readTensors(fixture("nn/epg.pth")), true);
+            ModelFile.save(model, m, Map.of("step", "7"));
+        }
+        String out = run("convert", model.toString(), pth.toString());
+        assertTrue(out.contains("wrote " + pth) && out.contains("tensors only"), out);
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> a = Checkpoints.readTensors(model), b = Checkpoints.readTensors(pth);
+            assertEquals(java.util.List.copyOf(a.keySet()), java.util.List.copyOf(b.keySet()));
+            for (String k : a.keySet()) assertTrue(a.get(k).equal(b.get(k)), k);
+            new EpgModel(GoldenNetworkTestAccess.epgConfig()).load(b, true); // strict: every key of the model, nothing else
+        }
+        epg.TestSupport.Cli bad = epg.TestSupport.cli("convert", model.toString(), dir.resolve("model.bin").toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("model.bin") && bad.err().contains(".pth"), bad.err());
+    }
 }

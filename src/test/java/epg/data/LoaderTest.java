@@ -101,6 +101,23 @@ class LoaderTest {
     }
 
     @Test
+    void ranksHoldConsecutiveBlocksOfTheGlobalBatchOfOneProcess() {
+        Dataset d = TOY.map(3, img -> img);
+        Loader.Config global = new Loader.Config(10, 8, Loader.Mode.PRETRAIN, Normalization.SIMPLE, 7, 0, 1, 1, 1);
+        try (Loader one = new Loader(d, global); Loader r0 = new Loader(d, global.split(0, 2)); Loader r1 = new Loader(d, global.split(1, 2))) {
+            assertEquals(one.batchesPerEpoch(), r0.batchesPerEpoch());
+            for (int i = 0; i < 7; i++) { // crosses an epoch (5 global batches of 10)
+                Batch all = one.next(), a = r0.next(), b = r1.next();
+                assertArrayEquals(Arrays.copyOfRange(all.indices(), 0, 5), a.indices());
+                assertArrayEquals(Arrays.copyOfRange(all.indices(), 5, 10), b.indices());
+                int len = all.sampleLength();
+                assertArrayEquals(Arrays.copyOfRange(all.view2(), 5 * len, 10 * len), b.view2(), 0f, "augmentations depend on the sample, not the rank");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> global.split(0, 3));
+    }
+
+    @Test
     void resumingGivesTheSameFollowingBatches() {
         List<Batch> straight;
         Loader.Position saved;

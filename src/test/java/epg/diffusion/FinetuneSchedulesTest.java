@@ -33,6 +33,14 @@ class FinetuneSchedulesTest {
     }
 
     @Test
+    void edmWeightingIsLambdaOfTheShiftedLevel() {
+        SnappedLognormal s = new SnappedLognormal(-1.2, 1.6, 1280, SnappedLognormal.Weighting.EDM);
+        double t = KarrasGrid.unshifted(640, 1280) * 0.5; // shifted level at 32 px (s = 1/2)
+        assertEquals((t * t + 0.25) / (t * t * 0.25), s.weight(640, 0.5), 1e-12);
+        assertEquals(SnappedLognormal.released().weight(640), SnappedLognormal.released().weight(640, 0.5), 0); // grid ignores the shift
+    }
+
+    @Test
     void ectStagesAndPairsMatchHandValues() {
         EctTimePair p = EctTimePair.released();
         assertEquals(1, p.stage(0));

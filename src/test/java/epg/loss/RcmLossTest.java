@@ -21,6 +21,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RcmLossTest {
@@ -36,7 +37,7 @@ class RcmLossTest {
             momentum.eval();
             new Ema(online, momentum, 0.99, false);
             Tensor[] x = inputs(c);
-            RcmLoss.Terms t = new RcmLoss(online, momentum, SHIFT, true, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            RcmLoss.Terms t = new RcmLoss(online, momentum, SHIFT, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
             assertEquals(t.contrastive().item_double() + t.consistency().item_double(), t.loss().item_double(), 1e-6);
             assertTrue(t.contrastive().item_double() > 0 && t.consistency().item_double() > 0);
             t.loss().backward();
@@ -51,7 +52,7 @@ class RcmLossTest {
             ModelConfig c = TinyRuns.rcm();
             RcmEncoder online = encoder(c);
             Tensor[] x = inputs(c);
-            RcmLoss.Terms t = new RcmLoss(online, null, SHIFT, false, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            RcmLoss.Terms t = new RcmLoss(online, null, SHIFT, false, true, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
             assertEquals(0, t.contrastive().item_double(), 0);
             t.loss().backward();
             Map<String, Tensor> viaLoss = grads(online);
@@ -72,6 +73,34 @@ class RcmLossTest {
             assertTrue(maxStop < 1e-4, "gradients differ from the stop-gradient computation by " + maxStop);
             assertTrue(maxThrough > 1e-2, "a target with gradient would give the same gradients (" + maxThrough + "): the check cannot fail");
         }
+    }
+
+    @Test
+    void contrastiveOnlyDropsTheConsistencyTermAndKeepsTheContrastiveOne() {
+        try (Scope s = Scope.open()) {
+            ModelConfig c = TinyRuns.rcm();
+            RcmEncoder online = encoder(c), momentum = new RcmEncoder(c);
+            momentum.load(online.stateDict(), true);
+            momentum.eval();
+            Tensor[] x = inputs(c);
+            RcmLoss.Terms both = new RcmLoss(online, momentum, SHIFT, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            RcmLoss.Terms only = new RcmLoss(online, momentum, SHIFT, true, false, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            assertTrue(both.consistency().item_double() > 0, "the full loss has a consistency term");
+            assertEquals(0, only.consistency().item_double(), 0);
+            assertEquals(both.contrastive().item_double(), only.contrastive().item_double(), 1e-6);
+            assertEquals(only.contrastive().item_double(), only.loss().item_double(), 0);
+            only.loss().backward();
+            // h feeds only the consistency term; with it off the gradient reaches the encoder through the projector alone.
+            assertTrue(online.namedParameters().get("projection_head.0.weight").grad().defined());
+        }
+    }
+
+    @Test
+    void bothTermsOffIsRefused() {
+        RcmEncoder online = encoder(TinyRuns.rcm());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new RcmLoss(online, null, SHIFT, false, false, NtXent.Gather.LOCAL));
+        assertTrue(e.getMessage().contains("both loss terms are off"));
     }
 
     private static double manual(RcmEncoder online, Tensor[] x, boolean detach) {

@@ -188,8 +188,8 @@ class FinetuneTest {
     void labelDropoutExtremes() {
         try (Scope s = Scope.open()) {
             Tensor y = BatchTensors.labels(new int[]{0, 1, 2, 3});
-            assertArrayEquals(new long[]{4, 4, 4, 4}, Torch.toLongs(LabelDropout.apply(y, 1, 4, new Rng(1))));
-            assertArrayEquals(new long[]{0, 1, 2, 3}, Torch.toLongs(LabelDropout.apply(y, 0, 4, new Rng(1))));
+            assertArrayEquals(new long[]{4, 4, 4, 4}, Torch.toLongs(LabelDropout.apply(y, Torch.ones(4).mul(Torch.scalar(0.5)), 1, 4)));
+            assertArrayEquals(new long[]{0, 1, 2, 3}, Torch.toLongs(LabelDropout.apply(y, Torch.ones(4).mul(Torch.scalar(0.5)), 0.5, 4)));
         }
     }
 
@@ -210,7 +210,7 @@ class FinetuneTest {
     private static FinetuneConfig withAux(FinetuneConfig c, double aux) {
         return new FinetuneConfig(c.task(), c.model(), c.data(), c.normalization(), c.init(), c.rcm(), c.batch(), c.steps(), c.lr(), c.beta1(),
                 c.beta2(), c.weightDecay(), c.warmup(), c.lrMilestones(), c.lrValues(), c.clipNorm(), c.ema(), c.labelDropout(), c.noise(),
-                c.timePair(), c.huberC(), aux, c.auxTau(), c.bf16(), c.seed(), c.logEvery(), c.checkpointEvery(), c.keepCheckpoints(),
+                c.timePair(), c.huberC(), aux, c.auxTau(), c.precision(), c.device(), c.seed(), c.logEvery(), c.checkpointEvery(), c.keepCheckpoints(),
                 c.previewEvery(), c.workers(), c.threads());
     }
 

@@ -20,6 +20,14 @@ class PretrainCommandTest {
     @TempDir Path tmp;
 
     @Test
+    void theRanksOfNprocRunTheSameCommandLineWithoutIt() {
+        assertEquals(java.util.List.of("pretrain", "--out", "x", "--batch", "8"),
+                epg.cli.ParallelOptions.withoutNproc(java.util.List.of("pretrain", "--nproc", "2", "--out", "x", "--nproc=3", "--batch", "8")));
+        String err = captureErr(() -> assertEquals(1, run("pretrain", "--out", tmp.resolve("n").toString(), "--nproc", "3", "--batch", "8")));
+        assertTrue(err.contains("--batch 8 does not split over --nproc 3"), err);
+    }
+
+    @Test
     void pretrainResumeAndInspect() throws Exception {
         assumeTrue(Files.isDirectory(IdxDataset.FASHION_MNIST), "Fashion-MNIST is not installed");
         TinyRuns.oneThread();
@@ -57,6 +65,14 @@ class PretrainCommandTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true));
         try { r.run(); } finally { System.setOut(old); }
+        return buf.toString();
+    }
+
+    private static String captureErr(Runnable r) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true));
+        try { r.run(); } finally { System.setErr(old); }
         return buf.toString();
     }
 }

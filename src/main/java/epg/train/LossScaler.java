@@ -1,0 +1,58 @@
+// Spec §3 "mixed precision with a loss scaler (fp16); steps with non-finite gradients are skipped": dynamic loss scaling.
+package epg.train;
+
+/**
+ * torch.amp.GradScaler's rule: the loss is multiplied by {@link #scale()} before backward and the gradients divided by
+ * it after; a step whose gradients are not finite is skipped and the scale multiplied by {@code backoff}; after
+ * {@code growthInterval} finite steps in a row it is multiplied by {@code growth}. Disabled (fp32, bf16): scale 1, never changes.
+ */
+public final class LossScaler {
+    /** GradScaler's defaults: 2^16, ×2 every 2000 good steps, ×0.5 on overflow. */
+    public static final double INIT = 65536, GROWTH = 2, BACKOFF = 0.5;
+    public static final int GROWTH_INTERVAL = 2000;
+
+    private final boolean enabled;
+    private final double growth, backoff;
+    private final int growthInterval;
+    private double scale;
+    private int goodSteps;
+
+    public LossScaler(boolean enabled, double initScale, double growth, double backoff, int growthInterval) {
+        if (!(initScale > 0) || !(growth > 1) || !(backoff > 0 && backoff < 1) || growthInterval <= 0)
+            throw new IllegalArgumentException("loss scaler needs scale > 0, growth > 1, 0 < backoff < 1, interval > 0");
+        this.enabled = enabled;
+        this.growth = growth;
+        this.backoff = backoff;
+        this.growthInterval = growthInterval;
+        this.scale = enabled ? initScale : 1;
+    }
+
+    public static LossScaler of(boolean enabled) { return new LossScaler(enabled, INIT, GROWTH, BACKOFF, GROWTH_INTERVAL); }
+
+    public boolean enabled() { return enabled; }
+
+    /** The factor on the loss for this step's backward (1 when disabled). */
+    public double scale() { return scale; }
+
+    /** After the step: {@code finite} = the unscaled gradients (and loss) were finite, i.e. the optimiser stepped. */
+    public void update(boolean finite) {
+        if (!enabled) return;
+        if (!finite) {
+            scale *= backoff;
+            goodSteps = 0;
+        } else if (++goodSteps >= growthInterval) {
+            scale *= growth;
+            goodSteps = 0;
+        }
+    }
+
+    /** For checkpoints: {scale, good steps in a row}. */
+    public double[] state() { return new double[]{scale, goodSteps}; }
+
+    public void restore(double[] state) {
+        if (!enabled) return;
+        if (state.length != 2 || !(state[0] > 0)) throw new IllegalArgumentException("bad loss-scaler state");
+        scale = state[0];
+        goodSteps = (int) state[1];
+    }
+}

@@ -1,0 +1,63 @@
+// End to end through the command line: `epg pretrain` → `epg train` (both tasks) → `epg sample` (Heun, one- and two-step).
+package epg.train;
+
+import epg.TestSupport;
+import epg.TinyRuns;
+import epg.data.IdxDataset;
+import epg.tensor.Checkpoints;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class TrainCommandTest {
+    @TempDir Path tmp;
+
+    @Test
+    void pretrainThenBothFineTuningTasksThenSampling() throws Exception {
+        assumeTrue(Files.isDirectory(IdxDataset.FASHION_MNIST), "Fashion-MNIST is not installed");
+        TinyRuns.oneThread();
+        Path rcm = tmp.resolve("rcm"), diff = tmp.resolve("diff"), cons = tmp.resolve("cons");
+        ok(TestSupport.cli("pretrain", "--preset", "RCM-T", "--steps", "2", "--batch", "4", "--warmup", "1", "--out", rcm.toString(),
+                "--workers", "1", "--threads", "1"));
+        String encoder = rcm.resolve(PretrainStage.ENCODER_FILE).toString();
+        String[] common = {"--preset", "EPG-T", "--steps", "2", "--batch", "4", "--warmup", "1", "--log-every", "1", "--workers", "1", "--threads", "1", "--init", encoder};
+        ok(TestSupport.cli(concat(new String[]{"train", "--task", "diffusion", "--out", diff.toString()}, common)));
+        ok(TestSupport.cli(concat(new String[]{"train", "--task", "consistency", "--out", cons.toString()}, common)));
+        assertEquals("diffusion", Checkpoints.read(diff.resolve(FinetunedModel.MODEL_FILE)).metadata().get("parameterisation"));
+        assertEquals(2, Files.readAllLines(cons.resolve(RunDir.LOG)).size());
+        assertTrue(Files.readString(cons.resolve(RunDir.LOG)).contains("\"aux\""));
+        assertTrue(Files.isRegularFile(diff.resolve(FinetunedModel.PREVIEWS).resolve("step-0000002.png")));
+
+        ok(TestSupport.cli("sample", diff.resolve(FinetunedModel.MODEL_FILE).toString(), "--num", "2", "--steps", "3", "--cfg", "2",
+                "--out", tmp.resolve("s1").toString()));
+        for (String sampler : new String[]{"onestep", "twostep"})
+            ok(TestSupport.cli("sample", cons.resolve(FinetunedModel.MODEL_FILE).toString(), "--num", "2", "--sampler", sampler,
+                    "--out", tmp.resolve(sampler).toString()));
+        for (String d : new String[]{"s1", "onestep", "twostep"}) {
+            assertTrue(Files.isRegularFile(tmp.resolve(d).resolve("000001.png")), d);
+            assertTrue(Files.isRegularFile(tmp.resolve(d).resolve("samples.npz")), d);
+        }
+    }
+
+    @Test
+    void aMissingEncoderFileIsNamed() {
+        TestSupport.Cli r = TestSupport.cli("train", "--task", "diffusion", "--steps", "2", "--batch", "4", "--warmup", "1",
+                "--init", tmp.resolve("nope.safetensors").toString(), "--out", tmp.resolve("x").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("nope.safetensors") && r.err().contains("scratch"), r.err());
+    }
+
+    private static void ok(TestSupport.Cli r) { assertEquals(0, r.code(), r.out() + r.err()); }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
