@@ -1,0 +1,42 @@
+// Issue 8 (with spec §7): the demo's reference images: Fashion-MNIST test images padded to 32 px, as ADM's arr_0 and a grid.
+package epg.demo;
+
+import epg.data.ByteImage;
+import epg.data.Dataset;
+import epg.data.IdxDataset;
+import epg.data.ImageDecoder;
+import epg.sample.ImageGrid;
+import epg.sample.SampleRun;
+import epg.tensor.NpzWriter;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The first n test images (the split is class-shuffled), grey repeated to RGB as the samples are, 28 → 32 px as in training. */
+public final class ReferenceSet {
+    public static final String NPZ = "reference.npz", GRID = SampleRun.GRID;
+
+    private ReferenceSet() {}
+
+    /** Writes {@code dir}/reference.npz (arr_0 uint8 [n, 32, 32, 3]) and {@code dir}/grid.png (the first 64). */
+    public static void write(int n, Path dir) throws IOException {
+        if (!Files.isDirectory(IdxDataset.FASHION_MNIST))
+            throw new IOException("Fashion-MNIST is not installed at " + IdxDataset.FASHION_MNIST + ": install the Debian package dataset-fashion-mnist");
+        Dataset test = IdxDataset.fashionMnist(false).pad(2);
+        if (n > test.size()) throw new IllegalArgumentException("the test split has " + test.size() + " images, asked for " + n);
+        Files.createDirectories(dir);
+        List<ByteImage> first = new ArrayList<>();
+        ByteImage probe = test.image(0);
+        try (NpzWriter npz = NpzWriter.uint8(dir.resolve(NPZ), "arr_0", n, probe.height(), probe.width(), 3)) {
+            for (int i = 0; i < n; i++) {
+                ByteImage img = test.image(i).toRgb();
+                npz.write(img.pixels());
+                if (first.size() < SampleRun.GRID_IMAGES) first.add(img);
+            }
+        }
+        ImageDecoder.writePng(ImageGrid.of(first), dir.resolve(GRID));
+    }
+}

@@ -1,0 +1,166 @@
+// Issue 8: RUN/report.html of `epg demo`: metric table, loss curves (inline SVG), sample grids per stage and wall time per stage.
+package epg.report;
+
+import epg.demo.DemoPipeline;
+import epg.demo.DemoPlan;
+import epg.demo.DemoResult;
+import epg.demo.MetricRow;
+import epg.demo.ReferenceSet;
+import epg.demo.StageRecord;
+import epg.sample.SampleRun;
+import epg.tensor.AtomicFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** One self-contained HTML page; images are referenced relative to the run directory, charts are inline SVG. */
+public final class DemoReport {
+    private static final String STYLE = "body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}"
+            + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+            + "td.n{text-align:right;font-variant-numeric:tabular-nums}figure{display:inline-block;margin:0 12px 12px 0;vertical-align:top}"
+            + "figure img{image-rendering:pixelated;width:256px;border:1px solid #ccc}.note{background:#fff6d5;padding:6px 10px}";
+
+    private DemoReport() {}
+
+    /** Writes {@code run}/report.html for {@code r} (reading the stages' log.jsonl files for the charts). */
+    public static void write(Path run, DemoResult r) throws IOException {
+        AtomicFile.writeString(run.resolve(DemoPipeline.REPORT), html(run, r));
+    }
+
+    static String html(Path run, DemoResult r) throws IOException {
+        StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>EPG demo</title><style>")
+                .append(STYLE).append("</style></head><body>\n");
+        DemoPlan p = r.plan();
+        b.append("<h1>EPG demo: Fashion-MNIST at 32 px, RCM-T &rarr; EPG-T</h1>\n<p>")
+                .append(r.finished() == null ? "" : Html.escape(r.finished()) + " &middot; ").append(String.format(Locale.ROOT,
+                        "total wall time <b>%s</b> &middot; budget %.3g min &middot; %d libtorch threads &middot; training in %s</p>%n",
+                        minutes(r.totalSeconds()), p.budgetMinutes(), r.threads(), r.bf16() ? "bf16 autocast" : "float32"));
+        if (p.smoke()) b.append("<p class=\"note\">Smoke run (the test suite's): a few steps per stage; the numbers only show that every stage ran.</p>\n");
+        for (String n : r.notes()) b.append("<p class=\"note\">").append(Html.escape(n)).append("</p>\n");
+        claim(b, r);
+        metrics(b, r);
+        charts(b, run, r);
+        grids(b, run, r);
+        stages(b, r);
+        plan(b, p);
+        return b.append("</body></html>\n").toString();
+    }
+
+    // Section: the paper's Table 6 claim in miniature.
+    private static void claim(StringBuilder b, DemoResult r) {
+        Optional<MetricRow> epg = row(r, "EPG diffusion"), scratch = row(r, "diffusion from scratch");
+        if (epg.isEmpty() || scratch.isEmpty()) return;
+        double a = epg.get().fdRcm(), s = scratch.get().fdRcm();
+        b.append(String.format(Locale.ROOT, "<p><b>Pre-training vs scratch</b> (paper, Table 6) after %d diffusion steps each, same sampler: "
+                        + "FD_RCM %.3f with the RCM-initialised encoder vs %.3f from scratch, %s. Runs this short are far from converged "
+                        + "(the paper compares after hundreds of thousands of steps), so read this as the pipeline working, not as a test of the claim.</p>%n",
+                epg.get().trainSteps(), a, s,
+                a < s ? String.format(Locale.ROOT, "%.0f%% lower: pre-training helps here", 100 * (s - a) / s)
+                        : String.format(Locale.ROOT, "%.0f%% higher: this run does not reproduce the claim", 100 * (a - s) / s)));
+    }
+
+    private static Optional<MetricRow> row(DemoResult r, String prefix) {
+        return r.metrics().stream().filter(m -> m.model().startsWith(prefix)).findFirst();
+    }
+
+    private static void metrics(StringBuilder b, DemoResult r) {
+        b.append("<h2>Metrics</h2>\n");
+        if (r.metrics().isEmpty()) {
+            b.append("<p>No model was sampled, so there are no metrics.</p>\n");
+            return;
+        }
+        b.append("<table><tr><th>model</th><th>init</th><th>steps</th><th>sampler</th><th>NFE</th><th>images</th><th>FD_RCM &darr;</th>")
+                .append("<th>FID &darr;</th><th>final loss</th></tr>\n");
+        for (MetricRow m : r.metrics())
+            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td class=\"n\">%d</td><td>%s</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
+                            + "<td class=\"n\">%.3f</td><td class=\"n\">%s</td><td class=\"n\">%.4g</td></tr>%n", Html.escape(m.model()), Html.escape(m.init()),
+                    m.trainSteps(), Html.escape(m.sampler()), m.nfe(), m.images(), m.fdRcm(),
+                    m.fid() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", m.fid()), m.finalLoss()));
+        b.append("</table>\n<p>FD_RCM: the Fréchet distance between the samples and ").append(r.plan().referenceImages())
+                .append(" Fashion-MNIST test images in the feature space of this run's own RCM encoder (<code>").append(Html.escape(r.rcmEncoder()))
+                .append("</code>, h at σ_min; <code>epg evaluate --features rcm:…</code>). It ranks models within this run; it is not comparable ")
+                .append("with other runs or with FID. ").append(r.inception() == null ? "FID needs the Inception weights: <code>epg demo --inception "
+                        + "pt_inception-2015-12-05-6726825d.pth</code>." : "FID: Inception-v3 (" + Html.escape(r.inception()) + ") against the same images.")
+                .append(" Few samples bias both distances upwards; compare rows, not absolute values.</p>\n");
+    }
+
+    // Section: loss curves.
+    private static void charts(StringBuilder b, Path run, DemoResult r) throws IOException {
+        b.append("<h2>Loss curves</h2>\n");
+        Path rcm = log(run, DemoPipeline.RCM), diff = log(run, DemoPipeline.DIFFUSION), scratch = log(run, DemoPipeline.SCRATCH),
+                cons = log(run, DemoPipeline.CONSISTENCY);
+        b.append(new SvgLineChart("Stage 1: RCM pre-training", "step", "loss", false)
+                .add(LogSeries.read(rcm, "loss", "total")).add(LogSeries.read(rcm, "contrastive", "contrastive"))
+                .add(LogSeries.read(rcm, "consistency", "consistency")).svg());
+        b.append(new SvgLineChart("Stage 2a: diffusion loss, RCM init vs scratch", "step", "loss", true)
+                .add(LogSeries.read(diff, "loss", "RCM init (EPG)")).add(LogSeries.read(scratch, "loss", "scratch")).svg());
+        b.append(new SvgLineChart("Stage 2b: consistency fine-tuning", "step", "loss", true)
+                .add(LogSeries.read(cons, "loss", "total")).svg());
+    }
+
+    private static Path log(Path run, String dir) { return run.resolve(dir).resolve("log.jsonl"); }
+
+    // Section: sample grids.
+    private static void grids(StringBuilder b, Path run, DemoResult r) throws IOException {
+        b.append("<h2>Samples</h2>\n<div>\n");
+        figure(b, run, DemoPipeline.REFERENCE + "/" + ReferenceSet.GRID, "data: Fashion-MNIST test images");
+        for (MetricRow m : r.metrics()) figure(b, run, m.samplesDir() + "/" + SampleRun.GRID, m.model() + ", " + m.sampler());
+        for (String dir : new String[]{DemoPipeline.DIFFUSION, DemoPipeline.SCRATCH, DemoPipeline.CONSISTENCY}) {
+            Optional<Path> last = lastPreview(run.resolve(dir).resolve("previews"));
+            if (last.isPresent()) figure(b, run, dir + "/previews/" + last.get().getFileName(), dir + " training preview, " + last.get().getFileName());
+        }
+        b.append("</div>\n");
+    }
+
+    private static Optional<Path> lastPreview(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return Optional.empty();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().matches("step-\\d+\\.png"))
+                    .max(java.util.Comparator.comparingLong(f -> Long.parseLong(f.getFileName().toString().replaceAll("\\D", ""))));
+        }
+    }
+
+    private static void figure(StringBuilder b, Path run, String rel, String caption) {
+        if (!Files.exists(run.resolve(rel))) return;
+        b.append("<figure><img src=\"").append(Html.escape(rel)).append("\" alt=\"").append(Html.escape(caption))
+                .append("\"><figcaption>").append(Html.escape(caption)).append("</figcaption></figure>\n");
+    }
+
+    // Section: wall time per stage and the plan.
+    private static void stages(StringBuilder b, DemoResult r) {
+        b.append("<h2>Stages</h2>\n<table><tr><th>stage</th><th>what</th><th>status</th><th>wall time</th><th>CPU time</th><th>result</th></tr>\n");
+        for (StageRecord s : r.stages())
+            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td></tr>%n",
+                    Html.escape(s.key()), Html.escape(s.title()), s.status(), minutes(s.seconds()), minutes(s.cpuSeconds()), Html.escape(s.detail())));
+        b.append(String.format(Locale.ROOT, "<tr><td colspan=\"3\"><b>total</b></td><td class=\"n\"><b>%s</b></td><td class=\"n\"><b>%s</b></td><td></td></tr>%n</table>%n"
+                        + "<p>CPU time counts every thread of the process; on an otherwise idle machine wall time lies between CPU time / threads and CPU time. "
+                        + "Load average at the end: %.1f.</p>%n", minutes(r.totalSeconds()), minutes(r.cpuSeconds()), r.loadAverage()));
+    }
+
+    private static void plan(StringBuilder b, DemoPlan p) {
+        b.append("<h2>Plan</h2>\n<table>\n");
+        row(b, "batch (every training stage)", p.batch());
+        row(b, "RCM pre-training steps", p.pretrainSteps());
+        row(b, "diffusion steps (RCM init and scratch each)", p.diffusionSteps());
+        row(b, "consistency steps", p.consistencySteps());
+        row(b, "images sampled per model", p.sampleImages());
+        row(b, "Heun grid points", p.heunPoints());
+        row(b, "guidance weight w", p.cfg());
+        row(b, "reference images", p.referenceImages());
+        b.append("</table>\n<p>Configurations: <code>config.json</code> (this plan) and each stage's <code>config.json</code>; logs: ")
+                .append("<code>*/log.jsonl</code>; everything measured: <code>demo.json</code>.</p>\n");
+    }
+
+    private static void row(StringBuilder b, String name, Object v) {
+        b.append("<tr><td>").append(Html.escape(name)).append("</td><td class=\"n\">").append(v).append("</td></tr>\n");
+    }
+
+    static String minutes(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60) : String.format(Locale.ROOT, "%.1f s", seconds);
+    }
+}

@@ -1,0 +1,11 @@
+// Issue 8 (report): HTML text escaping for report.html and its charts.
+package epg.report;
+
+public final class Html {
+    private Html() {}
+
+    /** &, <, >, " as entities. */
+    public static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,60 @@
+// Issue 8: `epg demo --smoke` end to end: report, run directories, finite metrics.
+package epg.demo;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import epg.TestSupport;
+import epg.TinyRuns;
+import epg.data.IdxDataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class DemoCommandTest {
+    @TempDir Path tmp;
+
+    /** `epg demo --smoke`: every stage runs, and the run directories, report.html, demo.json and the grids exist. */
+    @Test
+    void smokeRun() throws Exception {
+        assumeTrue(Files.isDirectory(IdxDataset.FASHION_MNIST), "Fashion-MNIST is not installed");
+        TinyRuns.oneThread();
+        Path out = tmp.resolve("demo");
+        TestSupport.Cli r = TestSupport.cli("demo", "--smoke", "--out", out.toString(), "--threads", "1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        checkRun(out, 3);
+        String html = Files.readString(out.resolve(DemoPipeline.REPORT));
+        assertTrue(html.contains("Pre-training vs scratch"), "the Table 6 comparison line");
+        assertTrue(html.contains("RCM init (EPG)") && html.contains("scratch"), "the diffusion chart's legend");
+        assertTrue(r.out().contains("FD_RCM"), r.out());
+        Files.delete(out.resolve(DemoPipeline.REPORT));
+        assertEquals(0, TestSupport.cli("demo", "--report-only", "--out", out.toString()).code());
+        assertEquals(html, Files.readString(out.resolve(DemoPipeline.REPORT)), "the report rewritten from demo.json");
+    }
+
+    private static void checkRun(Path out, int models) throws Exception {
+        for (String f : List.of("config.json", "demo.json", "report.html", "reference/reference.npz", "reference/grid.png",
+                "rcm/config.json", "rcm/log.jsonl", "rcm/encoder.safetensors", "diffusion/config.json", "diffusion/log.jsonl",
+                "diffusion/model.safetensors", "scratch/model.safetensors", "consistency/model.safetensors", "consistency/log.jsonl"))
+            assertTrue(Files.isRegularFile(out.resolve(f)), f + " is missing");
+        JsonObject demo = JsonParser.parseString(Files.readString(out.resolve("demo.json"))).getAsJsonObject();
+        assertEquals(DemoPipeline.STAGES, demo.getAsJsonArray("stages").size());
+        demo.getAsJsonArray("stages").forEach(s -> assertTrue(!s.getAsJsonObject().get("status").getAsString().equals(StageRecord.FAILED), s.toString()));
+        assertEquals(models, demo.getAsJsonArray("metrics").size());
+        for (var m : demo.getAsJsonArray("metrics")) {
+            double fd = m.getAsJsonObject().get("fdRcm").getAsDouble();
+            assertTrue(Double.isFinite(fd) && fd >= 0, "FD_RCM " + fd);
+            String dir = m.getAsJsonObject().get("samplesDir").getAsString();
+            assertTrue(Files.isRegularFile(out.resolve(dir).resolve("grid.png")) && Files.isRegularFile(out.resolve(dir).resolve("samples.npz")), dir);
+        }
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<svg") && html.contains("<polyline"), "a plotted loss curve");
+        assertTrue(html.contains("reference/grid.png") && html.contains("wall time"), "grids and stage times");
+    }
+}
