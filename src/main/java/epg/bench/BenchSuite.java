@@ -24,8 +24,8 @@ import java.util.Locale;
  */
 public final class BenchSuite {
     /** @param quick only the 32 px cases, fewer steps */
-    /** @param only keep the cases whose "name preset dtype" contains this text (null: all) */
-    public record Options(boolean quick, String only, boolean torch, String python, Path out, String command) {}
+    /** @param only keep the cases whose "name preset dtype" contains this text (null: all); mathAttention: the Java side without the fused kernel */
+    public record Options(boolean quick, String only, boolean torch, String python, Path out, String command, boolean mathAttention) {}
 
     /** One measured row; torch fields are NaN when the PyTorch side was skipped. */
     public record Row(SuiteCase c, double javaMs, double torchMs, double javaRssMib, double torchRssMib, double peakGflops, String note) {
@@ -122,7 +122,7 @@ public final class BenchSuite {
 
     private double javaMs(SuiteCase c) {
         if (c.model() == null) return loaderMs(c);
-        ModelConfig m = c.model().withFusedAttention(true);
+        ModelConfig m = c.model().withFusedAttention(!options.mathAttention());
         return switch (c.torchCase()) {
             case "pretrain" -> StepTimer.time(c.warmup(), c.steps(), new PretrainStep(m, c.batch(), c.bf16(), 0)).medianMs();
             case "diffusion" -> StepTimer.time(c.warmup(), c.steps(), new DiffusionStep(m, c.batch(), c.bf16(), 0)).medianMs();

@@ -23,6 +23,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
     @Option(names = "--no-torch", description = "Skip the PyTorch side.") boolean noTorch;
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE}).") String python;
     @Option(names = "--out", description = "Append one JSON line per case to this file (default: bench/results.jsonl in the repository).") Path out;
+    @Option(names = "--math-attention", description = "Java side: matmul-softmax-matmul attention instead of the fused kernel (as the PyTorch side).") boolean mathAttention;
     @Option(names = "--no-record", description = "Do not append the results to a file.") boolean noRecord;
 
     @Override
@@ -30,7 +31,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         Path file = noRecord ? null : out != null ? out : TorchReference.home().resolve("bench/results.jsonl");
         String command = "epg bench suite" + (spec.commandLine().getParseResult().originalArgs().isEmpty() ? ""
                 : " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        new BenchSuite(new BenchSuite.Options(quick, only, !noTorch, python, file, command), System.out).run();
+        new BenchSuite(new BenchSuite.Options(quick, only, !noTorch, python, file, command, mathAttention), System.out).run();
         if (file != null) System.out.println("appended to " + file);
         return 0;
     }
