@@ -3,6 +3,7 @@ package epg.loss;
 
 import epg.diffusion.KarrasGrid;
 import epg.nn.RcmEncoder;
+import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -37,7 +38,7 @@ public final class RcmAuxLoss {
         Tensor f = frozen.forward(RcmInput.scaled(denoised, t0), c0).proj();       // [B, P]
         Tensor g;
         try (NoGradGuard ng = new NoGradGuard()) {
-            g = frozen.forward(RcmInput.scaled(clean, t0), c0).proj();             // [B, P]
+            g = Scope.nested(() -> frozen.forward(RcmInput.scaled(clean, t0), c0).proj()); // [B, P]
         }
         return NtXent.perSample(f, g, torch.full(new long[]{b}, Torch.scalar(tau), Torch.options(torch.ScalarType.Float, clean.device())), gather);
     }

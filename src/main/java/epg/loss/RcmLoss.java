@@ -3,6 +3,7 @@ package epg.loss;
 
 import epg.diffusion.KarrasGrid;
 import epg.nn.RcmEncoder;
+import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -63,9 +64,9 @@ public final class RcmLoss {
         Tensor c0 = RcmInput.condition(t0, b, view1.device()), y1 = RcmInput.noisy(view1, eps, t0), y2 = RcmInput.noisy(view2, eps, t0);
         Tensor q1 = online.forward(y1, c0).proj(), q2 = online.forward(y2, c0).proj();
         Tensor k1, k2;
-        try (NoGradGuard g = new NoGradGuard()) {
-            k1 = momentum.forward(y1, c0).proj();
-            k2 = momentum.forward(y2, c0).proj();
+        try (NoGradGuard g = new NoGradGuard()) { // each no-grad pass frees its activations at once (Scope.nested)
+            k1 = Scope.nested(() -> momentum.forward(y1, c0).proj());
+            k2 = Scope.nested(() -> momentum.forward(y2, c0).proj());
         }
         Tensor tau = torch.full(new long[]{b}, Torch.scalar(CONTRASTIVE_TAU), Torch.options(torch.ScalarType.Float, view1.device()));
         return NtXent.perSample(q1, k2, tau, gather).add(NtXent.perSample(q2, k1, tau, gather));
@@ -77,7 +78,7 @@ public final class RcmLoss {
         Tensor h = online.forward(RcmInput.noisy(clean, eps, t), RcmInput.condition(t, b, clean.device())).h();
         Tensor target;
         try (NoGradGuard g = new NoGradGuard()) {
-            target = online.forward(RcmInput.noisy(clean, eps, t2), RcmInput.condition(t2, b, clean.device())).h();
+            target = Scope.nested(() -> online.forward(RcmInput.noisy(clean, eps, t2), RcmInput.condition(t2, b, clean.device())).h());
         }
         return NtXent.perSample(h, target, torch.full(new long[]{b}, Torch.scalar(tau), Torch.options(torch.ScalarType.Float, clean.device())), gather);
     }

@@ -24,6 +24,20 @@ public final class Scope implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Runs {@code body} in a scope of its own and frees everything it allocated except its result, which joins the
+     * enclosing scope (or, with none open, is kept like {@link #keep}). For no-grad passes inside a step: their
+     * activations go at once instead of at the end of the step.
+     */
+    public static <P extends Pointer> P nested(java.util.function.Supplier<P> body) {
+        PointerScope outer = PointerScope.getInnerScope();
+        try (PointerScope inner = new PointerScope()) {
+            P p = body.get();
+            if (outer != null) outer.attach(p); else p.retainReference();
+            return p;
+        }
+    }
+
     @Override
     public void close() { scope.close(); }
 }

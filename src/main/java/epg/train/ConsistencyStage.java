@@ -15,6 +15,7 @@ import epg.nn.RcmEncoder;
 import epg.nn.VitEncoder;
 import epg.sample.OneStep;
 import epg.tensor.Rng;
+import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -107,7 +108,7 @@ public final class ConsistencyStage implements Stage {
         Tensor dr;
         try (NoGradGuard g = new NoGradGuard()) {
             dropout.setState(masks);                                                                         // replay the masks
-            dr = precond.denoise(net.online()::forward, xr, rs, labels);                                     // [B, C, H, W]
+            dr = Scope.nested(() -> precond.denoise(net.online()::forward, xr, rs, labels));                 // [B, C, H, W]
         }
         Tensor huber = PseudoHuber.perSample(dt, dr, cfg.huberC()).mul(Torch.fromDoubles(w, b).to(device, ScalarType.Float)).mean();
         Map<String, Tensor> terms = new LinkedHashMap<>();
