@@ -4,12 +4,9 @@ package epg.bench;
 import epg.config.ModelConfig;
 import epg.data.Batch;
 import epg.data.Loader;
-import epg.tensor.Autocast;
-import epg.tensor.Scope;
 import epg.train.AdamW;
 import epg.train.PretrainConfig;
 import epg.train.PretrainStage;
-import org.bytedeco.pytorch.Tensor;
 
 import java.util.Random;
 
@@ -22,22 +19,14 @@ public final class PretrainStep implements Runnable {
     /** Forward-pass equivalents per image: 3 trained passes at 3 forwards each (backward ≈ 2) + 3 no-grad passes. */
     public static final int FORWARDS_PER_IMAGE = 12;
 
-    private final PretrainStage stage;
-    private final AdamW optimiser;
-    private final Batch batch;
-    private final boolean bf16;
-    private final double lr;
-    private long step;
+    private final StageStep step;
 
     public PretrainStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
         PretrainConfig cfg = new PretrainConfig(model, "fashion-mnist", "imagenet", batchSize, 600_000, PretrainConfig.LR,
                 PretrainConfig.BETA1, PretrainConfig.BETA2, PretrainConfig.defaultWeightDecay(model), false, PretrainConfig.WARMUP,
                 "constant", PretrainConfig.MOMENTUM, false, true, true, bf16 ? "bf16" : "fp32", "cpu", seed, 10, 1000, 2, 1, 0);
-        this.stage = new PretrainStage(cfg);
-        this.optimiser = new AdamW(stage.trainable(), cfg.trainerSettings().adam());
-        this.batch = synthetic(batchSize, model.channels(), model.imageSize(), seed, true);
-        this.bf16 = bf16;
-        this.lr = cfg.scaledLr();
+        this.step = new StageStep(new PretrainStage(cfg), cfg.trainerSettings().adam(), synthetic(batchSize, model.channels(), model.imageSize(), seed, true),
+                bf16, cfg.scaledLr(), 0);
     }
 
     /** Independent standard-normal images: the clean image and, with {@code views}, the two MoCo views. */
@@ -52,18 +41,5 @@ public final class PretrainStep implements Runnable {
     }
 
     @Override
-    public void run() {
-        try (Scope s = Scope.open()) {
-            Tensor loss;
-            try (Autocast a = Autocast.cpu(bf16)) {
-                loss = stage.loss(batch, step).total();
-            }
-            loss.backward();
-            double value = loss.item_double(), norm = GradNorm.of(stage.trainable().values());
-            if (!Double.isFinite(value) || !Double.isFinite(norm)) throw new IllegalStateException("non-finite loss in the benchmark step");
-            optimiser.step(lr);
-            optimiser.zeroGrad();
-            stage.afterStep(step++);
-        }
-    }
+    public void run() { step.run(); }
 }

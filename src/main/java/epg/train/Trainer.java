@@ -173,14 +173,14 @@ public final class Trainer {
                     if (scaler.enabled()) unscale();
                     // Section: a non-finite loss or gradient skips the step (counted; too many in a row stop the run).
                     Map<String, Double> terms = globalMeans(loss);
-                    double lossValue = terms.remove("loss"), gradNorm = gradNorm();
+                    double lossValue = terms.remove("loss"), gradNorm = GradNorm.of(trainable.values());
                     boolean skip = !Double.isFinite(lossValue) || !Double.isFinite(gradNorm);
                     scaler.update(!skip);
                     if (skip) {
                         optimizer.zeroGrad();
                     } else {
                         // Section: optional gradient-norm clipping.
-                        if (settings.clipNorm() > 0 && k >= settings.clipFrom()) clip(gradNorm);
+                        if (settings.clipNorm() > 0 && k >= settings.clipFrom()) GradNorm.clip(trainable.values(), gradNorm, settings.clipNorm());
                         // Section: AdamW step with the scheduled learning rate.
                         optimizer.step(settings.lr().at(k));
                         optimizer.zeroGrad();
@@ -240,25 +240,10 @@ public final class Trainer {
     }
 
     /** sqrt(Σ‖g‖²) over the trainable parameters with a gradient. */
-    private double gradNorm() {
-        TensorVector norms = new TensorVector();
-        for (Tensor p : trainable.values()) if (p.grad().defined()) norms.push_back(p.grad().norm());
-        return norms.empty() ? 0 : torch.stack(norms).norm().item_double();
-    }
-
     private double parameterNorm() {
         TensorVector norms = new TensorVector();
         for (Tensor p : trainable.values()) norms.push_back(p.detach().norm());
         return torch.stack(norms).norm().item_double();
-    }
-
-    /** torch.nn.utils.clip_grad_norm_: g ← g·min(1, max/(‖g‖ + 1e-6)). */
-    private void clip(double norm) {
-        double factor = settings.clipNorm() / (norm + 1e-6);
-        if (factor >= 1) return;
-        try (NoGradGuard g = new NoGradGuard()) {
-            for (Tensor p : trainable.values()) if (p.grad().defined()) p.grad().mul_(Torch.scalar(factor));
-        }
     }
 
     /** Sums since the last log line: losses and terms are averaged over the steps that were not skipped. */

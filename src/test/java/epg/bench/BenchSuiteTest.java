@@ -1,6 +1,7 @@
 // Issue 10: the parts of `epg bench suite` that are not timings: call counts, extrapolation, clipping, memory reading, case list.
 package epg.bench;
 
+import epg.train.GradNorm;
 import epg.config.Presets;
 import epg.tensor.Scope;
 import epg.tensor.Torch;

@@ -1,5 +1,5 @@
-// The global gradient norm and clipping of a training step (as the Trainer does them; spec §4 clips at 0.5).
-package epg.bench;
+// The global gradient norm and clipping of a training step (the Trainer's and the benchmarks'; spec §4 clips at 0.5).
+package epg.train;
 
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -21,8 +21,11 @@ public final class GradNorm {
     }
 
     /** Scales the gradients down to norm {@code max}; returns the norm before clipping. */
-    public static double clip(Collection<Tensor> params, double max) {
-        double norm = of(params), factor = max / (norm + 1e-6);
+    public static double clip(Collection<Tensor> params, double max) { return clip(params, of(params), max); }
+
+    /** As {@link #clip(Collection, double)} when the gradients' norm is already known. */
+    public static double clip(Collection<Tensor> params, double norm, double max) {
+        double factor = max / (norm + 1e-6);
         if (factor >= 1) return norm;
         Scalar f = new Scalar(factor);
         try (NoGradGuard g = new NoGradGuard()) {
