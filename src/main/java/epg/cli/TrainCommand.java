@@ -53,7 +53,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "Decoder dropout after attention (default 0 diffusion, 0.5 consistency).") Double dropout;
     @Option(names = "--p-mean", description = "Mean of ln sigma (default -1.2 diffusion, -0.4 consistency).") Double pMean;
     @Option(names = "--p-std", description = "Std of ln sigma (default 1.6).") Double pStd;
-    @Option(names = "--loss-weight", description = "Diffusion: grid = 1/(sigma_i - sigma_i+1) (released) or edm ((t^2 + 0.25)/(0.5 t)^2, flatter; helps short runs) (default grid).") String lossWeight;
+    @Option(names = "--loss-weight", description = "Diffusion: grid = 1/(sigma_i - sigma_i+1) (released) or edm ((t^2 + 0.25)/(0.5 t)^2) (default grid).") String lossWeight;
+    @Option(names = "--loss-weight-floor", description = "Diffusion: unshifted sigma below which every level weighs what this one weighs, 0 = off (released); e.g. 0.5 for short runs (default 0).") Double weightFloor;
     @Option(names = "--ect-stage", description = "Consistency: steps per ECT stage, d0 = d1 (default 100000).") Long ectStage;
     @Option(names = "--huber-c", description = "Consistency: pseudo-Huber c (default 0.06).") Double huberC;
     @Option(names = "--aux-weight", description = "Consistency: weight of the auxiliary RCM loss, 0 = off (default 1).") Double auxWeight;
@@ -117,7 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         SnappedLognormal noise = new SnappedLognormal(pMean != null ? pMean : d.noise().pMean(), pStd != null ? pStd : d.noise().pStd(), d.noise().n(),
-                lossWeight != null ? SnappedLognormal.Weighting.parse(lossWeight) : d.noise().weighting());
+                lossWeight != null ? SnappedLognormal.Weighting.parse(lossWeight) : d.noise().weighting(), or(weightFloor, d.noise().floor()));
         EctTimePair ect = d.timePair();
         long stage = ectStage != null ? ectStage : ect.d0();
         ect = new EctTimePair(pMean != null ? pMean : ect.pMean(), pStd != null ? pStd : ect.pStd(), ect.q(), ect.k(), ect.b(), stage, stage, ect.delta());

@@ -9,10 +9,14 @@ package epg.diffusion;
  * @param pStd  standard deviation of ln σ (1.6)
  * @param n         grid points (1280)
  * @param weighting GRID: w_i = 1/(σ_i − σ_{i+1}) (spec §4, released); EDM: λ(t) = (t² + σ_data²)/(t·σ_data)² of the
- *                  shifted level t, much flatter (it gives the high noise levels, which shape the global layout, a
- *                  larger share of a short run's gradient)
+ *                  shifted level t (flatter than GRID above σ ≈ 0.3, steeper below)
+ * @param floor     0 (released): no floor; else an unshifted σ below which every level weighs what the grid point
+ *                  nearest {@code floor} weighs. An under-trained x-prediction network copies its input only
+ *                  roughly, so its error at σ → 0 stays near a constant while both weightings grow without bound
+ *                  there: the lowest levels then take nearly all of a short run's gradient and the middle levels,
+ *                  which decide what the sampler draws, learn little (in the manner of Min-SNR weighting)
  */
-public record SnappedLognormal(double pMean, double pStd, int n, Weighting weighting) {
+public record SnappedLognormal(double pMean, double pStd, int n, Weighting weighting, double floor) {
     public enum Weighting {
         GRID, EDM;
 
@@ -32,13 +36,19 @@ public record SnappedLognormal(double pMean, double pStd, int n, Weighting weigh
         if (!(pStd > 0) || !Double.isFinite(pMean)) throw new IllegalArgumentException("need a finite P_mean and P_std > 0, got " + pMean + ", " + pStd);
         if (n < 2) throw new IllegalArgumentException("the grid needs at least 2 points, got " + n);
         if (weighting == null) throw new IllegalArgumentException("loss weighting must be grid or edm");
+        if (!(floor >= 0) || floor >= KarrasGrid.SIGMA_MAX)
+            throw new IllegalArgumentException("the loss-weight floor must be a σ in [0, " + KarrasGrid.SIGMA_MAX + "), 0 = off; got " + floor);
     }
+
+    public SnappedLognormal(double pMean, double pStd, int n, Weighting weighting) { this(pMean, pStd, n, weighting, 0); }
 
     public static SnappedLognormal released() { return new SnappedLognormal(P_MEAN, P_STD, POINTS, Weighting.GRID); }
 
     /** The grid index i = argmin_j |σ − σ_j| of σ = exp(pMean + pStd·z) for a standard normal draw z. */
-    public int index(double z) {
-        double sigma = Math.exp(pMean + pStd * z);
+    public int index(double z) { return nearest(Math.exp(pMean + pStd * z)); }
+
+    /** The grid index nearest σ (unshifted). */
+    public int nearest(double sigma) {
         double hi = Math.pow(KarrasGrid.SIGMA_MAX, 1 / KarrasGrid.RHO), lo = Math.pow(KarrasGrid.SIGMA_MIN, 1 / KarrasGrid.RHO);
         double pos = (Math.pow(sigma, 1 / KarrasGrid.RHO) - hi) / (lo - hi) * (n - 1); // fractional index, σ decreasing in i
         int below = (int) Math.max(0, Math.min(n - 1, Math.floor(pos))), above = Math.min(n - 1, below + 1);
@@ -54,8 +64,9 @@ public record SnappedLognormal(double pMean, double pStd, int n, Weighting weigh
         return d > 0 ? 1 / d : 0;
     }
 
-    /** The loss weight of grid point i at resolution shift s, by this record's weighting. */
+    /** The loss weight of grid point i at resolution shift s, by this record's weighting and floor. */
     public double weight(int i, double shift) {
+        if (floor > 0 && sigma(i) < floor) i = Math.min(i, nearest(floor));
         if (weighting == Weighting.GRID) return weight(i);
         double t = sigma(i) * shift, sd = KarrasGrid.SIGMA_DATA;
         return (t * t + sd * sd) / (t * sd * t * sd);

@@ -41,6 +41,19 @@ class FinetuneSchedulesTest {
     }
 
     @Test
+    void weightFloorHoldsTheWeightOfTheFloorLevelBelowIt() {
+        // grid point 846 (σ = 0.4986) is the one nearest 0.5; its weights computed independently (python, double precision)
+        SnappedLognormal grid = new SnappedLognormal(-1.2, 1.6, 1280, SnappedLognormal.Weighting.GRID, 0.5);
+        SnappedLognormal edm = new SnappedLognormal(-1.2, 1.6, 1280, SnappedLognormal.Weighting.EDM, 0.5);
+        for (int i : new int[]{846, 1000, 1279}) {
+            assertEquals(228.34401996229752, grid.weight(i, 0.5), 1e-9, "grid, i = " + i);
+            assertEquals(20.09273794911565, edm.weight(i, 0.5), 1e-10, "edm, i = " + i);
+        }
+        assertEquals(9.864432698580258, grid.weight(300, 0.5), 1e-11); // above the floor: unchanged
+        assertEquals(833.5126082444499, SnappedLognormal.released().weight(1000, 0.5), 1e-9); // no floor
+    }
+
+    @Test
     void ectStagesAndPairsMatchHandValues() {
         EctTimePair p = EctTimePair.released();
         assertEquals(1, p.stage(0));
