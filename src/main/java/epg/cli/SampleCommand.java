@@ -39,6 +39,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--labels", description = "balanced, frequency (needs --class-counts) or unconditional (default: ${DEFAULT-VALUE})") String labels = "balanced";
     @Option(names = "--class-counts", paramLabel = "DATASET_JSON", description = "dataset.json whose per-class counts weight --labels frequency") Path classCounts;
     @Option(names = "--batch", description = "images per batch (default: ${DEFAULT-VALUE})") int batch = 16;
+    @Option(names = "--batch-invariant", description = "run the network one image at a time: every image bit-identical whatever --batch (batched matrix products round differently in the last bits; slower for small models)") boolean batchInvariant;
     @Option(names = "--out", required = true, description = "output folder") Path out;
     @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: consistency for onestep/twostep, else diffusion
     @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; grey data always simple)") String normalization;
@@ -50,6 +51,7 @@ public final class SampleCommand implements Callable<Integer> {
         long[] seedList = seedList();
         boolean consistencySampler = s instanceof epg.sample.OneStep || s instanceof TwoStep;
         ModelDenoiser model = modelOptions.load(checkpoint, consistencySampler ? Preconditioning.Kind.CONSISTENCY : Preconditioning.Kind.DIFFUSION);
+        if (batchInvariant) model = model.batchInvariant();
         ModelConfig c = model.model().config;
         SampleRun run = SampleRun.of(model, normalization(model), new SampleOptions(s, steps, cfg, cfgInterval[0], cfgInterval[1], batch));
         Progress progress = new Progress("sample", seedList.length, System.err);

@@ -12,6 +12,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,15 +24,24 @@ public final class ModelDenoiser implements Denoiser {
     private final EpgModel model;
     private final Preconditioning preconditioning;
     private final Map<String, String> metadata;
+    private final boolean perImage;
 
-    public ModelDenoiser(EpgModel model, Preconditioning.Kind kind) { this(model, kind, Map.of()); }
+    public ModelDenoiser(EpgModel model, Preconditioning.Kind kind) { this(model, new Preconditioning(kind, model.config.shift()), Map.of(), false); }
 
-    private ModelDenoiser(EpgModel model, Preconditioning.Kind kind, Map<String, String> metadata) {
+    private ModelDenoiser(EpgModel model, Preconditioning preconditioning, Map<String, String> metadata, boolean perImage) {
         this.model = model;
-        this.preconditioning = new Preconditioning(kind, model.config.shift());
+        this.preconditioning = preconditioning;
         this.metadata = metadata;
+        this.perImage = perImage;
         model.eval();
     }
+
+    /**
+     * The same denoiser evaluating the network one image at a time. A matrix product's rounding depends on how many rows
+     * it has (the batch), so batched results differ from run to run in the last bits (~1e-7, a few pixels by one level
+     * after a sampler); one image per call makes every image bit-identical whatever the batch, at some speed.
+     */
+    public ModelDenoiser batchInvariant() { return new ModelDenoiser(model, preconditioning, metadata, true); }
 
     /**
      * Loads an EPG model file (strictly: every key must match). {@code config} supplies the shape of files that carry
@@ -43,7 +54,8 @@ public final class ModelDenoiser implements Denoiser {
         if (cfg.kind() != ModelConfig.Kind.EPG) throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
         EpgModel m = new EpgModel(cfg);
         m.load(c.tensors(), true);
-        return new ModelDenoiser(m, kind != null ? kind : Preconditioning.kindOf(c.metadata(), fallback), c.metadata());
+        Preconditioning.Kind k = kind != null ? kind : Preconditioning.kindOf(c.metadata(), fallback);
+        return new ModelDenoiser(m, new Preconditioning(k, cfg.shift()), c.metadata(), false);
     }
 
     /** The model file's string metadata (empty for a model built in memory). */
@@ -55,6 +67,16 @@ public final class ModelDenoiser implements Denoiser {
 
     @Override
     public Tensor denoise(Tensor x, Tensor sigma, Tensor labels) {
+        long b = x.size(0);
+        if (!perImage || b == 1) return denoiseBatch(x, sigma, labels);
+        try (Scope s = Scope.open()) {
+            TensorVector parts = new TensorVector();
+            for (long i = 0; i < b; i++) parts.push_back(denoiseBatch(x.narrow(0, i, 1), sigma.narrow(0, i, 1), labels.narrow(0, i, 1))); // [1, C, H, W]
+            return Scope.keep(torch.cat(parts));                                                                                      // [B, C, H, W]
+        }
+    }
+
+    private Tensor denoiseBatch(Tensor x, Tensor sigma, Tensor labels) {
         // One scope per call: a sampler makes dozens of calls per batch, and each forward's activations (hundreds of MB at
         // batch 32) would otherwise live until the batch ends (15 GB for Heun-32 on EPG-T).
         try (NoGradGuard g = new NoGradGuard(); Scope s = Scope.open()) {
