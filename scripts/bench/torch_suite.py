@@ -1,14 +1,20 @@
 #!/usr/bin/python3
 """PyTorch side of `epg bench suite`: the same steps as the Java cases, written with plain PyTorch.
 
-Usage: torch_suite.py CASE ARGS_JSON, CASE one of pretrain, diffusion, sample, sample-calls. ARGS_JSON holds
-model (the network description of scripts/reference/epg_torch.py), batch, steps, warmup, threads, dtype (fp32|bf16).
+Usage: torch_suite.py CASE ARGS_JSON, CASE one of pretrain, diffusion, consistency, sample, sample-calls, loader.
+ARGS_JSON holds model (the network description of scripts/reference/epg_torch.py), batch, steps, warmup, threads,
+dtype (fp32|bf16); consistency also rcm (the frozen encoder's description).
 Prints one JSON line: median_ms, min_ms (per step, per full sampling, or per network call), peak_rss_mib, torch.
 
 pretrain   spec §3: online + momentum RCM encoders, consistency NT-Xent at (sigma_i, sigma_i+1) of the 20-point grid,
            symmetric contrastive NT-Xent (tau 0.2), backward, grad norm, AdamW (0.9, 0.95, wd 0.03), EMA 0.99.
 diffusion  spec §4: x-prediction loss on the 1280-point grid, labels dropped with p 0.1, backward, clip 0.5,
            AdamW (0.9, 0.999, wd 0.01), EMA 0.9999.
+consistency  spec §5: ECT pair (t, r) at stage 1, one eps for both points, decoder dropout 0.5 (after the decoder
+           attention's proj) with the online pass's mask replayed for the no-grad target (global generator state
+           restored), pseudo-Huber c 0.06 weighted 1/(t - r), NT-Xent tau 0.1 through a frozen randomly initialised
+           Rcm (eval, no weight grads) of proj(c_in(t0) D(x_t)) against no-grad proj(c_in(t0) x), backward, grad norm,
+           AdamW (0.9, 0.99, wd 0.03), EMA 0.9999.
 sample     spec §6: Heun, 32 points, CFG 2.5 on (0.19 s, 1.61 s], denoiser clamped to [-1, 1]; ms per full sampling.
 sample-calls  ms of one unguided denoiser call at batch B (median_ms) and one network call at 2B (double_ms).
 loader     spec §3.1: Fashion-MNIST (IDX at "data", padded 28 -> 32 px) through torchvision's MoCo v3 pair (crop,
@@ -139,6 +145,76 @@ class Diffusion:
         ema_update(self.ema.parameters(), self.m.parameters(), 0.9999)
 
 
+class DecoderDropout(torch.nn.Module):
+    """The decoder attention's proj followed by its dropout (proj_drop, 0.5 in consistency training)."""
+
+    def __init__(self, proj, p):
+        super().__init__()
+        self.proj, self.p = proj, p
+
+    def forward(self, x):
+        return F.dropout(self.proj(x), self.p, self.training)
+
+
+class Consistency:
+    def __init__(self, cfg, rcm_cfg, batch, bf16):
+        self.m = Epg(cfg)
+        for blk in self.m.decoder_blocks:
+            blk.attn.proj = DecoderDropout(blk.attn.proj, 0.5)
+        self.m.train()
+        self.ema = copy.deepcopy(self.m).eval()
+        for p in self.ema.parameters():
+            p.requires_grad_(False)
+        self.rcm = Rcm(rcm_cfg).eval()
+        for p in self.rcm.parameters():
+            p.requires_grad_(False)
+        self.opt = torch.optim.AdamW(self.m.parameters(), lr=1e-4, betas=(0.9, 0.99), eps=1e-8, weight_decay=0.03)
+        self.x = torch.randn(batch, cfg["channels"], cfg["size"], cfg["size"])
+        self.y = torch.randint(cfg["classes"], (batch,))
+        self.s, self.bf16 = cfg["size"] / 64, bf16
+
+    def denoise(self, x, t, y):
+        """D = c_skip x + c_out F(c_in x, c(t), y) with the boundary at sigma_min s; t [B] shifted."""
+        v = lambda a: a.view(-1, 1, 1, 1)  # noqa: E731
+        d = t - SIGMA_MIN * self.s
+        out = self.m(x * v(c_in(t)), cond(t), y)
+        return x * v(SIGMA_DATA ** 2 / (d * d + SIGMA_DATA ** 2)) + out.float() * v(d * SIGMA_DATA * c_in(t))
+
+    def loss(self):
+        b = self.x.shape[0]
+        t = (torch.randn(b, dtype=torch.float64) * 1.6 - 0.4).exp().clamp(min=SIGMA_MIN)
+        r = (t * (1 - (1 + 8 * torch.sigmoid(-t)) / 2)).clamp(min=SIGMA_MIN)  # stage 1: q^1 = 2
+        t, r = t * self.s, r * self.s
+        w = torch.where(t > r, (t - r).reciprocal(), torch.zeros_like(t)).float()
+        t, r = t.float(), r.float()
+        eps = torch.randn_like(self.x)
+        xt, xr = self.x + eps * t.view(b, 1, 1, 1), self.x + eps * r.view(b, 1, 1, 1)
+        state = torch.get_rng_state()
+        dt = self.denoise(xt, t, self.y)
+        with torch.no_grad():
+            torch.set_rng_state(state)  # the online pass's dropout masks
+            dr = self.denoise(xr, r, self.y)
+        dist = (dt.float() - dr.float()).square().flatten(1).sum(1)
+        huber = (dist / (dist.detach() + 0.06 ** 2).sqrt() * w).mean()
+        t0 = SIGMA_MIN * self.s
+        c0 = torch.full((b,), cond(t0))
+        f = self.rcm(dt * c_in(t0), c0)[0]
+        with torch.no_grad():
+            g = self.rcm(self.x * c_in(t0), c0)[0]
+        return huber + nt_xent(f, g, 0.1).mean()
+
+    def __call__(self):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            loss = self.loss()
+        loss.backward()
+        params = list(self.m.parameters())
+        if not math.isfinite(loss.item()) or not math.isfinite(grad_norm(params)):
+            raise RuntimeError("non-finite loss")
+        self.opt.step()
+        self.opt.zero_grad(set_to_none=True)
+        ema_update(self.ema.parameters(), self.m.parameters(), 0.9999)
+
+
 class Sampling:
     def __init__(self, cfg, batch, bf16):
         self.m = Epg(cfg).eval()
@@ -256,6 +332,8 @@ def main():
         out["median_ms"], out["min_ms"] = timed(Pretrain(cfg, batch, bf16), a["warmup"], a["steps"])
     elif case == "diffusion":
         out["median_ms"], out["min_ms"] = timed(Diffusion(cfg, batch, bf16), a["warmup"], a["steps"])
+    elif case == "consistency":
+        out["median_ms"], out["min_ms"] = timed(Consistency(cfg, a["rcm"], batch, bf16), a["warmup"], a["steps"])
     elif case == "sample":
         out["median_ms"], out["min_ms"] = timed(Sampling(cfg, batch, bf16), a["warmup"], a["steps"])
     elif case == "sample-calls":

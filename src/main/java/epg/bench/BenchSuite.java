@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Training steps of stage 1 (RCM) and stage 2a (diffusion) at 32 px (tiny presets, batch 32) and 256 px (B/16, batch
- * 8) in fp32 and bf16, the released sampler (Heun 32, CFG 2.5), peak resident memory and achieved GFLOP/s against
+ * Training steps of stage 1 (RCM), stage 2a (diffusion) and stage 2b (consistency) at 32 px (tiny presets, batch 32)
+ * and 256 px (B/16, batch 8) in fp32 and bf16, the released sampler (Heun 32, CFG 2.5), peak resident memory and achieved GFLOP/s against
  * the measured matmul peak. Each Java case is followed by its PyTorch twin (scripts/bench/torch_suite.py, same
  * thread count); ratio = Java time / PyTorch time (≤ 1 means Java is at least as fast).
  */
@@ -57,6 +57,7 @@ public final class BenchSuite {
         for (boolean bf16 : new boolean[]{false, true}) {
             l.add(train("pretrain-step", rcmT, 32, bf16, w, n));
             l.add(train("diffusion-step", epgT, 32, bf16, w, n));
+            l.add(train("consistency-step", epgT, 32, bf16, w, n));
         }
         l.add(sampling("sampling", epgT, 16, false, 1, quick ? 1 : 2));
         l.add(new SuiteCase("loader", null, 64, false, 2, quick ? 10 : 30, "loader", 0));
@@ -64,14 +65,20 @@ public final class BenchSuite {
         l.add(train("pretrain-step", rcmB, 8, false, 1, 2));
         l.add(train("diffusion-step", epgB, 8, false, 1, 2));
         l.add(train("diffusion-step", epgB, 8, true, 1, 2));
+        l.add(train("consistency-step", epgB, 8, false, 1, 2));
         l.add(sampling("sampling-extrapolated", epgB, 8, false, 1, 3));
         return l;
     }
 
     private static SuiteCase train(String name, ModelConfig m, int batch, boolean bf16, int warmup, int steps) {
-        boolean pretrain = name.startsWith("pretrain");
-        int forwards = pretrain ? PretrainStep.FORWARDS_PER_IMAGE : DiffusionStep.FORWARDS_PER_IMAGE;
-        return new SuiteCase(name, m, batch, bf16, warmup, steps, pretrain ? "pretrain" : "diffusion", 2 * ModelSize.gflops(m) * forwards * batch);
+        String stage = name.substring(0, name.indexOf("-step"));
+        double gflop = switch (stage) {
+            case "pretrain" -> 2 * ModelSize.gflops(m) * PretrainStep.FORWARDS_PER_IMAGE * batch;
+            case "diffusion" -> 2 * ModelSize.gflops(m) * DiffusionStep.FORWARDS_PER_IMAGE * batch;
+            case "consistency" -> ConsistencyStep.gflop(m, batch);
+            default -> throw new IllegalArgumentException("no training stage " + stage);
+        };
+        return new SuiteCase(name, m, batch, bf16, warmup, steps, stage, gflop);
     }
 
     private static SuiteCase sampling(String name, ModelConfig m, int batch, boolean bf16, int warmup, int steps) {
@@ -126,6 +133,7 @@ public final class BenchSuite {
         return switch (c.torchCase()) {
             case "pretrain" -> StepTimer.time(c.warmup(), c.steps(), new PretrainStep(m, c.batch(), c.bf16(), 0)).medianMs();
             case "diffusion" -> StepTimer.time(c.warmup(), c.steps(), new DiffusionStep(m, c.batch(), c.bf16(), 0)).medianMs();
+            case "consistency" -> StepTimer.time(c.warmup(), c.steps(), new ConsistencyStep(m, c.batch(), c.bf16(), 0)).medianMs();
             case "sample" -> {
                 SamplingRun s = new SamplingRun(m, c.batch(), c.bf16(), 0);
                 yield StepTimer.time(c.warmup(), c.steps(), s::sampleAll).medianMs();
@@ -159,6 +167,8 @@ public final class BenchSuite {
     private String torchArgs(SuiteCase c) {
         JsonObject o = new JsonObject();
         if (c.model() != null) o.add("model", epg.config.Json.parse(TorchReference.configJson(c.model()), JsonObject.class, "the model description"));
+        if (c.torchCase().equals("consistency"))
+            o.add("rcm", epg.config.Json.parse(TorchReference.configJson(ConsistencyStep.frozenConfig(c.model())), JsonObject.class, "the frozen encoder's description"));
         else o.addProperty("data", IdxDataset.FASHION_MNIST.toString());
         o.addProperty("batch", c.batch());
         o.addProperty("steps", c.steps());

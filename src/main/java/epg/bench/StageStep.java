@@ -11,7 +11,7 @@ import org.bytedeco.pytorch.Tensor;
 
 import java.util.Collection;
 
-/** The step body shared by {@link PretrainStep} and {@link DiffusionStep}; {@code clipNorm} 0 only measures the norm. */
+/** The step body shared by {@link PretrainStep}, {@link DiffusionStep} and {@link ConsistencyStep}; {@code clipNorm} 0 only measures the norm. */
 final class StageStep implements Runnable {
     private final Stage stage;
     private final AdamW optimiser;

@@ -4,7 +4,7 @@ package epg.bench;
 import epg.config.ModelConfig;
 
 /**
- * @param name     case name (pretrain-step, diffusion-step, sampling, sampling-extrapolated)
+ * @param name     case name (pretrain-step, diffusion-step, consistency-step, sampling, sampling-extrapolated, loader)
  * @param model    the network (null for the loader case)
  * @param batch    images per unit of work
  * @param bf16     bf16 autocast in both stacks

@@ -50,7 +50,17 @@ public final class ConsistencyStage implements Stage {
      * batch W·B in distribution, and exactly only without decoder dropout (docs/distributed.md).
      */
     public ConsistencyStage(FinetuneConfig cfg, Distributed group) throws IOException {
-        if (cfg.task() != FinetuneConfig.Task.CONSISTENCY) throw new IllegalArgumentException("ConsistencyStage needs task CONSISTENCY");
+        this(cfg, group, checked(cfg).auxWeight() > 0 ? frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()) : null);
+    }
+
+    /**
+     * With the frozen RCM encoder given instead of read from {@code cfg.rcmFile()} (the benchmarks use a randomly
+     * initialised one); it must be non-null exactly when the auxiliary weight is above 0.
+     */
+    public ConsistencyStage(FinetuneConfig cfg, Distributed group, RcmEncoder frozen) throws IOException {
+        checked(cfg);
+        if ((frozen != null) != (cfg.auxWeight() > 0)) throw new IllegalArgumentException("the frozen RCM encoder is needed exactly when the aux weight is > 0");
+        if (frozen != null) fits(frozen, cfg.model(), frozen.config.name());
         Torch.init();
         this.cfg = cfg;
         this.net = new FinetunedModel(cfg);
@@ -59,7 +69,12 @@ public final class ConsistencyStage implements Stage {
         this.dropout = new Rng(Rng.derive(cfg.seed(), 3 + 1000L * group.rank()));
         this.draws = new BatchDraws(noise, group);
         net.online().dropoutGenerator(dropout);
-        this.aux = cfg.auxWeight() > 0 ? new RcmAuxLoss(frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()), cfg.model().shift(), cfg.auxTau(), group::allGather) : null;
+        this.aux = frozen != null ? new RcmAuxLoss(frozen, cfg.model().shift(), cfg.auxTau(), group::allGather) : null;
+    }
+
+    private static FinetuneConfig checked(FinetuneConfig cfg) {
+        if (cfg.task() != FinetuneConfig.Task.CONSISTENCY) throw new IllegalArgumentException("ConsistencyStage needs task CONSISTENCY");
+        return cfg;
     }
 
     /** The pre-trained RCM encoder with its projector, as its file describes it (resized to this resolution). */
@@ -67,10 +82,14 @@ public final class ConsistencyStage implements Stage {
         if (!java.nio.file.Files.isRegularFile(file)) throw new IllegalArgumentException("RCM encoder file " + file + " does not exist; pass --rcm with a stage-1 run's encoder.safetensors");
         VitEncoder loaded = ModelFile.load(file, null, true);
         if (!(loaded instanceof RcmEncoder rcm)) throw new IllegalArgumentException(file + " holds " + loaded.config.name() + ", not an RCM encoder with projector");
-        if (rcm.config.imageSize() != model.imageSize() || rcm.config.channels() != model.channels())
-            throw new IllegalArgumentException(file + " was trained at " + rcm.config.imageSize() + " px with " + rcm.config.channels()
-                    + " channels; the consistency model is " + model.imageSize() + " px with " + model.channels());
+        fits(rcm, model, file.toString());
         return rcm;
+    }
+
+    private static void fits(RcmEncoder rcm, ModelConfig model, String what) {
+        if (rcm.config.imageSize() != model.imageSize() || rcm.config.channels() != model.channels())
+            throw new IllegalArgumentException(what + " was trained at " + rcm.config.imageSize() + " px with " + rcm.config.channels()
+                    + " channels; the consistency model is " + model.imageSize() + " px with " + model.channels());
     }
 
     public FinetunedModel net() { return net; }

@@ -60,11 +60,38 @@ class BenchSuiteTest {
     void quickSuiteHasTheSmallCasesOnlyAndTheFullOneAddsB16() {
         List<SuiteCase> quick = BenchSuite.cases(true), full = BenchSuite.cases(false);
         assertTrue(quick.stream().allMatch(c -> c.model() == null || c.model().imageSize() == 32));
-        assertEquals(6, quick.size());
+        assertEquals(8, quick.size());
         assertTrue(full.stream().anyMatch(c -> c.subject().equals("EPG-B/16") && c.batch() == 8 && c.name().equals("diffusion-step")));
         assertTrue(full.stream().anyMatch(c -> c.subject().equals("RCM-B/16") && c.batch() == 8 && c.name().equals("pretrain-step")));
         // 2 flops per multiply-accumulate, 3 forwards per trained image: EPG-T's count ×6×32 for a diffusion step.
         SuiteCase d = quick.get(1);
         assertEquals(6 * 32 * epg.config.ModelSize.gflops(Presets.get("EPG-T")), d.gflop(), 1e-9);
+    }
+
+    @Test
+    void consistencyCasesAreTheTinyOnesInBothDtypesAndB16Fp32InTheFullSuite() {
+        List<SuiteCase> quick = BenchSuite.cases(true), full = BenchSuite.cases(false);
+        List<SuiteCase> q = quick.stream().filter(c -> c.name().equals("consistency-step")).toList();
+        assertEquals(List.of("fp32", "bf16"), q.stream().map(SuiteCase::dtype).toList());
+        assertTrue(q.stream().allMatch(c -> c.subject().equals("EPG-T") && c.batch() == 32 && c.torchCase().equals("consistency")));
+        List<SuiteCase> b = full.stream().filter(c -> c.name().equals("consistency-step") && c.subject().equals("EPG-B/16")).toList();
+        assertEquals(1, b.size());
+        SuiteCase b16 = b.get(0);
+        assertEquals(List.of(8, 1, 2, false), List.of(b16.batch(), b16.warmup(), b16.steps(), b16.bf16()));
+        assertEquals("RCM-B/16", ConsistencyStep.frozenConfig(b16.model()).name());
+        // EPG-T per image (MACs): patch 64·48·128 + 4 blocks × 66 tokens × (4·128² + 2·128·512) = 52 297 728; decoder
+        // 4 × (66 × (196 608 + 256·128) + 128·6·128) = 60 948 480; head 64·128·48 = 393 216 → 113 639 424.
+        // RCM-T: 52 297 728 + projector 128·512 + 512·512 + 512·128 = 52 690 944.
+        // Step: 2 flops × 32 images × (4 EPG + 3 RCM forwards) = 64 × (0.454557696 + 0.158072832) = 39.208353792 GFLOP.
+        assertEquals(39.208353792, q.get(0).gflop(), 1e-9);
+    }
+
+    @Test
+    void aConsistencyStepRunsAtTinySize() {
+        try (Scope s = Scope.open()) {
+            ConsistencyStep step = new ConsistencyStep(Presets.get("EPG-T"), 2, false, 0);
+            step.run();                                                                              // throws on a non-finite loss or norm
+            step.run();
+        }
     }
 }

@@ -185,6 +185,23 @@ class FinetuneTest {
     }
 
     @Test
+    void aGivenFrozenEncoderMustMatchTheAuxWeightAndTheResolution() {
+        try (Scope s = Scope.open()) {
+            FinetuneConfig noAux = withAux(TinyRuns.finetune(CONSISTENCY, "scratch", 2, 8, 2), 0);
+            RcmEncoder fits = new RcmEncoder(TinyRuns.rcm()), wrongSize = new RcmEncoder(epg.config.Presets.get("RCM-T"));
+            assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(noAux, epg.dist.Distributed.single(), fits));
+            FinetuneConfig aux = new FinetuneConfig(noAux.task(), noAux.model(), noAux.data(), noAux.normalization(), noAux.init(), "given", noAux.batch(),
+                    noAux.steps(), noAux.lr(), noAux.beta1(), noAux.beta2(), noAux.weightDecay(), noAux.warmup(), noAux.lrMilestones(), noAux.lrValues(),
+                    noAux.clipNorm(), noAux.ema(), noAux.labelDropout(), noAux.noise(), noAux.timePair(), noAux.huberC(), 1, noAux.auxTau(),
+                    noAux.precision(), noAux.device(), noAux.seed(), noAux.logEvery(), noAux.checkpointEvery(), noAux.keepCheckpoints(),
+                    noAux.previewEvery(), noAux.workers(), noAux.threads());
+            assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(aux, epg.dist.Distributed.single(), null));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(aux, epg.dist.Distributed.single(), wrongSize));
+            assertTrue(e.getMessage().contains("RCM-T") && e.getMessage().contains("32 px"), e.getMessage());
+        }
+    }
+
+    @Test
     void labelDropoutExtremes() {
         try (Scope s = Scope.open()) {
             Tensor y = BatchTensors.labels(new int[]{0, 1, 2, 3});
