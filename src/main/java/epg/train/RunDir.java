@@ -1,7 +1,9 @@
 // The self-describing run directory of ARCHITECTURE.md: config.json, log.jsonl, checkpoints/step-N/, checkpoints/latest.
 package epg.train;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonParser;
 import epg.config.Json;
 import epg.nn.Module;
@@ -50,17 +52,34 @@ public final class RunDir {
     /**
      * Writes {@code config.json}, or, when the directory already holds a run, checks that it is the same
      * configuration apart from {@link #RUN_CONTROL} keys (a resumed run must not silently change its settings).
+     * A setting the stored file lacks (added by a later version) matches when it holds its neutral value
+     * (0, false, null), which is how such settings are defined, so an upgrade does not strand a run half-way.
      */
     public void writeConfig(Object config) throws IOException {
         Path f = file(CONFIG);
         String json = Json.pretty(config);
-        if (Files.exists(f) && !withoutRunControl(Files.readString(f)).equals(withoutRunControl(json)))
+        if (Files.exists(f) && !sameSettings(withoutRunControl(Files.readString(f)), withoutRunControl(json)))
             throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f
                     + "); use a new --out directory or the same settings");
         AtomicFile.writeString(f, json + "\n");
     }
 
-    private static com.google.gson.JsonElement withoutRunControl(String json) {
+    private static boolean sameSettings(JsonElement stored, JsonElement now) {
+        if (!stored.isJsonObject() || !now.isJsonObject()) return stored.equals(now);
+        JsonObject a = stored.getAsJsonObject(), b = now.getAsJsonObject();
+        for (String k : a.keySet()) if (!b.has(k) || !sameSettings(a.get(k), b.get(k))) return false;
+        for (String k : b.keySet()) if (!a.has(k) && !neutral(b.get(k))) return false;
+        return true;
+    }
+
+    private static boolean neutral(JsonElement e) {
+        if (e.isJsonNull()) return true;
+        if (!e.isJsonPrimitive()) return false;
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        return p.isBoolean() ? !p.getAsBoolean() : p.isNumber() && p.getAsDouble() == 0;
+    }
+
+    private static JsonElement withoutRunControl(String json) {
         var e = JsonParser.parseString(json);
         if (e.isJsonObject()) RUN_CONTROL.forEach(e.getAsJsonObject()::remove);
         return e;

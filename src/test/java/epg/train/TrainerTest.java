@@ -66,6 +66,13 @@ class TrainerTest {
         d.writeConfig(Map.of("lr", 1.0, "threads", 2, "logEvery", 5));
         assertThrows(IllegalArgumentException.class, () -> d.writeConfig(Map.of("lr", 2.0, "threads", 2, "logEvery", 5)));
         assertTrue(Files.readString(d.file(RunDir.CONFIG)).contains("\"threads\": 2"));
+        // a setting newer than the stored file is accepted at its neutral value only
+        RunDir old = new RunDir(tmp.resolve("old"));
+        old.writeConfig(Map.of("lr", 1.0, "noise", Map.of("pMean", -1.2)));
+        assertThrows(IllegalArgumentException.class, () -> old.writeConfig(Map.of("lr", 1.0, "noise", Map.of("pMean", -1.2, "floor", 0.5))));
+        assertThrows(IllegalArgumentException.class, () -> old.writeConfig(Map.of("lr", 1.0, "noise", Map.of("pMean", -1.2), "flag", true)));
+        assertThrows(IllegalArgumentException.class, () -> old.writeConfig(Map.of("lr", 1.0)));
+        old.writeConfig(Map.of("lr", 1.0, "noise", Map.of("pMean", -1.2, "floor", 0.0), "flag", false));
     }
 
     @Test
