@@ -141,6 +141,18 @@ class SampleCommandTest {
             Tensor got = Npy.read(out);
             assertArrayEquals(new long[]{2, 3, 8, 8}, Torch.shape(got));
             assertArrayEquals(Torch.toFloats(expected), Torch.toFloats(got), 1e-6f);
+            // per-image labels from a .npy: the same as the denoiser called with those labels
+            Path labelFile = tmp.resolve("y.npy"), perImage = tmp.resolve("dy.npy");
+            Npy.write(labelFile, epg.data.BatchTensors.labels(new int[]{1, 3}));
+            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--labels", labelFile.toString(), "--output", perImage.toString());
+            assertEquals("0", r[0], r[2]);
+            Tensor expectedY = new ModelDenoiser(model, Preconditioning.Kind.DIFFUSION).denoise(x,
+                    torch.full(new long[]{2}, new Scalar(0.7)), epg.data.BatchTensors.labels(new int[]{1, 3}));
+            assertArrayEquals(Torch.toFloats(expectedY), Torch.toFloats(Npy.read(perImage)), 1e-6f);
+            assertFalse(Arrays.equals(Torch.toFloats(expected), Torch.toFloats(expectedY)), "the labels matter to this model");
+            Npy.write(labelFile, epg.data.BatchTensors.labels(new int[]{1, 3, 0}));
+            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--labels", labelFile.toString(), "--output", perImage.toString());
+            assertTrue(r[2].contains("must hold 2 integer class ids"), r[2]);
             // consistency parameterisation at σ_min·s (s = 8/64): D = x, clamped to [-1, 1]
             r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", Double.toString(0.002 * 0.125),
                     "--parameterisation", "consistency", "--output", boundary.toString());
