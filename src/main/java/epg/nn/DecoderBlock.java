@@ -1,6 +1,7 @@
 // The adaLN-Zero decoder block with a long skip (spec §2.2 decoder_blocks.{j}).
 package epg.nn;
 
+import epg.tensor.Scope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -22,12 +23,14 @@ public final class DecoderBlock extends Module {
         this.adaLN = child("adaLN_modulation", new ModuleList<Linear>()).put(1, new Linear(condDim, 6 * dim, true));
     }
 
-    /** x [B, L, D'], cond [B, 1, D], skip [B, L, D] → [B, L, D']. */
+    /** x [B, L, D'], cond [B, 1, D], skip [B, L, D] → [B, L, D']; in its own native scope, as {@link EncoderBlock#forward}. */
     public Tensor forward(Tensor x, Tensor cond, Tensor skip) {
-        x = skipNorm.forward(skipLinear.forward(torch.cat(new TensorVector(x, skip), 2)));   // [B, L, D']
-        TensorVector m = adaLN.forward(torch.silu(cond)).chunk(6, 2);                          // 6 × [B, 1, D']
-        x = x.add(m.get(2).mul(attn.forward(modulate(norm1.forward(x), m.get(0), m.get(1)))));
-        return x.add(m.get(5).mul(mlp.forward(modulate(norm2.forward(x), m.get(3), m.get(4)))));
+        return Scope.nested(() -> {
+            Tensor h = skipNorm.forward(skipLinear.forward(torch.cat(new TensorVector(x, skip), 2)));   // [B, L, D']
+            TensorVector m = adaLN.forward(torch.silu(cond)).chunk(6, 2);                                // 6 × [B, 1, D']
+            h = h.add(m.get(2).mul(attn.forward(modulate(norm1.forward(h), m.get(0), m.get(1)))));
+            return h.add(m.get(5).mul(mlp.forward(modulate(norm2.forward(h), m.get(3), m.get(4)))));
+        });
     }
 
     private static Tensor modulate(Tensor x, Tensor shift, Tensor scale) {

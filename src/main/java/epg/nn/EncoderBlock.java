@@ -1,6 +1,7 @@
 // The pre-LayerNorm encoder block (spec §2.1 blocks.{i}): x += attn(norm1(x)); x += mlp(norm2(x)).
 package epg.nn;
 
+import epg.tensor.Scope;
 import org.bytedeco.pytorch.Tensor;
 
 public final class EncoderBlock extends Module {
@@ -15,8 +16,11 @@ public final class EncoderBlock extends Module {
         this.mlp = child("mlp", new Mlp(dim, mlpHidden));
     }
 
+    /** Runs in its own native scope (see {@link Scope#nested}): the block's temporaries are released at its end. */
     public Tensor forward(Tensor x) {
-        x = x.add(attn.forward(norm1.forward(x)));  // [B, L, D]
-        return x.add(mlp.forward(norm2.forward(x)));
+        return Scope.nested(() -> {
+            Tensor h = x.add(attn.forward(norm1.forward(x)));  // [B, L, D]
+            return h.add(mlp.forward(norm2.forward(h)));
+        });
     }
 }
