@@ -11,14 +11,12 @@ import epg.train.PretrainStage;
 import epg.train.RunDir;
 import epg.train.TrainState;
 import epg.train.Trainer;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
@@ -27,12 +25,7 @@ import java.util.concurrent.Callable;
                 + "torchrun / SLURM (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT); see docs/distributed.md.")
 public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "RCM-T", description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).") String preset;
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "'fashion-mnist' (padded to 32 px) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
-    @Option(names = "--resolution", description = "Training resolution (default: the preset's, 32 for fashion-mnist).") Integer resolution;
-    @Option(names = "--out", required = true, description = "Run directory.") Path out;
     @Option(names = "--steps", defaultValue = "600000", description = "Total steps K (default ${DEFAULT-VALUE}).") long steps;
-    @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).") int batch;
-    @Option(names = "--stop-at", description = "Stop this invocation after this step (the schedules still span --steps).") Long stopAt;
     @Option(names = "--lr", defaultValue = "6e-4", description = "Peak learning rate at batch 1024, scaled linearly (default ${DEFAULT-VALUE}).") double lr;
     @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1 (default ${DEFAULT-VALUE}).") double beta1;
     @Option(names = "--beta2", defaultValue = "0.95", description = "AdamW beta2 (default ${DEFAULT-VALUE} released; paper 0.999).") double beta2;
@@ -44,40 +37,31 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--momentum-buffers", description = "Also EMA the BatchNorm statistics into the momentum encoder (released: off).") boolean momentumBuffers;
     @Option(names = "--no-contrastive", description = "Drop the contrastive term (Table 12c's 'w/o contrast' ablation).") boolean noContrastive;
     @Option(names = "--no-consistency", description = "Drop the representation-consistency term (contrastive only: Appendix E's collapsing encoder).") boolean noConsistency;
-    @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
+    @Mixin RunOptions run;
     @Mixin ParallelOptions parallel;
     @Spec CommandSpec spec;
-    @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel (faster under bf16 at short sequences).") boolean mathAttention;
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
-    @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).") int logEvery;
-    @Option(names = "--checkpoint-every", defaultValue = "1000", description = "Steps per checkpoint (default ${DEFAULT-VALUE}).") int checkpointEvery;
-    @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept, 0 = all (default ${DEFAULT-VALUE}).") int keep;
-    @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default ${DEFAULT-VALUE}).") int workers;
-    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
 
     @Override
-    public Integer call() throws Exception { return parallel.run(spec, batch, this::train); }
+    public Integer call() throws Exception { return parallel.run(spec, run.batch, this::train); }
 
     private int train(Distributed group) throws Exception {
-        Torch.init();
-        if (threads > 0) Torch.setThreads(threads);
+        run.initTorch();
         String dev = parallel.device(group);
-        Dataset dataset = PretrainStage.openData(data);
+        Dataset dataset = PretrainStage.openData(run.data);
         ModelConfig base = Presets.get(preset);
-        int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : base.imageSize();
-        ModelConfig model = base.withData(res, dataset.channels(), dataset.numClasses()).withFusedAttention(!mathAttention);
-        PretrainConfig cfg = new PretrainConfig(model, data, normalization, batch, steps, lr, beta1, beta2,
+        ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
+        PretrainConfig cfg = new PretrainConfig(model, run.data, run.normalization, run.batch, steps, lr, beta1, beta2,
                 weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model), noDecayTokens,
                 warmup != null ? warmup : PretrainConfig.defaultWarmup(steps), temperature, momentum, momentumBuffers, !noContrastive, !noConsistency,
-                parallel.precision(), dev, seed, logEvery, checkpointEvery, keep, workers, threads);
+                parallel.precision(), dev, run.seed, run.logEvery, run.checkpointEvery, run.keep, run.workers, run.threads);
         PretrainStage stage = new PretrainStage(cfg, group);
-        RunDir dir = new RunDir(out);
-        if (group.isMain()) System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), res,
-                model.channels(), stage.online().parameterCount(), dataset.size(), batch, cfg.scaledLr(), Torch.threads(), out);
+        RunDir dir = new RunDir(run.out);
+        if (group.isMain()) System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), model.imageSize(),
+                model.channels(), stage.online().parameterCount(), dataset.size(), run.batch, cfg.scaledLr(), Torch.threads(), run.out);
         if (group.isMain() && group.worldSize() > 1)
-            System.out.printf("data parallel: %d processes of batch %d (synchronised BatchNorm, gathered NT-Xent targets)%n", group.worldSize(), batch / group.worldSize());
+            System.out.printf("data parallel: %d processes of batch %d (synchronised BatchNorm, gathered NT-Xent targets)%n", group.worldSize(), run.batch / group.worldSize());
         Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group);
-        TrainState end = trainer.run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps, group.isMain() ? new TrainProgress() : Trainer.Listener.NONE);
+        TrainState end = trainer.run(dataset, cfg.loaderConfig(), run.stopAt(steps), group.isMain() ? new TrainProgress() : Trainer.Listener.NONE);
         if (group.isMain()) System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(), dir.file(PretrainStage.ENCODER_FILE));
         return 0;
     }

@@ -23,7 +23,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -33,14 +32,9 @@ import java.util.concurrent.Callable;
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "diffusion or consistency.") String task;
     @Option(names = "--preset", defaultValue = "EPG-T", description = "EPG preset (default ${DEFAULT-VALUE}; `epg models` lists them).") String preset;
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "'fashion-mnist' (padded to 32 px) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
-    @Option(names = "--resolution", description = "Training resolution (default: the preset's, 32 for fashion-mnist).") Integer resolution;
     @Option(names = "--init", required = true, description = "'scratch' or the pre-trained encoder: a stage-1 run's encoder.safetensors or a released RCM checkpoint.") String init;
     @Option(names = "--rcm", description = "Consistency: frozen RCM encoder (with projector) of the auxiliary loss (default: --init).") String rcm;
-    @Option(names = "--out", required = true, description = "Run directory.") Path out;
     @Option(names = "--steps", required = true, description = "Total steps K (paper: 1M-2M).") long steps;
-    @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).") int batch;
-    @Option(names = "--stop-at", description = "Stop this invocation after this step (the schedules still span --steps).") Long stopAt;
     @Option(names = "--lr", description = "Peak learning rate, absolute (default 1e-4).") Double lr;
     @Option(names = "--beta1", description = "AdamW beta1 (default 0.9).") Double beta1;
     @Option(names = "--beta2", description = "AdamW beta2 (default 0.999 diffusion, 0.99 consistency).") Double beta2;
@@ -59,37 +53,29 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--huber-c", description = "Consistency: pseudo-Huber c (default 0.06).") Double huberC;
     @Option(names = "--aux-weight", description = "Consistency: weight of the auxiliary RCM loss, 0 = off (default 1).") Double auxWeight;
     @Option(names = "--aux-tau", description = "Consistency: temperature of the auxiliary NT-Xent (default 0.1).") Double auxTau;
-    @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
-    @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel.") boolean mathAttention;
+    @Mixin RunOptions run;
     @Mixin ParallelOptions parallel;
     @Spec CommandSpec spec;
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
-    @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).") int logEvery;
-    @Option(names = "--checkpoint-every", defaultValue = "1000", description = "Steps per checkpoint (default ${DEFAULT-VALUE}).") int checkpointEvery;
     @Option(names = "--preview-every", defaultValue = "1000", description = "Preview grid at checkpoints whose step is a multiple of this, 0 = only at the end (default ${DEFAULT-VALUE}).") int previewEvery;
-    @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept, 0 = all (default ${DEFAULT-VALUE}).") int keep;
-    @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default ${DEFAULT-VALUE}).") int workers;
-    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
 
     @Override
-    public Integer call() throws Exception { return parallel.run(spec, batch, this::train); }
+    public Integer call() throws Exception { return parallel.run(spec, run.batch, this::train); }
 
     private int train(Distributed group) throws Exception {
-        Torch.init();
-        if (threads > 0) Torch.setThreads(threads);
-        Dataset dataset = PretrainStage.openData(data);
+        run.initTorch();
+        Dataset dataset = PretrainStage.openData(run.data);
         FinetuneConfig cfg = config(dataset, group);
         Stage stage = cfg.task() == FinetuneConfig.Task.DIFFUSION ? new DiffusionStage(cfg, group) : new ConsistencyStage(cfg, group);
         FinetunedModel net = stage instanceof DiffusionStage d ? d.net() : ((ConsistencyStage) stage).net();
         if (group.isMain()) {
             System.out.printf("%s %s at %d px, %,d parameters, init %s%s; %d images; batch %d, lr %.3g, %d threads -> %s%n", cfg.task().id(),
                     cfg.model().name(), cfg.model().imageSize(), net.online().parameterCount(), cfg.init(),
-                    net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)", dataset.size(), batch, cfg.lr(), Torch.threads(), out);
+                    net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)", dataset.size(), run.batch, cfg.lr(), Torch.threads(), run.out);
             if (cfg.task() == FinetuneConfig.Task.CONSISTENCY && cfg.auxWeight() == 0) System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
-            if (group.worldSize() > 1) System.out.printf("data parallel: %d processes of batch %d%n", group.worldSize(), batch / group.worldSize());
+            if (group.worldSize() > 1) System.out.printf("data parallel: %d processes of batch %d%n", group.worldSize(), run.batch / group.worldSize());
         }
-        RunDir dir = new RunDir(out);
-        TrainState end = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group).run(dataset, cfg.loaderConfig(), stopAt != null ? stopAt : steps,
+        RunDir dir = new RunDir(run.out);
+        TrainState end = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group).run(dataset, cfg.loaderConfig(), run.stopAt(steps),
                 group.isMain() ? new TrainProgress() : Trainer.Listener.NONE);
         if (group.isMain()) System.out.printf("step %d of %d, %d skipped; EMA model in %s%n", end.step(), steps, end.skipped(), dir.file(FinetunedModel.MODEL_FILE));
         return 0;
@@ -100,9 +86,8 @@ public final class TrainCommand implements Callable<Integer> {
         FinetuneConfig.Task t = FinetuneConfig.Task.parse(task);
         ModelConfig base = Presets.get(preset);
         if (base.kind() != ModelConfig.Kind.EPG) throw new IllegalArgumentException(preset + " is not an EPG preset; `epg models` lists them");
-        int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : base.imageSize();
-        ModelConfig model = base.withData(res, dataset.channels(), dataset.numClasses()).withFusedAttention(!mathAttention);
-        FinetuneConfig d = FinetuneConfig.defaults(t, model, data, init, batch, steps);
+        ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
+        FinetuneConfig d = FinetuneConfig.defaults(t, model, run.data, init, run.batch, steps);
         ModelConfig m = dropout != null ? d.model().withDropout(dropout, d.model().attnDropout()) : d.model();
         long[] ms = d.lrMilestones();
         double[] vs = d.lrValues();
@@ -122,10 +107,10 @@ public final class TrainCommand implements Callable<Integer> {
         EctTimePair ect = d.timePair();
         long stage = ectStage != null ? ectStage : ect.d0();
         ect = new EctTimePair(pMean != null ? pMean : ect.pMean(), pStd != null ? pStd : ect.pStd(), ect.q(), ect.k(), ect.b(), stage, stage, ect.delta());
-        return new FinetuneConfig(t, m, data, normalization, init, rcm, batch, steps, or(lr, d.lr()), or(beta1, d.beta1()), or(beta2, d.beta2()),
+        return new FinetuneConfig(t, m, run.data, run.normalization, init, rcm, run.batch, steps, or(lr, d.lr()), or(beta1, d.beta1()), or(beta2, d.beta2()),
                 or(weightDecay, d.weightDecay()), warmup != null ? warmup : d.warmup(), ms, vs, or(clip, d.clipNorm()), or(ema, d.ema()),
                 or(labelDropout, d.labelDropout()), noise, ect, or(huberC, d.huberC()), or(auxWeight, d.auxWeight()), or(auxTau, d.auxTau()),
-                parallel.precision(), parallel.device(group), seed, logEvery, checkpointEvery, keep, previewEvery, workers, threads);
+                parallel.precision(), parallel.device(group), run.seed, run.logEvery, run.checkpointEvery, run.keep, previewEvery, run.workers, run.threads);
     }
 
     private static double or(Double v, double fallback) { return v != null ? v : fallback; }
