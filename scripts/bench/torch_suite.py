@@ -62,6 +62,20 @@ def grad_norm(params):
     return torch.stack([p.grad.norm() for p in params if p.grad is not None]).norm().item()
 
 
+def train_step(case, model, average, rate, clip=None):
+    """One step as the Trainer runs it: case.loss() under autocast (case.bf16), backward, gradient norm (clipped to
+    `clip` when given), case.opt's step, then the EMA of `model` into `average` at `rate`."""
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=case.bf16):
+        loss = case.loss()
+    loss.backward()
+    norm = torch.nn.utils.clip_grad_norm_(model.parameters(), clip).item() if clip else grad_norm(list(model.parameters()))
+    if not math.isfinite(loss.item()) or not math.isfinite(norm):
+        raise RuntimeError("non-finite loss")
+    case.opt.step()
+    case.opt.zero_grad(set_to_none=True)
+    ema_update(average.parameters(), model.parameters(), rate)
+
+
 class Pretrain:
     def __init__(self, cfg, batch, bf16):
         self.online = Rcm(cfg).train()
@@ -96,15 +110,7 @@ class Pretrain:
         return (nt_xent(q1, k2, 0.2) + nt_xent(q2, k1, 0.2)).mean() + consistency
 
     def __call__(self):
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-            loss = self.loss()
-        loss.backward()
-        params = list(self.online.parameters())
-        if not math.isfinite(loss.item()) or not math.isfinite(grad_norm(params)):
-            raise RuntimeError("non-finite loss")
-        self.opt.step()
-        self.opt.zero_grad(set_to_none=True)
-        ema_update(self.momentum.parameters(), self.online.parameters(), 0.99)
+        train_step(self, self.online, self.momentum, 0.99)
 
 
 class Diffusion:
@@ -134,15 +140,7 @@ class Diffusion:
         return ((d.float() - self.x).square() * w.view(b, 1, 1, 1)).mean()
 
     def __call__(self):
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-            loss = self.loss()
-        loss.backward()
-        norm = torch.nn.utils.clip_grad_norm_(self.m.parameters(), 0.5)
-        if not math.isfinite(loss.item()) or not math.isfinite(norm.item()):
-            raise RuntimeError("non-finite loss")
-        self.opt.step()
-        self.opt.zero_grad(set_to_none=True)
-        ema_update(self.ema.parameters(), self.m.parameters(), 0.9999)
+        train_step(self, self.m, self.ema, 0.9999, clip=0.5)
 
 
 class DecoderDropout(torch.nn.Module):
@@ -204,15 +202,7 @@ class Consistency:
         return huber + nt_xent(f, g, 0.1).mean()
 
     def __call__(self):
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-            loss = self.loss()
-        loss.backward()
-        params = list(self.m.parameters())
-        if not math.isfinite(loss.item()) or not math.isfinite(grad_norm(params)):
-            raise RuntimeError("non-finite loss")
-        self.opt.step()
-        self.opt.zero_grad(set_to_none=True)
-        ema_update(self.ema.parameters(), self.m.parameters(), 0.9999)
+        train_step(self, self.m, self.ema, 0.9999)
 
 
 class Sampling:
