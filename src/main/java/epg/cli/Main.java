@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "epg", mixinStandardHelpOptions = true, version = "epg 0.1.0",
         description = "End-to-end pixel-space generative modelling (EPG) on libtorch.",
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, InspectCommand.class, ConvertCommand.class,
-                PrepareCommand.class, PretrainCommand.class, TrainCommand.class, DemoCommand.class, SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class,
+                PrepareCommand.class, PretrainCommand.class, TrainCommand.class, ExportCommand.class, DemoCommand.class, SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class,
                 BenchCommand.class})
 public final class Main implements Runnable {
 

@@ -36,6 +36,8 @@ import java.util.stream.LongStream;
  */
 public final class FinetunedModel {
     public static final String MODEL_FILE = "model.safetensors", PREVIEWS = "previews";
+    /** The checkpoint's module files: ONLINE.safetensors (training weights) and EMA.safetensors (what sampling reads). */
+    public static final String ONLINE = "online", EMA = "ema";
     /** Images in a preview grid (seeds 0 … 63, labels cycling through the classes). */
     public static final int PREVIEW_IMAGES = 64;
 
@@ -82,8 +84,8 @@ public final class FinetunedModel {
     /** The modules a training state holds. */
     public Map<String, Module> modules() {
         Map<String, Module> m = new LinkedHashMap<>();
-        m.put("online", online);
-        m.put("ema", ema);
+        m.put(ONLINE, online);
+        m.put(EMA, ema);
         return m;
     }
 
@@ -93,13 +95,16 @@ public final class FinetunedModel {
     public org.bytedeco.pytorch.Device device() { return online.namedParameters().values().iterator().next().device(); }
 
     /** Writes the EMA model file (atomically). */
-    public void export(RunDir dir, long step) throws IOException {
+    public void export(RunDir dir, long step) throws IOException { ModelFile.save(dir.file(MODEL_FILE), ema, metadata(cfg, step)); }
+
+    /** The model file's metadata besides the configuration: "parameterisation", "normalization", "step", "stage". */
+    public static Map<String, String> metadata(FinetuneConfig cfg, long step) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(Preconditioning.METADATA_KEY, cfg.task().id());
         meta.put("normalization", Normalization.parse(cfg.normalization()).forChannels(cfg.model().channels()).name().toLowerCase());
         meta.put("step", Long.toString(step));
         meta.put("stage", cfg.task().id());
-        ModelFile.save(dir.file(MODEL_FILE), ema, meta);
+        return meta;
     }
 
     /** previews/step-N.png: the EMA model's samples of seeds 0 … 63 (Heun 18 points for diffusion, one step for consistency). */

@@ -39,6 +39,8 @@ import java.util.Map;
 public final class PretrainStage implements Stage {
     /** The file the next stage reads: the online encoder with its configuration (ModelFile format). */
     public static final String ENCODER_FILE = "encoder.safetensors";
+    /** The checkpoint's module files: ONLINE.safetensors (the encoder the next stage reads) and MOMENTUM.safetensors. */
+    public static final String ONLINE = "online", MOMENTUM = "momentum";
 
     private final PretrainConfig cfg;
     private final RcmEncoder online, momentum;
@@ -89,8 +91,8 @@ public final class PretrainStage implements Stage {
     @Override
     public Map<String, Module> modules() {
         Map<String, Module> m = new LinkedHashMap<>();
-        m.put("online", online);
-        if (momentum != null) m.put("momentum", momentum);
+        m.put(ONLINE, online);
+        if (momentum != null) m.put(MOMENTUM, momentum);
         return m;
     }
 
@@ -130,8 +132,11 @@ public final class PretrainStage implements Stage {
 
     @Override
     public void export(RunDir dir, long step) throws IOException {
-        ModelFile.save(dir.file(ENCODER_FILE), online, Map.of("step", Long.toString(step), "stage", "pretrain"));
+        ModelFile.save(dir.file(ENCODER_FILE), online, metadata(step));
     }
+
+    /** The encoder file's metadata besides the configuration. */
+    public static Map<String, String> metadata(long step) { return Map.of("step", Long.toString(step), "stage", "pretrain"); }
 
     /** "fashion-mnist" (training split, padded 28 → 32 px) or a dataset folder (training split). */
     public static Dataset openData(String data) {

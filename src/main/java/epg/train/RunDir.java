@@ -144,17 +144,39 @@ public final class RunDir {
             if (s == null) throw new IOException(dir + " holds no state for generator '" + g.getKey() + "'");
             try (NoGradGuard ng = new NoGradGuard()) { g.getValue().setState(s.contiguous()); }
         }
+        return readState(dir);
+    }
+
+    /** The scalar state (step, skips, data position, loss scale) of a checkpoint directory. */
+    public static TrainState readState(Path dir) throws IOException {
         return Json.parse(Files.readString(dir.resolve("state.json")), TrainState.class, dir.resolve("state.json").toString());
+    }
+
+    /** The complete checkpoint of step {@code step}; an error names the steps that are kept. */
+    public Path checkpoint(long step) throws IOException {
+        Path dir = checkpoints().resolve("step-" + step);
+        if (Files.isRegularFile(dir.resolve("state.json"))) return dir;
+        List<Path> kept = stepDirectories();
+        throw new IOException(root + " holds no complete checkpoint of step " + step + "; kept: "
+                + (kept.isEmpty() ? "none" : kept.stream().map(p -> p.getFileName().toString().substring(5)).toList())
+                + " (--keep 0 keeps every checkpoint)");
+    }
+
+    /** The step-N directories, oldest first (none when there is no checkpoints folder). */
+    private List<Path> stepDirectories() throws IOException {
+        List<Path> steps = new ArrayList<>();
+        if (!Files.isDirectory(checkpoints())) return steps;
+        try (Stream<Path> s = Files.list(checkpoints())) {
+            s.filter(p -> p.getFileName().toString().matches("step-\\d+") && Files.isDirectory(p)).forEach(steps::add);
+        }
+        steps.sort(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(5))));
+        return steps;
     }
 
     /** Deletes all but the newest {@code keep} step directories (never {@code current}). */
     private void prune(int keep, Path current) throws IOException {
         if (keep <= 0) return;
-        List<Path> steps = new ArrayList<>();
-        try (Stream<Path> s = Files.list(checkpoints())) {
-            s.filter(p -> p.getFileName().toString().matches("step-\\d+") && Files.isDirectory(p)).forEach(steps::add);
-        }
-        steps.sort(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(5))));
+        List<Path> steps = stepDirectories();
         for (int i = 0; i < steps.size() - keep; i++) {
             if (steps.get(i).equals(current)) continue;
             try (Stream<Path> files = Files.walk(steps.get(i))) {

@@ -5,13 +5,17 @@ import epg.TestSupport;
 import epg.TinyRuns;
 import epg.data.IdxDataset;
 import epg.tensor.Checkpoints;
+import epg.tensor.Safetensors;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -24,9 +28,10 @@ class TrainCommandTest {
         TinyRuns.oneThread();
         Path rcm = tmp.resolve("rcm"), diff = tmp.resolve("diff"), cons = tmp.resolve("cons");
         ok(TestSupport.cli("pretrain", "--preset", "RCM-T", "--steps", "2", "--batch", "4", "--warmup", "1", "--out", rcm.toString(),
-                "--workers", "1", "--threads", "1"));
+                "--workers", "1", "--threads", "1", "--checkpoint-every", "1", "--keep", "0"));
         String encoder = rcm.resolve(PretrainStage.ENCODER_FILE).toString();
-        String[] common = {"--preset", "EPG-T", "--steps", "2", "--batch", "4", "--warmup", "1", "--log-every", "1", "--workers", "1", "--threads", "1", "--init", encoder};
+        String[] common = {"--preset", "EPG-T", "--steps", "2", "--batch", "4", "--warmup", "1", "--log-every", "1", "--workers", "1", "--threads", "1", "--init", encoder,
+                "--checkpoint-every", "1", "--keep", "0"};
         ok(TestSupport.cli(concat(new String[]{"train", "--task", "diffusion", "--out", diff.toString()}, common)));
         ok(TestSupport.cli(concat(new String[]{"train", "--task", "consistency", "--out", cons.toString()}, common)));
         assertEquals("diffusion", Checkpoints.read(diff.resolve(FinetunedModel.MODEL_FILE)).metadata().get("parameterisation"));
@@ -43,6 +48,36 @@ class TrainCommandTest {
             assertTrue(Files.isRegularFile(tmp.resolve(d).resolve("000001.png")), d);
             assertTrue(Files.isRegularFile(tmp.resolve(d).resolve("samples.npz")), d);
         }
+
+        // epg export: the newest checkpoint gives exactly the file each run wrote at its end ...
+        ok(TestSupport.cli("export", cons.toString()));
+        assertSameFile(cons.resolve(FinetunedModel.MODEL_FILE), cons.resolve("model-step-2.safetensors"));
+        ok(TestSupport.cli("export", rcm.toString()));
+        assertSameFile(rcm.resolve(PretrainStage.ENCODER_FILE), rcm.resolve("encoder-step-2.safetensors"));
+        // ... an earlier one that step's EMA weights, which sample
+        Path first = tmp.resolve("first.safetensors");
+        ok(TestSupport.cli("export", cons.toString(), "--step", "1", "--out", first.toString()));
+        Safetensors.Contents c = Checkpoints.read(first);
+        assertEquals("1", c.metadata().get("step"));
+        assertEquals("consistency", c.metadata().get("parameterisation"));
+        assertSameTensors(Checkpoints.readTensors(cons.resolve("checkpoints/step-1/" + FinetunedModel.EMA + ".safetensors")), c.tensors(), "step 1");
+        Map<String, Tensor> last = Checkpoints.readTensors(cons.resolve(FinetunedModel.MODEL_FILE));
+        assertFalse(c.tensors().entrySet().stream().allMatch(e -> e.getValue().equal(last.get(e.getKey()))), "step 1 and step 2 differ");
+        ok(TestSupport.cli("sample", first.toString(), "--num", "2", "--sampler", "onestep", "--out", tmp.resolve("first").toString()));
+        TestSupport.Cli missing = TestSupport.cli("export", cons.toString(), "--step", "7");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("step 7") && missing.err().contains("[1, 2]"), missing.err());
+    }
+
+    private static void assertSameFile(Path written, Path exported) throws Exception {
+        Safetensors.Contents a = Checkpoints.read(written), b = Checkpoints.read(exported);
+        assertEquals(a.metadata(), b.metadata(), exported.toString());
+        assertSameTensors(a.tensors(), b.tensors(), exported.toString());
+    }
+
+    private static void assertSameTensors(Map<String, Tensor> a, Map<String, Tensor> b, String what) {
+        assertEquals(a.keySet(), b.keySet(), what);
+        for (String k : a.keySet()) assertTrue(a.get(k).equal(b.get(k)), what + ": " + k);
     }
 
     @Test
