@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write the model file of a kept checkpoint of a run: for epg train the EMA weights (what epg sample",
                 "and epg evaluate read), for epg pretrain the online encoder (what epg train --init reads), with the",
-                "configuration from RUN/config.json. Equal to the file the run writes at its end, had it ended there."})
+                "configuration from RUN/config.json. Equal to the file the run wrote when it reached that step."})
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "run directory (holds config.json and checkpoints/)") Path run;
     @Option(names = "--step", description = "checkpoint step (default: the newest; runs keep the newest --keep ones)") Long step;

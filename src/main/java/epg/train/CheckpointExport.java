@@ -16,9 +16,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A run writes its model file (fine-tuning: the EMA weights; pre-training: the online encoder) only at its end. This
- * writes the same file from checkpoints/step-N/ with the run's config.json, so that an intermediate step can be
- * sampled, evaluated or fine-tuned from. The result equals what the run would have written had it ended at step N.
+ * A run keeps one model file (fine-tuning: the EMA weights; pre-training: the online encoder), rewritten at every
+ * checkpoint, so it always holds the newest step. This writes that file for any kept checkpoints/step-N/ with the
+ * run's config.json, so that an earlier step can be sampled, evaluated or fine-tuned from. The result equals the file
+ * the run wrote when it reached step N.
  */
 public final class CheckpointExport {
     private CheckpointExport() {}

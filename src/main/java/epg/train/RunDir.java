@@ -37,6 +37,8 @@ import java.util.stream.Stream;
  */
 public final class RunDir {
     public static final String CONFIG = "config.json", LOG = "log.jsonl", CHECKPOINTS = "checkpoints", LATEST = "latest";
+    /** A checkpoint's scalar state, written last: a step directory is complete exactly when it holds this file. */
+    private static final String STATE = "state.json", STEP_PREFIX = "step-";
     /** Top-level configuration keys that only steer the process (not the result); a resumed run may change them. */
     public static final java.util.Set<String> RUN_CONTROL = java.util.Set.of("threads", "workers", "logEvery", "checkpointEvery", "keepCheckpoints", "previewEvery", "device");
     private final Path root;
@@ -109,7 +111,7 @@ public final class RunDir {
         Path pointer = checkpoints().resolve(LATEST);
         if (!Files.exists(pointer)) return Optional.empty();
         Path dir = checkpoints().resolve(Files.readString(pointer).trim());
-        if (!Files.isRegularFile(dir.resolve("state.json")))
+        if (!isComplete(dir))
             throw new IOException(pointer + " names " + dir + ", which is not a complete checkpoint");
         return Optional.of(dir);
     }
@@ -117,7 +119,7 @@ public final class RunDir {
     /** Writes the full training state of step {@code state.step()} and points {@code latest} at it; keeps the newest {@code keep}. */
     public Path saveCheckpoint(TrainState state, Map<String, Module> modules, AdamW optimizer, Map<String, Rng> generators, int keep)
             throws IOException {
-        String name = "step-" + state.step();
+        String name = STEP_PREFIX + state.step();
         Path dir = checkpoints().resolve(name);
         Files.createDirectories(dir);
         for (Map.Entry<String, Module> m : modules.entrySet())
@@ -126,7 +128,7 @@ public final class RunDir {
         Map<String, Tensor> rng = new LinkedHashMap<>();
         generators.forEach((k, g) -> rng.put(k, g.state()));
         Safetensors.write(dir.resolve("rng.safetensors"), rng, Map.of());
-        AtomicFile.writeString(dir.resolve("state.json"), Json.pretty(state) + "\n");
+        AtomicFile.writeString(dir.resolve(STATE), Json.pretty(state) + "\n");
         AtomicFile.writeString(checkpoints().resolve(LATEST), name + "\n");
         prune(keep, dir);
         return dir;
@@ -149,16 +151,16 @@ public final class RunDir {
 
     /** The scalar state (step, skips, data position, loss scale) of a checkpoint directory. */
     public static TrainState readState(Path dir) throws IOException {
-        return Json.parse(Files.readString(dir.resolve("state.json")), TrainState.class, dir.resolve("state.json").toString());
+        return Json.parse(Files.readString(dir.resolve(STATE)), TrainState.class, dir.resolve(STATE).toString());
     }
 
     /** The complete checkpoint of step {@code step}; an error names the steps that are kept. */
     public Path checkpoint(long step) throws IOException {
-        Path dir = checkpoints().resolve("step-" + step);
-        if (Files.isRegularFile(dir.resolve("state.json"))) return dir;
+        Path dir = checkpoints().resolve(STEP_PREFIX + step);
+        if (isComplete(dir)) return dir;
         List<Path> kept = stepDirectories();
         throw new IOException(root + " holds no complete checkpoint of step " + step + "; kept: "
-                + (kept.isEmpty() ? "none" : kept.stream().map(p -> p.getFileName().toString().substring(5)).toList())
+                + (kept.isEmpty() ? "none" : kept.stream().map(RunDir::stepOf).toList())
                 + " (--keep 0 keeps every checkpoint)");
     }
 
@@ -167,11 +169,15 @@ public final class RunDir {
         List<Path> steps = new ArrayList<>();
         if (!Files.isDirectory(checkpoints())) return steps;
         try (Stream<Path> s = Files.list(checkpoints())) {
-            s.filter(p -> p.getFileName().toString().matches("step-\\d+") && Files.isDirectory(p)).forEach(steps::add);
+            s.filter(p -> p.getFileName().toString().matches(STEP_PREFIX + "\\d+") && Files.isDirectory(p)).forEach(steps::add);
         }
-        steps.sort(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(5))));
+        steps.sort(Comparator.comparingLong(RunDir::stepOf));
         return steps;
     }
+
+    private static long stepOf(Path stepDirectory) { return Long.parseLong(stepDirectory.getFileName().toString().substring(STEP_PREFIX.length())); }
+
+    private static boolean isComplete(Path stepDirectory) { return Files.isRegularFile(stepDirectory.resolve(STATE)); }
 
     /** Deletes all but the newest {@code keep} step directories (never {@code current}). */
     private void prune(int keep, Path current) throws IOException {
