@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -66,6 +68,17 @@ public final class TestSupport {
     }
 
     /** Debian's Python with torch/numpy/scipy (shared/notes: the pyenv python3 on PATH lacks them). */
+    /** The same names in the same order, and per tensor the same dtype, shape and values. */
+    public static void assertSameTensors(Map<String, Tensor> want, Map<String, Tensor> got, String what) {
+        assertEquals(List.copyOf(want.keySet()), List.copyOf(got.keySet()), what + ": tensor names");
+        want.forEach((k, w) -> {
+            Tensor g = got.get(k);
+            assertEquals(w.scalar_type().intern(), g.scalar_type().intern(), what + ": dtype of " + k);
+            assertArrayEquals(Torch.shape(w), Torch.shape(g), what + ": shape of " + k);
+            assertTrue(w.equal(g), what + ": values of " + k);
+        });
+    }
+
     public static final Path PYTHON = Path.of("/usr/bin/python3");
 
     /** Skips the calling test, saying why, unless {@link #PYTHON} can import every module in {@code modules}. */

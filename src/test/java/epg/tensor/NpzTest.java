@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static epg.TestSupport.assertSameTensors;
 import static epg.TestSupport.assumePython;
 import static epg.TestSupport.fixture;
 import static epg.TestSupport.python;
@@ -50,21 +51,11 @@ class NpzTest {
         return m;
     }
 
-    static void assertSameArrays(Map<String, Tensor> want, Map<String, Tensor> got, String what) {
-        assertEquals(List.copyOf(want.keySet()), List.copyOf(got.keySet()), what + ": array names");
-        want.forEach((k, w) -> {
-            Tensor g = got.get(k);
-            assertEquals(w.scalar_type().intern(), g.scalar_type().intern(), what + ": dtype of " + k);
-            assertArrayEquals(Torch.shape(w), Torch.shape(g), what + ": shape of " + k);
-            assertTrue(w.equal(g), what + ": values of " + k);
-        });
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"adm_ref.npz", "adm_ref_deflated.npz"})
     void readsNumpyFiles(String file) throws IOException {
         try (Scope s = Scope.open()) {
-            assertSameArrays(expected(), Npz.read(fixture("metrics/" + file)), file);
+            assertSameTensors(expected(), Npz.read(fixture("metrics/" + file)), file);
         }
     }
 
@@ -86,7 +77,7 @@ class NpzTest {
         try (Scope s = Scope.open()) {
             Path out = dir.resolve("copy.npz");
             Npz.write(out, expected());
-            assertSameArrays(expected(), Npz.read(out), "round trip");
+            assertSameTensors(expected(), Npz.read(out), "round trip");
             // np.savez's entries: the same .npy bytes (header padding to 64 included) as NumPy itself writes.
             assertArrayEquals(npyEntry(fixture("metrics/adm_ref.npz"), "sigma.npy"), npyEntry(out, "sigma.npy"));
             assertArrayEquals(npyEntry(fixture("metrics/adm_ref.npz"), "arr_0.npy"), npyEntry(out, "arr_0.npy"));

@@ -60,7 +60,7 @@ class TrainCommandTest {
         Safetensors.Contents c = Checkpoints.read(first);
         assertEquals("1", c.metadata().get("step"));
         assertEquals("consistency", c.metadata().get("parameterisation"));
-        assertSameTensors(Checkpoints.readTensors(cons.resolve("checkpoints/step-1/" + FinetunedModel.EMA + ".safetensors")), c.tensors(), "step 1");
+        TestSupport.assertSameTensors(Checkpoints.readTensors(cons.resolve("checkpoints/step-1/" + FinetunedModel.EMA + ".safetensors")), c.tensors(), "step 1");
         Map<String, Tensor> last = Checkpoints.readTensors(cons.resolve(FinetunedModel.MODEL_FILE));
         assertFalse(c.tensors().entrySet().stream().allMatch(e -> e.getValue().equal(last.get(e.getKey()))), "step 1 and step 2 differ");
         ok(TestSupport.cli("sample", first.toString(), "--num", "2", "--sampler", "onestep", "--out", tmp.resolve("first").toString()));
@@ -72,12 +72,7 @@ class TrainCommandTest {
     private static void assertSameFile(Path written, Path exported) throws Exception {
         Safetensors.Contents a = Checkpoints.read(written), b = Checkpoints.read(exported);
         assertEquals(a.metadata(), b.metadata(), exported.toString());
-        assertSameTensors(a.tensors(), b.tensors(), exported.toString());
-    }
-
-    private static void assertSameTensors(Map<String, Tensor> a, Map<String, Tensor> b, String what) {
-        assertEquals(a.keySet(), b.keySet(), what);
-        for (String k : a.keySet()) assertTrue(a.get(k).equal(b.get(k)), what + ": " + k);
+        TestSupport.assertSameTensors(a.tensors(), b.tensors(), exported.toString());
     }
 
     @Test
