@@ -5,6 +5,7 @@ import epg.config.ModelConfig;
 import epg.data.DatasetManifest;
 import epg.data.Normalization;
 import epg.diffusion.Preconditioning;
+import epg.progress.Progress;
 import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.ModelDenoiser;

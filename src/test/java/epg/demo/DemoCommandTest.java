@@ -1,4 +1,4 @@
-// Issue 8: `epg demo --smoke` end to end: report, run directories, finite metrics.
+// `epg demo --smoke` end to end (spec §3–§7 at test scale): report, run directories, finite metrics, budget per stage.
 package epg.demo;
 
 import com.google.gson.JsonObject;
@@ -6,6 +6,8 @@ import com.google.gson.JsonParser;
 import epg.TestSupport;
 import epg.TinyRuns;
 import epg.data.IdxDataset;
+import epg.report.DemoLayout;
+import epg.report.StageRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,13 +31,13 @@ class DemoCommandTest {
         TestSupport.Cli r = TestSupport.cli("demo", "--smoke", "--out", out.toString(), "--threads", "1");
         assertEquals(0, r.code(), r.out() + r.err());
         checkRun(out, 3);
-        String html = Files.readString(out.resolve(DemoPipeline.REPORT));
+        String html = Files.readString(out.resolve(DemoLayout.REPORT));
         assertTrue(html.contains("Pre-training vs scratch"), "the Table 6 comparison line");
         assertTrue(html.contains("RCM init (EPG)") && html.contains("scratch"), "the diffusion chart's legend");
         assertTrue(r.out().contains("FD_RCM"), r.out());
-        Files.delete(out.resolve(DemoPipeline.REPORT));
+        Files.delete(out.resolve(DemoLayout.REPORT));
         assertEquals(0, TestSupport.cli("demo", "--report-only", "--out", out.toString()).code());
-        assertEquals(html, Files.readString(out.resolve(DemoPipeline.REPORT)), "the report rewritten from demo.json");
+        assertEquals(html, Files.readString(out.resolve(DemoLayout.REPORT)), "the report rewritten from demo.json");
     }
 
     private static void checkRun(Path out, int models) throws Exception {
@@ -56,5 +58,10 @@ class DemoCommandTest {
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("<polyline"), "a plotted loss curve");
         assertTrue(html.contains("reference/grid.png") && html.contains("wall time"), "grids and stage times");
+        assertTrue(html.contains("<th>budget</th>"), "the budget column of the stage table");
+        JsonObject config = JsonParser.parseString(Files.readString(out.resolve("config.json"))).getAsJsonObject();
+        assertTrue(config.has("costs") && config.has("plan") && config.has("estimateSeconds"), config.toString());
+        demo.getAsJsonArray("stages").forEach(s -> assertTrue(s.getAsJsonObject().get("key").getAsString().equals("calibrate")
+                || s.getAsJsonObject().get("estimateSeconds").getAsDouble() >= 0, "every stage after calibration has an estimate: " + s));
     }
 }

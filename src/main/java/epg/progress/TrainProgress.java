@@ -1,5 +1,5 @@
 // The console side of every training stage (`epg pretrain`, `epg train`): a progress bar with ETA and each log line's losses.
-package epg.cli;
+package epg.progress;
 
 import com.google.gson.JsonObject;
 import epg.train.Trainer;
@@ -7,7 +7,7 @@ import epg.train.Trainer;
 import java.util.Set;
 
 /** The progress bar on stderr, and below it each log line: loss, its terms and schedule values, lr, images/s. */
-final class TrainProgress implements Trainer.Listener {
+public final class TrainProgress implements Trainer.Listener {
     private static final Set<String> SHOWN_APART = Set.of("step", "loss", "lr", "grad_norm", "param_norm", "images_per_s", "skipped");
     private Progress progress;
 

@@ -1,5 +1,5 @@
 // DEVELOPERS.md "CLI": a carriage-return console progress bar with count, rate and ETA, safe to step from many threads.
-package epg.cli;
+package epg.progress;
 
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicLong;
