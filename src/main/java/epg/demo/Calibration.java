@@ -27,9 +27,10 @@ import java.util.stream.Stream;
  * Runs each stage briefly in DIR (wiped first), in the run's precision, through the same library calls as the run:
  * the reference set of one sampling batch; {@code warm} + {@code timed} steps of pre-training, diffusion and
  * consistency fine-tuning (from the calibration's own encoder); a Heun batch on a short grid and a one-step batch,
- * each after a two-image warm-up; feature extraction twice (the second timed). A training step costs the median
- * of its timed steps; what the stage took beyond its steps (networks, data, warm-up, checkpoint) is its fixed cost,
- * to which the end-of-run preview grid is added.
+ * each after a two-image warm-up (under bf16 also a float32 Heun batch: the preview grids' precision); feature
+ * extraction twice (the second timed). A training step costs the median of its timed steps; what the stage took
+ * beyond its steps (networks, weights, warm-up, checkpoint) is its fixed cost, to which the end-of-run preview grid
+ * is added. The training data is opened before the clocks start (the run opens it once).
  */
 final class Calibration {
     /** Heun grid points of the timed sampling batch (its cost per network evaluation is what is measured). */
@@ -41,34 +42,44 @@ final class Calibration {
     private final DemoPlan shape;
     private final Path dir;
     private final int warm, timed;
+    private final boolean bf16;
 
-    /** {@code shape}: the batch sizes, Heun grid and guidance of the plan to size. */
-    Calibration(DemoStages stages, DemoPlan shape, Path dir, int warm, int timed) {
+    /** {@code shape}: the batch sizes, Heun grid and guidance of the plan to size; {@code bf16}: the run's precision. */
+    Calibration(DemoStages stages, DemoPlan shape, Path dir, int warm, int timed, boolean bf16) {
         if (warm < 1 || timed < 1) throw new IllegalArgumentException("calibration needs >= 1 warm-up and timed step");
         this.stages = stages;
         this.shape = shape;
         this.dir = dir;
         this.warm = warm;
         this.timed = timed;
+        this.bf16 = bf16;
     }
 
     StageCosts measure() throws IOException {
         deleteTree(dir);
-        double refSeconds = seconds(() -> { ReferenceSet.write(shape.sampleBatch(), dir.resolve(DemoBudget.REFERENCE)); return 0; });
-        StageCosts.Training pretrain = training(DemoBudget.PRETRAIN, (out, clock) -> stages.pretrain(out, shape.pretrainSteps(), steps(), clock));
+        stages.openData();
+        double refSeconds = seconds(() -> {
+            ReferenceSet.write(shape.sampleBatch(), dir.resolve(DemoBudget.REFERENCE));
+            return 0;
+        });
+        StageCosts.Training pretrain = training(DemoBudget.PRETRAIN,
+                (out, clock) -> stages.pretrain(out, shape.pretrainSteps(), steps(), clock));
         String encoder = dir.resolve(DemoBudget.PRETRAIN).resolve(PretrainStage.ENCODER_FILE).toString();
         StageCosts.Training diffusion = training(DemoBudget.DIFFUSION, (out, clock) -> stages.finetune(
                 FinetuneConfig.Task.DIFFUSION, encoder, out, shape.diffusionSteps(), steps(), clock));
         StageCosts.Training consistency = training(DemoBudget.CONSISTENCY, (out, clock) -> stages.finetune(
                 FinetuneConfig.Task.CONSISTENCY, encoder, out, shape.consistencySteps(), steps(), clock));
         Path heunNpz = dir.resolve("samples-heun").resolve(SampleRun.NPZ);
-        double heunCall = perImage(DemoBudget.DIFFUSION, true, heunNpz.getParent());
-        double oneStep = perImage(DemoBudget.CONSISTENCY, false, dir.resolve("samples-onestep"));
+        double heunCall = perImage(DemoBudget.DIFFUSION, true, heunNpz.getParent(), bf16);
+        double oneStep = perImage(DemoBudget.CONSISTENCY, false, dir.resolve("samples-onestep"), bf16);
         double feature = featureImage(Path.of(encoder), heunNpz);
+        // The end-of-run preview grids run outside the Trainer's autocast, in float32.
+        double previewCall = bf16 ? perImage(DemoBudget.DIFFUSION, true, dir.resolve("samples-fp32"), false) : heunCall;
         long preview = FinetunedModel.PREVIEW_IMAGES;
-        double heunPreview = preview * stages.heunEvaluations(DiffusionStage.PREVIEW_POINTS, 1) * heunCall;
-        return new StageCosts(refSeconds, pretrain, withFixed(diffusion, heunPreview), withFixed(consistency, preview * oneStep),
-                heunCall, stages.heunEvaluations(shape.heunPoints(), shape.cfg()), oneStep, feature);
+        double heunPreview = preview * stages.heunEvaluations(DiffusionStage.PREVIEW_POINTS, 1) * previewCall;
+        return new StageCosts(refSeconds, pretrain, withFixed(diffusion, heunPreview),
+                withFixed(consistency, preview * oneStep), heunCall,
+                stages.heunEvaluations(shape.heunPoints(), shape.cfg()), oneStep, feature);
     }
 
     private long steps() { return warm + timed; }
@@ -87,13 +98,13 @@ final class Calibration {
      * Seconds per image of one sampling batch from the calibration model {@code name} after a two-image warm-up:
      * per network evaluation with Heun, per image with one step.
      */
-    private double perImage(String name, boolean heun, Path out) throws IOException {
+    private double perImage(String name, boolean heun, Path out, boolean bf16) throws IOException {
         Path model = dir.resolve(name).resolve(FinetunedModel.MODEL_FILE);
         int points = heun ? HEUN_POINTS : 2;
-        stages.sample(model, heun, points, shape.cfg(), 2, 2, dir.resolve("warm-up"), false);
+        stages.sample(model, heun, points, shape.cfg(), 2, 2, dir.resolve("warm-up"), false, bf16);
         SampleRun.Result[] r = new SampleRun.Result[1];
         int n = shape.sampleBatch();
-        double secs = seconds(() -> r[0] = stages.sample(model, heun, points, shape.cfg(), n, n, out, false));
+        double secs = seconds(() -> r[0] = stages.sample(model, heun, points, shape.cfg(), n, n, out, false, bf16));
         return secs / (n * (heun ? r[0].nfePerImage() : 1));
     }
 
@@ -142,8 +153,10 @@ final class Calibration {
 
         /** Median of the last {@code n} steps. */
         double median(int n) {
-            if (seconds.size() < n) throw new IllegalStateException("calibration ran " + seconds.size() + " steps, not " + n);
-            double[] s = seconds.subList(seconds.size() - n, seconds.size()).stream().mapToDouble(Double::doubleValue).toArray();
+            if (seconds.size() < n)
+                throw new IllegalStateException("calibration ran " + seconds.size() + " steps, not " + n);
+            double[] s = seconds.subList(seconds.size() - n, seconds.size()).stream()
+                    .mapToDouble(Double::doubleValue).toArray();
             Arrays.sort(s);
             return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
         }

@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * A sized plan and its estimate per stage (seconds, by stage key, in run order). Every count is the default plan's
  * times one factor f (the default plan's proportions are the target shape); f solves
- * fixed + f · Σ base·cost = budget, where counts held at a floor (or the reference at the test split) move to the
- * fixed side. A budget below the floors' cost gives the floors (the estimate then exceeds the budget).
+ * spent + fixed + f · Σ base·cost = budget (spent: the calibration), where counts held at a floor (or the reference
+ * at the test split) move to the fixed side. A budget below the floors' cost gives the floors (the estimate then
+ * exceeds the budget).
  */
 public record DemoBudget(DemoPlan plan, Map<String, Double> estimate) {
     public static final String REFERENCE = "reference", PRETRAIN = "pretrain", DIFFUSION = "diffusion",
@@ -28,11 +29,14 @@ public record DemoBudget(DemoPlan plan, Map<String, Double> estimate) {
     /** One count of the plan: its default, floor, ceiling, and seconds per unit. */
     private record Item(long base, long floor, long ceiling, double cost) {}
 
-    /** The plan whose estimate is {@code minutes} (or the floors, when even they take longer). */
-    public static DemoBudget size(double minutes, StageCosts c) {
+    /**
+     * The plan whose estimate is {@code minutes} less the {@code spentSeconds} already used (or the floors, when even
+     * they take longer).
+     */
+    public static DemoBudget size(double minutes, double spentSeconds, StageCosts c) {
         double fixed = c.reference() + c.pretrain().fixedSeconds() + 2 * c.diffusion().fixedSeconds()
                 + c.consistency().fixedSeconds();
-        DemoPlan plan = DemoPlan.scaled(minutes, factor(minutes * 60 - fixed, items(c)));
+        DemoPlan plan = DemoPlan.scaled(minutes, factor(minutes * 60 - spentSeconds - fixed, items(c)));
         return new DemoBudget(plan, estimate(plan, c));
     }
 

@@ -31,10 +31,10 @@ record DemoConfigs(int batch, String precision, long seed) {
 
     /** Stage 1: RCM pre-training of {@code model} for {@code steps}. */
     PretrainConfig pretrain(ModelConfig model, long steps) {
-        return new PretrainConfig(model, DemoStages.DATA, "imagenet", batch, steps, PRETRAIN_LR, PretrainConfig.BETA1,
-                PretrainConfig.BETA2, PretrainConfig.defaultWeightDecay(model), false, DemoPlan.warmup(steps), "constant",
-                PretrainConfig.MOMENTUM, false, true, true, precision, "cpu", seed, logEvery(steps), checkpointEvery(steps),
-                KEEP, WORKERS, THREADS);
+        return new PretrainConfig(model, DemoStages.DATA, "imagenet", batch, steps, PRETRAIN_LR,
+                PretrainConfig.BETA1, PretrainConfig.BETA2, PretrainConfig.defaultWeightDecay(model), false,
+                DemoPlan.warmup(steps), "constant", PretrainConfig.MOMENTUM, false, true, true, precision, "cpu", seed,
+                logEvery(steps), checkpointEvery(steps), KEEP, WORKERS, THREADS);
     }
 
     /**
@@ -50,12 +50,13 @@ record DemoConfigs(int batch, String precision, long seed) {
                 DIFFUSION_WEIGHT_FLOOR) : n;
         EctTimePair e = d.timePair();
         long stage = Math.max(1, steps / 4);
-        EctTimePair ect = diffusion ? e : new EctTimePair(e.pMean(), e.pStd(), e.q(), e.k(), e.b(), stage, stage, e.delta());
+        EctTimePair ect = diffusion ? e
+                : new EctTimePair(e.pMean(), e.pStd(), e.q(), e.k(), e.b(), stage, stage, e.delta());
         return new FinetuneConfig(task, d.model(), d.data(), d.normalization(), init, null, batch, steps,
-                diffusion ? DIFFUSION_LR : CONSISTENCY_LR, d.beta1(), d.beta2(), d.weightDecay(), DemoPlan.warmup(steps),
-                d.lrMilestones(), d.lrValues(), d.clipNorm(), emaRate(steps), d.labelDropout(), noise, ect, d.huberC(),
-                d.auxWeight(), d.auxTau(), precision, "cpu", seed, logEvery(steps), checkpointEvery(steps), KEEP, 0,
-                WORKERS, THREADS);
+                diffusion ? DIFFUSION_LR : CONSISTENCY_LR, d.beta1(), d.beta2(), d.weightDecay(),
+                DemoPlan.warmup(steps), d.lrMilestones(), d.lrValues(), d.clipNorm(), emaRate(steps),
+                d.labelDropout(), noise, ect, d.huberC(), d.auxWeight(), d.auxTau(), precision, "cpu", seed,
+                logEvery(steps), checkpointEvery(steps), KEEP, 0, WORKERS, THREADS);
     }
 
     /**

@@ -1,5 +1,5 @@
-// Spec §3–§7 end to end on Fashion-MNIST (`epg demo`): calibration → RCM pre-training → diffusion fine-tuning (and
-// the same from scratch) → consistency fine-tuning → sampling → evaluation → report.html.
+// Spec §3–§7 end to end on Fashion-MNIST (`epg demo`): calibration → RCM pre-training → diffusion fine-tuning
+// (and the same from scratch) → consistency fine-tuning → sampling → evaluation → report.html.
 package epg.demo;
 
 import epg.config.Json;
@@ -34,6 +34,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,30 +115,40 @@ public final class DemoPipeline {
         StageCosts[] costs = new StageCosts[1];
         stage(CALIBRATE, "Calibration: " + warm + " + " + timed + " steps of each training stage, one batch of each "
                 + "sampler and of feature extraction", () -> {
-            costs[0] = new Calibration(library, shape, out.resolve(DemoLayout.CALIBRATION), warm, timed).measure();
-            return String.format(Locale.ROOT, "per step: pre-training %.3f s, diffusion %.3f s, consistency %.3f s; per "
-                            + "image: Heun-%d %.3f s, one step %.4f s, features %.4f s", costs[0].pretrain().secondsPerStep(),
-                    costs[0].diffusion().secondsPerStep(), costs[0].consistency().secondsPerStep(), shape.heunPoints(),
-                    costs[0].heunImage(), costs[0].oneStepImage(), costs[0].featureImage());
+            costs[0] = new Calibration(library, shape, out.resolve(DemoLayout.CALIBRATION), warm, timed,
+                    options.bf16()).measure();
+            return String.format(Locale.ROOT, "per step: pre-training %.3f s, diffusion %.3f s, consistency "
+                            + "%.3f s; per image: Heun-%d %.3f s, one step %.4f s, features %.4f s",
+                    costs[0].pretrain().secondsPerStep(), costs[0].diffusion().secondsPerStep(),
+                    costs[0].consistency().secondsPerStep(), shape.heunPoints(), costs[0].heunImage(),
+                    costs[0].oneStepImage(), costs[0].featureImage());
         });
+        StageRecord calibration = stages.remove(stages.size() - 1);
         budget = options.smoke() ? new DemoBudget(shape, DemoBudget.estimate(shape, costs[0]))
-                : DemoBudget.size(options.budgetMinutes(), costs[0]);
+                : DemoBudget.size(options.budgetMinutes(), calibration.seconds(), costs[0]);
+        // The calibration's share of the budget is what it took.
+        stages.add(new StageRecord(calibration.key(), calibration.title(), calibration.seconds(), calibration.seconds(),
+                calibration.cpuSeconds(), calibration.status(), calibration.detail()));
         writeConfig(costs[0]);
         printPlan();
     }
 
     private void writeConfig(StageCosts costs) throws IOException {
-        Config c = budget == null ? new Config(options, null, null, null) : new Config(options, costs, budget.plan(), budget.estimate());
+        Config c = budget == null ? new Config(options, null, null, null)
+                : new Config(options, costs, budget.plan(), budget.estimate());
         AtomicFile.writeString(out.resolve(DemoLayout.CONFIG), Json.pretty(c) + "\n");
     }
 
     private void printPlan() {
         DemoPlan p = budget.plan();
-        console.printf("%nPlan for %.3g min%s:%n", options.budgetMinutes(), options.smoke() ? " (smoke: fixed counts)" : "");
+        console.printf("%nPlan for %.3g min%s, estimate per stage:%n", options.budgetMinutes(),
+                options.smoke() ? " (smoke: fixed counts)" : "");
+        double spent = stages.get(0).seconds();
+        console.printf("   %-20s %-34s %s%n", CALIBRATE, "done", Progress.clock(spent));
         for (Map.Entry<String, Double> e : budget.estimate().entrySet())
             console.printf("   %-20s %-34s %s%n", e.getKey(), work(e.getKey(), p), Progress.clock(e.getValue()));
-        console.printf("   %-20s %-34s %s%n", "total", "", Progress.clock(budget.totalSeconds()));
-        if (budget.totalSeconds() > 1.1 * options.budgetMinutes() * 60 && !options.smoke())
+        console.printf("   %-20s %-34s %s%n", "total", "", Progress.clock(spent + budget.totalSeconds()));
+        if (spent + budget.totalSeconds() > 1.1 * options.budgetMinutes() * 60 && !options.smoke())
             console.println("   (the smallest plan takes longer than the budget: every count is at its floor)");
     }
 
@@ -158,12 +170,14 @@ public final class DemoPipeline {
     private void runStages() throws Exception {
         DemoPlan plan = budget.plan();
         Path encoder = out.resolve(DemoLayout.RCM).resolve(PretrainStage.ENCODER_FILE);
-        stage(DemoBudget.REFERENCE, "Reference set: " + plan.referenceImages() + " Fashion-MNIST test images at 32 px", () -> {
+        String reference = "Reference set: " + plan.referenceImages() + " Fashion-MNIST test images at 32 px";
+        stage(DemoBudget.REFERENCE, reference, () -> {
             ReferenceSet.write(plan.referenceImages(), out.resolve(DemoLayout.REFERENCE));
             return DemoLayout.REFERENCE + "/" + ReferenceSet.NPZ;
         });
         stage(DemoBudget.PRETRAIN, "Stage 1: RCM pre-training of RCM-T, " + plan.pretrainSteps() + " steps", () -> {
-            library.pretrain(out.resolve(DemoLayout.RCM), plan.pretrainSteps(), plan.pretrainSteps(), new TrainProgress());
+            long steps = plan.pretrainSteps();
+            library.pretrain(out.resolve(DemoLayout.RCM), steps, steps, new TrainProgress());
             return DemoLayout.RCM + "/" + PretrainStage.ENCODER_FILE;
         });
         train(DemoBudget.DIFFUSION, "Stage 2a: diffusion fine-tuning of EPG-T from the RCM encoder",
@@ -190,14 +204,15 @@ public final class DemoPipeline {
         DemoPlan plan = budget.plan();
         Path model = out.resolve(dir).resolve(FinetunedModel.MODEL_FILE);
         String sampler = heun ? "heun-" + plan.heunPoints() : "onestep";
-        String title = "Sampling " + dir + ": " + plan.sampleImages() + " images, " + (heun ? "Heun " + plan.heunPoints()
-                + " points, guidance w " + plan.cfg() + " in the interval" : "one step");
+        String title = "Sampling " + dir + ": " + plan.sampleImages() + " images, " + (heun ? "Heun "
+                + plan.heunPoints() + " points, guidance w " + plan.cfg() + " in the interval" : "one step");
         stage(DemoBudget.SAMPLE + dir, title, () -> {
             String rel = DemoLayout.SAMPLES + "/" + dir + "-" + sampler;
             SampleRun.Result r = library.sample(model, heun, plan.heunPoints(), plan.cfg(), plan.sampleImages(),
                     plan.sampleBatch(), out.resolve(rel), true);
             sampled.put(dir, new Sampled(rel, r.nfePerImage(), r.images()));
-            return String.format(Locale.ROOT, "%s: %.2f images/s, NFE %d per image", rel, r.imagesPerSecond(), r.nfePerImage());
+            return String.format(Locale.ROOT, "%s: %.2f images/s, NFE %d per image", rel, r.imagesPerSecond(),
+                    r.nfePerImage());
         });
     }
 
@@ -222,7 +237,7 @@ public final class DemoPipeline {
         return metrics.isEmpty() ? "nothing was sampled" : b.toString().replaceAll("; $", "");
     }
 
-    /** Inception statistics of the reference, computed once (mu, sigma, mu_s, sigma_s; no images: no precision/recall). */
+    /** Inception statistics of the reference, computed once (mu, sigma, mu_s, sigma_s; no precision/recall). */
     private Path inceptionReference(InceptionV3 inception, Path ref, PrintWriter log) throws IOException {
         Path file = out.resolve(DemoLayout.REFERENCE).resolve("reference-inception.npz");
         try (ImageSource source = ImageSource.open(ref); Scope s = Scope.open()) {
@@ -235,9 +250,11 @@ public final class DemoPipeline {
     private MetricRow row(String dir, Sampled s, double fdRcm, Double fid) throws IOException {
         DemoPlan plan = budget.plan();
         boolean scratch = dir.equals(DemoLayout.SCRATCH), consistency = dir.equals(DemoLayout.CONSISTENCY);
-        String model = consistency ? "EPG consistency (RCM init)" : scratch ? "diffusion from scratch" : "EPG diffusion (RCM init)";
-        String sampler = consistency ? "one step" : String.format(Locale.ROOT, "Heun %d points, w %.1f in (%.2f, %.2f]·s",
-                plan.heunPoints(), plan.cfg(), Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH);
+        String model = consistency ? "EPG consistency (RCM init)" : scratch ? "diffusion from scratch"
+                : "EPG diffusion (RCM init)";
+        String sampler = consistency ? "one step" : String.format(Locale.ROOT,
+                "Heun %d points, w %.1f in (%.2f, %.2f]·s", plan.heunPoints(), plan.cfg(), Guidance.RELEASED_LOW,
+                Guidance.RELEASED_HIGH);
         double loss = LogSeries.read(out.resolve(dir).resolve(DemoLayout.LOG), "loss", dir).tailMean(5);
         return new MetricRow(model, scratch ? "random" : "RCM-T encoder", consistency ? plan.consistencySteps()
                 : plan.diffusionSteps(), sampler, s.nfe(), s.images(), fdRcm, fid, null, loss, s.dir());
@@ -257,8 +274,9 @@ public final class DemoPipeline {
             console.printf("   %s in %s%s (CPU %.0f s)%n", detail, Progress.clock(secs),
                     estimate == null ? "" : ", estimate " + Progress.clock(estimate), cpu);
         } catch (Exception | Error e) {
-            stages.add(new StageRecord(key, title, estimate, (System.nanoTime() - t0) / 1e9, ProcessCpu.seconds() - cpu0,
-                    StageRecord.FAILED, String.valueOf(e.getMessage())));
+            double secs = (System.nanoTime() - t0) / 1e9, cpu = ProcessCpu.seconds() - cpu0;
+            stages.add(new StageRecord(key, title, estimate, secs, cpu, StageRecord.FAILED,
+                    String.valueOf(e.getMessage())));
             throw e;
         }
     }
@@ -267,8 +285,8 @@ public final class DemoPipeline {
         DemoResult r = result(start);
         AtomicFile.writeString(out.resolve(DemoLayout.RESULT), Json.pretty(r) + "\n");
         DemoReport.write(out, r);
-        console.printf("%nreport: %s (total %s, budget %s)%n", out.resolve(DemoLayout.REPORT), Progress.clock(r.totalSeconds()),
-                Progress.clock(options.budgetMinutes() * 60));
+        console.printf("%nreport: %s (total %s, budget %s)%n", out.resolve(DemoLayout.REPORT),
+                Progress.clock(r.totalSeconds()), Progress.clock(options.budgetMinutes() * 60));
     }
 
     /** The 1-minute load average now (NaN where unknown): how busy the machine was while the wall times were taken. */
@@ -280,24 +298,28 @@ public final class DemoPipeline {
         double load = loadAverage();
         int cores = Runtime.getRuntime().availableProcessors();
         List<String> notes = new ArrayList<>();
-        if (load > cores) notes.add(String.format(Locale.ROOT, "The machine was busy (load average %.1f on %d cores at the end): "
-                + "wall times are inflated by other processes; CPU time is what the stages cost.", load, cores));
+        if (load > cores) notes.add(String.format(Locale.ROOT, "The machine was busy (load average %.1f on %d cores "
+                + "at the end): wall times are inflated by other processes; CPU time is what the stages cost.", load,
+                cores));
         DemoPlan p = budget == null ? null : budget.plan();
         return new DemoResult(options.budgetMinutes(), options.smoke(), p == null ? List.of() : planItems(p),
                 p == null ? 0 : p.referenceImages(), Torch.threads(), options.bf16(),
-                DemoLayout.RCM + "/" + PretrainStage.ENCODER_FILE, options.inception() == null ? null
-                : options.inception().toString(), List.copyOf(stages), List.copyOf(metrics), (System.nanoTime() - start) / 1e9,
-                ProcessCpu.seconds() - cpuStart, load, java.time.ZonedDateTime.now().withNano(0)
-                .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME), List.copyOf(notes));
+                DemoLayout.RCM + "/" + PretrainStage.ENCODER_FILE,
+                options.inception() == null ? null : options.inception().toString(), List.copyOf(stages),
+                List.copyOf(metrics), (System.nanoTime() - start) / 1e9, ProcessCpu.seconds() - cpuStart, load,
+                ZonedDateTime.now().withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), List.copyOf(notes));
     }
 
     private static List<DemoResult.PlanItem> planItems(DemoPlan p) {
-        return List.of(item("batch (every training stage)", p.batch()), item("RCM pre-training steps", p.pretrainSteps()),
+        return List.of(item("batch (every training stage)", p.batch()),
+                item("RCM pre-training steps", p.pretrainSteps()),
                 item("diffusion steps (RCM init and scratch each)", p.diffusionSteps()),
                 item("consistency steps", p.consistencySteps()), item("images sampled per model", p.sampleImages()),
                 item("Heun grid points", p.heunPoints()), item("guidance weight w", p.cfg()),
                 item("reference images", p.referenceImages()));
     }
 
-    private static DemoResult.PlanItem item(String name, Object value) { return new DemoResult.PlanItem(name, String.valueOf(value)); }
+    private static DemoResult.PlanItem item(String name, Object value) {
+        return new DemoResult.PlanItem(name, String.valueOf(value));
+    }
 }

@@ -32,7 +32,8 @@ public record DemoPlan(double budgetMinutes, boolean smoke, int batch, long pret
     static final double CFG = 2.0;
 
     public DemoPlan {
-        if (!(budgetMinutes > 0)) throw new IllegalArgumentException("--budget must be > 0 minutes, got " + budgetMinutes);
+        if (!(budgetMinutes > 0))
+            throw new IllegalArgumentException("--budget must be > 0 minutes, got " + budgetMinutes);
         if (batch < 2) throw new IllegalArgumentException("batch must be >= 2, got " + batch);
         if (pretrainSteps < 1 || diffusionSteps < 1 || consistencySteps < 1)
             throw new IllegalArgumentException("every stage needs >= 1 step");
@@ -45,7 +46,7 @@ public record DemoPlan(double budgetMinutes, boolean smoke, int batch, long pret
         if (!(cfg >= 1)) throw new IllegalArgumentException("guidance weight must be >= 1 (1 = none), got " + cfg);
     }
 
-    /** The default plan's counts times {@code f}, rounded, each at least its floor (the reference at most the split). */
+    /** The default plan's counts times {@code f}, rounded, each at least its floor (the reference at most 10k). */
     public static DemoPlan scaled(double minutes, double f) {
         return new DemoPlan(minutes, false, BATCH, count(PRETRAIN, f, MIN_STEPS), count(DIFFUSION, f, MIN_STEPS),
                 count(CONSISTENCY, f, MIN_STEPS), (int) count(SAMPLES, f, MIN_SAMPLES), HEUN_POINTS, CFG,

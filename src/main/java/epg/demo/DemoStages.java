@@ -5,6 +5,7 @@ package epg.demo;
 import epg.config.ModelConfig;
 import epg.config.Presets;
 import epg.data.Dataset;
+import epg.data.Loader;
 import epg.data.Normalization;
 import epg.diffusion.KarrasGrid;
 import epg.diffusion.Preconditioning;
@@ -59,30 +60,38 @@ final class DemoStages {
     /** Stage 1 into {@code out} up to step {@code stopAt} of {@code steps}. */
     TrainState pretrain(Path out, long steps, long stopAt, Trainer.Listener listener) throws IOException {
         PretrainConfig cfg = configs.pretrain(model(RCM_PRESET), steps);
-        return train(new PretrainStage(cfg, Distributed.single()), cfg.trainerSettings(), cfg, cfg.loaderConfig(), out, stopAt,
-                listener);
+        return train(new PretrainStage(cfg, Distributed.single()), cfg.trainerSettings(), cfg, cfg.loaderConfig(), out,
+                stopAt, listener);
     }
 
     /** Stage 2a or 2b from {@code init} ("scratch" or an encoder file) into {@code out}. */
-    TrainState finetune(FinetuneConfig.Task task, String init, Path out, long steps, long stopAt, Trainer.Listener listener)
-            throws IOException {
+    TrainState finetune(FinetuneConfig.Task task, String init, Path out, long steps, long stopAt,
+                        Trainer.Listener listener) throws IOException {
         FinetuneConfig cfg = configs.finetune(task, model(EPG_PRESET), init, steps);
         Stage stage = task == FinetuneConfig.Task.DIFFUSION ? new DiffusionStage(cfg, Distributed.single())
                 : new ConsistencyStage(cfg, Distributed.single());
         return train(stage, cfg.trainerSettings(), cfg, cfg.loaderConfig(), out, stopAt, listener);
     }
 
-    private TrainState train(Stage stage, Trainer.Settings settings, Object cfg, epg.data.Loader.Config loader, Path out,
+    private TrainState train(Stage stage, Trainer.Settings settings, Object cfg, Loader.Config loader, Path out,
                              long stopAt, Trainer.Listener listener) throws IOException {
-        return new Trainer(stage, settings, new RunDir(out), cfg, Distributed.single()).run(data(), loader, stopAt, listener);
+        Trainer trainer = new Trainer(stage, settings, new RunDir(out), cfg, Distributed.single());
+        return trainer.run(openData(), loader, stopAt, listener);
     }
 
     /**
      * {@code n} class-balanced samples (seeds from the run's seed) of {@code model} into {@code dir}, in batches of
-     * {@code batch}: Heun over {@code points} with guidance w = {@code cfg} in the released interval, or one step.
+     * {@code batch}: Heun over {@code points} with guidance w = {@code cfg} in the released interval, or one step; in
+     * the training precision.
      */
-    SampleRun.Result sample(Path model, boolean heun, int points, double cfg, int n, int batch, Path dir, boolean progress)
-            throws IOException {
+    SampleRun.Result sample(Path model, boolean heun, int points, double cfg, int n, int batch, Path dir,
+                            boolean progress) throws IOException {
+        return sample(model, heun, points, cfg, n, batch, dir, progress, bf16);
+    }
+
+    /** As {@link #sample(Path, boolean, int, double, int, int, Path, boolean)}, under bf16 autocast or not. */
+    SampleRun.Result sample(Path model, boolean heun, int points, double cfg, int n, int batch, Path dir,
+                            boolean progress, boolean bf16) throws IOException {
         Preconditioning.Kind kind = heun ? Preconditioning.Kind.DIFFUSION : Preconditioning.Kind.CONSISTENCY;
         try (Scope s = Scope.open()) {
             ModelDenoiser m = ModelDenoiser.load(model, null, null, kind);
@@ -119,18 +128,20 @@ final class DemoStages {
         Guidance g = new Guidance((x, sigma, y) -> x, cfg, Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, m.shift(),
                 m.numClasses());
         try (Scope s = Scope.open()) {
-            new Heun().sample(g, Torch.zeros(1, 1, 1, 1), Torch.fromLongs(new long[]{0}, 1), new KarrasGrid(points, m.shift()),
-                    null);
+            new Heun().sample(g, Torch.zeros(1, 1, 1, 1), Torch.fromLongs(new long[]{0}, 1),
+                    new KarrasGrid(points, m.shift()), null);
         }
         return g.evaluations();
     }
 
     /** The preset at the demo's 32 px (Fashion-MNIST padded 28 → 32) with the fused attention kernel. */
     private ModelConfig model(String preset) {
-        return Presets.get(preset).withData(RESOLUTION, data().channels(), data().numClasses()).withFusedAttention(true);
+        return Presets.get(preset).withData(RESOLUTION, openData().channels(), openData().numClasses())
+                .withFusedAttention(true);
     }
 
-    private Dataset data() {
+    /** The training split, opened on first use. */
+    Dataset openData() {
         if (data == null) data = PretrainStage.openData(DATA);
         return data;
     }

@@ -22,7 +22,7 @@ class DemoBudgetTest {
     @Test
     void halfTheDefaultShapeFillsItsBudget() {
         // 30 + 0.5 · 1546 = 803 s → f = 0.5.
-        DemoBudget b = DemoBudget.size(803 / 60.0, COSTS);
+        DemoBudget b = DemoBudget.size(803 / 60.0, 0, COSTS);
         assertCounts(b.plan(), 400, 800, 250, 250, 1000);
         // 10 | 5 + 200 | 5 + 160 (twice) | 5 + 100 | 250 · 0.296 = 74 (twice) | 1.25 | 3 · 1250 · 0.001 = 3.75
         double[] expected = {10, 205, 165, 165, 105, 74, 74, 1.25, 3.75};
@@ -32,10 +32,16 @@ class DemoBudgetTest {
     }
 
     @Test
+    void timeAlreadySpentComesOffTheBudget() {
+        // 863 s with 60 s spent calibrating leaves 803 s: f = 0.5 as above.
+        assertCounts(DemoBudget.size(863 / 60.0, 60, COSTS).plan(), 400, 800, 250, 250, 1000);
+    }
+
+    @Test
     void samplesAndReferenceStopAtTheirFloorsAndTrainingTakesTheRest() {
         // 120 s: f = 90 / 1546 = 0.0582 would give 29 samples (< 100) and 116 reference images (< 200): held there,
         // they cost 100 · 0.6 + 200 · 0.003 = 60.6 s; f = (90 − 60.6) / 1240 = 0.023710 → 18.97, 37.94, 11.85 steps.
-        DemoBudget b = DemoBudget.size(2, COSTS);
+        DemoBudget b = DemoBudget.size(2, 0, COSTS);
         assertCounts(b.plan(), 19, 38, 12, 100, 200);
         // 10 + 14.5 + 2 · 12.6 + 9.8 + 2 · 29.6 + 0.5 + 0.9 = 120.1 (rounding to whole steps)
         assertEquals(120.1, b.totalSeconds(), 1e-9);
@@ -45,13 +51,13 @@ class DemoBudgetTest {
     void theReferenceStopsAtTheTestSplit() {
         // 9300 s: f = 9270 / 1546 = 5.996 would want 11,992 reference images: held at 10,000 (30 s), the rest
         // f = (9270 − 30) / 1540 = 6 exactly.
-        DemoBudget b = DemoBudget.size(155, COSTS);
+        DemoBudget b = DemoBudget.size(155, 0, COSTS);
         assertCounts(b.plan(), 4800, 9600, 3000, 3000, DemoPlan.TEST_IMAGES);
     }
 
     @Test
     void aBudgetBelowTheFloorsGivesTheFloors() {
-        DemoBudget b = DemoBudget.size(0.5, COSTS);
+        DemoBudget b = DemoBudget.size(0.5, 0, COSTS);
         assertCounts(b.plan(), 10, 10, 10, 100, 200);
         // 10 + 10 + 2 · 7 + 9 + 2 · 29.6 + 0.5 + 3 · 300 · 0.001 = 103.6 s, over the 30 s asked for
         assertEquals(103.6, b.totalSeconds(), 1e-9);
@@ -69,7 +75,8 @@ class DemoBudgetTest {
         assertEquals(0.9999, DemoConfigs.emaRate(10_000_000), 1e-12);
     }
 
-    private static void assertCounts(DemoPlan p, long pretrain, long diffusion, long consistency, int samples, int reference) {
+    private static void assertCounts(DemoPlan p, long pretrain, long diffusion, long consistency, int samples,
+                                     int reference) {
         assertEquals(pretrain, p.pretrainSteps(), "pre-training steps");
         assertEquals(diffusion, p.diffusionSteps(), "diffusion steps");
         assertEquals(consistency, p.consistencySteps(), "consistency steps");
