@@ -26,11 +26,11 @@ import java.util.stream.Stream;
 /**
  * Runs each stage briefly in DIR (wiped first), in the run's precision, through the same library calls as the run:
  * the reference set of one sampling batch; {@code warm} + {@code timed} steps of pre-training, diffusion and
- * consistency fine-tuning (from the calibration's own encoder); a Heun batch on a short grid and a one-step batch,
- * each after a two-image warm-up (under bf16 also a float32 Heun batch: the preview grids' precision); feature
- * extraction twice (the second timed). A training step costs the median of its timed steps; what the stage took
- * beyond its steps (networks, weights, warm-up, checkpoint) is its fixed cost, to which the end-of-run preview grid
- * is added. The training data is opened before the clocks start (the run opens it once).
+ * consistency fine-tuning (from the calibration's own encoder); two sampling batches each of Heun on a short grid and
+ * of one step (the second timed: the first meets new tensor shapes); feature extraction twice (the second timed).
+ * A training step costs the median of its timed steps; what the stage took beyond its steps (networks, weights,
+ * warm-up, checkpoint) is its fixed cost, to which the end-of-run preview grid is added. The training data is
+ * opened before the clocks start (the run opens it once).
  */
 final class Calibration {
     /** Heun grid points of the timed sampling batch (its cost per network evaluation is what is measured). */
@@ -42,17 +42,15 @@ final class Calibration {
     private final DemoPlan shape;
     private final Path dir;
     private final int warm, timed;
-    private final boolean bf16;
 
-    /** {@code shape}: the batch sizes, Heun grid and guidance of the plan to size; {@code bf16}: the run's precision. */
-    Calibration(DemoStages stages, DemoPlan shape, Path dir, int warm, int timed, boolean bf16) {
+    /** {@code shape}: the batch sizes, Heun grid and guidance of the plan to size. */
+    Calibration(DemoStages stages, DemoPlan shape, Path dir, int warm, int timed) {
         if (warm < 1 || timed < 1) throw new IllegalArgumentException("calibration needs >= 1 warm-up and timed step");
         this.stages = stages;
         this.shape = shape;
         this.dir = dir;
         this.warm = warm;
         this.timed = timed;
-        this.bf16 = bf16;
     }
 
     StageCosts measure() throws IOException {
@@ -70,13 +68,11 @@ final class Calibration {
         StageCosts.Training consistency = training(DemoBudget.CONSISTENCY, (out, clock) -> stages.finetune(
                 FinetuneConfig.Task.CONSISTENCY, encoder, out, shape.consistencySteps(), steps(), clock));
         Path heunNpz = dir.resolve("samples-heun").resolve(SampleRun.NPZ);
-        double heunCall = perImage(DemoBudget.DIFFUSION, true, heunNpz.getParent(), bf16);
-        double oneStep = perImage(DemoBudget.CONSISTENCY, false, dir.resolve("samples-onestep"), bf16);
+        double heunCall = perImage(DemoBudget.DIFFUSION, true, heunNpz.getParent());
+        double oneStep = perImage(DemoBudget.CONSISTENCY, false, dir.resolve("samples-onestep"));
         double feature = featureImage(Path.of(encoder), heunNpz);
-        // The end-of-run preview grids run outside the Trainer's autocast, in float32.
-        double previewCall = bf16 ? perImage(DemoBudget.DIFFUSION, true, dir.resolve("samples-fp32"), false) : heunCall;
         long preview = FinetunedModel.PREVIEW_IMAGES;
-        double heunPreview = preview * stages.heunEvaluations(DiffusionStage.PREVIEW_POINTS, 1) * previewCall;
+        double heunPreview = preview * stages.heunEvaluations(DiffusionStage.PREVIEW_POINTS, 1) * heunCall;
         return new StageCosts(refSeconds, pretrain, withFixed(diffusion, heunPreview),
                 withFixed(consistency, preview * oneStep), heunCall,
                 stages.heunEvaluations(shape.heunPoints(), shape.cfg()), oneStep, feature);
@@ -95,20 +91,19 @@ final class Calibration {
     }
 
     /**
-     * Seconds per image of one sampling batch from the calibration model {@code name} after a two-image warm-up:
-     * per network evaluation with Heun, per image with one step.
+     * Seconds per image of the second of two sampling batches from the calibration model {@code name}: per network
+     * evaluation with Heun, per image with one step.
      */
-    private double perImage(String name, boolean heun, Path out, boolean bf16) throws IOException {
+    private double perImage(String name, boolean heun, Path out) throws IOException {
         Path model = dir.resolve(name).resolve(FinetunedModel.MODEL_FILE);
-        int points = heun ? HEUN_POINTS : 2;
-        stages.sample(model, heun, points, shape.cfg(), 2, 2, dir.resolve("warm-up"), false, bf16);
-        SampleRun.Result[] r = new SampleRun.Result[1];
         int n = shape.sampleBatch();
-        double secs = seconds(() -> r[0] = stages.sample(model, heun, points, shape.cfg(), n, n, out, false, bf16));
-        return secs / (n * (heun ? r[0].nfePerImage() : 1));
+        List<Long> done = new ArrayList<>();
+        SampleRun.Result r = stages.sample(model, heun, heun ? HEUN_POINTS : 2, shape.cfg(), 2 * n, n, out,
+                k -> done.add(System.nanoTime()));
+        return (done.get(1) - done.get(0)) / 1e9 / (n * (heun ? r.nfePerImage() : 1));
     }
 
-    /** Seconds per image of FD_RCM's feature extraction: samples and reference, the second of two passes. */
+    /** Seconds per image of FD_RCM's feature extraction (samples and reference), the second of two passes. */
     private double featureImage(Path encoder, Path samples) throws IOException {
         Path ref = dir.resolve(DemoBudget.REFERENCE).resolve(ReferenceSet.NPZ);
         PrintWriter quiet = new PrintWriter(Writer.nullWriter());
@@ -116,7 +111,7 @@ final class Calibration {
             FeatureExtractor rcm = RcmExtractor.load(encoder, null);
             DemoStages.evaluate(rcm, samples, ref, quiet);
             double secs = seconds(() -> DemoStages.evaluate(rcm, samples, ref, quiet));
-            return secs / (2.0 * shape.sampleBatch());
+            return secs / (3.0 * shape.sampleBatch()); // two sampling batches and the reference (one)
         }
     }
 

@@ -113,10 +113,9 @@ public final class DemoPipeline {
     private void calibrate() throws Exception {
         int warm = options.smoke() ? 1 : CALIBRATION_WARMUP, timed = options.smoke() ? 1 : CALIBRATION_TIMED;
         StageCosts[] costs = new StageCosts[1];
-        stage(CALIBRATE, "Calibration: " + warm + " + " + timed + " steps of each training stage, one batch of each "
-                + "sampler and of feature extraction", () -> {
-            costs[0] = new Calibration(library, shape, out.resolve(DemoLayout.CALIBRATION), warm, timed,
-                    options.bf16()).measure();
+        stage(CALIBRATE, "Calibration: " + warm + " + " + timed + " steps of each training stage, two batches of each "
+                + "sampler, two passes of feature extraction", () -> {
+            costs[0] = new Calibration(library, shape, out.resolve(DemoLayout.CALIBRATION), warm, timed).measure();
             return String.format(Locale.ROOT, "per step: pre-training %.3f s, diffusion %.3f s, consistency "
                             + "%.3f s; per image: Heun-%d %.3f s, one step %.4f s, features %.4f s",
                     costs[0].pretrain().secondsPerStep(), costs[0].diffusion().secondsPerStep(),
@@ -208,8 +207,10 @@ public final class DemoPipeline {
                 + plan.heunPoints() + " points, guidance w " + plan.cfg() + " in the interval" : "one step");
         stage(DemoBudget.SAMPLE + dir, title, () -> {
             String rel = DemoLayout.SAMPLES + "/" + dir + "-" + sampler;
+            Progress bar = new Progress("sample", plan.sampleImages(), System.err);
             SampleRun.Result r = library.sample(model, heun, plan.heunPoints(), plan.cfg(), plan.sampleImages(),
-                    plan.sampleBatch(), out.resolve(rel), true);
+                    plan.sampleBatch(), out.resolve(rel), k -> { for (int i = 0; i < k; i++) bar.step(); });
+            bar.finish();
             sampled.put(dir, new Sampled(rel, r.nfePerImage(), r.images()));
             return String.format(Locale.ROOT, "%s: %.2f images/s, NFE %d per image", rel, r.imagesPerSecond(),
                     r.nfePerImage());

@@ -13,7 +13,6 @@ import epg.dist.Distributed;
 import epg.metrics.Evaluation;
 import epg.metrics.EvaluationResult;
 import epg.metrics.FeatureExtractor;
-import epg.progress.Progress;
 import epg.sample.Guidance;
 import epg.sample.Heun;
 import epg.sample.Labels;
@@ -37,6 +36,7 @@ import epg.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.IntConsumer;
 import java.util.stream.LongStream;
 
 /** Trains, samples and evaluates with the options of one demo run; the training data is opened once. */
@@ -82,16 +82,10 @@ final class DemoStages {
     /**
      * {@code n} class-balanced samples (seeds from the run's seed) of {@code model} into {@code dir}, in batches of
      * {@code batch}: Heun over {@code points} with guidance w = {@code cfg} in the released interval, or one step; in
-     * the training precision.
+     * the training precision. {@code progress} hears the images done after each batch.
      */
     SampleRun.Result sample(Path model, boolean heun, int points, double cfg, int n, int batch, Path dir,
-                            boolean progress) throws IOException {
-        return sample(model, heun, points, cfg, n, batch, dir, progress, bf16);
-    }
-
-    /** As {@link #sample(Path, boolean, int, double, int, int, Path, boolean)}, under bf16 autocast or not. */
-    SampleRun.Result sample(Path model, boolean heun, int points, double cfg, int n, int batch, Path dir,
-                            boolean progress, boolean bf16) throws IOException {
+                            IntConsumer progress) throws IOException {
         Preconditioning.Kind kind = heun ? Preconditioning.Kind.DIFFUSION : Preconditioning.Kind.CONSISTENCY;
         try (Scope s = Scope.open()) {
             ModelDenoiser m = ModelDenoiser.load(model, null, null, kind);
@@ -100,14 +94,10 @@ final class DemoStages {
             SampleOptions so = new SampleOptions(heun ? new Heun() : new OneStep(), points, heun ? cfg : 1.0,
                     Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, batch);
             long[] seeds = LongStream.range(0, n).map(k -> k + configs.seed()).toArray();
-            Progress bar = progress ? new Progress("sample", n, System.err) : null;
-            SampleRun.Result r;
             try (Autocast a = Autocast.cpu(bf16)) { // the precision the network was trained in
-                r = SampleRun.of(m, norm, so).run(seeds, Labels.balanced(n, m.model().config.numClasses()), dir,
-                        k -> { for (int i = 0; bar != null && i < k; i++) bar.step(); });
+                return SampleRun.of(m, norm, so).run(seeds, Labels.balanced(n, m.model().config.numClasses()), dir,
+                        progress);
             }
-            if (bar != null) bar.finish();
-            return r;
         }
     }
 
