@@ -17,13 +17,15 @@ public final class TinyRuns {
     /** 16 px grey, patch 4 (16 tokens), depth 1, width 32, projector 64 → 16. */
     public static ModelConfig rcm() {
         oneThread();
-        return new ModelConfig("RCM-tiny", ModelConfig.Kind.RCM, 16, 4, 1, 1, 32, 2, 0, 0, 0, 4, 4, 64, 16, 3, 0, 0, false);
+        return ModelConfig.builder("RCM-tiny", ModelConfig.Kind.RCM).image(16, 4).channels(1).encoder(1, 32, 2).projector(64, 16, 3)
+                .classes(4).fusedAttention(false).build();
     }
 
     /** The EPG counterpart of {@link #rcm()}: same encoder, one decoder block of width 32. */
     public static ModelConfig epg() {
         oneThread();
-        return new ModelConfig("EPG-tiny", ModelConfig.Kind.EPG, 16, 4, 1, 1, 32, 2, 1, 32, 2, 4, 4, 0, 0, 0, 0, 0, false);
+        return ModelConfig.builder("EPG-tiny", ModelConfig.Kind.EPG).image(16, 4).channels(1).encoder(1, 32, 2).decoder(1, 32, 2)
+                .classes(4).fusedAttention(false).build();
     }
 
     /** A tiny fine-tuning run of {@code task} from {@code init} ("scratch" or an encoder file); EMA 0.9, warm-up 2. */
