@@ -17,28 +17,29 @@ public final class TinyRuns {
     /** 16 px grey, patch 4 (16 tokens), depth 1, width 32, projector 64 → 16. */
     public static ModelConfig rcm() {
         oneThread();
-        return ModelConfig.builder("RCM-tiny", ModelConfig.Kind.RCM).image(16, 4).channels(1).encoder(1, 32, 2).projector(64, 16, 3)
-                .classes(4).fusedAttention(false).build();
+        return ModelConfig.builder("RCM-tiny", ModelConfig.Kind.RCM).image(16, 4).channels(1).encoder(1, 32, 2)
+                .projector(64, 16, 3).classes(4).fusedAttention(false).build();
     }
 
     /** The EPG counterpart of {@link #rcm()}: same encoder, one decoder block of width 32. */
     public static ModelConfig epg() {
         oneThread();
-        return ModelConfig.builder("EPG-tiny", ModelConfig.Kind.EPG).image(16, 4).channels(1).encoder(1, 32, 2).decoder(1, 32, 2)
-                .classes(4).fusedAttention(false).build();
+        return ModelConfig.builder("EPG-tiny", ModelConfig.Kind.EPG).image(16, 4).channels(1).encoder(1, 32, 2)
+                .decoder(1, 32, 2).classes(4).fusedAttention(false).build();
     }
 
     /** A tiny fine-tuning run of {@code task} from {@code init} ("scratch" or an encoder file); EMA 0.9, warm-up 2. */
     public static FinetuneConfig finetune(Task task, String init, long steps, int batch, int checkpointEvery) {
         var d = FinetuneConfig.defaults(task, epg(), "synthetic", init, batch, steps);
-        return d.withSchedule(d.schedule().withWarmup(Math.min(2, steps - 1))).withOptimiser(d.optimiser().withLr(1e-3)).withEma(0.9)
-                .withConsistency(d.consistency().withTimePair(epg.diffusion.EctTimePair.scaled(4))).withRun(tinyRun(2, checkpointEvery));
+        return d.withSchedule(d.schedule().withWarmup(Math.min(2, steps - 1))).withOptimiser(d.optimiser().withLr(1e-3))
+                .withEma(0.9).withConsistency(d.consistency().withTimePair(epg.diffusion.EctTimePair.scaled(4)))
+                .withRun(tinyRun(2, checkpointEvery));
     }
 
-    /** Log every {@code logEvery}, checkpoint every {@code checkpointEvery}, keep all, preview only at the end, 1 worker. */
+    /** Log every {@code logEvery}, checkpoint every {@code checkpointEvery}, keep all, preview at the end, 1 worker. */
     private static RunControl tinyRun(int logEvery, int checkpointEvery) {
-        return RunControl.DEFAULTS.withLogEvery(logEvery).withCheckpointEvery(checkpointEvery).withKeepCheckpoints(0).withPreviewEvery(0)
-                .withWorkers(1);
+        return RunControl.DEFAULTS.withLogEvery(logEvery).withCheckpointEvery(checkpointEvery).withKeepCheckpoints(0)
+                .withPreviewEvery(0).withWorkers(1);
     }
 
     /**
@@ -75,6 +76,7 @@ public final class TinyRuns {
     public static PretrainConfig config(long steps, int batch, boolean contrastive, String temperature, int checkpointEvery) {
         PretrainConfig d = PretrainConfig.defaults(rcm(), "synthetic", batch, steps);
         return d.withSchedule(d.schedule().withWarmup(2)).withOptimiser(d.optimiser().withLr(6e-4 * 1024 / batch * 10))
-                .withObjective(d.objective().withTemperature(temperature).withTerms(contrastive, true)).withRun(tinyRun(5, checkpointEvery));
+                .withObjective(d.objective().withTemperature(temperature).withTerms(contrastive, true))
+                .withRun(tinyRun(5, checkpointEvery));
     }
 }

@@ -39,7 +39,8 @@ public final class ConsistencyStep implements Runnable {
     private final StageStep step;
 
     public ConsistencyStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        FinetuneConfig d = FinetuneConfig.defaults(Task.CONSISTENCY, model, "fashion-mnist", FinetuneConfig.SCRATCH, batchSize, 600_000);
+        FinetuneConfig d = FinetuneConfig.defaults(Task.CONSISTENCY, model, "fashion-mnist", FinetuneConfig.SCRATCH,
+                batchSize, 600_000);
         // the defaults from scratch turn the auxiliary loss off (there is no file): on, with a random encoder
         FinetuneConfig cfg = d.withRcm("random RCM encoder").withConsistency(d.consistency().withAuxWeight(1));
         RcmEncoder frozen = new RcmEncoder(frozenConfig(model));

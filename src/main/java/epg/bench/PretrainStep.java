@@ -23,8 +23,8 @@ public final class PretrainStep implements Runnable {
     private final StageStep step;
 
     public PretrainStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        PretrainConfig cfg = PretrainConfig.defaults(model, "fashion-mnist", batchSize, 600_000).withPrecision(bf16 ? "bf16" : "fp32")
-                .withSeed(seed).withRun(RunControl.DEFAULTS.withWorkers(1));
+        PretrainConfig cfg = PretrainConfig.defaults(model, "fashion-mnist", batchSize, 600_000)
+                .withPrecision(bf16 ? "bf16" : "fp32").withSeed(seed).withRun(RunControl.DEFAULTS.withWorkers(1));
         this.step = new StageStep(new PretrainStage(cfg), cfg.trainerSettings().adam(), synthetic(batchSize, model.channels(), model.imageSize(), seed, true),
                 bf16, cfg.scaledLr(), 0);
     }

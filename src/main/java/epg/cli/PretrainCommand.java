@@ -53,10 +53,12 @@ public final class PretrainCommand implements Callable<Integer> {
         Dataset dataset = PretrainStage.openData(run.data);
         ModelConfig base = Presets.get(preset);
         ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
-        Optimiser optimiser = new Optimiser(lr, beta1, beta2, weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model));
-        RcmObjective objective = new RcmObjective(temperature, momentum, momentumBuffers, !noContrastive, !noConsistency);
-        PretrainConfig cfg = new PretrainConfig(model, run.source(), run.schedule(steps, warmup), optimiser, noDecayTokens, objective,
-                parallel.precision(), run.seed, run.control(dev, RunControl.DEFAULTS.previewEvery()));
+        double decay = weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model);
+        RcmObjective objective = new RcmObjective(temperature, momentum, momentumBuffers, !noContrastive,
+                !noConsistency);
+        PretrainConfig cfg = new PretrainConfig(model, run.source(), run.schedule(steps, warmup),
+                new Optimiser(lr, beta1, beta2, decay), noDecayTokens, objective, parallel.precision(), run.seed,
+                run.control(dev, RunControl.DEFAULTS.previewEvery()));
         PretrainStage stage = new PretrainStage(cfg, group);
         RunDir dir = new RunDir(run.out);
         if (group.isMain()) System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), model.imageSize(),

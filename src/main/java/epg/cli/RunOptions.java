@@ -42,7 +42,9 @@ public final class RunOptions {
     DataSource source() { return new DataSource(data, normalization); }
 
     /** --batch, the given steps and warm-up (default: {@link Schedule#defaultWarmup}). */
-    Schedule schedule(long steps, Long warmup) { return new Schedule(batch, steps, warmup != null ? warmup : Schedule.defaultWarmup(steps)); }
+    Schedule schedule(long steps, Long warmup) {
+        return new Schedule(batch, steps, warmup != null ? warmup : Schedule.defaultWarmup(steps));
+    }
 
     /** The run-control settings of these options on {@code device}. */
     RunControl control(String device, int previewEvery) {

@@ -73,8 +73,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (group.isMain()) {
             System.out.printf("%s %s at %d px, %,d parameters, init %s%s; %d images; batch %d, lr %.3g, %d threads -> %s%n", cfg.task().id(),
                     cfg.model().name(), cfg.model().imageSize(), net.online().parameterCount(), cfg.init(),
-                    net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)", dataset.size(), run.batch, cfg.optimiser().lr(), Torch.threads(), run.out);
-            if (cfg.task() == Task.CONSISTENCY && cfg.consistency().auxWeight() == 0) System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
+                    net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)",
+                    dataset.size(), run.batch, cfg.optimiser().lr(), Torch.threads(), run.out);
+            if (cfg.task() == Task.CONSISTENCY && cfg.consistency().auxWeight() == 0)
+                System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
             if (group.worldSize() > 1) System.out.printf("data parallel: %d processes of batch %d%n", group.worldSize(), run.batch / group.worldSize());
         }
         RunDir dir = new RunDir(run.out);
@@ -93,9 +95,11 @@ public final class TrainCommand implements Callable<Integer> {
         FinetuneConfig d = FinetuneConfig.defaults(t, model, run.data, init, run.batch, steps);
         ModelConfig m = dropout != null ? d.model().withDropout(dropout, d.model().attnDropout()) : d.model();
         Optimiser o = d.optimiser();
-        Optimiser optimiser = new Optimiser(or(lr, o.lr()), or(beta1, o.beta1()), or(beta2, o.beta2()), or(weightDecay, o.weightDecay()));
-        return d.withModel(m).withSource(run.source()).withRcm(rcm).withSchedule(run.schedule(steps, warmup)).withOptimiser(optimiser)
-                .withClipNorm(or(clip, d.clipNorm())).withEma(or(ema, d.ema())).withLabelDropout(or(labelDropout, d.labelDropout()))
+        Optimiser optimiser = new Optimiser(or(lr, o.lr()), or(beta1, o.beta1()), or(beta2, o.beta2()),
+                or(weightDecay, o.weightDecay()));
+        return d.withModel(m).withSource(run.source()).withRcm(rcm).withSchedule(run.schedule(steps, warmup))
+                .withOptimiser(optimiser).withClipNorm(or(clip, d.clipNorm())).withEma(or(ema, d.ema()))
+                .withLabelDropout(or(labelDropout, d.labelDropout()))
                 .withNoise(noise(d.noise())).withConsistency(consistency(d.consistency())).withSeed(run.seed)
                 .withRun(run.control(parallel.device(group), previewEvery)).withPrecision(parallel.precision());
     }
@@ -103,14 +107,16 @@ public final class TrainCommand implements Callable<Integer> {
     /** The diffusion noise levels with --p-mean, --p-std, --loss-weight and --loss-weight-floor applied. */
     private SnappedLognormal noise(SnappedLognormal d) {
         return new SnappedLognormal(or(pMean, d.pMean()), or(pStd, d.pStd()), d.n(),
-                lossWeight != null ? SnappedLognormal.Weighting.parse(lossWeight) : d.weighting(), or(weightFloor, d.floor()));
+                lossWeight != null ? SnappedLognormal.Weighting.parse(lossWeight) : d.weighting(),
+                or(weightFloor, d.floor()));
     }
 
-    /** The consistency settings with --p-mean, --p-std, --ect-stage, --huber-c, --aux-weight, --aux-tau, --lr-milestones applied. */
+    /** The consistency terms with --p-mean, --p-std, --ect-stage, --huber-c, --aux-*, --lr-milestones applied. */
     private ConsistencyTerms consistency(ConsistencyTerms d) {
         EctTimePair ect = d.timePair();
         long stage = or(ectStage, ect.d0());
-        ect = new EctTimePair(or(pMean, ect.pMean()), or(pStd, ect.pStd()), ect.q(), ect.k(), ect.b(), stage, stage, ect.delta());
+        ect = new EctTimePair(or(pMean, ect.pMean()), or(pStd, ect.pStd()), ect.q(), ect.k(), ect.b(), stage, stage,
+                ect.delta());
         ConsistencyTerms c = d.withTimePair(ect).withHuberC(or(huberC, d.huberC())).withAuxTau(or(auxTau, d.auxTau()))
                 .withAuxWeight(or(auxWeight, d.auxWeight()));
         return milestones != null ? milestones(c) : c;
@@ -124,7 +130,8 @@ public final class TrainCommand implements Callable<Integer> {
         for (int j = 0; j < parts.length; j++) {
             String[] kv = parts[j].trim().split(":");
             if (kv.length != 2)
-                throw new IllegalArgumentException("--lr-milestones wants STEP:LR pairs, e.g. 400000:3e-5,500000:8e-6; got '" + parts[j] + "'");
+                throw new IllegalArgumentException("--lr-milestones wants STEP:LR pairs, e.g. 400000:3e-5,500000:8e-6; "
+                        + "got '" + parts[j] + "'");
             ms[j] = Long.parseLong(kv[0].trim());
             vs[j] = Double.parseDouble(kv[1].trim());
         }

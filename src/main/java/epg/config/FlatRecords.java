@@ -53,7 +53,8 @@ final class FlatRecords implements TypeAdapterFactory {
         Set<String> groups = new HashSet<>(flat.stream().map(RecordComponent::getName).toList());
         for (Map.Entry<String, JsonElement> e : nested.entrySet()) {
             if (!groups.contains(e.getKey())) out.add(e.getKey(), e.getValue());
-            else if (e.getValue().isJsonObject()) e.getValue().getAsJsonObject().entrySet().forEach(g -> out.add(g.getKey(), g.getValue()));
+            else if (e.getValue().isJsonObject())
+                e.getValue().getAsJsonObject().entrySet().forEach(g -> out.add(g.getKey(), g.getValue()));
         }
         return out;
     }
@@ -77,7 +78,8 @@ final class FlatRecords implements TypeAdapterFactory {
                     : new RecordComponent[]{c};
             for (RecordComponent n : names)
                 if (!keys.add(n.getName()))
-                    throw new IllegalStateException(record.getSimpleName() + " holds two settings named '" + n.getName() + "'");
+                    throw new IllegalStateException(record.getSimpleName() + " holds two settings named '"
+                            + n.getName() + "'");
         }
     }
 }

@@ -85,7 +85,8 @@ public record ModelConfig(String name, Kind kind, int imageSize, int patchSize, 
     public Builder toBuilder() {
         return builder(name, kind).image(imageSize, patchSize).channels(channels).encoder(depth, dim, heads)
                 .decoder(decoderDepth, decoderDim, decoderHeads).classes(numClasses).mlpRatio(mlpRatio)
-                .projector(projHidden, projOut, projLayers).dropout(decoderDropout, attnDropout).fusedAttention(fusedAttention);
+                .projector(projHidden, projOut, projLayers).dropout(decoderDropout, attnDropout)
+                .fusedAttention(fusedAttention);
     }
 
     /** Named settings of a {@link ModelConfig}; {@link #build} validates them. */
@@ -107,12 +108,21 @@ public record ModelConfig(String name, Kind kind, int imageSize, int patchSize, 
         public Builder name(String name) { this.name = name; return this; }
 
         /** Resolution in pixels and patch size. */
-        public Builder image(int imageSize, int patchSize) { this.imageSize = imageSize; this.patchSize = patchSize; return this; }
+        public Builder image(int imageSize, int patchSize) {
+            this.imageSize = imageSize;
+            this.patchSize = patchSize;
+            return this;
+        }
 
         public Builder channels(int channels) { this.channels = channels; return this; }
 
         /** Encoder blocks, width D and attention heads. */
-        public Builder encoder(int depth, int dim, int heads) { this.depth = depth; this.dim = dim; this.heads = heads; return this; }
+        public Builder encoder(int depth, int dim, int heads) {
+            this.depth = depth;
+            this.dim = dim;
+            this.heads = heads;
+            return this;
+        }
 
         /** Decoder blocks, width D' and attention heads (EPG). */
         public Builder decoder(int depth, int dim, int heads) {
@@ -135,13 +145,18 @@ public record ModelConfig(String name, Kind kind, int imageSize, int patchSize, 
         }
 
         /** Decoder dropout after the attention projection and on the attention weights. */
-        public Builder dropout(double decoder, double attention) { this.decoderDropout = decoder; this.attnDropout = attention; return this; }
+        public Builder dropout(double decoder, double attention) {
+            this.decoderDropout = decoder;
+            this.attnDropout = attention;
+            return this;
+        }
 
         public Builder fusedAttention(boolean fused) { this.fusedAttention = fused; return this; }
 
         public ModelConfig build() {
-            return new ModelConfig(name, kind, imageSize, patchSize, channels, depth, dim, heads, decoderDepth, decoderDim, decoderHeads,
-                    numClasses, mlpRatio, projHidden, projOut, projLayers, decoderDropout, attnDropout, fusedAttention);
+            return new ModelConfig(name, kind, imageSize, patchSize, channels, depth, dim, heads, decoderDepth,
+                    decoderDim, decoderHeads, numClasses, mlpRatio, projHidden, projOut, projLayers, decoderDropout,
+                    attnDropout, fusedAttention);
         }
     }
 

@@ -33,7 +33,9 @@ public final class Presets {
     private static ModelConfig.Builder epg(String name) { return ModelConfig.builder(name, Kind.EPG); }
 
     /** An RCM encoder with the released projector: hidden width 4096, output 256, 3 layers. */
-    private static ModelConfig.Builder rcm(String name) { return ModelConfig.builder(name, Kind.RCM).projector(4096, 256, 3); }
+    private static ModelConfig.Builder rcm(String name) {
+        return ModelConfig.builder(name, Kind.RCM).projector(4096, 256, 3);
+    }
 
     /** The released variants of a shape: 256 px at patch 16 ("/16") and 512 px at patch 32 ("/32"), 1000 classes. */
     private static void released(ModelConfig.Builder shape) {

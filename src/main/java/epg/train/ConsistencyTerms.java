@@ -21,18 +21,22 @@ public record ConsistencyTerms(EctTimePair timePair, double huberC, double auxWe
     public ConsistencyTerms {
         if (timePair == null) throw new IllegalArgumentException("the time-pair settings are required");
         if (!(huberC > 0)) throw new IllegalArgumentException("pseudo-Huber c must be > 0, got " + huberC);
-        if (!(auxWeight >= 0) || !(auxTau > 0)) throw new IllegalArgumentException("aux weight must be >= 0 and aux tau > 0");
+        if (!(auxWeight >= 0) || !(auxTau > 0))
+            throw new IllegalArgumentException("aux weight must be >= 0 and aux tau > 0");
         if (lrMilestones == null || lrValues == null || lrMilestones.length != lrValues.length)
             throw new IllegalArgumentException("one learning rate per milestone");
         for (double v : lrValues)
-            if (!(v > 0)) throw new IllegalArgumentException("milestone learning rates must be > 0: " + Arrays.toString(lrValues));
+            if (!(v > 0))
+                throw new IllegalArgumentException("milestone learning rates must be > 0: "
+                        + Arrays.toString(lrValues));
         lrMilestones = lrMilestones.clone();
         lrValues = lrValues.clone();
     }
 
     /** The released terms with the auxiliary loss at {@code auxWeight} and no learning-rate milestones. */
     public static ConsistencyTerms released(double auxWeight) {
-        return new ConsistencyTerms(EctTimePair.released(), PseudoHuber.C, auxWeight, RcmAuxLoss.TAU, new long[0], new double[0]);
+        return new ConsistencyTerms(EctTimePair.released(), PseudoHuber.C, auxWeight, RcmAuxLoss.TAU, new long[0],
+                new double[0]);
     }
 
     @Override

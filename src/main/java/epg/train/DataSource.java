@@ -11,13 +11,14 @@ import epg.data.Normalization;
  */
 public record DataSource(String data, String normalization) implements Flattened {
     public DataSource {
-        if (data == null || data.isBlank()) throw new IllegalArgumentException("data must be 'fashion-mnist' or a dataset folder");
+        if (data == null || data.isBlank())
+            throw new IllegalArgumentException("data must be 'fashion-mnist' or a dataset folder");
         Normalization.parse(normalization);
     }
 
     /** The loader of a stage: its batch, resolution, mode, seed of the data order and loading threads. */
     public Loader.Config loader(Schedule schedule, int imageSize, Loader.Mode mode, long seed, RunControl run) {
-        return Loader.Config.of(schedule.batch(), imageSize, mode, seed).normalization(Normalization.parse(normalization))
-                .threads(run.workers(), 2);
+        return Loader.Config.of(schedule.batch(), imageSize, mode, seed)
+                .normalization(Normalization.parse(normalization)).threads(run.workers(), 2);
     }
 }

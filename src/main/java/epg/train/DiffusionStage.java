@@ -84,6 +84,8 @@ public final class DiffusionStage implements Stage {
     @Override
     public void export(RunDir dir, long step) throws IOException {
         net.export(dir, step);
-        if (cfg.run().previewEvery() > 0 && step % cfg.run().previewEvery() == 0 || step == cfg.schedule().steps()) net.preview(dir, step, new Heun(), PREVIEW_POINTS);
+        int every = cfg.run().previewEvery();
+        if (every > 0 && step % every == 0 || step == cfg.schedule().steps())
+            net.preview(dir, step, new Heun(), PREVIEW_POINTS);
     }
 }

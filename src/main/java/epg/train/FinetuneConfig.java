@@ -27,25 +27,30 @@ import java.util.Set;
  * @param labelDropout probability of replacing a label by the unconditional class (0.1 diffusion, 0 consistency)
  * @param noise        diffusion: σ ~ exp(N(−1.2, 1.6)) snapped to the 1280-point grid
  * @param consistency  consistency: the ECT time pairs, pseudo-Huber c, auxiliary RCM loss and step-wise learning rates
- * @param precision    "fp32" (default), "bf16" (autocast, CPU or CUDA) or "fp16" (autocast with loss scaling, CUDA only)
+ * @param precision    "fp32" (default), "bf16" (autocast, CPU or CUDA) or "fp16" (autocast with loss scaling,
+ *                     CUDA only)
  * @param seed         seed of initialisation, noise, dropout and data order (0)
  * @param run          device, intervals, threads: what a resumed run may change
  */
-public record FinetuneConfig(Task task, ModelConfig model, DataSource source, String init, String rcm, Schedule schedule,
-                             Optimiser optimiser, double clipNorm, double ema, double labelDropout, SnappedLognormal noise,
-                             ConsistencyTerms consistency, String precision, long seed, RunControl run) {
+public record FinetuneConfig(Task task, ModelConfig model, DataSource source, String init, String rcm,
+                             Schedule schedule, Optimiser optimiser, double clipNorm, double ema, double labelDropout,
+                             SnappedLognormal noise, ConsistencyTerms consistency, String precision, long seed,
+                             RunControl run) {
     public static final String SCRATCH = "scratch";
 
     public FinetuneConfig {
         if (task == null) throw new IllegalArgumentException("task must be diffusion or consistency");
         if (model == null || model.kind() != ModelConfig.Kind.EPG)
             throw new IllegalArgumentException("fine-tuning needs an EPG preset (e.g. EPG-T, EPG-B/16)");
-        if (source == null || schedule == null || optimiser == null || noise == null || consistency == null || run == null)
-            throw new IllegalArgumentException("data, schedule, optimiser, noise, consistency and run settings are required");
+        if (source == null || schedule == null || optimiser == null || noise == null || consistency == null
+                || run == null)
+            throw new IllegalArgumentException("data, schedule, optimiser, noise, consistency and run are required");
         if (init == null || init.isBlank())
-            throw new IllegalArgumentException("init must be 'scratch' or an encoder file (a stage-1 run's encoder.safetensors)");
+            throw new IllegalArgumentException(
+                    "init must be 'scratch' or an encoder file (a stage-1 run's encoder.safetensors)");
         if (task == Task.CONSISTENCY && consistency.auxWeight() > 0 && rcm == null && init.equals(SCRATCH))
-            throw new IllegalArgumentException("the consistency auxiliary loss needs a pre-trained RCM encoder: pass --rcm FILE or --aux-weight 0");
+            throw new IllegalArgumentException("the consistency auxiliary loss needs a pre-trained RCM encoder: "
+                    + "pass --rcm FILE or --aux-weight 0");
         if (!(clipNorm >= 0)) throw new IllegalArgumentException("clip norm must be >= 0 (0 = off), got " + clipNorm);
         if (!(ema >= 0 && ema < 1)) throw new IllegalArgumentException("EMA rate must be in [0, 1), got " + ema);
         if (!(labelDropout >= 0 && labelDropout <= 1))
@@ -75,73 +80,76 @@ public record FinetuneConfig(Task task, ModelConfig model, DataSource source, St
     }
 
     public Trainer.Settings trainerSettings() {
-        return new Trainer.Settings(schedule, lrSchedule(), optimiser.adam(Set.of()), clipNorm, Precision.parse(precision), run);
+        Precision p = Precision.parse(precision);
+        return new Trainer.Settings(schedule, lrSchedule(), optimiser.adam(Set.of()), clipNorm, p, run);
     }
 
-    public Loader.Config loaderConfig() { return source.loader(schedule, model.imageSize(), Loader.Mode.FINETUNE, seed, run); }
+    public Loader.Config loaderConfig() {
+        return source.loader(schedule, model.imageSize(), Loader.Mode.FINETUNE, seed, run);
+    }
 
     public FinetuneConfig withModel(ModelConfig model) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withSource(DataSource source) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withRcm(String rcm) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withSchedule(Schedule schedule) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withOptimiser(Optimiser optimiser) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withClipNorm(double clipNorm) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withEma(double ema) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withLabelDropout(double labelDropout) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withNoise(SnappedLognormal noise) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withConsistency(ConsistencyTerms consistency) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withPrecision(String precision) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withSeed(long seed) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withRun(RunControl run) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout, noise, consistency,
-                precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
+                noise, consistency, precision, seed, run);
     }
 }

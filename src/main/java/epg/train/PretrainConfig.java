@@ -18,12 +18,14 @@ import java.util.Set;
  *                      in the paper's table); weight decay 0.03 for S and B, 0.05 for L
  * @param noDecayTokens exempt pos_embed and cls_token from weight decay (off)
  * @param objective     the loss terms, the temperature schedule and the momentum encoder
- * @param precision     "fp32" (default), "bf16" (autocast, CPU or CUDA) or "fp16" (autocast with loss scaling, CUDA only)
+ * @param precision     "fp32" (default), "bf16" (autocast, CPU or CUDA) or "fp16" (autocast with loss scaling,
+ *                      CUDA only)
  * @param seed          seed of initialisation, noise draws and data order (0)
  * @param run           device, intervals, threads: what a resumed run may change
  */
 public record PretrainConfig(ModelConfig model, DataSource source, Schedule schedule, Optimiser optimiser,
-                             boolean noDecayTokens, RcmObjective objective, String precision, long seed, RunControl run) {
+                             boolean noDecayTokens, RcmObjective objective, String precision, long seed,
+                             RunControl run) {
     public PretrainConfig {
         if (model == null || model.kind() != ModelConfig.Kind.RCM)
             throw new IllegalArgumentException("pre-training needs an RCM preset (e.g. RCM-T, RCM-B)");
@@ -35,7 +37,8 @@ public record PretrainConfig(ModelConfig model, DataSource source, Schedule sche
     /** The released settings for a model, data, batch and run length. */
     public static PretrainConfig defaults(ModelConfig model, String data, int batch, long steps) {
         return new PretrainConfig(model, new DataSource(data, "imagenet"), Schedule.of(batch, steps),
-                new Optimiser(6e-4, 0.9, 0.95, defaultWeightDecay(model)), false, RcmObjective.RELEASED, "fp32", 0, RunControl.DEFAULTS);
+                new Optimiser(6e-4, 0.9, 0.95, defaultWeightDecay(model)), false, RcmObjective.RELEASED, "fp32", 0,
+                RunControl.DEFAULTS);
     }
 
     /** The released weight decay for a model: 0.05 for width ≥ 1024 (RCM-L), else 0.03. */
@@ -50,10 +53,8 @@ public record PretrainConfig(ModelConfig model, DataSource source, Schedule sche
         return new Trainer.Settings(schedule, lr, adam, 0, Precision.parse(precision), run);
     }
 
-    public Loader.Config loaderConfig() { return source.loader(schedule, model.imageSize(), Loader.Mode.PRETRAIN, seed, run); }
-
-    public PretrainConfig withSource(DataSource source) {
-        return new PretrainConfig(model, source, schedule, optimiser, noDecayTokens, objective, precision, seed, run);
+    public Loader.Config loaderConfig() {
+        return source.loader(schedule, model.imageSize(), Loader.Mode.PRETRAIN, seed, run);
     }
 
     public PretrainConfig withSchedule(Schedule schedule) {

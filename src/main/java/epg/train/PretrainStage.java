@@ -78,7 +78,8 @@ public final class PretrainStage implements Stage {
         this.noise = new Rng(Rng.derive(cfg.seed(), 2));
         this.curriculum = IctCurriculum.of(cfg.schedule().steps());
         this.temperature = cfg.objective().temperatureSchedule();
-        this.loss = new RcmLoss(online, momentum, cfg.model().shift(), cfg.objective().contrastive(), cfg.objective().consistency(), gather);
+        RcmObjective o = cfg.objective();
+        this.loss = new RcmLoss(online, momentum, cfg.model().shift(), o.contrastive(), o.consistency(), gather);
     }
 
     public PretrainStage(PretrainConfig cfg) { this(cfg, Distributed.single(), NtXent.Gather.LOCAL); }

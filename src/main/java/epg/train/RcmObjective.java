@@ -20,7 +20,8 @@ public record RcmObjective(String temperature, double momentum, boolean momentum
 
     public RcmObjective {
         TemperatureSchedule.parse(temperature);
-        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        if (!(momentum >= 0 && momentum < 1))
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         if (!contrastive && !consistency)
             throw new IllegalArgumentException("both loss terms are off: drop --no-contrastive or --no-consistency");
     }

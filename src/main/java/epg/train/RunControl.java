@@ -36,7 +36,8 @@ public record RunControl(String device, int logEvery, int checkpointEvery, int k
 
     /** The names of these settings: the config.json keys a resumed run may change. */
     public static Set<String> keys() {
-        return Arrays.stream(RunControl.class.getRecordComponents()).map(RecordComponent::getName).collect(Collectors.toSet());
+        return Arrays.stream(RunControl.class.getRecordComponents()).map(RecordComponent::getName)
+                .collect(Collectors.toSet());
     }
 
     /** Refuses a precision this device cannot run (fp16 autocast with loss scaling is CUDA only). */

@@ -16,7 +16,8 @@ public record Schedule(int batch, long steps, long warmup) implements Flattened 
         if (batch < 2) throw new IllegalArgumentException("batch must be >= 2, got " + batch);
         if (steps <= 0) throw new IllegalArgumentException("steps must be > 0, got " + steps);
         if (warmup < 0 || warmup >= steps)
-            throw new IllegalArgumentException("warm-up (" + warmup + ") must be in [0, steps = " + steps + "); pass a smaller --warmup");
+            throw new IllegalArgumentException("warm-up (" + warmup + ") must be in [0, steps = " + steps
+                    + "); pass a smaller --warmup");
     }
 
     /** {@code steps} of {@code batch} with the default warm-up. */

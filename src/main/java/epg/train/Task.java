@@ -17,7 +17,8 @@ public enum Task {
     DIFFUSION(Preconditioning.Kind.DIFFUSION, DiffusionStage::new) {
         @Override
         FinetuneConfig released(FinetuneConfig c) {
-            return c.withOptimiser(c.optimiser().withBetas(0.9, 0.999).withWeightDecay(0.01)).withClipNorm(0.5).withLabelDropout(0.1);
+            return c.withOptimiser(c.optimiser().withBetas(0.9, 0.999).withWeightDecay(0.01)).withClipNorm(0.5)
+                    .withLabelDropout(0.1);
         }
     },
     CONSISTENCY(Preconditioning.Kind.CONSISTENCY, ConsistencyStage::new) {
@@ -26,7 +27,8 @@ public enum Task {
         FinetuneConfig released(FinetuneConfig c) {
             return c.withModel(c.model().withDropout(0.5, c.model().attnDropout()))
                     .withOptimiser(c.optimiser().withBetas(0.9, 0.99).withWeightDecay(0.03))
-                    .withConsistency(c.consistency().withMilestones(new long[]{400_000, 500_000}, new double[]{3e-5, 8e-6}))
+                    .withConsistency(c.consistency()
+                            .withMilestones(new long[]{400_000, 500_000}, new double[]{3e-5, 8e-6}))
                     .withClipNorm(0).withLabelDropout(0);
         }
     };

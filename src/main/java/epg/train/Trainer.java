@@ -36,7 +36,8 @@ import java.util.Optional;
  */
 public final class Trainer {
     /**
-     * @param schedule  steps K (the length of the schedules), global batch (for images/s), warm-up (clipping starts after it)
+     * @param schedule  steps K (the length of the schedules), global batch (for images/s), warm-up (clipping starts
+     *                  after it)
      * @param lr        learning rate of each step
      * @param adam      AdamW betas, eps, weight decay, no-decay names
      * @param clipNorm  gradient-norm clipping threshold after warm-up; 0 = off (pre-training)
@@ -94,7 +95,8 @@ public final class Trainer {
         this.group = group;
         if (!settings.run().device().equals("cpu")) {
             if (!torch.cuda_is_available())
-                throw new IllegalArgumentException("--device " + settings.run().device() + ": no CUDA device is visible to libtorch (a CPU-only machine, or the "
+                throw new IllegalArgumentException("--device " + settings.run().device()
+                        + ": no CUDA device is visible to libtorch (a CPU-only machine, or the "
                         + "CPU natives: build with mvn -Pgpu, see docs/distributed.md)");
             org.bytedeco.pytorch.Device device = Torch.device(settings.run().device());
             stage.modules().values().forEach(m -> m.to(device));
@@ -167,7 +169,8 @@ public final class Trainer {
                         optimizer.zeroGrad();
                     } else {
                         // Section: optional gradient-norm clipping.
-                        if (settings.clipNorm() > 0 && k >= settings.schedule().warmup()) GradNorm.clip(trainable.values(), gradNorm, settings.clipNorm());
+                        if (settings.clipNorm() > 0 && k >= settings.schedule().warmup())
+                            GradNorm.clip(trainable.values(), gradNorm, settings.clipNorm());
                         // Section: AdamW step with the scheduled learning rate.
                         optimizer.step(settings.lr().at(k));
                         optimizer.zeroGrad();
@@ -182,7 +185,8 @@ public final class Trainer {
                     // Section: log.
                     interval.add(skip, lossValue, terms);
                     if (group.isMain() && (state.step() % settings.run().logEvery() == 0 || state.step() == end))
-                        logLine = interval.line(state, settings.lr().at(k), gradNorm, parameterNorm(), settings.schedule().batch(), loss.values());
+                        logLine = interval.line(state, settings.lr().at(k), gradNorm, parameterNorm(),
+                                settings.schedule().batch(), loss.values());
                 }
                 if (logLine != null) dir.log(logLine);
                 listener.stepped(state.step(), logLine);
@@ -198,7 +202,8 @@ public final class Trainer {
     private void checkpoint(TrainState state) throws IOException {
         if (group.isMain()) {
             try (Scope s = Scope.open()) {
-                dir.saveCheckpoint(state, stage.modules(), optimizer, stage.generators(), settings.run().keepCheckpoints());
+                dir.saveCheckpoint(state, stage.modules(), optimizer, stage.generators(),
+                        settings.run().keepCheckpoints());
                 stage.export(dir, state.step());
             }
         }

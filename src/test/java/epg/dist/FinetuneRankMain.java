@@ -37,7 +37,8 @@ public final class FinetuneRankMain {
     static Map<String, Tensor> train(Path run, long steps, int batch, String encoder, Distributed group) throws Exception {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Task task : Task.values()) {
-            FinetuneConfig cfg = TinyRuns.forDataParallel(TinyRuns.finetune(task, task == Task.DIFFUSION ? "scratch" : encoder, steps, batch, 1000));
+            String init = task == Task.DIFFUSION ? "scratch" : encoder;
+            FinetuneConfig cfg = TinyRuns.forDataParallel(TinyRuns.finetune(task, init, steps, batch, 1000));
             Stage stage = task.stage(cfg, group);
             new Trainer(stage, cfg.trainerSettings(), new RunDir(run.resolve(task.id())), cfg, group)
                     .run(TinyRuns.synthetic(64), cfg.loaderConfig(), steps, Trainer.Listener.NONE);

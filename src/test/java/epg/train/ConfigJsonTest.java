@@ -53,7 +53,8 @@ class ConfigJsonTest {
         for (String name : new String[]{"diffusion", "consistency", "pretrain"}) {
             Class<?> type = name.equals("pretrain") ? PretrainConfig.class : FinetuneConfig.class;
             JsonObject before = JsonParser.parseString(written(name)).getAsJsonObject();
-            JsonObject after = JsonParser.parseString(Json.pretty(Json.parse(written(name), type, name))).getAsJsonObject();
+            String rewritten = Json.pretty(Json.parse(written(name), type, name));
+            JsonObject after = JsonParser.parseString(rewritten).getAsJsonObject();
             Set<String> added = new HashSet<>(after.keySet());
             added.removeAll(before.keySet());
             assertEquals(name.equals("pretrain") ? Set.of("previewEvery") : Set.of(), added, name);
@@ -78,7 +79,8 @@ class ConfigJsonTest {
                 assertTrue(Files.readString(dir.file(RunDir.CONFIG)).contains("\"workers\": 4"));
                 assertThrows(IllegalArgumentException.class, () -> dir.writeConfig(c.withEma(0.999)));
                 assertThrows(IllegalArgumentException.class,
-                        () -> dir.writeConfig(c.withConsistency(c.consistency().withMilestones(new long[0], new double[0]))));
+                        () -> dir.writeConfig(c.withConsistency(c.consistency().withMilestones(new long[0],
+                                new double[0]))));
                 assertFalse(Files.readString(dir.file(RunDir.CONFIG)).contains("\"ema\": 0.999,"));
             }
         }

@@ -124,8 +124,9 @@ class TrainerTest {
         Toy(Set<Long> nanSteps) { this.nanSteps = nanSteps; }
 
         Trainer.Settings settings(long steps) {
-            return new Trainer.Settings(new Schedule(4, steps, 0), k -> 0.1, new AdamW.Options(0.9, 0.999, 1e-8, 0, Set.of()), 0, Precision.FP32,
-                    RunControl.DEFAULTS.withLogEvery(1).withKeepCheckpoints(0));
+            AdamW.Options adam = new AdamW.Options(0.9, 0.999, 1e-8, 0, Set.of());
+            RunControl run = RunControl.DEFAULTS.withLogEvery(1).withKeepCheckpoints(0);
+            return new Trainer.Settings(new Schedule(4, steps, 0), k -> 0.1, adam, 0, Precision.FP32, run);
         }
 
         public Map<String, Module> modules() { return Map.of("toy", this); }
