@@ -50,7 +50,8 @@ public final class ConsistencyStage implements Stage {
      * batch W·B in distribution, and exactly only without decoder dropout (docs/distributed.md).
      */
     public ConsistencyStage(FinetuneConfig cfg, Distributed group) throws IOException {
-        this(cfg, group, checked(cfg).auxWeight() > 0 ? frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()) : null);
+        this(cfg, group,
+                checked(cfg).consistency().auxWeight() > 0 ? frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()) : null);
     }
 
     /**
@@ -59,7 +60,8 @@ public final class ConsistencyStage implements Stage {
      */
     public ConsistencyStage(FinetuneConfig cfg, Distributed group, RcmEncoder frozen) throws IOException {
         checked(cfg);
-        if ((frozen != null) != (cfg.auxWeight() > 0)) throw new IllegalArgumentException("the frozen RCM encoder is needed exactly when the aux weight is > 0");
+        if ((frozen != null) != (cfg.consistency().auxWeight() > 0))
+            throw new IllegalArgumentException("the frozen RCM encoder is needed exactly when the aux weight is > 0");
         if (frozen != null) fits(frozen, cfg.model(), frozen.config.name());
         Torch.init();
         this.cfg = cfg;
@@ -69,11 +71,13 @@ public final class ConsistencyStage implements Stage {
         this.dropout = new Rng(Rng.derive(cfg.seed(), 3 + 1000L * group.rank()));
         this.draws = new BatchDraws(noise, group);
         net.online().dropoutGenerator(dropout);
-        this.aux = frozen != null ? new RcmAuxLoss(frozen, cfg.model().shift(), cfg.auxTau(), group::allGather) : null;
+        this.aux = frozen == null ? null
+                : new RcmAuxLoss(frozen, cfg.model().shift(), cfg.consistency().auxTau(), group::allGather);
     }
 
     private static FinetuneConfig checked(FinetuneConfig cfg) {
-        if (cfg.task() != FinetuneConfig.Task.CONSISTENCY) throw new IllegalArgumentException("ConsistencyStage needs task CONSISTENCY");
+        if (cfg.task() != Task.CONSISTENCY)
+            throw new IllegalArgumentException("ConsistencyStage needs task CONSISTENCY");
         return cfg;
     }
 
@@ -108,7 +112,7 @@ public final class ConsistencyStage implements Stage {
         BatchTensors bt = BatchTensors.of(batch);
         int b = batch.size();
         double shift = cfg.model().shift();
-        EctTimePair pair = cfg.timePair();
+        EctTimePair pair = cfg.consistency().timePair();
         double[] z = draws.normals(b), t = new double[b], r = new double[b], w = new double[b];
         for (int k = 0; k < b; k++) {
             double tu = pair.t(z[k]), ru = pair.r(tu, step);
@@ -129,14 +133,15 @@ public final class ConsistencyStage implements Stage {
             dropout.setState(masks);                                                                         // replay the masks
             dr = Scope.nested(() -> precond.denoise(net.online()::forward, xr, rs, labels));                 // [B, C, H, W]
         }
-        Tensor huber = PseudoHuber.perSample(dt, dr, cfg.huberC()).mul(Torch.fromDoubles(w, b).to(device, ScalarType.Float)).mean();
+        Tensor huber = PseudoHuber.perSample(dt, dr, cfg.consistency().huberC())
+                .mul(Torch.fromDoubles(w, b).to(device, ScalarType.Float)).mean();
         Map<String, Tensor> terms = new LinkedHashMap<>();
         terms.put("consistency", huber);
         Tensor total = huber;
         if (aux != null) {
             Tensor a = aux.perSample(dt, x).mean();
             terms.put("aux", a);
-            total = huber.add(a.mul(Torch.scalar(cfg.auxWeight())));
+            total = huber.add(a.mul(Torch.scalar(cfg.consistency().auxWeight())));
         }
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("ect_stage", (double) pair.stage(step));
@@ -148,6 +153,7 @@ public final class ConsistencyStage implements Stage {
     @Override
     public void export(RunDir dir, long step) throws IOException {
         net.export(dir, step);
-        if (cfg.previewEvery() > 0 && step % cfg.previewEvery() == 0 || step == cfg.steps()) net.preview(dir, step, new OneStep(), 2);
+        int every = cfg.run().previewEvery();
+        if (every > 0 && step % every == 0 || step == cfg.schedule().steps()) net.preview(dir, step, new OneStep(), 2);
     }
 }
