@@ -32,9 +32,4 @@ public enum DType {
             throw new IllegalArgumentException("unsupported safetensors dtype '" + name + "'");
         }
     }
-
-    public static DType ofStorage(String name) {
-        for (DType d : values()) if (d.storage.equals(name)) return d;
-        throw new IllegalArgumentException("unsupported PyTorch storage type '" + name + "'");
-    }
 }

@@ -36,11 +36,7 @@ public final class Npy {
 
     /** An array's element type and shape, as read from or written to an .npy header. */
     public record Header(DType dtype, long[] shape) {
-        public long rowBytes() { return shape.length == 0 ? dtype.bytes : Torch.numel(Arrays.copyOfRange(shape, 1, shape.length)) * dtype.bytes; }
-
         public long rows() { return shape.length == 0 ? 1 : shape[0]; }
-
-        public long dataBytes() { return Torch.numel(shape) * dtype.bytes; }
     }
 
     public static Tensor read(Path file) throws IOException {

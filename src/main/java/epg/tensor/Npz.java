@@ -4,23 +4,18 @@ package epg.tensor;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 /** Whole-array reads, row-streamed reads (for image batches larger than memory likes) and writes. */
 public final class Npz {
@@ -98,7 +93,9 @@ public final class Npz {
 
     /** Writes {@code arrays} as numpy.savez does (stored entries), atomically. */
     public static void write(Path file, Map<String, Tensor> arrays) throws IOException {
-        write(file, w -> { for (Map.Entry<String, Tensor> e : arrays.entrySet()) w.put(e.getKey(), e.getValue()); });
+        write(file, w -> {
+            for (Map.Entry<String, Tensor> e : arrays.entrySet()) w.put(e.getKey(), e.getValue());
+        });
     }
 
     public interface Body { void write(Writer w) throws IOException; }
@@ -106,56 +103,85 @@ public final class Npz {
     /** Writes the arrays that {@code body} adds, in order, atomically (temporary file, then rename). */
     public static void write(Path file, Body body) throws IOException {
         AtomicFile.write(file, ch -> {
-            ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20));
-            body.write(new Writer(zip));
-            zip.finish();
-            zip.flush();
+            Writer w = new Writer(new AlignedZipWriter(ch, false));
+            body.write(w);
+            w.zip.finish();
         });
     }
 
-    public static final class Writer {
-        private final ZipOutputStream zip;
+    /**
+     * A new .npz holding one uint8 array {@code name} of {@code shape} (e.g. ADM's arr_0 images [N, H, W, 3]), whose
+     * rows are appended with {@link RowWriter#write} however many there are; it appears under its name only when
+     * the writer is closed with every row written.
+     */
+    public static RowWriter uint8(Path file, String name, long... shape) throws IOException {
+        return create(file, name, DType.U8, false, shape);
+    }
 
-        private Writer(ZipOutputStream zip) { this.zip = zip; }
-
-        /** One whole array as a stored entry (the layout numpy.savez writes). */
-        public void put(String name, Tensor t) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            Npy.write(bytes, t);
-            CRC32 crc = new CRC32();
-            crc.update(bytes.toByteArray());
-            ZipEntry e = new ZipEntry(name + ".npy");
-            e.setMethod(ZipEntry.STORED);
-            e.setSize(bytes.size());
-            e.setCompressedSize(bytes.size());
-            e.setCrc(crc.getValue());
-            zip.putNextEntry(e);
-            bytes.writeTo(zip);
-            zip.closeEntry();
-        }
-
-        /** A deflated entry of the given shape whose rows are appended with {@link RowWriter#write} (any size). */
-        public RowWriter begin(String name, DType dtype, long... shape) throws IOException {
-            ZipEntry e = new ZipEntry(name + ".npy");
-            e.setMethod(ZipEntry.DEFLATED);
-            zip.setLevel(Deflater.BEST_SPEED);
-            zip.putNextEntry(e);
-            Npy.Header h = new Npy.Header(dtype, shape);
-            zip.write(Npy.header(h));
-            return new RowWriter(zip, h, name);
+    /** The same for any element type; {@code forceZip64} writes ZIP64 records however small the array (for tests). */
+    static RowWriter create(Path file, String name, DType dtype, boolean forceZip64, long... shape) throws IOException {
+        AtomicFile.Pending pending = AtomicFile.open(file);
+        try {
+            AlignedZipWriter zip = new AlignedZipWriter(pending.channel(), forceZip64);
+            return new Writer(zip).begin(name, dtype, shape).owning(file, pending);
+        } catch (IOException | RuntimeException e) {
+            pending.close();
+            throw e;
         }
     }
 
+    /** Adds arrays to an archive being written, as stored entries (the layout numpy.savez writes). */
+    public static final class Writer {
+        private final AlignedZipWriter zip;
+
+        private Writer(AlignedZipWriter zip) { this.zip = zip; }
+
+        /** One whole array. */
+        public void put(String name, Tensor t) throws IOException {
+            Tensor c = t.detach().cpu().contiguous();
+            byte[] header = Npy.header(new Npy.Header(DType.of(c.scalar_type()), Torch.shape(c)));
+            try (OutputStream out = zip.begin(name + ".npy", header.length + c.numel() * c.element_size())) {
+                out.write(header);
+                Npy.writeData(out, c);
+            }
+        }
+
+        /** An array of the given shape whose rows are appended with {@link RowWriter#write} (any size). */
+        public RowWriter begin(String name, DType dtype, long... shape) throws IOException {
+            Npy.Header h = new Npy.Header(dtype, shape);
+            byte[] header = Npy.header(h);
+            OutputStream out = zip.begin(name + ".npy", header.length + Torch.numel(shape) * dtype.bytes);
+            out.write(header);
+            return new RowWriter(zip, out, h, name);
+        }
+    }
+
+    /** The rows of one array, in order; closing it checks that every declared row was written. */
     public static final class RowWriter implements AutoCloseable {
-        private final ZipOutputStream out;
+        private final AlignedZipWriter zip;
+        private final OutputStream out;
         private final Npy.Header header;
         private final String name;
+        private final long rowBytes;
         private long written;
+        private Path file;
+        private AtomicFile.Pending pending;
 
-        private RowWriter(ZipOutputStream out, Npy.Header header, String name) {
+        private RowWriter(AlignedZipWriter zip, OutputStream out, Npy.Header header, String name) {
+            this.zip = zip;
             this.out = out;
             this.header = header;
             this.name = name;
+            long[] shape = header.shape();
+            this.rowBytes = Torch.numel(Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length))
+                    * header.dtype().bytes;
+        }
+
+        /** Makes this writer the only array of {@code pending}: closing it completes and commits the file. */
+        private RowWriter owning(Path file, AtomicFile.Pending pending) {
+            this.file = file;
+            this.pending = pending;
+            return this;
         }
 
         /** Appends rows [n, ...] whose trailing shape and element type match the header. */
@@ -163,19 +189,43 @@ public final class Npz {
             Tensor c = rows.detach().cpu().contiguous();
             long[] shape = Torch.shape(c), want = header.shape();
             if (DType.of(c.scalar_type()) != header.dtype() || shape.length != want.length
-                    || !Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), Arrays.copyOfRange(want, 1, want.length)))
-                throw new IllegalArgumentException("rows " + Arrays.toString(shape) + " " + c.scalar_type() + " do not fit array '" + name
-                        + "' " + Arrays.toString(want) + " " + header.dtype());
-            if (written + shape[0] > header.rows()) throw new IllegalArgumentException("more rows than the " + header.rows() + " declared for '" + name + "'");
+                    || !Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length),
+                            Arrays.copyOfRange(want, 1, want.length)))
+                throw new IllegalArgumentException("rows " + Arrays.toString(shape) + " " + c.scalar_type()
+                        + " do not fit array '" + name + "' " + Arrays.toString(want) + " " + header.dtype());
+            checkRoom(shape[0] * rowBytes);
             Npy.writeData(out, c);
-            written += shape[0];
+            written += shape[0] * rowBytes;
+        }
+
+        /** Appends raw little-endian bytes in C order (whole rows or not; e.g. one image's uint8 HWC pixels). */
+        public void write(byte[] data) throws IOException {
+            checkRoom(data.length);
+            out.write(data);
+            written += data.length;
+        }
+
+        private void checkRoom(long bytes) {
+            if (written + bytes > header.rows() * rowBytes)
+                throw new IllegalArgumentException("more rows than the " + header.rows() + " declared for '" + name + "'");
         }
 
         @Override
         public void close() throws IOException {
-            if (written != header.rows())
-                throw new IOException("array '" + name + "' received " + written + " of its " + header.rows() + " declared rows");
-            out.closeEntry();
+            try {
+                if (written != header.rows() * rowBytes)
+                    throw new IOException("array '" + name + "' received " + (rowBytes == 0 ? 0 : written / rowBytes)
+                            + " of its " + header.rows() + " declared rows");
+                out.close();
+                if (pending == null) return;
+                zip.finish();
+                pending.commit();
+            } catch (IOException | RuntimeException e) {
+                if (pending == null) throw e;
+                throw AtomicFile.failed(file, e);
+            } finally {
+                if (pending != null) pending.close();
+            }
         }
     }
 

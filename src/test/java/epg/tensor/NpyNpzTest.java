@@ -54,7 +54,7 @@ class NpyNpzTest {
         Path f = tmp.resolve("s.npz");
         byte[] first = new byte[2 * 4 * 3], second = new byte[2 * 4 * 3];
         for (int i = 0; i < first.length; i++) { first[i] = (byte) i; second[i] = (byte) (200 + i); }
-        try (NpzWriter w = zip64 ? NpzWriter.uint8Zip64(f, "arr_0", 2, 2, 4, 3) : NpzWriter.uint8(f, "arr_0", 2, 2, 4, 3)) {
+        try (Npz.RowWriter w = Npz.create(f, "arr_0", DType.U8, zip64, 2, 2, 4, 3)) {
             w.write(first);
             w.write(second);
         }
@@ -67,16 +67,16 @@ class NpyNpzTest {
             assertArrayEquals(first, Arrays.copyOfRange(npy, header.length, header.length + 24));
             assertArrayEquals(second, Arrays.copyOfRange(npy, header.length + 24, npy.length));
         }
-        assertFalse(Files.exists(tmp.resolve("s.npz.partial")));
+        assertEquals(1, tmp.toFile().list().length, "no temporary file left beside " + f);
     }
 
     @Test
     void incompleteNpzIsNotLeftBehind() {
         Path f = tmp.resolve("short.npz");
         assertThrows(IOException.class, () -> {
-            try (NpzWriter w = NpzWriter.uint8(f, "arr_0", 4, 3)) { w.write(new byte[5]); }
+            try (Npz.RowWriter w = Npz.uint8(f, "arr_0", 4, 3)) { w.write(new byte[5]); }
         });
         assertFalse(Files.exists(f));
-        assertFalse(Files.exists(tmp.resolve("short.npz.partial")));
+        assertEquals(0, tmp.toFile().list().length, "no temporary file left behind");
     }
 }
