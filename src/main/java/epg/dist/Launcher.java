@@ -12,10 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the ranks of a one-machine job as child JVMs (same java, JVM options and class path as this one) with RANK,
- * WORLD_SIZE, LOCAL_RANK, MASTER_ADDR = 127.0.0.1 and a free MASTER_PORT, as torchrun would, and EPG_THREADS = cores / N
- * unless set. Output goes to this
- * process's output. When a rank fails, the others get {@code grace} to stop by themselves (their next collective
- * fails) and are then killed; the job's status is the first failing rank's.
+ * WORLD_SIZE, LOCAL_RANK, MASTER_ADDR = 127.0.0.1 and a free MASTER_PORT, as torchrun would, and EPG_THREADS = cores /
+ * N unless set. Output goes to this process's output. When a rank fails, the others get {@code grace} to stop by
+ * themselves (their next collective fails) and are then killed; the job's status is the first failing rank's.
  */
 public final class Launcher {
     private final Rendezvous job;

@@ -69,7 +69,8 @@ public final class Evaluation {
 
     /**
      * Writes an ADM-style reference batch: arr_0 (the images, uint8 NHWC) and, with the Inception extractor, mu, sigma,
-     * mu_s, sigma_s. Other extractors' statistics depend on their checkpoint and are computed from arr_0 when evaluating.
+     * mu_s, sigma_s. Other extractors' statistics depend on their checkpoint and are computed from arr_0 when
+     * evaluating.
      */
     public static long makeReference(FeatureExtractor extractor, Path data, Path out, int batch, PrintWriter log) throws IOException {
         boolean inception = extractor != null && InceptionV3.ID.equals(extractor.id());

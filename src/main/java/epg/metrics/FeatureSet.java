@@ -17,8 +17,8 @@ public record FeatureSet(long count, Tensor pool, Tensor spatial, Tensor logits)
     public interface ImageSink { void accept(Tensor images) throws IOException; }
 
     /**
-     * Reads every image of {@code source} in batches of {@code batch}, hands each batch to {@code sink} (may be null) and,
-     * when {@code extractor} is not null, extracts its features; reports progress on {@code log} (may be null).
+     * Reads every image of {@code source} in batches of {@code batch}, hands each batch to {@code sink} (may be null)
+     * and, when {@code extractor} is not null, extracts its features; reports progress on {@code log} (may be null).
      */
     public static FeatureSet collect(FeatureExtractor extractor, ImageSource source, int batch, ImageSink sink, PrintWriter log) throws IOException {
         List<Tensor> pool = new ArrayList<>(), spatial = new ArrayList<>(), logits = new ArrayList<>();

@@ -10,12 +10,13 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * d² = |μ₁ − μ₂|² + tr Σ₁ + tr Σ₂ − 2 tr (Σ₁Σ₂)^½, in float64. The trace of the matrix square root is the sum of the
- * singular values of Σ₁^½ Σ₂^½ (their squares are the eigenvalues of Σ₂^½ Σ₁ Σ₂^½, which is similar to Σ₁Σ₂), with
- * each root from libtorch's eigh and rounding-negative eigenvalues taken as 0 — what dropping the imaginary part of
- * scipy's sqrtm does. Unlike the eigenvalues of Σ₁^½ Σ₂ Σ₁^½, singular values keep their absolute error at ε·|Σ|, not
- * √ε·|Σ|, so rank-deficient covariances (fewer samples than dimensions) stay accurate: FID(x, x) ≈ 0, not −1e-5.
- * When the result is not finite, ε·I (ε = 1e-6) is added to both covariances and the trace recomputed, as the references do.
+ * d² = |μ₁ − μ₂|² + tr Σ₁ + tr Σ₂ − 2 tr (Σ₁Σ₂)^½, in float64. The trace of the matrix square
+ * root is the sum of the singular values of Σ₁^½ Σ₂^½ (their squares are the eigenvalues of Σ₂^½ Σ₁
+ * Σ₂^½, which is similar to Σ₁Σ₂), with each root from libtorch's eigh and rounding-negative eigenvalues
+ * taken as 0 — what dropping the imaginary part of scipy's sqrtm does. Unlike the eigenvalues of Σ₁^½ Σ₂
+ * Σ₁^½, singular values keep their absolute error at ε·|Σ|, not √ε·|Σ|, so rank-deficient covariances
+ * (fewer samples than dimensions) stay accurate: FID(x, x) ≈ 0, not −1e-5. When the result is not finite, ε·I (ε
+ * = 1e-6) is added to both covariances and the trace recomputed, as the references do.
  */
 public final class FrechetDistance {
     public static final double EPS = 1e-6;

@@ -17,10 +17,11 @@ import java.util.Map;
 
 /**
  * Parameter names are pytorch-fid's state-dict keys, so its released weights file loads as is. Input: bilinear resize
- * to 299×299 (align_corners=False), then 2x − 1. Outputs (see {@link Features}): pool_3 (2048); the sFID features, ADM's
- * {@code mixed_6/conv:0} — the TF graph's mixed_6 is torchvision's Mixed_6d and its {@code conv} the branch1x1 unit
- * (Conv-BN-ReLU), i.e. output channels 0–6 of Mixed_6d, 7·17·17 = 2023 values flattened in (H, W, C) order like ADM's
- * NHWC tensors; and the logits pool_3·Wᵀ of the 1008-way softmax layer without its bias (ADM's softmax/logits/MatMul).
+ * to 299×299 (align_corners=False), then 2x − 1. Outputs (see {@link Features}): pool_3 (2048); the sFID features,
+ * ADM's {@code mixed_6/conv:0} — the TF graph's mixed_6 is torchvision's Mixed_6d and its {@code conv} the branch1x1
+ * unit (Conv-BN-ReLU), i.e. output channels 0–6 of Mixed_6d, 7·17·17 = 2023 values flattened in (H, W, C) order
+ * like ADM's NHWC tensors; and the logits pool_3·Wᵀ of the 1008-way softmax layer without its bias (ADM's
+ * softmax/logits/MatMul).
  */
 public final class InceptionV3 extends Module implements FeatureExtractor {
     public static final String ID = "inception-v3-fid", WEIGHTS_FILE = "pt_inception-2015-12-05-6726825d.pth",

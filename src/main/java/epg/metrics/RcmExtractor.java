@@ -21,9 +21,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * h = RcmEncoder.representation(c_in·x, 250·ln σ) with σ = σ_min·s (σ_min = 0.002, s = H/64) and c_in = 1/√(σ² + ¼);
- * x is "simple" 2x − 1 for grey models, "imagenet" (x − mean)/(2·std) for RGB ones; no noise is added. Images must be
- * the model's size; their channels are converted to the model's (see {@link FeatureExtractor#unitNchw}).
+ * h = RcmEncoder.representation(c_in·x, 250·ln σ) with σ = σ_min·s (σ_min = 0.002, s = H/64) and c_in =
+ * 1/√(σ² + ¼); x is "simple" 2x − 1 for grey models, "imagenet" (x − mean)/(2·std) for RGB ones; no noise is
+ * added. Images must be the model's size; their channels are converted to the model's (see
+ * {@link FeatureExtractor#unitNchw}).
  */
 public final class RcmExtractor implements FeatureExtractor {
     private static final float[] MEAN = {0.485f, 0.456f, 0.406f}, STD = {0.229f, 0.224f, 0.225f};
@@ -38,7 +39,8 @@ public final class RcmExtractor implements FeatureExtractor {
 
     /**
      * Loads a safetensors or .pth checkpoint of an RCM encoder (or an EPG model, whose encoder is the same). The
-     * configuration is the safetensors metadata "config" (ModelConfig as JSON) or, when {@code preset} is given, that preset.
+     * configuration is the safetensors metadata "config" (ModelConfig as JSON) or, when {@code preset} is given, that
+     * preset.
      */
     public static RcmExtractor load(Path checkpoint, String preset) throws IOException {
         Safetensors.Contents c = Checkpoints.read(checkpoint);
