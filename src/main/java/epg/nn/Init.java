@@ -42,8 +42,10 @@ public final class Init {
             uniform(m.patchEmbed.proj.weight, Math.sqrt(6.0 / (3.0 * p * p + d)), rng);
             for (EncoderBlock b : m.blocks.items())
                 for (Linear l : new Linear[]{b.attn.qkv, b.attn.proj, b.mlp.fc1, b.mlp.fc2}) xavier(l, rng);
-            for (DecoderBlock b : m.decoderBlocks.items())
-                for (Linear l : new Linear[]{b.attn.qkv, b.attn.proj, b.mlp.fc1, b.mlp.fc2, b.skipLinear}) xavier(l, rng);
+            for (DecoderBlock b : m.decoderBlocks.items()) {
+                for (Linear l : new Linear[]{b.attn.qkv, b.attn.proj, b.mlp.fc1, b.mlp.fc2, b.skipLinear})
+                    xavier(l, rng);
+            }
             if (m.encoderToDecoder != null) xavier(m.encoderToDecoder, rng);
             m.classEmbed.weight.normal_(0, 0.02, rng.optional());
             for (DecoderBlock b : m.decoderBlocks.items()) zero(b.adaLN); // each block starts as the identity
@@ -51,7 +53,7 @@ public final class Init {
         }
     }
 
-    /** cls_token ~ N(0, 1e-6), pos_embed ~ truncN(0, 0.02) on [−2, 2] (timm's absolute bounds: 100σ, so never active). */
+    /** cls_token ~ N(0, 1e-6), pos_embed ~ truncN(0, 0.02) on [−2, 2] (timm's absolute bounds: 100σ, never hit). */
     private static void tokens(VitEncoder m, Rng rng) {
         m.clsToken.normal_(0, 1e-6, rng.optional());
         m.posEmbed.normal_(0, 0.02, rng.optional())
