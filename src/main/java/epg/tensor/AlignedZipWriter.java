@@ -1,4 +1,4 @@
-// PyTorch's checkpoint container (caffe2/serialize/inline_container.cc): a zip of stored entries whose data start on 64-byte boundaries.
+// PyTorch's checkpoint container (caffe2/serialize/inline_container.cc), also our .npz: stored zip entries, 64-aligned.
 package epg.tensor;
 
 import java.io.IOException;
@@ -71,7 +71,8 @@ final class AlignedZipWriter {
 
         void write(ByteBuffer data) throws IOException {
             if (written + data.remaining() > entry.size)
-                throw new IOException("zip entry " + name() + " is declared with " + entry.size + " bytes; more were written");
+                throw new IOException("zip entry " + name() + " is declared with " + entry.size
+                        + " bytes; more were written");
             written += data.remaining();
             crc.update(data.duplicate());
             put(data);
@@ -82,7 +83,8 @@ final class AlignedZipWriter {
             if (closed) return;
             closed = true;
             if (written != entry.size)
-                throw new IOException("zip entry " + name() + " received " + written + " of its " + entry.size + " bytes");
+                throw new IOException("zip entry " + name() + " received " + written + " of its " + entry.size
+                        + " bytes");
             int value = (int) crc.getValue();
             ch.write(le(4).putInt(0, value), entry.offset + CRC_OFFSET);
             entries.add(new Entry(entry.name, entry.size, value, entry.offset));
@@ -110,8 +112,10 @@ final class AlignedZipWriter {
         long dataStart = e.offset + 30 + e.name.length + zip64 + 4;
         int pad = (int) ((ALIGNMENT - dataStart % ALIGNMENT) % ALIGNMENT);
         ByteBuffer b = le(30 + e.name.length + zip64 + 4 + pad);
-        b.putInt(0x04034b50).putShort(version(big(e))).putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0x21)
-                .putInt(e.crc).putInt(size32(e)).putInt(size32(e)).putShort((short) e.name.length).putShort((short) (zip64 + 4 + pad)).put(e.name);
+        b.putInt(0x04034b50).putShort(version(big(e))).putShort((short) 0).putShort((short) 0) // flags, method: stored
+                .putShort((short) 0).putShort((short) 0x21)                                   // time 0, date 1980-01-01
+                .putInt(e.crc).putInt(size32(e)).putInt(size32(e))
+                .putShort((short) e.name.length).putShort((short) (zip64 + 4 + pad)).put(e.name);
         if (zip64 > 0) b.putShort((short) 1).putShort((short) 16).putLong(e.size).putLong(e.size);
         b.putShort(PAD_ID).putShort((short) pad);
         for (int i = 0; i < pad; i++) b.put((byte) 'Z');
@@ -123,9 +127,11 @@ final class AlignedZipWriter {
         int extraLen = extra > 0 ? 4 + extra : 0;
         boolean zip64 = big(e) || far(e);
         ByteBuffer b = le(46 + e.name.length + extraLen);
-        b.putInt(0x02014b50).putShort(version(zip64)).putShort(version(zip64)).putShort((short) 0).putShort((short) 0).putShort((short) 0)
-                .putShort((short) 0x21).putInt(e.crc).putInt(size32(e)).putInt(size32(e)).putShort((short) e.name.length)
-                .putShort((short) extraLen).putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0)
+        b.putInt(0x02014b50).putShort(version(zip64)).putShort(version(zip64))
+                .putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0x21)
+                .putInt(e.crc).putInt(size32(e)).putInt(size32(e))
+                .putShort((short) e.name.length).putShort((short) extraLen).putShort((short) 0) // no comment
+                .putShort((short) 0).putShort((short) 0).putInt(0)                             // disk, attributes
                 .putInt(far(e) ? (int) LIMIT : (int) e.offset).put(e.name);
         if (extra > 0) {
             b.putShort((short) 1).putShort((short) extra);
@@ -147,7 +153,8 @@ final class AlignedZipWriter {
         short count = zip64 ? (short) 0xFFFF : (short) entries.size();
         ByteBuffer b = le(22);
         b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort(count).putShort(count)
-                .putInt(zip64 ? (int) LIMIT : (int) centralSize).putInt(zip64 ? (int) LIMIT : (int) central).putShort((short) 0);
+                .putInt(zip64 ? (int) LIMIT : (int) centralSize).putInt(zip64 ? (int) LIMIT : (int) central)
+                .putShort((short) 0);
         return b.flip();
     }
 

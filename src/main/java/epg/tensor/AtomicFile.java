@@ -1,4 +1,4 @@
-// Crash-safe file writes (DEVELOPERS.md): write to a temporary file beside the target, force it to disk, rename.
+// Crash-safe file writes (never corrupt earlier work): write a temporary file beside the target, force it, rename.
 package epg.tensor;
 
 import java.io.IOException;
@@ -51,7 +51,7 @@ public final class AtomicFile {
                 + "); the previous file, if any, is unchanged", e);
     }
 
-    /** A temporary file beside the target: {@link #commit} puts it in the target's place, {@link #close} else deletes it. */
+    /** A temporary file beside the target: {@link #commit} puts it in the target's place, {@link #close} deletes it. */
     public static final class Pending implements AutoCloseable {
         private final Path file, tmp;
         private final FileChannel channel;

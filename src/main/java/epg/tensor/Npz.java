@@ -1,4 +1,4 @@
-// NumPy's .npz archives (numpy.savez / savez_compressed): a zip of NAME.npy entries, stored or deflated (ADM's reference batches).
+// Spec §6, §7: NumPy's .npz (numpy.savez / savez_compressed), ADM's sample and reference batches: a zip of NAME.npy.
 package epg.tensor;
 
 import org.bytedeco.pytorch.Tensor;
@@ -24,7 +24,8 @@ public final class Npz {
     /** The array names in {@code file}, in archive order, without the ".npy" suffix. */
     public static List<String> names(Path file) throws IOException {
         try (ZipFile zip = open(file)) {
-            return zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".npy")).map(n -> n.substring(0, n.length() - 4)).toList();
+            return zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".npy"))
+                    .map(n -> n.substring(0, n.length() - 4)).toList();
         }
     }
 
@@ -45,7 +46,8 @@ public final class Npz {
         ZipFile zip = open(file);
         try {
             ZipEntry entry = zip.getEntry(name + ".npy");
-            if (entry == null) throw new IOException(file + " has no array '" + name + "' (it holds " + names(file) + ")");
+            if (entry == null)
+                throw new IOException(file + " has no array '" + name + "' (it holds " + names(file) + ")");
             String source = file + ":" + entry.getName();
             InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16);
             return new Rows(zip, in, Npy.readHeader(in, source), source);
@@ -207,7 +209,8 @@ public final class Npz {
 
         private void checkRoom(long bytes) {
             if (written + bytes > header.rows() * rowBytes)
-                throw new IllegalArgumentException("more rows than the " + header.rows() + " declared for '" + name + "'");
+                throw new IllegalArgumentException("more rows than the " + header.rows() + " declared for '" + name
+                        + "'");
         }
 
         @Override
@@ -234,7 +237,8 @@ public final class Npz {
         try {
             return new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new IOException(file + " is not a valid .npz file (a zip of .npy arrays, as numpy.savez writes): " + e.getMessage()
+            throw new IOException(file + " is not a valid .npz file (a zip of .npy arrays, as numpy.savez writes): "
+                    + e.getMessage()
                     + (Files.size(file) > 0 ? " (truncated or not a zip?)" : " (the file is empty)"), e);
         }
     }
