@@ -24,16 +24,19 @@ public final class FrechetDistance {
     private FrechetDistance() {}
 
     public static double between(FeatureStats a, FeatureStats b) {
-        if (a.dim() != b.dim()) throw new IllegalArgumentException("statistics of different dimensions: " + a.dim() + " and " + b.dim());
+        if (a.dim() != b.dim())
+            throw new IllegalArgumentException("statistics of different dimensions: " + a.dim() + " and " + b.dim());
         try (Scope s = Scope.open()) {
             double tr = traceSqrtProduct(a.sigma(), b.sigma());
             if (!Double.isFinite(tr)) {
                 Tensor offset = torch.eye(a.dim(), Torch.options(ScalarType.Double)).mul(new Scalar(EPS));
                 tr = traceSqrtProduct(a.sigma().add(offset), b.sigma().add(offset));
             }
-            if (!Double.isFinite(tr)) throw new IllegalArgumentException("the covariances are not finite (NaN or infinite features?)");
+            if (!Double.isFinite(tr))
+                throw new IllegalArgumentException("the covariances are not finite (NaN or infinite features?)");
             Tensor diff = a.mu().sub(b.mu());
-            return diff.dot(diff).item_double() + torch.trace(a.sigma()).item_double() + torch.trace(b.sigma()).item_double() - 2 * tr;
+            double traces = torch.trace(a.sigma()).item_double() + torch.trace(b.sigma()).item_double();
+            return diff.dot(diff).item_double() + traces - 2 * tr;
         }
     }
 

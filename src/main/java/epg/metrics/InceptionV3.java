@@ -1,4 +1,4 @@
-// The FID Inception-v3 (spec §7): TensorFlow's 2015 graph as re-implemented by pytorch-fid (FIDInceptionV3), on libtorch.
+// The FID Inception-v3 (spec §7): TensorFlow's 2015 graph as pytorch-fid re-implements it (FIDInceptionV3).
 package epg.metrics;
 
 import epg.nn.Linear;
@@ -60,11 +60,12 @@ public final class InceptionV3 extends Module implements FeatureExtractor {
     /** The network with pytorch-fid's weights from {@code weights}; a missing file says where users obtain it. */
     public static InceptionV3 load(Path weights) throws IOException {
         if (!Files.isRegularFile(weights))
-            throw new IOException("Inception weights " + weights + " not found. FID/sFID/IS need pytorch-fid's port of the TensorFlow "
-                    + "2015 Inception graph: download " + WEIGHTS_URL + " (about 91 MB) and pass it with --inception; nothing is downloaded "
-                    + "automatically. Without it, --features rcm:CHECKPOINT gives an offline Fréchet distance in an RCM encoder's feature space.");
+            throw new IOException("Inception weights " + weights + " not found. FID/sFID/IS need pytorch-fid's port"
+                    + " of the TensorFlow 2015 Inception graph: download " + WEIGHTS_URL + " (about 91 MB) and pass"
+                    + " it with --inception; nothing is downloaded automatically. Without it, --features"
+                    + " rcm:CHECKPOINT gives an offline Fréchet distance in an RCM encoder's feature space.");
         Map<String, Tensor> state = new LinkedHashMap<>(Checkpoints.readTensors(weights));
-        state.keySet().removeIf(k -> k.endsWith(".num_batches_tracked")); // BatchNorm's step counter: unused at inference
+        state.keySet().removeIf(k -> k.endsWith(".num_batches_tracked")); // BatchNorm's step counter, unused here
         InceptionV3 net = new InceptionV3();
         net.load(state, true);
         return net;

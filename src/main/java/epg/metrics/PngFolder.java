@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * image in a grey folder, is an error naming the file.
  */
 final class PngFolder implements ImageSource {
-    private static final int COLOUR_TYPE = 25; // byte offset in a PNG: 8-byte signature, IHDR length and type, w, h, depth
+    /** The colour type's offset in a PNG: 8-byte signature; IHDR length, type, width, height (4 each); bit depth. */
+    private static final int COLOUR_TYPE = 25;
     private final List<Path> files;
     private final long[] shape;
     private int position;
@@ -57,7 +58,8 @@ final class PngFolder implements ImageSource {
         byte[] data = new byte[n * size];
         for (int i = 0; i < n; i++) pixels(files.get(position + i), data, i * size);
         position += n;
-        Tensor t = torch.empty(new long[]{n, shape[0], shape[1], shape[2]}, Torch.options(ScalarType.Byte), null); // [n, H, W, C]
+        long[] nhwc = {n, shape[0], shape[1], shape[2]};
+        Tensor t = torch.empty(nhwc, Torch.options(ScalarType.Byte), null); // [n, H, W, C]
         if (data.length > 0) new BytePointer(t.data_ptr()).capacity(data.length).put(data);
         return t;
     }
@@ -68,8 +70,8 @@ final class PngFolder implements ImageSource {
     private void pixels(Path file, byte[] out, int offset) throws IOException {
         ByteImage img = ImageDecoder.readRgb(file);
         if (img.height() != shape[0] || img.width() != shape[1])
-            throw new IOException(file + " is " + img.width() + "×" + img.height() + ", unlike the folder's first image ("
-                    + shape[1] + "×" + shape[0] + ")");
+            throw new IOException(file + " is " + img.width() + "×" + img.height()
+                    + ", unlike the folder's first image (" + shape[1] + "×" + shape[0] + ")");
         byte[] rgb = img.pixels();
         if (shape[2] == 3) {
             System.arraycopy(rgb, 0, out, offset, rgb.length);
