@@ -11,7 +11,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Row i of every tensor belongs to image i; spatial and logits are null when the extractor has none. */
+/**
+ * Row i of every tensor belongs to image i; spatial and logits are null when the extractor has none, and all three
+ * when images were read without an extractor.
+ */
 public record FeatureSet(long count, Tensor pool, Tensor spatial, Tensor logits) {
     /** Receives each batch of images as it is read (e.g. to copy them into a reference file). */
     public interface ImageSink { void accept(Tensor images) throws IOException; }

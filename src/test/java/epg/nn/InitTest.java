@@ -36,7 +36,8 @@ class InitTest {
             Tensor cond = torch.randn(new long[]{2, 1, d}, rng.optional(), Torch.options(ScalarType.Float));
             Tensor skip = torch.randn(new long[]{2, 18, d}, rng.optional(), Torch.options(ScalarType.Float));
             Tensor before = b.forward(h, cond, skip);
-            for (Linear l : new Linear[]{b.attn.qkv, b.attn.proj, b.mlp.fc1, b.mlp.fc2}) l.weight.fill_(Torch.scalar(3.0));
+            for (Linear l : new Linear[]{b.attn.qkv, b.attn.proj, b.mlp.fc1, b.mlp.fc2})
+                l.weight.fill_(Torch.scalar(3.0));
             assertTrue(before.equal(b.forward(h, cond, skip)), "attention and MLP are gated off (gates 0)");
         }
     }
