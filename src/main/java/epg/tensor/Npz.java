@@ -17,7 +17,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
-/** Whole-array reads, row-streamed reads (for image batches larger than memory likes) and writes. */
+/**
+ * Reads stored or deflated archives, whole or row by row (image batches larger than memory likes). Writes stored
+ * entries as numpy.savez does, whole arrays or streamed rows (50k images at 256 px pass 4 GiB: ZIP64 then), always
+ * atomically: the file appears under its name only when complete.
+ */
 public final class Npz {
     private Npz() {}
 
