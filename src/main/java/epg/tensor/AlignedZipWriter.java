@@ -130,8 +130,8 @@ final class AlignedZipWriter {
         b.putInt(0x02014b50).putShort(version(zip64)).putShort(version(zip64))
                 .putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0x21)
                 .putInt(e.crc).putInt(size32(e)).putInt(size32(e))
-                .putShort((short) e.name.length).putShort((short) extraLen).putShort((short) 0) // no comment
-                .putShort((short) 0).putShort((short) 0).putInt(0)                             // disk, attributes
+                .putShort((short) e.name.length).putShort((short) extraLen).putShort((short) 0) // comment length 0
+                .putShort((short) 0).putShort((short) 0).putInt(0)                   // disk 0, attributes 0, 0
                 .putInt(far(e) ? (int) LIMIT : (int) e.offset).put(e.name);
         if (extra > 0) {
             b.putShort((short) 1).putShort((short) extra);
