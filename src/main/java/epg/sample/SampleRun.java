@@ -65,7 +65,7 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         List<ByteImage> first = new ArrayList<>();
         long start = System.nanoTime();
         int batches = 0;
-        try (Npz.RowWriter npz = Npz.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3)) {
+        try (var npz = Npz.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3)) {
             for (int from = 0; from < seeds.length; from += options.batch(), batches++) {
                 int to = Math.min(seeds.length, from + options.batch());
                 List<ByteImage> images = images(Arrays.copyOfRange(seeds, from, to), Arrays.copyOfRange(labels, from, to), guided);
