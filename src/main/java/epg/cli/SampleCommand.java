@@ -4,13 +4,13 @@ package epg.cli;
 import epg.config.ModelConfig;
 import epg.data.DatasetManifest;
 import epg.data.Normalization;
-import epg.diffusion.Preconditioning;
 import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.ModelDenoiser;
 import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
+import epg.sample.Samplers;
 import epg.sample.TwoStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +31,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--num", description = "images (seeds 0..N-1 unless --seeds is given)") Integer num;
     @Option(names = "--seeds", description = "seeds as ranges and lists, e.g. 0-99 or 1,5,9-12") String seeds;
     @Option(names = "--steps", description = "Karras grid points (default: ${DEFAULT-VALUE})") int steps = 32;
-    @Option(names = "--sampler", description = "heun, euler, euler-sde, euler-ancestral, edm-sde, onestep, twostep (default: ${DEFAULT-VALUE})") String sampler = "heun";
+    @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})") String sampler = "heun";
     @Option(names = "--cfg", description = "guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; default: ${DEFAULT-VALUE})") double cfg = 1.0;
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH", description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)") double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
     @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling (default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
@@ -41,24 +42,25 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "images per batch (default: ${DEFAULT-VALUE})") int batch = 16;
     @Option(names = "--batch-invariant", description = "run the network one image at a time: every image bit-identical whatever --batch (batched matrix products round differently in the last bits; slower for small models)") boolean batchInvariant;
     @Option(names = "--out", required = true, description = "output folder") Path out;
-    @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: consistency for onestep/twostep, else diffusion
+    @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: the sampler's (Samplers)
     @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; grey data always simple)") String normalization;
 
     @Override
     public Integer call() throws Exception {
-        Sampler s = Sampler.named(sampler, midSigma);
+        Samplers entry = Samplers.named(sampler);
+        Sampler s = entry.make(new Samplers.Options(midSigma));
         if (cfgInterval.length != 2) throw new IllegalArgumentException("--cfg-interval needs two numbers, LOW,HIGH");
         long[] seedList = seedList();
-        boolean consistencySampler = s instanceof epg.sample.OneStep || s instanceof TwoStep;
-        ModelDenoiser model = modelOptions.load(checkpoint, consistencySampler ? Preconditioning.Kind.CONSISTENCY : Preconditioning.Kind.DIFFUSION);
+        ModelDenoiser model = modelOptions.load(checkpoint, entry.parameterisation());
         if (batchInvariant) model = model.batchInvariant();
         ModelConfig c = model.model().config;
         SampleRun run = SampleRun.of(model, normalization(model), new SampleOptions(s, steps, cfg, cfgInterval[0], cfgInterval[1], batch));
         Progress progress = new Progress("sample", seedList.length, System.err);
         SampleRun.Result r = run.run(seedList, labelList(seedList.length, c.numClasses()), out, n -> { for (int i = 0; i < n; i++) progress.step(); });
         progress.finish();
-        System.out.printf("sampled %d images of %s (%s, %d points, w %.2f, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
-                r.images(), c.name(), sampler, steps, cfg, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
+        String how = entry.walksGrid() ? sampler + ", " + steps + " points" : sampler;
+        System.out.printf("sampled %d images of %s (%s, w %.2f, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
+                r.images(), c.name(), how, cfg, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
                 r.imagesPerSecond(), r.nfePerImage(), out);
         return 0;
     }

@@ -1,4 +1,4 @@
-// Spec §6 with §1/§4/§5: D(x, σ, y) from an EPG model through its preconditioning, clamped to [−1, 1] at every call.
+// Spec §6 with §1/§4/§5: D(x, σ, y) from an EPG model through its preconditioning, clamped to [−1, 1] for sampling.
 package epg.sample;
 
 import epg.config.ModelConfig;
@@ -19,29 +19,42 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** An EPG network in evaluation mode as a {@link Denoiser}; every call runs without gradients. */
+/**
+ * An EPG network in evaluation mode as a {@link Denoiser}; every call runs without gradients. Its output is clamped to
+ * [−1, 1] as a sampler sees it; {@link #raw()} is the same network unclamped (what {@link Guidance} combines).
+ */
 public final class ModelDenoiser implements Denoiser {
     private final EpgModel model;
     private final Preconditioning preconditioning;
+    private final Denoiser network;
     private final Map<String, String> metadata;
-    private final boolean perImage;
+    private final boolean perImage, clamped;
 
-    public ModelDenoiser(EpgModel model, Preconditioning.Kind kind) { this(model, new Preconditioning(kind, model.config.shift()), Map.of(), false); }
+    public ModelDenoiser(EpgModel model, Preconditioning.Kind kind) {
+        this(model, new Preconditioning(kind, model.config.shift()), Map.of(), false, true);
+    }
 
-    private ModelDenoiser(EpgModel model, Preconditioning preconditioning, Map<String, String> metadata, boolean perImage) {
+    private ModelDenoiser(EpgModel model, Preconditioning preconditioning, Map<String, String> metadata,
+                          boolean perImage, boolean clamped) {
         this.model = model;
         this.preconditioning = preconditioning;
+        this.network = Denoiser.of(preconditioning, model::forward);
         this.metadata = metadata;
         this.perImage = perImage;
+        this.clamped = clamped;
         model.eval();
     }
 
     /**
-     * The same denoiser evaluating the network one image at a time. A matrix product's rounding depends on how many rows
-     * it has (the batch), so batched results differ from run to run in the last bits (~1e-7, a few pixels by one level
-     * after a sampler); one image per call makes every image bit-identical whatever the batch, at some speed.
+     * The same denoiser evaluating the network one image at a time. A matrix product's rounding depends on how many
+     * rows it has (the batch), so batched results differ from run to run in the last bits (~1e-7, a few pixels by one
+     * level after a sampler); one image per call makes every image bit-identical whatever the batch, at some speed.
      */
-    public ModelDenoiser batchInvariant() { return new ModelDenoiser(model, preconditioning, metadata, true); }
+    public ModelDenoiser batchInvariant() { return new ModelDenoiser(model, preconditioning, metadata, true, clamped); }
+
+    /** The same denoiser without the clamp: D(x, σ, y) as the preconditioned network gives it. */
+    @Override
+    public ModelDenoiser raw() { return new ModelDenoiser(model, preconditioning, metadata, perImage, false); }
 
     /**
      * Loads an EPG model file (strictly: every key must match). {@code config} supplies the shape of files that carry
@@ -55,7 +68,7 @@ public final class ModelDenoiser implements Denoiser {
         EpgModel m = new EpgModel(cfg);
         m.load(c.tensors(), true);
         Preconditioning.Kind k = kind != null ? kind : Preconditioning.kindOf(c.metadata(), fallback);
-        return new ModelDenoiser(m, new Preconditioning(k, cfg.shift()), c.metadata(), false);
+        return new ModelDenoiser(m, new Preconditioning(k, cfg.shift()), c.metadata(), false, true);
     }
 
     /** The model file's string metadata (empty for a model built in memory). */
@@ -80,13 +93,8 @@ public final class ModelDenoiser implements Denoiser {
         // One scope per call: a sampler makes dozens of calls per batch, and each forward's activations (hundreds of MB at
         // batch 32) would otherwise live until the batch ends (15 GB for Heun-32 on EPG-T).
         try (NoGradGuard g = new NoGradGuard(); Scope s = Scope.open()) {
-            Tensor d = preconditioning.denoise(model::forward, x, sigma, labels);                // [B, C, H, W]
-            return Scope.keep(clampUnit(d.to(x.scalar_type())));
+            Tensor d = network.denoise(x, sigma, labels).to(x.scalar_type());                    // [B, C, H, W]
+            return Scope.keep(clamped ? Denoiser.clampUnit(d) : d);
         }
-    }
-
-    /** Clamps to [−1, 1] (spec §1: sampler outputs are clamped at every denoiser call). */
-    static Tensor clampUnit(Tensor t) {
-        return t.clamp(new ScalarOptional(new Scalar(-1.0)), new ScalarOptional(new Scalar(1.0)));
     }
 }
