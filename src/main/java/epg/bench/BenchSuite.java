@@ -24,7 +24,8 @@ import java.util.Locale;
 public final class BenchSuite {
     /**
      * @param quick only the 32 px cases, fewer steps
-     * @param only keep the cases whose "name preset dtype" contains this text (null: all); mathAttention: the Java side without the fused kernel
+     * @param only          keep the cases whose "name preset dtype" contains this text (null: all)
+     * @param mathAttention the Java side without the fused kernel
      */
     public record Options(boolean quick, String only, boolean torch, String python, Path out, String command, boolean mathAttention) {}
 
@@ -105,12 +106,14 @@ public final class BenchSuite {
             torchRss = t.get("peak_rss_mib").getAsDouble();
             torchVersion = t.get("torch").getAsString();
         }
-        return new Row(c, javaMs, torchMs, javaRss, torchRss, c.bf16() ? peakBf16 : peakFp32, c.kind().note(c, threads));
+        double peak = c.bf16() ? peakBf16 : peakFp32;
+        return new Row(c, javaMs, torchMs, javaRss, torchRss, peak, c.kind().note(c, threads));
     }
 
     private String torchArgs(SuiteCase c) {
         JsonObject o = new JsonObject();
-        if (c.model() != null) o.add("model", Json.parse(TorchReference.configJson(c.model()), JsonObject.class, "the model description"));
+        if (c.model() != null)
+            o.add("model", Json.parse(TorchReference.configJson(c.model()), JsonObject.class, "the model description"));
         c.kind().torchArgs(c, o);
         o.addProperty("batch", c.batch());
         o.addProperty("steps", c.steps());

@@ -1,4 +1,4 @@
-// `epg bench suite`: the kinds of case, each with its Java side, its PyTorch side (scripts/bench/torch_suite.py) and its work.
+// `epg bench suite`: the kinds of case, each with its Java side, its PyTorch side (torch_suite.py) and its work.
 package epg.bench;
 
 import com.google.gson.JsonObject;
@@ -13,14 +13,18 @@ import epg.data.IdxDataset;
  */
 public enum CaseKind {
     PRETRAIN("pretrain-step", "pretrain") {
-        @Override double gflop(ModelConfig m, int batch) { return 2 * ModelSize.gflops(m) * PretrainStep.FORWARDS_PER_IMAGE * batch; }
+        @Override double gflop(ModelConfig m, int batch) {
+            return 2 * ModelSize.gflops(m) * PretrainStep.FORWARDS_PER_IMAGE * batch;
+        }
 
         @Override double javaMs(SuiteCase c, ModelConfig m, int threads) {
             return StepTimer.time(c.warmup(), c.steps(), new PretrainStep(m, c.batch(), c.bf16(), 0)).medianMs();
         }
     },
     DIFFUSION("diffusion-step", "diffusion") {
-        @Override double gflop(ModelConfig m, int batch) { return 2 * ModelSize.gflops(m) * DiffusionStep.FORWARDS_PER_IMAGE * batch; }
+        @Override double gflop(ModelConfig m, int batch) {
+            return 2 * ModelSize.gflops(m) * DiffusionStep.FORWARDS_PER_IMAGE * batch;
+        }
 
         @Override double javaMs(SuiteCase c, ModelConfig m, int threads) {
             return StepTimer.time(c.warmup(), c.steps(), new DiffusionStep(m, c.batch(), c.bf16(), 0)).medianMs();

@@ -14,9 +14,11 @@ import epg.config.ModelConfig;
 public record SuiteCase(CaseKind kind, ModelConfig model, int batch, boolean bf16, int warmup, int steps) {
     public SuiteCase {
         if (batch < 1 || warmup < 0 || steps < 1)
-            throw new IllegalArgumentException("benchmark case " + kind.caseName() + ": batch and steps must be >= 1, warmup >= 0");
+            throw new IllegalArgumentException("benchmark case " + kind.caseName()
+                    + ": batch and steps must be >= 1, warmup >= 0");
         if ((model == null) != (kind == CaseKind.LOADER))
-            throw new IllegalArgumentException("benchmark case " + kind.caseName() + ": a model is needed exactly when it is no loader case");
+            throw new IllegalArgumentException("benchmark case " + kind.caseName()
+                    + ": a model is needed exactly when it is no loader case");
     }
 
     /** pretrain-step, diffusion-step, consistency-step, sampling, sampling-extrapolated or loader. */

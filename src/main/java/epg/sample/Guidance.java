@@ -23,9 +23,10 @@ public final class Guidance implements Denoiser {
     private final long unconditional;
     private long evaluations;
 
-    /** {@code low}/{@code high} are unshifted interval ends; {@code shift} is s. Use 0 and ∞ for guidance everywhere. */
+    /** {@code low}/{@code high}: unshifted interval ends; {@code shift}: s. Use 0 and ∞ for guidance everywhere. */
     public Guidance(Denoiser inner, double scale, double low, double high, double shift, int numClasses) {
-        if (!(low < high)) throw new IllegalArgumentException("guidance interval needs low < high, got " + low + ", " + high);
+        if (!(low < high))
+            throw new IllegalArgumentException("guidance interval needs low < high, got " + low + ", " + high);
         this.inner = inner.raw();
         this.scale = scale;
         this.low = low * shift;
@@ -44,7 +45,8 @@ public final class Guidance implements Denoiser {
     /** σ and the interval ends compared at x's precision (float32 σ = 1.61·s is then inside, as on the device). */
     @Override
     public Tensor denoise(Tensor x, double sigma, Tensor labels) {
-        boolean single = x.scalar_type().intern() == torch.ScalarType.Float; // JavaCPP enums from native calls need intern()
+        // JavaCPP enums from native calls need intern()
+        boolean single = x.scalar_type().intern() == torch.ScalarType.Float;
         boolean guided = single ? guides((float) sigma, (float) low, (float) high) : guides(sigma);
         Tensor s = Denoiser.sigmas(sigma, x);                                                    // [B]
         return Denoiser.clampUnit(guided ? guided(x, s, labels) : conditional(x, s, labels));

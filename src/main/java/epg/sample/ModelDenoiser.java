@@ -9,8 +9,6 @@ import epg.tensor.Scope;
 import epg.tensor.Safetensors;
 import epg.nn.EpgModel;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -60,11 +58,15 @@ public final class ModelDenoiser implements Denoiser {
      * Loads an EPG model file (strictly: every key must match). {@code config} supplies the shape of files that carry
      * none; {@code kind} null means the file's "parameterisation" metadata, else {@code fallback}.
      */
-    public static ModelDenoiser load(Path file, ModelConfig config, Preconditioning.Kind kind, Preconditioning.Kind fallback) throws IOException {
+    public static ModelDenoiser load(Path file, ModelConfig config, Preconditioning.Kind kind,
+                                     Preconditioning.Kind fallback) throws IOException {
         Safetensors.Contents c = Checkpoints.read(file);
         ModelConfig cfg = config != null ? config : ModelFile.config(c, file);
-        if (cfg == null) throw new IllegalArgumentException(file + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16)");
-        if (cfg.kind() != ModelConfig.Kind.EPG) throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
+        if (cfg == null)
+            throw new IllegalArgumentException(file + " carries no configuration: name its preset (--preset, "
+                    + "e.g. EPG-XL/16)");
+        if (cfg.kind() != ModelConfig.Kind.EPG)
+            throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
         EpgModel m = new EpgModel(cfg);
         m.load(c.tensors(), true);
         Preconditioning.Kind k = kind != null ? kind : Preconditioning.kindOf(c.metadata(), fallback);
@@ -84,14 +86,17 @@ public final class ModelDenoiser implements Denoiser {
         if (!perImage || b == 1) return denoiseBatch(x, sigma, labels);
         try (Scope s = Scope.open()) {
             TensorVector parts = new TensorVector();
-            for (long i = 0; i < b; i++) parts.push_back(denoiseBatch(x.narrow(0, i, 1), sigma.narrow(0, i, 1), labels.narrow(0, i, 1))); // [1, C, H, W]
-            return Scope.keep(torch.cat(parts));                                                                                      // [B, C, H, W]
+            for (long i = 0; i < b; i++) {
+                Tensor image = x.narrow(0, i, 1);                                                    // [1, C, H, W]
+                parts.push_back(denoiseBatch(image, sigma.narrow(0, i, 1), labels.narrow(0, i, 1)));
+            }
+            return Scope.keep(torch.cat(parts));                                                      // [B, C, H, W]
         }
     }
 
     private Tensor denoiseBatch(Tensor x, Tensor sigma, Tensor labels) {
-        // One scope per call: a sampler makes dozens of calls per batch, and each forward's activations (hundreds of MB at
-        // batch 32) would otherwise live until the batch ends (15 GB for Heun-32 on EPG-T).
+        // One scope per call: a sampler makes dozens of calls per batch, and each forward's activations (hundreds of MB
+        // at batch 32) would otherwise live until the batch ends (15 GB for Heun-32 on EPG-T).
         try (NoGradGuard g = new NoGradGuard(); Scope s = Scope.open()) {
             Tensor d = network.denoise(x, sigma, labels).to(x.scalar_type());                    // [B, C, H, W]
             return Scope.keep(clamped ? Denoiser.clampUnit(d) : d);

@@ -5,7 +5,6 @@ import epg.diffusion.KarrasGrid;
 import epg.tensor.Scope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 public interface Sampler {
     /**

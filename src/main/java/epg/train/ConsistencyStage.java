@@ -61,8 +61,9 @@ public final class ConsistencyStage implements Stage {
         this.dropout = new Rng(Rng.derive(cfg.seed(), 3 + 1000L * group.rank()));
         this.draws = new BatchDraws(noise, group);
         net.online().dropoutGenerator(dropout);
-        RcmAuxLoss aux = frozen != null ? new RcmAuxLoss(frozen, cfg.model().shift(), cfg.auxTau(), group::allGather) : null;
-        this.loss = new ConsistencyLoss(net.online()::forward, dropout, cfg.timePair(), cfg.model().shift(), cfg.huberC(), aux);
+        double shift = cfg.model().shift();
+        RcmAuxLoss aux = frozen != null ? new RcmAuxLoss(frozen, shift, cfg.auxTau(), group::allGather) : null;
+        this.loss = new ConsistencyLoss(net.online()::forward, dropout, cfg.timePair(), shift, cfg.huberC(), aux);
     }
 
     private static FinetuneConfig checked(FinetuneConfig cfg) {
@@ -104,8 +105,8 @@ public final class ConsistencyStage implements Stage {
         Device device = net.device();
         Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);                            // [B, C, H, W]
         Tensor labels = LabelDropout.apply(bt.labels(), draws.uniforms(b), cfg.labelDropout(), cfg.model().numClasses())
-                .to(device, ScalarType.Long);                                                              // [B]
-        Tensor x = bt.clean().to(device, ScalarType.Float);                                                // [B, C, H, W]
+                .to(device, ScalarType.Long);                                                     // [B]
+        Tensor x = bt.clean().to(device, ScalarType.Float);                                       // [B, C, H, W]
         ConsistencyLoss.Terms perSample = loss.perSample(x, eps, labels, times);
         Tensor huber = perSample.consistency().mean();
         Map<String, Tensor> terms = new LinkedHashMap<>();

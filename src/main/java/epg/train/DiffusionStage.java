@@ -61,9 +61,9 @@ public final class DiffusionStage implements Stage {
         Device device = net.device();
         Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);                            // [B, C, H, W]
         Tensor labels = LabelDropout.apply(bt.labels(), draws.uniforms(b), cfg.labelDropout(), cfg.model().numClasses())
-                .to(device, ScalarType.Long);                                                              // [B]
-        Tensor x = bt.clean().to(device, ScalarType.Float);                                                // [B, C, H, W]
-        Tensor perSample = loss.perSample(x, eps, labels, levels);                                         // [B]
+                .to(device, ScalarType.Long);                                                     // [B]
+        Tensor x = bt.clean().to(device, ScalarType.Float);                                       // [B, C, H, W]
+        Tensor perSample = loss.perSample(x, eps, labels, levels);                                // [B]
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("sigma_mean", java.util.Arrays.stream(levels.t()).average().orElse(0));
         return new Loss(perSample.mean(), Map.of(), values);

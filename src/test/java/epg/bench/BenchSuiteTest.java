@@ -73,7 +73,8 @@ class BenchSuiteTest {
         List<SuiteCase> quick = BenchSuite.cases(true), full = BenchSuite.cases(false);
         List<SuiteCase> q = quick.stream().filter(c -> c.name().equals("consistency-step")).toList();
         assertEquals(List.of("fp32", "bf16"), q.stream().map(SuiteCase::dtype).toList());
-        assertTrue(q.stream().allMatch(c -> c.subject().equals("EPG-T") && c.batch() == 32 && c.kind().torchName().equals("consistency")));
+        assertTrue(q.stream().allMatch(c -> c.subject().equals("EPG-T") && c.batch() == 32
+                && c.kind().torchName().equals("consistency")));
         List<SuiteCase> b = full.stream().filter(c -> c.name().equals("consistency-step") && c.subject().equals("EPG-B/16")).toList();
         assertEquals(1, b.size());
         SuiteCase b16 = b.get(0);
