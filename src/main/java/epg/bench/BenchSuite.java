@@ -17,9 +17,10 @@ import java.util.Locale;
 
 /**
  * Training steps of stage 1 (RCM), stage 2a (diffusion) and stage 2b (consistency) at 32 px (tiny presets, batch 32)
- * and 256 px (B/16, batch 8) in fp32 and bf16, the released sampler (Heun 32, CFG 2.5), peak resident memory and achieved GFLOP/s against
- * the measured matmul peak. Each Java case is followed by its PyTorch twin (scripts/bench/torch_suite.py, same
- * thread count); ratio = Java time / PyTorch time (≤ 1 means Java is at least as fast).
+ * and 256 px (B/16, batch 8) in fp32 and bf16, the released sampler (Heun 32, CFG 2.5), peak resident memory and
+ * achieved GFLOP/s against the measured matmul peak. Each Java case is followed by its PyTorch twin
+ * (scripts/bench/torch_suite.py, same thread count); ratio = Java time / PyTorch time (≤ 1 means Java is at least as
+ * fast). What each kind of case runs on either side is its {@link CaseKind}.
  */
 public final class BenchSuite {
     /**
@@ -27,10 +28,12 @@ public final class BenchSuite {
      * @param only          keep the cases whose "name preset dtype" contains this text (null: all)
      * @param mathAttention the Java side without the fused kernel
      */
-    public record Options(boolean quick, String only, boolean torch, String python, Path out, String command, boolean mathAttention) {}
+    public record Options(boolean quick, String only, boolean torch, String python, Path out, String command,
+                          boolean mathAttention) {}
 
     /** One measured row; torch fields are NaN when the PyTorch side was skipped. */
-    public record Row(SuiteCase c, double javaMs, double torchMs, double javaRssMib, double torchRssMib, double peakGflops, String note) {
+    public record Row(SuiteCase c, double javaMs, double torchMs, double javaRssMib, double torchRssMib,
+                      double peakGflops, String note) {
         double ratio() { return javaMs / torchMs; }
 
         double imagesPerSecond(double ms) { return c.batch() * 1e3 / ms; }
@@ -75,13 +78,15 @@ public final class BenchSuite {
 
     /** Runs every case, prints the table, appends the rows to {@link Options#out()} (when set); returns the rows. */
     public List<Row> run() throws IOException, InterruptedException {
-        log.printf(Locale.ROOT, "epg bench suite: %d threads (OpenBLAS %d), load average %.2f%s%n", threads, Torch.blasThreads(), BenchRecord.loadAverage(), options.quick() ? ", quick" : "");
+        log.printf(Locale.ROOT, "epg bench suite: %d threads (OpenBLAS %d), load average %.2f%s%n", threads,
+                Torch.blasThreads(), BenchRecord.loadAverage(), options.quick() ? ", quick" : "");
         peakFp32 = MatmulPeak.gflops(2048, ScalarType.Float);
         peakBf16 = MatmulPeak.gflops(2048, ScalarType.BFloat16);
         log.printf(Locale.ROOT, "matmul peak (2048x2048): fp32 %.0f GFLOP/s, bf16 %.0f GFLOP/s%n", peakFp32, peakBf16);
         List<Row> rows = new ArrayList<>();
         for (SuiteCase c : cases(options.quick())) {
-            if (options.only() != null && !(c.name() + " " + c.subject() + " " + c.dtype()).contains(options.only())) continue;
+            String label = c.name() + " " + c.subject() + " " + c.dtype();
+            if (options.only() != null && !label.contains(options.only())) continue;
             Row r = measure(c);
             rows.add(r);
             log.println(line(r));
@@ -124,7 +129,8 @@ public final class BenchSuite {
     }
 
     private String line(Row r) {
-        return String.format(Locale.ROOT, "    Java %.1f ms, PyTorch %.1f ms, ratio %.2f, %.1f GFLOP/s, peak RSS %.0f / %.0f MiB",
+        return String.format(Locale.ROOT,
+                "    Java %.1f ms, PyTorch %.1f ms, ratio %.2f, %.1f GFLOP/s, peak RSS %.0f / %.0f MiB",
                 r.javaMs(), r.torchMs(), r.ratio(), r.gflops(), r.javaRssMib(), r.torchRssMib());
     }
 
@@ -132,16 +138,26 @@ public final class BenchSuite {
     public String table(List<Row> rows) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-22s %-9s %5s %-5s %10s %9s %10s %9s %6s %8s %6s %9s %9s%n",
-                "case", "model", "batch", "dtype", "Java ms", "Java im/s", "Torch ms", "Torch im/s", "ratio", "GFLOP/s", "%peak", "RSS Java", "RSS Torch"));
+                "case", "model", "batch", "dtype", "Java ms", "Java im/s", "Torch ms", "Torch im/s", "ratio", "GFLOP/s",
+                "%peak", "RSS Java", "RSS Torch"));
+        for (Row r : rows) {
+            SuiteCase c = r.c();
+            boolean counted = c.gflop() > 0;
+            String gflops = counted ? String.format(Locale.ROOT, "%.1f", r.gflops()) : "-";
+            String peak = counted ? String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops() / r.peakGflops()) : "-";
+            b.append(String.format(Locale.ROOT,
+                    "%-22s %-9s %5d %-5s %10.1f %9.2f %10.1f %9.2f %6.2f %8s %6s %8.0fM %8.0fM%n",
+                    c.name(), c.subject(), c.batch(), c.dtype(), r.javaMs(), r.imagesPerSecond(r.javaMs()),
+                    r.torchMs(), r.imagesPerSecond(r.torchMs()), r.ratio(), gflops, peak, r.javaRssMib(),
+                    r.torchRssMib()));
+        }
+        b.append(String.format(Locale.ROOT, "%d threads (Java's OpenBLAS %d), torch %s; ratio = Java ms / PyTorch ms "
+                        + "(<= 1.00: Java at least as fast); matmul peak fp32 %.0f, bf16 %.0f GFLOP/s; "
+                        + "sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n",
+                threads, Torch.blasThreads(), torchVersion, peakFp32, peakBf16));
         for (Row r : rows)
-            b.append(String.format(Locale.ROOT, "%-22s %-9s %5d %-5s %10.1f %9.2f %10.1f %9.2f %6.2f %8s %6s %8.0fM %8.0fM%n",
-                    r.c().name(), r.c().subject(), r.c().batch(), r.c().dtype(), r.javaMs(), r.imagesPerSecond(r.javaMs()),
-                    r.torchMs(), r.imagesPerSecond(r.torchMs()), r.ratio(),
-                    r.c().gflop() > 0 ? String.format(Locale.ROOT, "%.1f", r.gflops()) : "-",
-                    r.c().gflop() > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops() / r.peakGflops()) : "-", r.javaRssMib(), r.torchRssMib()));
-        b.append(String.format(Locale.ROOT, "%d threads (Java's OpenBLAS %d), torch %s; ratio = Java ms / PyTorch ms (<= 1.00: Java at least as fast); "
-                + "matmul peak fp32 %.0f, bf16 %.0f GFLOP/s; sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n", threads, Torch.blasThreads(), torchVersion, peakFp32, peakBf16));
-        for (Row r : rows) if (!r.note().isEmpty()) b.append(r.c().name()).append(' ').append(r.c().subject()).append(": ").append(r.note()).append('\n');
+            if (!r.note().isEmpty())
+                b.append(r.c().name()).append(' ').append(r.c().subject()).append(": ").append(r.note()).append('\n');
         return b.toString();
     }
 
