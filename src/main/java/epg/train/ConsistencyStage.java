@@ -43,7 +43,8 @@ public final class ConsistencyStage implements Stage {
      * batch W·B in distribution, and exactly only without decoder dropout (docs/distributed.md).
      */
     public ConsistencyStage(FinetuneConfig cfg, Distributed group) throws IOException {
-        this(cfg, group, checked(cfg).auxWeight() > 0 ? frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()) : null);
+        this(cfg, group,
+                checked(cfg).consistency().auxWeight() > 0 ? frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()) : null);
     }
 
     /**
@@ -52,7 +53,8 @@ public final class ConsistencyStage implements Stage {
      */
     public ConsistencyStage(FinetuneConfig cfg, Distributed group, RcmEncoder frozen) throws IOException {
         checked(cfg);
-        if ((frozen != null) != (cfg.auxWeight() > 0)) throw new IllegalArgumentException("the frozen RCM encoder is needed exactly when the aux weight is > 0");
+        if ((frozen != null) != (cfg.consistency().auxWeight() > 0))
+            throw new IllegalArgumentException("the frozen RCM encoder is needed exactly when the aux weight is > 0");
         if (frozen != null) fits(frozen, cfg.model(), frozen.config.name());
         Torch.init();
         this.cfg = cfg;
@@ -62,12 +64,14 @@ public final class ConsistencyStage implements Stage {
         this.draws = new BatchDraws(noise, group);
         net.online().dropoutGenerator(dropout);
         double shift = cfg.model().shift();
-        RcmAuxLoss aux = frozen != null ? new RcmAuxLoss(frozen, shift, cfg.auxTau(), group::allGather) : null;
-        this.loss = new ConsistencyLoss(net.online()::forward, dropout, cfg.timePair(), shift, cfg.huberC(), aux);
+        ConsistencyTerms terms = cfg.consistency();
+        RcmAuxLoss aux = frozen == null ? null : new RcmAuxLoss(frozen, shift, terms.auxTau(), group::allGather);
+        this.loss = new ConsistencyLoss(net.online()::forward, dropout, terms.timePair(), shift, terms.huberC(), aux);
     }
 
     private static FinetuneConfig checked(FinetuneConfig cfg) {
-        if (cfg.task() != FinetuneConfig.Task.CONSISTENCY) throw new IllegalArgumentException("ConsistencyStage needs task CONSISTENCY");
+        if (cfg.task() != Task.CONSISTENCY)
+            throw new IllegalArgumentException("ConsistencyStage needs task CONSISTENCY");
         return cfg;
     }
 
@@ -115,10 +119,10 @@ public final class ConsistencyStage implements Stage {
         if (perSample.aux() != null) {
             Tensor a = perSample.aux().mean();
             terms.put("aux", a);
-            total = huber.add(a.mul(Torch.scalar(cfg.auxWeight())));
+            total = huber.add(a.mul(Torch.scalar(cfg.consistency().auxWeight())));
         }
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put("ect_stage", (double) cfg.timePair().stage(step));
+        values.put("ect_stage", (double) cfg.consistency().timePair().stage(step));
         return new Loss(total, terms, values);
     }
 
@@ -127,6 +131,7 @@ public final class ConsistencyStage implements Stage {
     @Override
     public void export(RunDir dir, long step) throws IOException {
         net.export(dir, step);
-        if (cfg.previewEvery() > 0 && step % cfg.previewEvery() == 0 || step == cfg.steps()) net.preview(dir, step, new OneStep(), 2);
+        int every = cfg.run().previewEvery();
+        if (every > 0 && step % every == 0 || step == cfg.schedule().steps()) net.preview(dir, step, new OneStep(), 2);
     }
 }

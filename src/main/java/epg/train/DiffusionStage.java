@@ -36,7 +36,7 @@ public final class DiffusionStage implements Stage {
 
     /** Rank {@code group.rank()} of a data-parallel run: every draw is taken for the global batch (docs/distributed.md). */
     public DiffusionStage(FinetuneConfig cfg, Distributed group) throws IOException {
-        if (cfg.task() != FinetuneConfig.Task.DIFFUSION) throw new IllegalArgumentException("DiffusionStage needs task DIFFUSION");
+        if (cfg.task() != Task.DIFFUSION) throw new IllegalArgumentException("DiffusionStage needs task DIFFUSION");
         Torch.init();
         this.cfg = cfg;
         this.net = new FinetunedModel(cfg);
@@ -74,6 +74,8 @@ public final class DiffusionStage implements Stage {
     @Override
     public void export(RunDir dir, long step) throws IOException {
         net.export(dir, step);
-        if (cfg.previewEvery() > 0 && step % cfg.previewEvery() == 0 || step == cfg.steps()) net.preview(dir, step, new Heun(), PREVIEW_POINTS);
+        int every = cfg.run().previewEvery();
+        if (every > 0 && step % every == 0 || step == cfg.schedule().steps())
+            net.preview(dir, step, new Heun(), PREVIEW_POINTS);
     }
 }
