@@ -4,7 +4,10 @@ package epg;
 import epg.config.ModelConfig;
 import epg.data.ByteImage;
 import epg.data.Dataset;
+import epg.train.FinetuneConfig;
 import epg.train.PretrainConfig;
+import epg.train.RunControl;
+import epg.train.Task;
 
 import java.util.SplittableRandom;
 
@@ -14,32 +17,37 @@ public final class TinyRuns {
     /** 16 px grey, patch 4 (16 tokens), depth 1, width 32, projector 64 → 16. */
     public static ModelConfig rcm() {
         oneThread();
-        return new ModelConfig("RCM-tiny", ModelConfig.Kind.RCM, 16, 4, 1, 1, 32, 2, 0, 0, 0, 4, 4, 64, 16, 3, 0, 0, false);
+        return ModelConfig.builder("RCM-tiny", ModelConfig.Kind.RCM).image(16, 4).channels(1).encoder(1, 32, 2)
+                .projector(64, 16, 3).classes(4).fusedAttention(false).build();
     }
 
     /** The EPG counterpart of {@link #rcm()}: same encoder, one decoder block of width 32. */
     public static ModelConfig epg() {
         oneThread();
-        return new ModelConfig("EPG-tiny", ModelConfig.Kind.EPG, 16, 4, 1, 1, 32, 2, 1, 32, 2, 4, 4, 0, 0, 0, 0, 0, false);
+        return ModelConfig.builder("EPG-tiny", ModelConfig.Kind.EPG).image(16, 4).channels(1).encoder(1, 32, 2)
+                .decoder(1, 32, 2).classes(4).fusedAttention(false).build();
     }
 
     /** A tiny fine-tuning run of {@code task} from {@code init} ("scratch" or an encoder file); EMA 0.9, warm-up 2. */
-    public static epg.train.FinetuneConfig finetune(epg.train.FinetuneConfig.Task task, String init, long steps, int batch, int checkpointEvery) {
-        var d = epg.train.FinetuneConfig.defaults(task, epg(), "synthetic", init, batch, steps);
-        return new epg.train.FinetuneConfig(task, d.model(), "synthetic", "imagenet", init, null, batch, steps, 1e-3, d.beta1(), d.beta2(),
-                d.weightDecay(), Math.min(2, steps - 1), d.lrMilestones(), d.lrValues(), d.clipNorm(), 0.9, d.labelDropout(), d.noise(),
-                epg.diffusion.EctTimePair.scaled(4), d.huberC(), d.auxWeight(), d.auxTau(), "fp32", "cpu", 0, 2, checkpointEvery, 0, 0, 1, 0);
+    public static FinetuneConfig finetune(Task task, String init, long steps, int batch, int checkpointEvery) {
+        var d = FinetuneConfig.defaults(task, epg(), "synthetic", init, batch, steps);
+        return d.withSchedule(d.schedule().withWarmup(Math.min(2, steps - 1))).withOptimiser(d.optimiser().withLr(1e-3))
+                .withEma(0.9).withConsistency(d.consistency().withTimePair(epg.diffusion.EctTimePair.scaled(4)))
+                .withRun(tinyRun(2, checkpointEvery));
+    }
+
+    /** Log every {@code logEvery}, checkpoint every {@code checkpointEvery}, keep all, preview at the end, 1 worker. */
+    private static RunControl tinyRun(int logEvery, int checkpointEvery) {
+        return RunControl.DEFAULTS.withLogEvery(logEvery).withCheckpointEvery(checkpointEvery).withKeepCheckpoints(0)
+                .withPreviewEvery(0).withWorkers(1);
     }
 
     /**
      * {@code cfg} without decoder dropout (its masks are per rank) and at lr 1e-4: Adam turns float-rounding differences
      * of near-zero gradients into steps of size lr, so the data-parallel comparison runs at a tenth of the tiny runs' lr.
      */
-    public static epg.train.FinetuneConfig forDataParallel(epg.train.FinetuneConfig c) {
-        return new epg.train.FinetuneConfig(c.task(), c.model().withDropout(0, 0), c.data(), c.normalization(), c.init(), c.rcm(), c.batch(), c.steps(),
-                1e-4, c.beta1(), c.beta2(), c.weightDecay(), c.warmup(), c.lrMilestones(), c.lrValues(), c.clipNorm(), c.ema(), c.labelDropout(),
-                c.noise(), c.timePair(), c.huberC(), c.auxWeight(), c.auxTau(), c.precision(), c.device(), c.seed(), c.logEvery(),
-                c.checkpointEvery(), c.keepCheckpoints(), c.previewEvery(), c.workers(), c.threads());
+    public static FinetuneConfig forDataParallel(FinetuneConfig c) {
+        return c.withModel(c.model().withDropout(0, 0)).withOptimiser(c.optimiser().withLr(1e-4));
     }
 
     /** {@code n} random 16×16 grey images with labels i mod 4. */
@@ -66,7 +74,9 @@ public final class TinyRuns {
     }
 
     public static PretrainConfig config(long steps, int batch, boolean contrastive, String temperature, int checkpointEvery) {
-        return new PretrainConfig(rcm(), "synthetic", "imagenet", batch, steps, 6e-4 * 1024 / batch * 10, 0.9, 0.95, 0.03, false,
-                2, temperature, 0.99, false, contrastive, true, "fp32", "cpu", 0, 5, checkpointEvery, 0, 1, 0);
+        PretrainConfig d = PretrainConfig.defaults(rcm(), "synthetic", batch, steps);
+        return d.withSchedule(d.schedule().withWarmup(2)).withOptimiser(d.optimiser().withLr(6e-4 * 1024 / batch * 10))
+                .withObjective(d.objective().withTemperature(temperature).withTerms(contrastive, true))
+                .withRun(tinyRun(5, checkpointEvery));
     }
 }

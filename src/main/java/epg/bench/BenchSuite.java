@@ -2,10 +2,9 @@
 package epg.bench;
 
 import com.google.gson.JsonObject;
+import epg.config.Json;
 import epg.config.ModelConfig;
-import epg.config.ModelSize;
 import epg.config.Presets;
-import epg.data.IdxDataset;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -18,17 +17,23 @@ import java.util.Locale;
 
 /**
  * Training steps of stage 1 (RCM), stage 2a (diffusion) and stage 2b (consistency) at 32 px (tiny presets, batch 32)
- * and 256 px (B/16, batch 8) in fp32 and bf16, the released sampler (Heun 32, CFG 2.5), peak resident memory and achieved GFLOP/s against
- * the measured matmul peak. Each Java case is followed by its PyTorch twin (scripts/bench/torch_suite.py, same
- * thread count); ratio = Java time / PyTorch time (≤ 1 means Java is at least as fast).
+ * and 256 px (B/16, batch 8) in fp32 and bf16, the released sampler (Heun 32, CFG 2.5), peak resident memory and
+ * achieved GFLOP/s against the measured matmul peak. Each Java case is followed by its PyTorch twin
+ * (scripts/bench/torch_suite.py, same thread count); ratio = Java time / PyTorch time (≤ 1 means Java is at least as
+ * fast). What each kind of case runs on either side is its {@link CaseKind}.
  */
 public final class BenchSuite {
-    /** @param quick only the 32 px cases, fewer steps */
-    /** @param only keep the cases whose "name preset dtype" contains this text (null: all); mathAttention: the Java side without the fused kernel */
-    public record Options(boolean quick, String only, boolean torch, String python, Path out, String command, boolean mathAttention) {}
+    /**
+     * @param quick only the 32 px cases, fewer steps
+     * @param only          keep the cases whose "name preset dtype" contains this text (null: all)
+     * @param mathAttention the Java side without the fused kernel
+     */
+    public record Options(boolean quick, String only, boolean torch, String python, Path out, String command,
+                          boolean mathAttention) {}
 
     /** One measured row; torch fields are NaN when the PyTorch side was skipped. */
-    public record Row(SuiteCase c, double javaMs, double torchMs, double javaRssMib, double torchRssMib, double peakGflops, String note) {
+    public record Row(SuiteCase c, double javaMs, double torchMs, double javaRssMib, double torchRssMib,
+                      double peakGflops, String note) {
         double ratio() { return javaMs / torchMs; }
 
         double imagesPerSecond(double ms) { return c.batch() * 1e3 / ms; }
@@ -51,51 +56,37 @@ public final class BenchSuite {
 
     /** The cases in the order they run (small first). */
     public static List<SuiteCase> cases(boolean quick) {
-        ModelConfig rcmT = Presets.get("RCM-T"), epgT = Presets.get("EPG-T"), rcmB = Presets.get("RCM-B/16"), epgB = Presets.get("EPG-B/16");
+        ModelConfig rcmT = Presets.get("RCM-T"), epgT = Presets.get("EPG-T");
+        ModelConfig rcmB = Presets.get("RCM-B/16"), epgB = Presets.get("EPG-B/16");
         int w = quick ? 2 : 3, n = quick ? 5 : 10;
         List<SuiteCase> l = new ArrayList<>();
         for (boolean bf16 : new boolean[]{false, true}) {
-            l.add(train("pretrain-step", rcmT, 32, bf16, w, n));
-            l.add(train("diffusion-step", epgT, 32, bf16, w, n));
-            l.add(train("consistency-step", epgT, 32, bf16, w, n));
+            l.add(new SuiteCase(CaseKind.PRETRAIN, rcmT, 32, bf16, w, n));
+            l.add(new SuiteCase(CaseKind.DIFFUSION, epgT, 32, bf16, w, n));
+            l.add(new SuiteCase(CaseKind.CONSISTENCY, epgT, 32, bf16, w, n));
         }
-        l.add(sampling("sampling", epgT, 16, false, 1, quick ? 1 : 2));
-        l.add(new SuiteCase("loader", null, 64, false, 2, quick ? 10 : 30, "loader", 0));
+        l.add(new SuiteCase(CaseKind.SAMPLE, epgT, 16, false, 1, quick ? 1 : 2));
+        l.add(new SuiteCase(CaseKind.LOADER, null, 64, false, 2, quick ? 10 : 30));
         if (quick) return l;
-        l.add(train("pretrain-step", rcmB, 8, false, 1, 2));
-        l.add(train("diffusion-step", epgB, 8, false, 1, 2));
-        l.add(train("diffusion-step", epgB, 8, true, 1, 2));
-        l.add(train("consistency-step", epgB, 8, false, 1, 2));
-        l.add(sampling("sampling-extrapolated", epgB, 8, false, 1, 3));
+        l.add(new SuiteCase(CaseKind.PRETRAIN, rcmB, 8, false, 1, 2));
+        l.add(new SuiteCase(CaseKind.DIFFUSION, epgB, 8, false, 1, 2));
+        l.add(new SuiteCase(CaseKind.DIFFUSION, epgB, 8, true, 1, 2));
+        l.add(new SuiteCase(CaseKind.CONSISTENCY, epgB, 8, false, 1, 2));
+        l.add(new SuiteCase(CaseKind.SAMPLE_CALLS, epgB, 8, false, 1, 3));
         return l;
-    }
-
-    private static SuiteCase train(String name, ModelConfig m, int batch, boolean bf16, int warmup, int steps) {
-        String stage = name.substring(0, name.indexOf("-step"));
-        double gflop = switch (stage) {
-            case "pretrain" -> 2 * ModelSize.gflops(m) * PretrainStep.FORWARDS_PER_IMAGE * batch;
-            case "diffusion" -> 2 * ModelSize.gflops(m) * DiffusionStep.FORWARDS_PER_IMAGE * batch;
-            case "consistency" -> ConsistencyStep.gflop(m, batch);
-            default -> throw new IllegalArgumentException("no training stage " + stage);
-        };
-        return new SuiteCase(name, m, batch, bf16, warmup, steps, stage, gflop);
-    }
-
-    private static SuiteCase sampling(String name, ModelConfig m, int batch, boolean bf16, int warmup, int steps) {
-        int[] calls = SamplingRun.calls(m);
-        return new SuiteCase(name, m, batch, bf16, warmup, steps, name.equals("sampling") ? "sample" : "sample-calls",
-                2 * ModelSize.gflops(m) * (calls[0] + calls[1]) * batch);
     }
 
     /** Runs every case, prints the table, appends the rows to {@link Options#out()} (when set); returns the rows. */
     public List<Row> run() throws IOException, InterruptedException {
-        log.printf(Locale.ROOT, "epg bench suite: %d threads (OpenBLAS %d), load average %.2f%s%n", threads, Torch.blasThreads(), BenchRecord.loadAverage(), options.quick() ? ", quick" : "");
+        log.printf(Locale.ROOT, "epg bench suite: %d threads (OpenBLAS %d), load average %.2f%s%n", threads,
+                Torch.blasThreads(), BenchRecord.loadAverage(), options.quick() ? ", quick" : "");
         peakFp32 = MatmulPeak.gflops(2048, ScalarType.Float);
         peakBf16 = MatmulPeak.gflops(2048, ScalarType.BFloat16);
         log.printf(Locale.ROOT, "matmul peak (2048x2048): fp32 %.0f GFLOP/s, bf16 %.0f GFLOP/s%n", peakFp32, peakBf16);
         List<Row> rows = new ArrayList<>();
         for (SuiteCase c : cases(options.quick())) {
-            if (options.only() != null && !(c.name() + " " + c.subject() + " " + c.dtype()).contains(options.only())) continue;
+            String label = c.name() + " " + c.subject() + " " + c.dtype();
+            if (options.only() != null && !label.contains(options.only())) continue;
             Row r = measure(c);
             rows.add(r);
             log.println(line(r));
@@ -110,66 +101,25 @@ public final class BenchSuite {
         log.printf(Locale.ROOT, "  %s %s batch %d %s ...%n", c.name(), c.subject(), c.batch(), c.dtype());
         System.gc();
         PeakMemory.reset();
-        double javaMs = javaMs(c), javaRss = PeakMemory.mib();
+        ModelConfig m = c.model() == null ? null : c.model().withFusedAttention(!options.mathAttention());
+        double javaMs = c.kind().javaMs(c, m, threads), javaRss = PeakMemory.mib();
         double torchMs = Double.NaN, torchRss = Double.NaN;
         if (options.torch()) {
-            JsonObject t = TorchReference.run(options.python(), "scripts/bench/torch_suite.py", List.of(c.torchCase(), torchArgs(c)), 7200);
-            torchMs = c.torchCase().equals("sample-calls") ? extrapolate(c, t.get("median_ms").getAsDouble(), t.get("double_ms").getAsDouble())
-                    : t.get("median_ms").getAsDouble();
+            List<String> args = List.of(c.kind().torchName(), torchArgs(c));
+            JsonObject t = TorchReference.run(options.python(), "scripts/bench/torch_suite.py", args, 7200);
+            torchMs = c.kind().torchMs(c, t);
             torchRss = t.get("peak_rss_mib").getAsDouble();
             torchVersion = t.get("torch").getAsString();
         }
-        String note = switch (c.torchCase()) {
-            case "sample-calls" -> "extrapolated from timed network calls at batch " + c.batch() + " and " + 2 * c.batch();
-            case "loader" -> "32 px MoCo pair + clean image per sample, " + threads + " workers; PyTorch: torchvision in a DataLoader, RSS of its main process";
-            default -> "";
-        };
-        return new Row(c, javaMs, torchMs, javaRss, torchRss, c.bf16() ? peakBf16 : peakFp32, note);
-    }
-
-    private double javaMs(SuiteCase c) {
-        if (c.model() == null) return loaderMs(c);
-        ModelConfig m = c.model().withFusedAttention(!options.mathAttention());
-        return switch (c.torchCase()) {
-            case "pretrain" -> StepTimer.time(c.warmup(), c.steps(), new PretrainStep(m, c.batch(), c.bf16(), 0)).medianMs();
-            case "diffusion" -> StepTimer.time(c.warmup(), c.steps(), new DiffusionStep(m, c.batch(), c.bf16(), 0)).medianMs();
-            case "consistency" -> StepTimer.time(c.warmup(), c.steps(), new ConsistencyStep(m, c.batch(), c.bf16(), 0)).medianMs();
-            case "sample" -> {
-                SamplingRun s = new SamplingRun(m, c.batch(), c.bf16(), 0);
-                yield StepTimer.time(c.warmup(), c.steps(), s::sampleAll).medianMs();
-            }
-            case "sample-calls" -> {
-                SamplingRun s = new SamplingRun(m, c.batch(), c.bf16(), 0);
-                double single = StepTimer.time(c.warmup(), c.steps(), s.call(false)).medianMs();
-                double doubled = StepTimer.time(c.warmup(), c.steps(), s.call(true)).medianMs();
-                yield extrapolate(c, single, doubled);
-            }
-            default -> throw new IllegalStateException(c.torchCase());
-        };
-    }
-
-    /** Loader throughput as ms per batch: the mean over the measured batches (the workers prefetch). */
-    private double loaderMs(SuiteCase c) {
-        try (LoaderRun run = new LoaderRun(IdxDataset.fashionMnist(true).pad(2), c.batch(), 32, threads)) {
-            for (int i = 0; i < c.warmup(); i++) run.run();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < c.steps(); i++) run.run();
-            return (System.nanoTime() - t0) / 1e6 / c.steps();
-        }
-    }
-
-    /** unguided calls·T(B) + guided calls·T(2B): the time of one Heun-32 CFG run from single-call timings. */
-    static double extrapolate(SuiteCase c, double singleMs, double doubleMs) {
-        int[] calls = SamplingRun.calls(c.model());
-        return (calls[0] - calls[1]) * singleMs + calls[1] * doubleMs;
+        double peak = c.bf16() ? peakBf16 : peakFp32;
+        return new Row(c, javaMs, torchMs, javaRss, torchRss, peak, c.kind().note(c, threads));
     }
 
     private String torchArgs(SuiteCase c) {
         JsonObject o = new JsonObject();
-        if (c.model() != null) o.add("model", epg.config.Json.parse(TorchReference.configJson(c.model()), JsonObject.class, "the model description"));
-        if (c.torchCase().equals("consistency"))
-            o.add("rcm", epg.config.Json.parse(TorchReference.configJson(ConsistencyStep.frozenConfig(c.model())), JsonObject.class, "the frozen encoder's description"));
-        else o.addProperty("data", IdxDataset.FASHION_MNIST.toString());
+        if (c.model() != null)
+            o.add("model", Json.parse(TorchReference.configJson(c.model()), JsonObject.class, "the model description"));
+        c.kind().torchArgs(c, o);
         o.addProperty("batch", c.batch());
         o.addProperty("steps", c.steps());
         o.addProperty("warmup", c.warmup());
@@ -179,7 +129,8 @@ public final class BenchSuite {
     }
 
     private String line(Row r) {
-        return String.format(Locale.ROOT, "    Java %.1f ms, PyTorch %.1f ms, ratio %.2f, %.1f GFLOP/s, peak RSS %.0f / %.0f MiB",
+        return String.format(Locale.ROOT,
+                "    Java %.1f ms, PyTorch %.1f ms, ratio %.2f, %.1f GFLOP/s, peak RSS %.0f / %.0f MiB",
                 r.javaMs(), r.torchMs(), r.ratio(), r.gflops(), r.javaRssMib(), r.torchRssMib());
     }
 
@@ -187,16 +138,26 @@ public final class BenchSuite {
     public String table(List<Row> rows) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-22s %-9s %5s %-5s %10s %9s %10s %9s %6s %8s %6s %9s %9s%n",
-                "case", "model", "batch", "dtype", "Java ms", "Java im/s", "Torch ms", "Torch im/s", "ratio", "GFLOP/s", "%peak", "RSS Java", "RSS Torch"));
+                "case", "model", "batch", "dtype", "Java ms", "Java im/s", "Torch ms", "Torch im/s", "ratio", "GFLOP/s",
+                "%peak", "RSS Java", "RSS Torch"));
+        for (Row r : rows) {
+            SuiteCase c = r.c();
+            boolean counted = c.gflop() > 0;
+            String gflops = counted ? String.format(Locale.ROOT, "%.1f", r.gflops()) : "-";
+            String peak = counted ? String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops() / r.peakGflops()) : "-";
+            b.append(String.format(Locale.ROOT,
+                    "%-22s %-9s %5d %-5s %10.1f %9.2f %10.1f %9.2f %6.2f %8s %6s %8.0fM %8.0fM%n",
+                    c.name(), c.subject(), c.batch(), c.dtype(), r.javaMs(), r.imagesPerSecond(r.javaMs()),
+                    r.torchMs(), r.imagesPerSecond(r.torchMs()), r.ratio(), gflops, peak, r.javaRssMib(),
+                    r.torchRssMib()));
+        }
+        b.append(String.format(Locale.ROOT, "%d threads (Java's OpenBLAS %d), torch %s; ratio = Java ms / PyTorch ms "
+                        + "(<= 1.00: Java at least as fast); matmul peak fp32 %.0f, bf16 %.0f GFLOP/s; "
+                        + "sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n",
+                threads, Torch.blasThreads(), torchVersion, peakFp32, peakBf16));
         for (Row r : rows)
-            b.append(String.format(Locale.ROOT, "%-22s %-9s %5d %-5s %10.1f %9.2f %10.1f %9.2f %6.2f %8s %6s %8.0fM %8.0fM%n",
-                    r.c().name(), r.c().subject(), r.c().batch(), r.c().dtype(), r.javaMs(), r.imagesPerSecond(r.javaMs()),
-                    r.torchMs(), r.imagesPerSecond(r.torchMs()), r.ratio(),
-                    r.c().gflop() > 0 ? String.format(Locale.ROOT, "%.1f", r.gflops()) : "-",
-                    r.c().gflop() > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops() / r.peakGflops()) : "-", r.javaRssMib(), r.torchRssMib()));
-        b.append(String.format(Locale.ROOT, "%d threads (Java's OpenBLAS %d), torch %s; ratio = Java ms / PyTorch ms (<= 1.00: Java at least as fast); "
-                + "matmul peak fp32 %.0f, bf16 %.0f GFLOP/s; sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n", threads, Torch.blasThreads(), torchVersion, peakFp32, peakBf16));
-        for (Row r : rows) if (!r.note().isEmpty()) b.append(r.c().name()).append(' ').append(r.c().subject()).append(": ").append(r.note()).append('\n');
+            if (!r.note().isEmpty())
+                b.append(r.c().name()).append(' ').append(r.c().subject()).append(": ").append(r.note()).append('\n');
         return b.toString();
     }
 

@@ -10,6 +10,7 @@ import epg.nn.RcmEncoder;
 import epg.tensor.Rng;
 import epg.train.ConsistencyStage;
 import epg.train.FinetuneConfig;
+import epg.train.Task;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +39,10 @@ public final class ConsistencyStep implements Runnable {
     private final StageStep step;
 
     public ConsistencyStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        FinetuneConfig d = FinetuneConfig.defaults(FinetuneConfig.Task.CONSISTENCY, model, "fashion-mnist", FinetuneConfig.SCRATCH, batchSize, 600_000);
-        FinetuneConfig cfg = withAux(d, 1);
+        FinetuneConfig d = FinetuneConfig.defaults(Task.CONSISTENCY, model, "fashion-mnist", FinetuneConfig.SCRATCH,
+                batchSize, 600_000);
+        // the defaults from scratch turn the auxiliary loss off (there is no file): on, with a random encoder
+        FinetuneConfig cfg = d.withRcm("random RCM encoder").withConsistency(d.consistency().withAuxWeight(1));
         RcmEncoder frozen = new RcmEncoder(frozenConfig(model));
         Init.rcm(frozen, new Rng(Rng.derive(seed, 7)));
         ConsistencyStage stage;
@@ -49,7 +52,7 @@ public final class ConsistencyStep implements Runnable {
             throw new UncheckedIOException(e);
         }
         this.step = new StageStep(stage, cfg.trainerSettings().adam(), PretrainStep.synthetic(batchSize, model.channels(), model.imageSize(), seed, false),
-                bf16, cfg.lr(), cfg.clipNorm());
+                bf16, cfg.optimiser().lr(), cfg.clipNorm());
     }
 
     /** The RCM preset of the same width and depth as an EPG preset (EPG-T → RCM-T, EPG-B/16 → RCM-B/16), with its attention kernel. */
@@ -64,14 +67,6 @@ public final class ConsistencyStep implements Runnable {
     /** Work of one step in GFLOP (2 flops per multiply-accumulate): 4 EPG and 3 RCM forward equivalents per image. */
     public static double gflop(ModelConfig epg, int batch) {
         return 2 * batch * (EPG_FORWARDS_PER_IMAGE * ModelSize.gflops(epg) + RCM_FORWARDS_PER_IMAGE * ModelSize.gflops(frozenConfig(epg)));
-    }
-
-    /** The defaults with the auxiliary loss's weight set (the defaults from scratch turn it off: there is no file). */
-    private static FinetuneConfig withAux(FinetuneConfig c, double aux) {
-        return new FinetuneConfig(c.task(), c.model(), c.data(), c.normalization(), c.init(), "random RCM encoder", c.batch(), c.steps(), c.lr(), c.beta1(),
-                c.beta2(), c.weightDecay(), c.warmup(), c.lrMilestones(), c.lrValues(), c.clipNorm(), c.ema(), c.labelDropout(), c.noise(),
-                c.timePair(), c.huberC(), aux, c.auxTau(), c.precision(), c.device(), c.seed(), c.logEvery(), c.checkpointEvery(), c.keepCheckpoints(),
-                c.previewEvery(), c.workers(), c.threads());
     }
 
     @Override

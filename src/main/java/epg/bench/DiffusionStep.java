@@ -5,6 +5,7 @@ import epg.config.ModelConfig;
 import epg.train.AdamW;
 import epg.train.DiffusionStage;
 import epg.train.FinetuneConfig;
+import epg.train.Task;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,8 @@ public final class DiffusionStep implements Runnable {
     private final StageStep step;
 
     public DiffusionStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        FinetuneConfig d = FinetuneConfig.defaults(FinetuneConfig.Task.DIFFUSION, model, "fashion-mnist", FinetuneConfig.SCRATCH, batchSize, 600_000);
+        FinetuneConfig d = FinetuneConfig.defaults(Task.DIFFUSION, model, "fashion-mnist", FinetuneConfig.SCRATCH,
+                batchSize, 600_000);
         DiffusionStage stage;
         try {
             stage = new DiffusionStage(d);
@@ -29,7 +31,7 @@ public final class DiffusionStep implements Runnable {
             throw new UncheckedIOException(e);
         }
         this.step = new StageStep(stage, d.trainerSettings().adam(), PretrainStep.synthetic(batchSize, model.channels(), model.imageSize(), seed, false),
-                bf16, d.lr(), d.clipNorm());
+                bf16, d.optimiser().lr(), d.clipNorm());
     }
 
     @Override

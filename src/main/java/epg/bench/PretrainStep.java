@@ -6,6 +6,7 @@ import epg.data.Batch;
 import epg.data.Loader;
 import epg.train.AdamW;
 import epg.train.PretrainConfig;
+import epg.train.RunControl;
 import epg.train.PretrainStage;
 
 import java.util.Random;
@@ -22,9 +23,8 @@ public final class PretrainStep implements Runnable {
     private final StageStep step;
 
     public PretrainStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        PretrainConfig cfg = new PretrainConfig(model, "fashion-mnist", "imagenet", batchSize, 600_000, PretrainConfig.LR,
-                PretrainConfig.BETA1, PretrainConfig.BETA2, PretrainConfig.defaultWeightDecay(model), false, PretrainConfig.WARMUP,
-                "constant", PretrainConfig.MOMENTUM, false, true, true, bf16 ? "bf16" : "fp32", "cpu", seed, 10, 1000, 2, 1, 0);
+        PretrainConfig cfg = PretrainConfig.defaults(model, "fashion-mnist", batchSize, 600_000)
+                .withPrecision(bf16 ? "bf16" : "fp32").withSeed(seed).withRun(RunControl.DEFAULTS.withWorkers(1));
         this.step = new StageStep(new PretrainStage(cfg), cfg.trainerSettings().adam(), synthetic(batchSize, model.channels(), model.imageSize(), seed, true),
                 bf16, cfg.scaledLr(), 0);
     }

@@ -1,4 +1,4 @@
-// Spec §1/§4/§5: `epg denoise CHECKPOINT --input x.npy --sigma S --label Y --output d.npy`, one denoiser call D(x, σ, y).
+// Spec §1/§4/§5: `epg denoise CHECKPOINT --input x.npy --sigma S --label Y --output d.npy`, one call D(x, σ, y).
 package epg.cli;
 
 import epg.diffusion.Preconditioning;
@@ -19,14 +19,20 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 @Command(name = "denoise", mixinStandardHelpOptions = true,
-        description = "One denoiser call D(x, σ, y) on given data (clamped to [-1, 1] as in sampling); float32 .npy in and out.")
+        description = "One denoiser call D(x, σ, y) on given data (clamped to [-1, 1] as in sampling); float32 .npy "
+                + "in and out.")
 public final class DenoiseCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "EPG model file") Path checkpoint;
-    @Option(names = "--input", required = true, description = ".npy of x, [B, C, H, W] or [C, H, W], model range") Path input;
-    @Option(names = "--sigma", required = true, description = "noise level of x as D sees it (already shifted: s·σ)") double sigma;
-    @Option(names = "--label", description = "class id for every image (default: numClasses, unconditional)") Integer label;
-    @Option(names = "--labels", description = ".npy of one integer class id per image, [B] (instead of --label)") Path labelFile;
-    @Option(names = "--output", required = true, description = "where to write D(x, σ, y) as float32 .npy (same shape as the input)") Path output;
+    @Option(names = "--input", required = true,
+            description = ".npy of x, [B, C, H, W] or [C, H, W], model range") Path input;
+    @Option(names = "--sigma", required = true,
+            description = "noise level of x as D sees it (already shifted: s·σ)") double sigma;
+    @Option(names = "--label",
+            description = "class id for every image (default: numClasses, unconditional)") Integer label;
+    @Option(names = "--labels",
+            description = ".npy of one integer class id per image, [B] (instead of --label)") Path labelFile;
+    @Option(names = "--output", required = true,
+            description = "where to write D(x, σ, y) as float32 .npy (same shape as the input)") Path output;
     @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: diffusion
 
     @Override
@@ -36,18 +42,24 @@ public final class DenoiseCommand implements Callable<Integer> {
             Tensor x = Npy.read(input).to(torch.ScalarType.Float);
             long[] shape = Torch.shape(x);
             if (shape.length == 3) x = x.unsqueeze(0);                                             // [1, C, H, W]
-            if (x.dim() != 4) throw new IllegalArgumentException(input + " has shape " + Arrays.toString(shape) + "; expected [B, C, H, W] or [C, H, W]");
+            if (x.dim() != 4)
+                throw new IllegalArgumentException(input + " has shape " + Arrays.toString(shape)
+                        + "; expected [B, C, H, W] or [C, H, W]");
             long b = x.size(0);
             int classes = model.model().config.numClasses(), y = label != null ? label : classes;
-            if (label != null && labelFile != null) throw new IllegalArgumentException("give --label or --labels, not both");
+            if (label != null && labelFile != null)
+                throw new IllegalArgumentException("give --label or --labels, not both");
             Tensor labels = labelFile != null ? labelsOf(labelFile, b)
                     : torch.full(new long[]{b}, new Scalar((long) y), Torch.options(torch.ScalarType.Long)); // [B]
             long lo = labels.min().item_long(), hi = labels.max().item_long();
-            if (lo < 0 || hi > classes) throw new IllegalArgumentException("label " + (lo < 0 ? lo : hi) + " outside 0.." + classes + " (" + classes + " = unconditional)");
+            if (lo < 0 || hi > classes)
+                throw new IllegalArgumentException("label " + (lo < 0 ? lo : hi) + " outside 0.." + classes
+                        + " (" + classes + " = unconditional)");
             Tensor sigmas = torch.full(new long[]{b}, new Scalar(sigma), Torch.options(torch.ScalarType.Float));  // [B]
             Tensor d = model.denoise(x, sigmas, labels).reshape(shape);
             Npy.write(output, d);
-            System.out.printf("D(x, %s, %s) of %s -> %s (%s)%n", sigma, labelFile != null ? labelFile : y, Arrays.toString(shape), output, model.preconditioning().kind().name().toLowerCase());
+            System.out.printf("D(x, %s, %s) of %s -> %s (%s)%n", sigma, labelFile != null ? labelFile : y,
+                    Arrays.toString(shape), output, model.preconditioning().kind().name().toLowerCase());
             return 0;
         }
     }
@@ -55,7 +67,8 @@ public final class DenoiseCommand implements Callable<Integer> {
     private static Tensor labelsOf(Path file, long images) throws java.io.IOException {
         Tensor l = Npy.read(file);
         if (l.dim() != 1 || l.size(0) != images || l.is_floating_point())
-            throw new IllegalArgumentException(file + " must hold " + images + " integer class ids, shape [" + images + "]; it has shape "
+            throw new IllegalArgumentException(file + " must hold " + images + " integer class ids, shape [" + images
+                    + "]; it has shape "
                     + Arrays.toString(Torch.shape(l)) + (l.is_floating_point() ? " of floats" : ""));
         return l.to(torch.ScalarType.Long);                                                          // [B]
     }

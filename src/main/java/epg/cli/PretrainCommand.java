@@ -7,7 +7,10 @@ import epg.data.Dataset;
 import epg.dist.Distributed;
 import epg.progress.TrainProgress;
 import epg.tensor.Torch;
+import epg.train.Optimiser;
 import epg.train.PretrainConfig;
+import epg.train.RcmObjective;
+import epg.train.RunControl;
 import epg.train.PretrainStage;
 import epg.train.RunDir;
 import epg.train.TrainState;
@@ -51,10 +54,12 @@ public final class PretrainCommand implements Callable<Integer> {
         Dataset dataset = PretrainStage.openData(run.data);
         ModelConfig base = Presets.get(preset);
         ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
-        PretrainConfig cfg = new PretrainConfig(model, run.data, run.normalization, run.batch, steps, lr, beta1, beta2,
-                weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model), noDecayTokens,
-                warmup != null ? warmup : PretrainConfig.defaultWarmup(steps), temperature, momentum, momentumBuffers, !noContrastive, !noConsistency,
-                parallel.precision(), dev, run.seed, run.logEvery, run.checkpointEvery, run.keep, run.workers, run.threads);
+        double decay = weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model);
+        RcmObjective objective = new RcmObjective(temperature, momentum, momentumBuffers, !noContrastive,
+                !noConsistency);
+        PretrainConfig cfg = new PretrainConfig(model, run.source(), run.schedule(steps, warmup),
+                new Optimiser(lr, beta1, beta2, decay), noDecayTokens, objective, parallel.precision(), run.seed,
+                run.control(dev, RunControl.DEFAULTS.previewEvery()));
         PretrainStage stage = new PretrainStage(cfg, group);
         RunDir dir = new RunDir(run.out);
         if (group.isMain()) System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), model.imageSize(),

@@ -3,6 +3,9 @@ package epg.cli;
 
 import epg.config.ModelConfig;
 import epg.tensor.Torch;
+import epg.train.DataSource;
+import epg.train.RunControl;
+import epg.train.Schedule;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -33,6 +36,19 @@ public final class RunOptions {
     ModelConfig model(ModelConfig preset, int channels, int classes) {
         int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : preset.imageSize();
         return preset.withData(res, channels, classes).withFusedAttention(!mathAttention);
+    }
+
+    /** --data and --normalization. */
+    DataSource source() { return new DataSource(data, normalization); }
+
+    /** --batch, the given steps and warm-up (default: {@link Schedule#defaultWarmup}). */
+    Schedule schedule(long steps, Long warmup) {
+        return new Schedule(batch, steps, warmup != null ? warmup : Schedule.defaultWarmup(steps));
+    }
+
+    /** The run-control settings of these options on {@code device}. */
+    RunControl control(String device, int previewEvery) {
+        return new RunControl(device, logEvery, checkpointEvery, keep, previewEvery, workers, threads);
     }
 
     /** The step this invocation stops at. */

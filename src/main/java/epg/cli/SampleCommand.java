@@ -4,7 +4,6 @@ package epg.cli;
 import epg.config.ModelConfig;
 import epg.data.DatasetManifest;
 import epg.data.Normalization;
-import epg.diffusion.Preconditioning;
 import epg.progress.Progress;
 import epg.sample.Guidance;
 import epg.sample.Labels;
@@ -12,6 +11,7 @@ import epg.sample.ModelDenoiser;
 import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
+import epg.sample.Samplers;
 import epg.sample.TwoStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,41 +25,57 @@ import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = "Sample images from an EPG model file: one PNG per image (named by seed), grid.png and samples.npz "
-                + "(arr_0 uint8 [N, H, W, 3], what ADM's evaluator reads). Each image depends only on its seed and label.")
+        description = "Sample images from an EPG model file: one PNG per image (named by seed), grid.png and "
+                + "samples.npz (arr_0 uint8 [N, H, W, 3], what ADM's evaluator reads). Each image depends only on its "
+                + "seed and label.")
 public final class SampleCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "EPG model file (safetensors with config, or .pth with --preset)") Path checkpoint;
+    @Parameters(index = "0", paramLabel = "CHECKPOINT",
+            description = "EPG model file (safetensors with config, or .pth with --preset)") Path checkpoint;
     @Option(names = "--num", description = "images (seeds 0..N-1 unless --seeds is given)") Integer num;
     @Option(names = "--seeds", description = "seeds as ranges and lists, e.g. 0-99 or 1,5,9-12") String seeds;
     @Option(names = "--steps", description = "Karras grid points (default: ${DEFAULT-VALUE})") int steps = 32;
-    @Option(names = "--sampler", description = "heun, euler, euler-sde, euler-ancestral, edm-sde, onestep, twostep (default: ${DEFAULT-VALUE})") String sampler = "heun";
-    @Option(names = "--cfg", description = "guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; default: ${DEFAULT-VALUE})") double cfg = 1.0;
-    @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH", description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)") double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
-    @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling (default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
-    @Option(names = "--classes", split = ",", description = "class ids to cycle through, e.g. 1,5,7 (numClasses = unconditional)") List<Integer> classes;
-    @Option(names = "--labels", description = "balanced, frequency (needs --class-counts) or unconditional (default: ${DEFAULT-VALUE})") String labels = "balanced";
-    @Option(names = "--class-counts", paramLabel = "DATASET_JSON", description = "dataset.json whose per-class counts weight --labels frequency") Path classCounts;
+    @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})") String sampler = "heun";
+    @Option(names = "--cfg", description = "guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; "
+            + "default: ${DEFAULT-VALUE})") double cfg = 1.0;
+    @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
+            description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)")
+    double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
+    @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling (default: ${DEFAULT-VALUE}, "
+            + "ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
+    @Option(names = "--classes", split = ",",
+            description = "class ids to cycle through, e.g. 1,5,7 (numClasses = unconditional)") List<Integer> classes;
+    @Option(names = "--labels", description = "balanced, frequency (needs --class-counts) or unconditional "
+            + "(default: ${DEFAULT-VALUE})") String labels = "balanced";
+    @Option(names = "--class-counts", paramLabel = "DATASET_JSON",
+            description = "dataset.json whose per-class counts weight --labels frequency") Path classCounts;
     @Option(names = "--batch", description = "images per batch (default: ${DEFAULT-VALUE})") int batch = 16;
-    @Option(names = "--batch-invariant", description = "run the network one image at a time: every image bit-identical whatever --batch (batched matrix products round differently in the last bits; slower for small models)") boolean batchInvariant;
+    @Option(names = "--batch-invariant", description = "run the network one image at a time: every image "
+            + "bit-identical whatever --batch (batched matrix products round differently in the last bits; slower for "
+            + "small models)") boolean batchInvariant;
     @Option(names = "--out", required = true, description = "output folder") Path out;
-    @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: consistency for onestep/twostep, else diffusion
-    @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; grey data always simple)") String normalization;
+    @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: the sampler's (Samplers)
+    @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; "
+            + "grey data always simple)") String normalization;
 
     @Override
     public Integer call() throws Exception {
-        Sampler s = Sampler.named(sampler, midSigma);
+        Samplers entry = Samplers.named(sampler);
+        Sampler s = entry.make(new Samplers.Options(midSigma));
         if (cfgInterval.length != 2) throw new IllegalArgumentException("--cfg-interval needs two numbers, LOW,HIGH");
         long[] seedList = seedList();
-        boolean consistencySampler = s instanceof epg.sample.OneStep || s instanceof TwoStep;
-        ModelDenoiser model = modelOptions.load(checkpoint, consistencySampler ? Preconditioning.Kind.CONSISTENCY : Preconditioning.Kind.DIFFUSION);
+        ModelDenoiser model = modelOptions.load(checkpoint, entry.parameterisation());
         if (batchInvariant) model = model.batchInvariant();
         ModelConfig c = model.model().config;
-        SampleRun run = SampleRun.of(model, normalization(model), new SampleOptions(s, steps, cfg, cfgInterval[0], cfgInterval[1], batch));
+        SampleOptions options = new SampleOptions(s, steps, cfg, cfgInterval[0], cfgInterval[1], batch);
+        SampleRun run = SampleRun.of(model, normalization(model), options);
         Progress progress = new Progress("sample", seedList.length, System.err);
-        SampleRun.Result r = run.run(seedList, labelList(seedList.length, c.numClasses()), out, n -> { for (int i = 0; i < n; i++) progress.step(); });
+        int[] labelList = labelList(seedList.length, c.numClasses());
+        SampleRun.Result r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); });
         progress.finish();
-        System.out.printf("sampled %d images of %s (%s, %d points, w %.2f, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
-                r.images(), c.name(), sampler, steps, cfg, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
+        String how = entry.walksGrid() ? sampler + ", " + steps + " points" : sampler;
+        System.out.printf("sampled %d images of %s (%s, w %.2f, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
+                r.images(), c.name(), how, cfg, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
                 r.imagesPerSecond(), r.nfePerImage(), out);
         return 0;
     }
@@ -67,7 +83,8 @@ public final class SampleCommand implements Callable<Integer> {
     private long[] seedList() {
         if (seeds == null && num == null) throw new IllegalArgumentException("give --num N or --seeds LIST");
         long[] list = seeds == null ? LongStream.range(0, num).toArray() : parseSeeds(seeds);
-        if (num != null && num != list.length) throw new IllegalArgumentException("--num " + num + " but --seeds lists " + list.length + " seeds");
+        if (num != null && num != list.length)
+            throw new IllegalArgumentException("--num " + num + " but --seeds lists " + list.length + " seeds");
         return list;
     }
 
@@ -77,16 +94,20 @@ public final class SampleCommand implements Callable<Integer> {
             case "balanced" -> Labels.balanced(n, numClasses);
             case "unconditional" -> Labels.cycle(n, List.of(numClasses), numClasses);
             case "frequency" -> {
-                if (classCounts == null) throw new IllegalArgumentException("--labels frequency needs --class-counts DATASET_JSON");
+                if (classCounts == null)
+                    throw new IllegalArgumentException("--labels frequency needs --class-counts DATASET_JSON");
                 DatasetManifest m = DatasetManifest.read(classCounts);
-                yield Labels.frequency(n, m.classes().stream().mapToLong(name -> m.counts().getOrDefault(name, 0)).toArray());
+                long[] counts = m.classes().stream().mapToLong(name -> m.counts().getOrDefault(name, 0)).toArray();
+                yield Labels.frequency(n, counts);
             }
-            default -> throw new IllegalArgumentException("unknown --labels '" + labels + "'; use balanced, frequency or unconditional");
+            default -> throw new IllegalArgumentException("unknown --labels '" + labels
+                    + "'; use balanced, frequency or unconditional");
         };
     }
 
     private Normalization normalization(ModelDenoiser model) {
-        String name = normalization != null ? normalization : model.metadata().getOrDefault("normalization", "imagenet");
+        String name = normalization != null ? normalization
+                : model.metadata().getOrDefault("normalization", "imagenet");
         return Normalization.parse(name).forChannels(model.model().config.channels());
     }
 
@@ -98,9 +119,13 @@ public final class SampleCommand implements Callable<Integer> {
             int dash = p.indexOf('-', 1);
             try {
                 if (dash < 0) out.add(Long.parseLong(p));
-                else for (long v = Long.parseLong(p.substring(0, dash)), end = Long.parseLong(p.substring(dash + 1)); v <= end; v++) out.add(v);
+                else {
+                    long end = Long.parseLong(p.substring(dash + 1));
+                    for (long v = Long.parseLong(p.substring(0, dash)); v <= end; v++) out.add(v);
+                }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad seed list '" + text + "': use ranges and lists such as 0-99 or 1,5,9-12");
+                throw new IllegalArgumentException("bad seed list '" + text
+                        + "': use ranges and lists such as 0-99 or 1,5,9-12");
             }
         }
         if (out.isEmpty()) throw new IllegalArgumentException("empty seed list '" + text + "'");

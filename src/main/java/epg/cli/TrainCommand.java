@@ -10,12 +10,15 @@ import epg.dist.Distributed;
 import epg.progress.TrainProgress;
 import epg.tensor.Torch;
 import epg.train.ConsistencyStage;
+import epg.train.ConsistencyTerms;
 import epg.train.DiffusionStage;
 import epg.train.FinetuneConfig;
 import epg.train.FinetunedModel;
+import epg.train.Optimiser;
 import epg.train.PretrainStage;
 import epg.train.RunDir;
 import epg.train.Stage;
+import epg.train.Task;
 import epg.train.TrainState;
 import epg.train.Trainer;
 import picocli.CommandLine.Command;
@@ -66,13 +69,15 @@ public final class TrainCommand implements Callable<Integer> {
         run.initTorch();
         Dataset dataset = PretrainStage.openData(run.data);
         FinetuneConfig cfg = config(dataset, group);
-        Stage stage = cfg.task() == FinetuneConfig.Task.DIFFUSION ? new DiffusionStage(cfg, group) : new ConsistencyStage(cfg, group);
+        Stage stage = cfg.task().stage(cfg, group);
         FinetunedModel net = stage instanceof DiffusionStage d ? d.net() : ((ConsistencyStage) stage).net();
         if (group.isMain()) {
             System.out.printf("%s %s at %d px, %,d parameters, init %s%s; %d images; batch %d, lr %.3g, %d threads -> %s%n", cfg.task().id(),
                     cfg.model().name(), cfg.model().imageSize(), net.online().parameterCount(), cfg.init(),
-                    net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)", dataset.size(), run.batch, cfg.lr(), Torch.threads(), run.out);
-            if (cfg.task() == FinetuneConfig.Task.CONSISTENCY && cfg.auxWeight() == 0) System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
+                    net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)",
+                    dataset.size(), run.batch, cfg.optimiser().lr(), Torch.threads(), run.out);
+            if (cfg.task() == Task.CONSISTENCY && cfg.consistency().auxWeight() == 0)
+                System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
             if (group.worldSize() > 1) System.out.printf("data parallel: %d processes of batch %d%n", group.worldSize(), run.batch / group.worldSize());
         }
         RunDir dir = new RunDir(run.out);
@@ -84,35 +89,57 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The released settings of the task, overridden by every option given. */
     FinetuneConfig config(Dataset dataset, Distributed group) {
-        FinetuneConfig.Task t = FinetuneConfig.Task.parse(task);
+        Task t = Task.parse(task);
         ModelConfig base = Presets.get(preset);
         if (base.kind() != ModelConfig.Kind.EPG) throw new IllegalArgumentException(preset + " is not an EPG preset; `epg models` lists them");
         ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
         FinetuneConfig d = FinetuneConfig.defaults(t, model, run.data, init, run.batch, steps);
         ModelConfig m = dropout != null ? d.model().withDropout(dropout, d.model().attnDropout()) : d.model();
-        long[] ms = d.lrMilestones();
-        double[] vs = d.lrValues();
-        if (milestones != null) {
-            String[] parts = milestones.isBlank() ? new String[0] : milestones.split(",");
-            ms = new long[parts.length];
-            vs = new double[parts.length];
-            for (int j = 0; j < parts.length; j++) {
-                String[] kv = parts[j].trim().split(":");
-                if (kv.length != 2) throw new IllegalArgumentException("--lr-milestones wants STEP:LR pairs, e.g. 400000:3e-5,500000:8e-6; got '" + parts[j] + "'");
-                ms[j] = Long.parseLong(kv[0].trim());
-                vs[j] = Double.parseDouble(kv[1].trim());
-            }
-        }
-        SnappedLognormal noise = new SnappedLognormal(pMean != null ? pMean : d.noise().pMean(), pStd != null ? pStd : d.noise().pStd(), d.noise().n(),
-                lossWeight != null ? SnappedLognormal.Weighting.parse(lossWeight) : d.noise().weighting(), or(weightFloor, d.noise().floor()));
+        Optimiser o = d.optimiser();
+        Optimiser optimiser = new Optimiser(or(lr, o.lr()), or(beta1, o.beta1()), or(beta2, o.beta2()),
+                or(weightDecay, o.weightDecay()));
+        return d.withModel(m).withSource(run.source()).withRcm(rcm).withSchedule(run.schedule(steps, warmup))
+                .withOptimiser(optimiser).withClipNorm(or(clip, d.clipNorm())).withEma(or(ema, d.ema()))
+                .withLabelDropout(or(labelDropout, d.labelDropout()))
+                .withNoise(noise(d.noise())).withConsistency(consistency(d.consistency())).withSeed(run.seed)
+                .withRun(run.control(parallel.device(group), previewEvery)).withPrecision(parallel.precision());
+    }
+
+    /** The diffusion noise levels with --p-mean, --p-std, --loss-weight and --loss-weight-floor applied. */
+    private SnappedLognormal noise(SnappedLognormal d) {
+        return new SnappedLognormal(or(pMean, d.pMean()), or(pStd, d.pStd()), d.n(),
+                lossWeight != null ? SnappedLognormal.Weighting.parse(lossWeight) : d.weighting(),
+                or(weightFloor, d.floor()));
+    }
+
+    /** The consistency terms with --p-mean, --p-std, --ect-stage, --huber-c, --aux-*, --lr-milestones applied. */
+    private ConsistencyTerms consistency(ConsistencyTerms d) {
         EctTimePair ect = d.timePair();
-        long stage = ectStage != null ? ectStage : ect.d0();
-        ect = new EctTimePair(pMean != null ? pMean : ect.pMean(), pStd != null ? pStd : ect.pStd(), ect.q(), ect.k(), ect.b(), stage, stage, ect.delta());
-        return new FinetuneConfig(t, m, run.data, run.normalization, init, rcm, run.batch, steps, or(lr, d.lr()), or(beta1, d.beta1()), or(beta2, d.beta2()),
-                or(weightDecay, d.weightDecay()), warmup != null ? warmup : d.warmup(), ms, vs, or(clip, d.clipNorm()), or(ema, d.ema()),
-                or(labelDropout, d.labelDropout()), noise, ect, or(huberC, d.huberC()), or(auxWeight, d.auxWeight()), or(auxTau, d.auxTau()),
-                parallel.precision(), parallel.device(group), run.seed, run.logEvery, run.checkpointEvery, run.keep, previewEvery, run.workers, run.threads);
+        long stage = or(ectStage, ect.d0());
+        ect = new EctTimePair(or(pMean, ect.pMean()), or(pStd, ect.pStd()), ect.q(), ect.k(), ect.b(), stage, stage,
+                ect.delta());
+        ConsistencyTerms c = d.withTimePair(ect).withHuberC(or(huberC, d.huberC())).withAuxTau(or(auxTau, d.auxTau()))
+                .withAuxWeight(or(auxWeight, d.auxWeight()));
+        return milestones != null ? milestones(c) : c;
+    }
+
+    /** --lr-milestones STEP:LR,... (empty: none). */
+    private ConsistencyTerms milestones(ConsistencyTerms c) {
+        String[] parts = milestones.isBlank() ? new String[0] : milestones.split(",");
+        long[] ms = new long[parts.length];
+        double[] vs = new double[parts.length];
+        for (int j = 0; j < parts.length; j++) {
+            String[] kv = parts[j].trim().split(":");
+            if (kv.length != 2)
+                throw new IllegalArgumentException("--lr-milestones wants STEP:LR pairs, e.g. 400000:3e-5,500000:8e-6; "
+                        + "got '" + parts[j] + "'");
+            ms[j] = Long.parseLong(kv[0].trim());
+            vs[j] = Double.parseDouble(kv[1].trim());
+        }
+        return c.withMilestones(ms, vs);
     }
 
     private static double or(Double v, double fallback) { return v != null ? v : fallback; }
+
+    private static long or(Long v, long fallback) { return v != null ? v : fallback; }
 }

@@ -6,10 +6,16 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonSyntaxException;
 
 public final class Json {
-    private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
-    private static final Gson COMPACT = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
+    private static final Gson PRETTY = builder().setPrettyPrinting().create();
+    private static final Gson COMPACT = builder().create();
 
     private Json() {}
+
+    /** Records with {@link Flattened} groups are written and read as one flat object of settings. */
+    private static GsonBuilder builder() {
+        return new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping()
+                .registerTypeAdapterFactory(new FlatRecords());
+    }
 
     public static String pretty(Object o) { return PRETTY.toJson(o); }
 

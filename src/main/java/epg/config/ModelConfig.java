@@ -2,7 +2,8 @@
 package epg.config;
 
 /**
- * An immutable network description. Every field is validated here; presets live in {@link Presets}.
+ * An immutable network description, built by name with {@link #builder}. Every field is validated here; presets
+ * live in {@link Presets}.
  *
  * @param name            preset name, for logs and reports (e.g. "EPG-XL/16")
  * @param kind            RCM (pre-training encoder with projector) or EPG (encoder + decoder)
@@ -61,24 +62,102 @@ public record ModelConfig(String name, Kind kind, int imageSize, int patchSize, 
     public double shift() { return imageSize / 64.0; }
 
     public ModelConfig withData(int imageSize, int channels, int numClasses) {
-        return new ModelConfig(name, kind, imageSize, patchSize, channels, depth, dim, heads, decoderDepth, decoderDim, decoderHeads,
-                numClasses, mlpRatio, projHidden, projOut, projLayers, decoderDropout, attnDropout, fusedAttention);
+        return toBuilder().image(imageSize, patchSize).channels(channels).classes(numClasses).build();
     }
 
     public ModelConfig withDropout(double decoderDropout, double attnDropout) {
-        return new ModelConfig(name, kind, imageSize, patchSize, channels, depth, dim, heads, decoderDepth, decoderDim, decoderHeads,
-                numClasses, mlpRatio, projHidden, projOut, projLayers, decoderDropout, attnDropout, fusedAttention);
+        return toBuilder().dropout(decoderDropout, attnDropout).build();
     }
 
-    public ModelConfig withFusedAttention(boolean fused) {
-        return new ModelConfig(name, kind, imageSize, patchSize, channels, depth, dim, heads, decoderDepth, decoderDim, decoderHeads,
-                numClasses, mlpRatio, projHidden, projOut, projLayers, decoderDropout, attnDropout, fused);
-    }
+    public ModelConfig withFusedAttention(boolean fused) { return toBuilder().fusedAttention(fused).build(); }
 
     /** The RCM encoder whose weights an EPG model of this shape takes (same encoder, projector as given). */
     public ModelConfig encoderOnly(int projHidden, int projOut) {
-        return new ModelConfig(name.replace("EPG", "RCM"), Kind.RCM, imageSize, patchSize, channels, depth, dim, heads, 0, 0, 0,
-                numClasses, mlpRatio, projHidden, projOut, 3, 0, 0, fusedAttention);
+        Builder b = builder(name.replace("EPG", "RCM"), Kind.RCM).image(imageSize, patchSize).channels(channels)
+                .encoder(depth, dim, heads).classes(numClasses).mlpRatio(mlpRatio).projector(projHidden, projOut, 3);
+        return b.fusedAttention(fusedAttention).build();
+    }
+
+    /** A description to fill in by name: 3 channels, 1000 classes, MLP ratio 4, no dropout, fused attention. */
+    public static Builder builder(String name, Kind kind) { return new Builder(name, kind); }
+
+    /** This description, to change by name. */
+    public Builder toBuilder() {
+        return builder(name, kind).image(imageSize, patchSize).channels(channels).encoder(depth, dim, heads)
+                .decoder(decoderDepth, decoderDim, decoderHeads).classes(numClasses).mlpRatio(mlpRatio)
+                .projector(projHidden, projOut, projLayers).dropout(decoderDropout, attnDropout)
+                .fusedAttention(fusedAttention);
+    }
+
+    /** Named settings of a {@link ModelConfig}; {@link #build} validates them. */
+    public static final class Builder {
+        private String name;
+        private final Kind kind;
+        private int imageSize, patchSize, channels = 3, depth, dim, heads, decoderDepth, decoderDim, decoderHeads;
+        private int numClasses = 1000, projHidden, projOut, projLayers;
+        private double mlpRatio = 4, decoderDropout, attnDropout;
+        private boolean fusedAttention = true;
+
+        private Builder(String name, Kind kind) {
+            this.name = name;
+            this.kind = kind;
+        }
+
+        public String name() { return name; }
+
+        public Builder name(String name) { this.name = name; return this; }
+
+        /** Resolution in pixels and patch size. */
+        public Builder image(int imageSize, int patchSize) {
+            this.imageSize = imageSize;
+            this.patchSize = patchSize;
+            return this;
+        }
+
+        public Builder channels(int channels) { this.channels = channels; return this; }
+
+        /** Encoder blocks, width D and attention heads. */
+        public Builder encoder(int depth, int dim, int heads) {
+            this.depth = depth;
+            this.dim = dim;
+            this.heads = heads;
+            return this;
+        }
+
+        /** Decoder blocks, width D' and attention heads (EPG). */
+        public Builder decoder(int depth, int dim, int heads) {
+            this.decoderDepth = depth;
+            this.decoderDim = dim;
+            this.decoderHeads = heads;
+            return this;
+        }
+
+        public Builder classes(int numClasses) { this.numClasses = numClasses; return this; }
+
+        public Builder mlpRatio(double mlpRatio) { this.mlpRatio = mlpRatio; return this; }
+
+        /** Projector hidden width, output width and Linear layers (RCM). */
+        public Builder projector(int hidden, int out, int layers) {
+            this.projHidden = hidden;
+            this.projOut = out;
+            this.projLayers = layers;
+            return this;
+        }
+
+        /** Decoder dropout after the attention projection and on the attention weights. */
+        public Builder dropout(double decoder, double attention) {
+            this.decoderDropout = decoder;
+            this.attnDropout = attention;
+            return this;
+        }
+
+        public Builder fusedAttention(boolean fused) { this.fusedAttention = fused; return this; }
+
+        public ModelConfig build() {
+            return new ModelConfig(name, kind, imageSize, patchSize, channels, depth, dim, heads, decoderDepth,
+                    decoderDim, decoderHeads, numClasses, mlpRatio, projHidden, projOut, projLayers, decoderDropout,
+                    attnDropout, fusedAttention);
+        }
     }
 
     private static void positive(String field, int v) {

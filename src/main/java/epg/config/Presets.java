@@ -11,33 +11,37 @@ public final class Presets {
     private static final Map<String, ModelConfig> ALL = new LinkedHashMap<>();
 
     static {
-        // name, encoder depth×D/heads, decoder depth×D'/heads (spec §2.3 table)
-        epg("EPG-S", 6, 768, 12, 6, 768, 12);
-        epg("EPG-B", 12, 768, 12, 12, 768, 12);
-        epg("EPG-L", 16, 1024, 16, 16, 1024, 16);
-        epg("EPG-XL", 12, 768, 12, 12, 1584, 22);
-        epg("EPG-XXL", 12, 768, 12, 12, 1920, 16);
-        epg("EPG-G", 12, 768, 12, 12, 2688, 21);
-        rcm("RCM-S", 6, 768, 12);
-        rcm("RCM-B", 12, 768, 12);
-        rcm("RCM-L", 16, 1024, 16);
-        // CPU presets for 32 px data (Fashion-MNIST, CIFAR-like): patch 4, 64 tokens.
-        put(new ModelConfig("EPG-T", Kind.EPG, 32, 4, 3, 4, 128, 4, 4, 128, 4, 10, 4, 0, 0, 0, 0, 0, true));
-        put(new ModelConfig("RCM-T", Kind.RCM, 32, 4, 3, 4, 128, 4, 0, 0, 0, 10, 4, 512, 128, 3, 0, 0, true));
-        put(new ModelConfig("EPG-M", Kind.EPG, 32, 4, 3, 6, 256, 4, 6, 256, 4, 10, 4, 0, 0, 0, 0, 0, true));
-        put(new ModelConfig("RCM-M", Kind.RCM, 32, 4, 3, 6, 256, 4, 0, 0, 0, 10, 4, 1024, 256, 3, 0, 0, true));
+        // spec §2.3 table: encoder depth, width D, heads; decoder depth, width D', heads
+        released(epg("EPG-S").encoder(6, 768, 12).decoder(6, 768, 12));
+        released(epg("EPG-B").encoder(12, 768, 12).decoder(12, 768, 12));
+        released(epg("EPG-L").encoder(16, 1024, 16).decoder(16, 1024, 16));
+        released(epg("EPG-XL").encoder(12, 768, 12).decoder(12, 1584, 22));
+        released(epg("EPG-XXL").encoder(12, 768, 12).decoder(12, 1920, 16));
+        released(epg("EPG-G").encoder(12, 768, 12).decoder(12, 2688, 21));
+        released(rcm("RCM-S").encoder(6, 768, 12));
+        released(rcm("RCM-B").encoder(12, 768, 12));
+        released(rcm("RCM-L").encoder(16, 1024, 16));
+        // CPU presets for 32 px data (Fashion-MNIST, CIFAR-like): patch 4, 64 tokens, 10 classes.
+        put(epg("EPG-T").image(32, 4).encoder(4, 128, 4).decoder(4, 128, 4).classes(10).build());
+        put(rcm("RCM-T").image(32, 4).encoder(4, 128, 4).projector(512, 128, 3).classes(10).build());
+        put(epg("EPG-M").image(32, 4).encoder(6, 256, 4).decoder(6, 256, 4).classes(10).build());
+        put(rcm("RCM-M").image(32, 4).encoder(6, 256, 4).projector(1024, 256, 3).classes(10).build());
     }
 
     private Presets() {}
 
-    private static void epg(String base, int depth, int dim, int heads, int dDepth, int dDim, int dHeads) {
-        put(new ModelConfig(base + "/16", Kind.EPG, 256, 16, 3, depth, dim, heads, dDepth, dDim, dHeads, 1000, 4, 0, 0, 0, 0, 0, true));
-        put(new ModelConfig(base + "/32", Kind.EPG, 512, 32, 3, depth, dim, heads, dDepth, dDim, dHeads, 1000, 4, 0, 0, 0, 0, 0, true));
+    private static ModelConfig.Builder epg(String name) { return ModelConfig.builder(name, Kind.EPG); }
+
+    /** An RCM encoder with the released projector: hidden width 4096, output 256, 3 layers. */
+    private static ModelConfig.Builder rcm(String name) {
+        return ModelConfig.builder(name, Kind.RCM).projector(4096, 256, 3);
     }
 
-    private static void rcm(String base, int depth, int dim, int heads) {
-        put(new ModelConfig(base + "/16", Kind.RCM, 256, 16, 3, depth, dim, heads, 0, 0, 0, 1000, 4, 4096, 256, 3, 0, 0, true));
-        put(new ModelConfig(base + "/32", Kind.RCM, 512, 32, 3, depth, dim, heads, 0, 0, 0, 1000, 4, 4096, 256, 3, 0, 0, true));
+    /** The released variants of a shape: 256 px at patch 16 ("/16") and 512 px at patch 32 ("/32"), 1000 classes. */
+    private static void released(ModelConfig.Builder shape) {
+        String base = shape.name();
+        put(shape.name(base + "/16").image(256, 16).build());
+        put(shape.name(base + "/32").image(512, 32).build());
     }
 
     private static void put(ModelConfig c) { ALL.put(c.name(), c); }

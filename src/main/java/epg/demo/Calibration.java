@@ -7,9 +7,9 @@ import epg.metrics.RcmExtractor;
 import epg.sample.SampleRun;
 import epg.tensor.Scope;
 import epg.train.DiffusionStage;
-import epg.train.FinetuneConfig;
 import epg.train.FinetunedModel;
 import epg.train.PretrainStage;
+import epg.train.Task;
 import epg.train.Trainer;
 
 import java.io.IOException;
@@ -64,9 +64,9 @@ final class Calibration {
                 (out, clock) -> stages.pretrain(out, shape.pretrainSteps(), steps(), clock));
         String encoder = dir.resolve(DemoBudget.PRETRAIN).resolve(PretrainStage.ENCODER_FILE).toString();
         StageCosts.Training diffusion = training(DemoBudget.DIFFUSION, (out, clock) -> stages.finetune(
-                FinetuneConfig.Task.DIFFUSION, encoder, out, shape.diffusionSteps(), steps(), clock));
+                Task.DIFFUSION, encoder, out, shape.diffusionSteps(), steps(), clock));
         StageCosts.Training consistency = training(DemoBudget.CONSISTENCY, (out, clock) -> stages.finetune(
-                FinetuneConfig.Task.CONSISTENCY, encoder, out, shape.consistencySteps(), steps(), clock));
+                Task.CONSISTENCY, encoder, out, shape.consistencySteps(), steps(), clock));
         Path heunNpz = dir.resolve("samples-heun").resolve(SampleRun.NPZ);
         double heunCall = perImage(DemoBudget.DIFFUSION, true, heunNpz.getParent());
         double oneStep = perImage(DemoBudget.CONSISTENCY, false, dir.resolve("samples-onestep"));

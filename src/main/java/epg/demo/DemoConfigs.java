@@ -6,6 +6,8 @@ import epg.diffusion.EctTimePair;
 import epg.diffusion.SnappedLognormal;
 import epg.train.FinetuneConfig;
 import epg.train.PretrainConfig;
+import epg.train.RunControl;
+import epg.train.Task;
 
 /**
  * The configuration records of the demo's training stages: the commands' released defaults except the short-run
@@ -26,15 +28,12 @@ record DemoConfigs(int batch, String precision, long seed) {
      * nearly all of a short run's gradient (EPG-T, 8000 steps: blocky noise unfloored, garments floored).
      */
     static final double DIFFUSION_WEIGHT_FLOOR = 0.5;
-    /** Run control: the commands' defaults (checkpoints kept, loader threads, libtorch threads as set). */
-    private static final int KEEP = 2, WORKERS = 2, THREADS = 0;
-
     /** Stage 1: RCM pre-training of {@code model} for {@code steps}. */
     PretrainConfig pretrain(ModelConfig model, long steps) {
-        return new PretrainConfig(model, DemoStages.DATA, "imagenet", batch, steps, PRETRAIN_LR,
-                PretrainConfig.BETA1, PretrainConfig.BETA2, PretrainConfig.defaultWeightDecay(model), false,
-                DemoPlan.warmup(steps), "constant", PretrainConfig.MOMENTUM, false, true, true, precision, "cpu", seed,
-                logEvery(steps), checkpointEvery(steps), KEEP, WORKERS, THREADS);
+        PretrainConfig d = PretrainConfig.defaults(model, DemoStages.DATA, batch, steps);
+        return d.withSchedule(d.schedule().withWarmup(DemoPlan.warmup(steps)))
+                .withOptimiser(d.optimiser().withLr(PRETRAIN_LR)).withPrecision(precision).withSeed(seed)
+                .withRun(run(steps));
     }
 
     /**
@@ -42,21 +41,26 @@ record DemoConfigs(int batch, String precision, long seed) {
      * demo's learning rate, warm-up, EMA, no intermediate previews; diffusion with the loss-weight floor, consistency
      * with ECT stages of a quarter of the run (r approaches t three times instead of never; 100k released).
      */
-    FinetuneConfig finetune(FinetuneConfig.Task task, ModelConfig model, String init, long steps) {
+    FinetuneConfig finetune(Task task, ModelConfig model, String init, long steps) {
         FinetuneConfig d = FinetuneConfig.defaults(task, model, DemoStages.DATA, init, batch, steps);
-        boolean diffusion = task == FinetuneConfig.Task.DIFFUSION;
-        SnappedLognormal n = d.noise();
-        SnappedLognormal noise = diffusion ? new SnappedLognormal(n.pMean(), n.pStd(), n.n(), n.weighting(),
-                DIFFUSION_WEIGHT_FLOOR) : n;
-        EctTimePair e = d.timePair();
+        boolean diffusion = task == Task.DIFFUSION;
+        FinetuneConfig c = d.withSchedule(d.schedule().withWarmup(DemoPlan.warmup(steps)))
+                .withOptimiser(d.optimiser().withLr(diffusion ? DIFFUSION_LR : CONSISTENCY_LR)).withEma(emaRate(steps))
+                .withPrecision(precision).withSeed(seed).withRun(run(steps));
+        if (diffusion) {
+            SnappedLognormal n = c.noise();
+            return c.withNoise(new SnappedLognormal(n.pMean(), n.pStd(), n.n(), n.weighting(), DIFFUSION_WEIGHT_FLOOR));
+        }
+        EctTimePair e = c.consistency().timePair();
         long stage = Math.max(1, steps / 4);
-        EctTimePair ect = diffusion ? e
-                : new EctTimePair(e.pMean(), e.pStd(), e.q(), e.k(), e.b(), stage, stage, e.delta());
-        return new FinetuneConfig(task, d.model(), d.data(), d.normalization(), init, null, batch, steps,
-                diffusion ? DIFFUSION_LR : CONSISTENCY_LR, d.beta1(), d.beta2(), d.weightDecay(),
-                DemoPlan.warmup(steps), d.lrMilestones(), d.lrValues(), d.clipNorm(), emaRate(steps),
-                d.labelDropout(), noise, ect, d.huberC(), d.auxWeight(), d.auxTau(), precision, "cpu", seed,
-                logEvery(steps), checkpointEvery(steps), KEEP, 0, WORKERS, THREADS);
+        return c.withConsistency(c.consistency().withTimePair(
+                new EctTimePair(e.pMean(), e.pStd(), e.q(), e.k(), e.b(), stage, stage, e.delta())));
+    }
+
+    /** The commands' run control with about 100 log lines, one checkpoint (at the end), no previews before it. */
+    private static RunControl run(long steps) {
+        return RunControl.DEFAULTS.withLogEvery(logEvery(steps)).withCheckpointEvery(checkpointEvery(steps))
+                .withPreviewEvery(0);
     }
 
     /**

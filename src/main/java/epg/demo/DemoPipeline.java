@@ -28,6 +28,7 @@ import epg.tensor.Torch;
 import epg.train.FinetuneConfig;
 import epg.train.FinetunedModel;
 import epg.train.PretrainStage;
+import epg.train.Task;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -180,11 +181,11 @@ public final class DemoPipeline {
             return DemoLayout.RCM + "/" + PretrainStage.ENCODER_FILE;
         });
         train(DemoBudget.DIFFUSION, "Stage 2a: diffusion fine-tuning of EPG-T from the RCM encoder",
-                FinetuneConfig.Task.DIFFUSION, encoder.toString(), plan.diffusionSteps());
+                Task.DIFFUSION, encoder.toString(), plan.diffusionSteps());
         train(DemoBudget.SCRATCH, "Control: the same diffusion training from random initialisation",
-                FinetuneConfig.Task.DIFFUSION, FinetuneConfig.SCRATCH, plan.diffusionSteps());
+                Task.DIFFUSION, FinetuneConfig.SCRATCH, plan.diffusionSteps());
         train(DemoBudget.CONSISTENCY, "Stage 2b: consistency fine-tuning of EPG-T from the RCM encoder",
-                FinetuneConfig.Task.CONSISTENCY, encoder.toString(), plan.consistencySteps());
+                Task.CONSISTENCY, encoder.toString(), plan.consistencySteps());
         sample(DemoLayout.DIFFUSION, true);
         sample(DemoLayout.SCRATCH, true);
         sample(DemoLayout.CONSISTENCY, false);
@@ -192,7 +193,7 @@ public final class DemoPipeline {
                 + " against the reference set", () -> evaluate(encoder));
     }
 
-    private void train(String dir, String title, FinetuneConfig.Task task, String init, long steps) throws Exception {
+    private void train(String dir, String title, Task task, String init, long steps) throws Exception {
         stage(dir, title + ", " + steps + " steps", () -> {
             library.finetune(task, init, out.resolve(dir), steps, steps, new TrainProgress());
             return dir + "/" + FinetunedModel.MODEL_FILE;

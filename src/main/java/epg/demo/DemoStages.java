@@ -23,13 +23,12 @@ import epg.sample.SampleRun;
 import epg.tensor.Autocast;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
-import epg.train.ConsistencyStage;
-import epg.train.DiffusionStage;
 import epg.train.FinetuneConfig;
 import epg.train.PretrainConfig;
 import epg.train.PretrainStage;
 import epg.train.RunDir;
 import epg.train.Stage;
+import epg.train.Task;
 import epg.train.TrainState;
 import epg.train.Trainer;
 
@@ -65,12 +64,11 @@ final class DemoStages {
     }
 
     /** Stage 2a or 2b from {@code init} ("scratch" or an encoder file) into {@code out}. */
-    TrainState finetune(FinetuneConfig.Task task, String init, Path out, long steps, long stopAt,
-                        Trainer.Listener listener) throws IOException {
+    TrainState finetune(Task task, String init, Path out, long steps, long stopAt, Trainer.Listener listener)
+            throws IOException {
         FinetuneConfig cfg = configs.finetune(task, model(EPG_PRESET), init, steps);
-        Stage stage = task == FinetuneConfig.Task.DIFFUSION ? new DiffusionStage(cfg, Distributed.single())
-                : new ConsistencyStage(cfg, Distributed.single());
-        return train(stage, cfg.trainerSettings(), cfg, cfg.loaderConfig(), out, stopAt, listener);
+        return train(task.stage(cfg, Distributed.single()), cfg.trainerSettings(), cfg, cfg.loaderConfig(), out,
+                stopAt, listener);
     }
 
     private TrainState train(Stage stage, Trainer.Settings settings, Object cfg, Loader.Config loader, Path out,

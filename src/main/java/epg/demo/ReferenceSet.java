@@ -7,7 +7,7 @@ import epg.data.IdxDataset;
 import epg.data.ImageDecoder;
 import epg.sample.ImageGrid;
 import epg.sample.SampleRun;
-import epg.tensor.NpzWriter;
+import epg.tensor.Npz;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ public final class ReferenceSet {
         Files.createDirectories(dir);
         List<ByteImage> first = new ArrayList<>();
         ByteImage probe = test.image(0);
-        try (NpzWriter npz = NpzWriter.uint8(dir.resolve(NPZ), "arr_0", n, probe.height(), probe.width(), 3)) {
+        try (var npz = Npz.uint8(dir.resolve(NPZ), "arr_0", n, probe.height(), probe.width(), 3)) {
             for (int i = 0; i < n; i++) {
                 ByteImage img = test.image(i).toRgb();
                 npz.write(img.pixels());

@@ -1,4 +1,4 @@
-// Issue 9 / spec §3 "multi-process": a c10d process group (libtorch's TCPStore + ProcessGroupGloo) and the collectives training uses.
+// Spec §3 "multi-process runs": a c10d process group (libtorch's TCPStore + ProcessGroupGloo) and its collectives.
 package epg.dist;
 
 import epg.nn.ReplicaSum;
@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.AllreduceOptions;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.ReduceOp;
 import org.bytedeco.pytorch.TCPStore;
@@ -16,15 +17,16 @@ import org.bytedeco.pytorch.TensorBase;
 import org.bytedeco.pytorch.TensorTensorHook;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.Work;
+import org.bytedeco.pytorch.gloo.Device;
 import org.bytedeco.pytorch.global.torch;
 
 /**
  * One process of a data-parallel job. {@link #single()} is the one-process group, on which every collective is the
  * identity. Otherwise rank 0 serves a c10d {@code TCPStore} at MASTER_ADDR:MASTER_PORT, every rank joins it and builds
  * a {@code ProcessGroupGloo} (the collectives are libtorch's, nothing is re-implemented here; CUDA tensors are staged
- * through host memory, see docs/distributed.md on NCCL). Every
- * collective is bounded by the rendezvous timeout: when another rank dies or stalls, the call fails with a
- * {@link DistributedException} naming this rank and the operation, instead of hanging.
+ * through host memory, see docs/distributed.md on NCCL). Every collective is bounded by the rendezvous timeout: when
+ * another rank dies or stalls, the call fails with a {@link DistributedException} naming this rank and the operation,
+ * instead of hanging.
  */
 public final class Distributed implements ReplicaSum, AutoCloseable {
     private static final Distributed SINGLE = new Distributed(Rendezvous.single(), null, null);
@@ -44,10 +46,10 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
 
     public static Distributed single() { return SINGLE; }
 
-    /** The group of the environment's rendezvous (torchrun, SLURM or {@code epg ... --nproc}); one process when none. */
+    /** The group of the environment's rendezvous (torchrun, SLURM or {@code epg ... --nproc}); else one process. */
     public static Distributed fromEnvironment() { return connect(Rendezvous.fromEnvironment()); }
 
-    /** Joins the job: blocks until every rank has reached the store and the Gloo mesh is connected (bounded by the timeout). */
+    /** Joins the job: blocks until every rank has reached the store and the Gloo mesh is connected (or the timeout). */
     public static Distributed connect(Rendezvous r) {
         if (r.worldSize() == 1) return SINGLE;
         Torch.init();
@@ -61,16 +63,18 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
             ProcessGroupGloo gloo = new ProcessGroupGloo(store, r.rank(), r.worldSize(), go);
             return new Distributed(r, store, gloo);
         } catch (RuntimeException e) {
-            throw new DistributedException("rank " + r.rank() + " of " + r.worldSize() + ": could not join the job at " + r.masterAddr() + ":"
-                    + r.masterPort() + " within " + r.timeoutSeconds() + " s (is the port free on rank 0, and did every rank start?): " + e.getMessage(), e);
+            throw new DistributedException("rank " + r.rank() + " of " + r.worldSize() + ": could not join the job at "
+                    + r.masterAddr() + ":" + r.masterPort() + " within " + r.timeoutSeconds()
+                    + " s (is the port free on rank 0, and did every rank start?): " + e.getMessage(), e);
         }
     }
 
-    /** GLOO_SOCKET_IFNAME names the network interface when set; a loopback master means every rank is on this machine. */
-    private static org.bytedeco.pytorch.gloo.Device device(Rendezvous r) {
+    /** GLOO_SOCKET_IFNAME names the network interface when set; a loopback master: every rank is on this machine. */
+    private static Device device(Rendezvous r) {
         String iface = System.getenv("GLOO_SOCKET_IFNAME");
         if (iface != null && !iface.isBlank()) return ProcessGroupGloo.createDeviceForInterface(iface.trim());
-        return r.isLoopback() ? ProcessGroupGloo.createDeviceForHostname("127.0.0.1") : ProcessGroupGloo.createDefaultDevice();
+        return r.isLoopback() ? ProcessGroupGloo.createDeviceForHostname("127.0.0.1")
+                : ProcessGroupGloo.createDefaultDevice();
     }
 
     public int rank() { return where.rank(); }
@@ -123,8 +127,8 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
     }
 
     /**
-     * The rows of every rank, this rank's block first: local [B, …] → [W·B, …] (spec §3: NT-Xent positives stay on the
-     * diagonal). The local block is {@code local} itself (its gradient flows); the other blocks are constants.
+     * The rows of every rank, this rank's block first: local [B, …] → [W·B, …] (spec §3: NT-Xent positives stay
+     * on the diagonal). The local block is {@code local} itself (its gradient flows); the other blocks are constants.
      */
     public Tensor allGather(Tensor local) {
         if (gloo == null) return local;
@@ -132,7 +136,7 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
         long[] shape = Torch.shape(src);
         long[] all = shape.clone();
         all[0] *= worldSize();
-        Tensor out = torch.empty(all, src.options(), new org.bytedeco.pytorch.MemoryFormatOptional());
+        Tensor out = torch.empty(all, src.options(), new MemoryFormatOptional()); // [W·B, …]
         Work w;
         try {
             w = gloo._allgather_base(out, src);
@@ -141,7 +145,10 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
         }
         await(w, "all-gather");
         TensorVector blocks = new TensorVector(local);
-        for (int r = 0; r < worldSize(); r++) if (r != rank()) blocks.push_back(out.narrow(0, r * shape[0], shape[0]).to(local.device(), local.scalar_type()));
+        for (int r = 0; r < worldSize(); r++) {
+            if (r == rank()) continue;
+            blocks.push_back(out.narrow(0, r * shape[0], shape[0]).to(local.device(), local.scalar_type())); // [B, …]
+        }
         return torch.cat(blocks);
     }
 
@@ -161,7 +168,9 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
     public Tensor slice(Tensor global) {
         if (worldSize() == 1) return global;
         long n = global.size(0);
-        if (n % worldSize() != 0) throw new IllegalArgumentException("a global batch of " + n + " rows does not split over " + worldSize() + " ranks");
+        if (n % worldSize() != 0)
+            throw new IllegalArgumentException("a global batch of " + n + " rows does not split over " + worldSize()
+                    + " ranks");
         long b = n / worldSize();
         return global.narrow(0, rank() * b, b);
     }
@@ -181,7 +190,7 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
         return local.add(total.sub(local.detach()));
     }
 
-    /** Throws the failure of a collective that ran inside a gradient hook (hooks cannot throw through the autograd engine). */
+    /** Throws the failure of a collective that ran inside a gradient hook (hooks cannot throw through autograd). */
     public void checkHooks() {
         DistributedException f = failure;
         if (f != null) throw f;
@@ -197,8 +206,10 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
     }
 
     private DistributedException failed(String op, RuntimeException e) {
-        return new DistributedException("rank " + rank() + " of " + worldSize() + ": " + op + " failed; another rank has stopped or did not answer within "
-                + where.timeoutSeconds() + " s (EPG_DIST_TIMEOUT). See the other ranks' output for the first error. Cause: " + e.getMessage(), e);
+        return new DistributedException("rank " + rank() + " of " + worldSize() + ": " + op
+                + " failed; another rank has stopped or did not answer within " + where.timeoutSeconds()
+                + " s (EPG_DIST_TIMEOUT). See the other ranks' output for the first error. Cause: "
+                + e.getMessage(), e);
     }
 
     @Override
@@ -209,7 +220,7 @@ public final class Distributed implements ReplicaSum, AutoCloseable {
         }
     }
 
-    /** The hook: grad ← Σ over ranks of grad. One instance per group (JavaCPP callbacks are a scarce native resource). */
+    /** The hook: grad ← Σ over ranks of grad. One per group (JavaCPP callbacks are a scarce native resource). */
     private static final class GradientSum extends TensorTensorHook {
         private final Distributed group;
 

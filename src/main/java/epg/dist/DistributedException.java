@@ -1,4 +1,4 @@
-// Issue 9: the error a rank raises when a collective fails (another rank died, or did not answer within the timeout).
+// Spec §3 "multi-process runs": the error of a failed collective (another rank died, or did not answer in time).
 package epg.dist;
 
 /** A failed rendezvous or collective; the message names this rank, the operation and what to check. */

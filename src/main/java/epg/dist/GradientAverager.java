@@ -1,8 +1,9 @@
-// Issue 9: data-parallel gradient averaging, bucketed as DDP does (flatten, one all-reduce per bucket, divide by W).
+// Spec §3 "multi-process runs": gradient averaging, bucketed as DDP does (flatten, one all-reduce per bucket, ÷ W).
 package epg.dist;
 
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ReduceOp;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.Work;
@@ -55,14 +56,15 @@ public final class GradientAverager {
             List<Work> works = new ArrayList<>();
             for (List<Tensor> bucket : buckets) {
                 TensorVector parts = new TensorVector();
-                for (Tensor p : bucket) parts.push_back((p.grad().defined() ? p.grad() : torch.zeros_like(p)).reshape(-1)); // [n_p]
-                Tensor flat = torch.cat(parts).cpu();                                                                      // [Σ n_p] (Gloo: host)
+                for (Tensor p : bucket)
+                    parts.push_back((p.grad().defined() ? p.grad() : torch.zeros_like(p)).reshape(-1)); // [n_p]
+                Tensor flat = torch.cat(parts).cpu();                                       // [Σ n_p] (Gloo: host)
                 flats.add(flat);
                 works.add(group.allReduceAsync(flat, ReduceOp.RedOpType.SUM));
             }
             for (int i = 0; i < buckets.size(); i++) {
                 group.await(works.get(i), "gradient all-reduce");
-                flats.get(i).div_(new org.bytedeco.pytorch.Scalar((double) group.worldSize()));
+                flats.get(i).div_(new Scalar((double) group.worldSize()));
                 unpack(buckets.get(i), flats.get(i));
             }
         }
@@ -75,7 +77,8 @@ public final class GradientAverager {
             Tensor part = flat.narrow(0, offset, n).view(p.sizes().vec().get());   // [shape of p]
             offset += n;
             if (p.grad().defined()) p.grad().copy_(part);
-            else if (part.ne(new org.bytedeco.pytorch.Scalar(0.0)).any().item_bool()) p.mutable_grad().put(part.to(p.device(), p.scalar_type()));
+            else if (part.ne(new Scalar(0.0)).any().item_bool())
+                p.mutable_grad().put(part.to(p.device(), p.scalar_type()));
         }
     }
 }

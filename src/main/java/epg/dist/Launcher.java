@@ -1,4 +1,4 @@
-// Issue 9: `epg ... --nproc N`: a local launcher that starts N JVMs with torchrun's variables and watches them.
+// Spec §3 "multi-process runs" on one machine (`epg ... --nproc N`): N JVMs started with torchrun's variables.
 package epg.dist;
 
 import java.io.IOException;
@@ -12,10 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the ranks of a one-machine job as child JVMs (same java, JVM options and class path as this one) with RANK,
- * WORLD_SIZE, LOCAL_RANK, MASTER_ADDR = 127.0.0.1 and a free MASTER_PORT, as torchrun would, and EPG_THREADS = cores / N
- * unless set. Output goes to this
- * process's output. When a rank fails, the others get {@code grace} to stop by themselves (their next collective
- * fails) and are then killed; the job's status is the first failing rank's.
+ * WORLD_SIZE, LOCAL_RANK, MASTER_ADDR = 127.0.0.1 and a free MASTER_PORT, as torchrun would, and EPG_THREADS = cores /
+ * N unless set. Output goes to this process's output. When a rank fails, the others get {@code grace} to stop by
+ * themselves (their next collective fails) and are then killed; the job's status is the first failing rank's.
  */
 public final class Launcher {
     private final Rendezvous job;
@@ -44,10 +43,12 @@ public final class Launcher {
         cmd.add(mainClass);
         cmd.addAll(args);
         for (int r = 0; r < job.worldSize(); r++) {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output).redirectInput(ProcessBuilder.Redirect.INHERIT);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output)
+                    .redirectInput(ProcessBuilder.Redirect.INHERIT);
             pb.environment().putAll(job.environment(r, r));
             // the ranks share the cores: libtorch's default (all of them, each) would oversubscribe them
-            pb.environment().putIfAbsent("EPG_THREADS", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / job.worldSize())));
+            int cores = Runtime.getRuntime().availableProcessors();
+            pb.environment().putIfAbsent("EPG_THREADS", Integer.toString(Math.max(1, cores / job.worldSize())));
             ranks.add(pb.start());
         }
         return ranks();
@@ -69,15 +70,16 @@ public final class Launcher {
                     failed = r;
                     status = p.exitValue();
                     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
-                    System.err.printf("epg: rank %d of %d exited with status %d; the other ranks stop at their next collective (killed after %d s)%n",
-                            r, ranks.size(), status, graceSeconds);
+                    System.err.printf("epg: rank %d of %d exited with status %d; the other ranks stop at their next"
+                            + " collective (killed after %d s)%n", r, ranks.size(), status, graceSeconds);
                 }
             }
             if (!running) return status;
             if (System.nanoTime() > deadline) {
                 for (Process p : ranks) if (p.isAlive()) p.destroyForcibly();
                 for (Process p : ranks) p.waitFor();
-                System.err.printf("epg: killed the ranks still running %d s after rank %d failed%n", graceSeconds, failed);
+                System.err.printf("epg: killed the ranks still running %d s after rank %d failed%n", graceSeconds,
+                        failed);
                 return status;
             }
             Thread.sleep(100);
@@ -85,7 +87,8 @@ public final class Launcher {
     }
 
     /** Runs {@code mainClass args} as {@code nproc} ranks and returns the job's status (for the CLI's --nproc). */
-    public static int run(int nproc, int timeoutSeconds, String mainClass, List<String> args) throws IOException, InterruptedException {
+    public static int run(int nproc, int timeoutSeconds, String mainClass, List<String> args)
+            throws IOException, InterruptedException {
         Launcher l = local(nproc, timeoutSeconds);
         l.start(mainClass, args, ProcessBuilder.Redirect.INHERIT);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> l.ranks.forEach(Process::destroy)));

@@ -28,8 +28,9 @@ final class BasicConv2d extends Module {
     BasicConv2d(int in, int out) { this(in, out, 1, 1, 0); }
 
     /**
-     * The input is made NCHW-contiguous first: on the CPUs measured, libtorch 2.10's 1×1 convolution of a channels-last
-     * input with an output width that is not a multiple of 32 (Conv2d_3b_1x1's 80) returns wrong values (~50% error).
+     * The input is made NCHW-contiguous first: on the CPUs measured, libtorch 2.10's 1×1 convolution of a
+     * channels-last input with an output width that is not a multiple of 32 (Conv2d_3b_1x1's 80) returns wrong values
+     * (~50% error).
      */
     Tensor forward(Tensor x) {
         Tensor y = torch.conv2d(x.contiguous(), weight, new TensorOptional(), stride, padding, new long[]{1, 1}, 1);

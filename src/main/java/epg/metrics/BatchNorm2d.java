@@ -20,7 +20,7 @@ final class BatchNorm2d extends Module {
     }
 
     Tensor forward(Tensor x) {
-        return torch.batch_norm(x, new TensorOptional(weight), new TensorOptional(bias), new TensorOptional(runningMean),
-                new TensorOptional(runningVar), false, 0.1, EPS, false);
+        return torch.batch_norm(x, new TensorOptional(weight), new TensorOptional(bias),
+                new TensorOptional(runningMean), new TensorOptional(runningVar), false, 0.1, EPS, false);
     }
 }

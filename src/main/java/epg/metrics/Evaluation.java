@@ -18,30 +18,38 @@ import java.util.List;
 public final class Evaluation {
     private Evaluation() {}
 
-    public static EvaluationResult run(FeatureExtractor extractor, Path samples, Path reference, int batch, PrintWriter log) throws IOException {
+    public static EvaluationResult run(FeatureExtractor extractor, Path samples, Path reference, int batch,
+            PrintWriter log) throws IOException {
         RefStats file = RefStats.read(reference);
         boolean inception = InceptionV3.ID.equals(extractor.id()), fileStats = inception && file.pool() != null;
         if (!file.hasImages() && !fileStats)
-            throw new IOException(reference + " has neither arr_0 images nor " + (inception ? "mu/sigma statistics" : "images to compute "
-                    + extractor.id() + " statistics from"));
+            throw new IOException(reference + " has neither arr_0 images nor "
+                    + (inception ? "mu/sigma statistics" : "images to compute " + extractor.id() + " statistics from"));
         List<String> notes = new ArrayList<>();
-        if (!inception) notes.add("sFID and Inception Score need Inception features (pass --inception " + InceptionV3.WEIGHTS_FILE + ")");
-        if (!file.hasImages()) notes.add("precision/recall need the reference images (arr_0), which " + reference.getFileName() + " lacks");
+        if (!inception)
+            notes.add("sFID and Inception Score need Inception features (pass --inception "
+                    + InceptionV3.WEIGHTS_FILE + ")");
+        if (!file.hasImages())
+            notes.add("precision/recall need the reference images (arr_0), which " + reference.getFileName()
+                    + " lacks");
         try (Scope s = Scope.open()) {
-            FeatureSet sam = features(extractor, samples, batch, log), ref = file.hasImages() ? features(extractor, reference, batch, log) : null;
+            FeatureSet sam = features(extractor, samples, batch, log);
+            FeatureSet ref = file.hasImages() ? features(extractor, reference, batch, log) : null;
             FeatureStats refPool = fileStats ? file.pool() : FeatureStats.of(ref.pool());
             Double sfid = sfid(sam, ref, file, notes);
             PrecisionRecall pr = precisionRecall(sam, ref, notes);
-            return new EvaluationResult(extractor.id(), samples.toString(), sam.count(), reference.toString(), ref == null ? 0 : ref.count(),
-                    fileStats ? "file" : "arr_0", FrechetDistance.between(FeatureStats.of(sam.pool()), refPool), sfid,
-                    inceptionScore(sam, notes), pr == null ? null : pr.precision(), pr == null ? null : pr.recall(), notes);
+            return new EvaluationResult(extractor.id(), samples.toString(), sam.count(), reference.toString(),
+                    ref == null ? 0 : ref.count(), fileStats ? "file" : "arr_0",
+                    FrechetDistance.between(FeatureStats.of(sam.pool()), refPool), sfid, inceptionScore(sam, notes),
+                    pr == null ? null : pr.precision(), pr == null ? null : pr.recall(), notes);
         }
     }
 
-    /** sFID against the file's mu_s/sigma_s (Inception features only, as the file's are), else the reference images'. */
+    /** sFID against the file's mu_s/sigma_s (Inception features only, as the file's are), else the reference's. */
     private static Double sfid(FeatureSet sam, FeatureSet ref, RefStats file, List<String> notes) {
         if (sam.spatial() == null) return null;
-        FeatureStats refSpatial = file.spatial() != null ? file.spatial() : ref != null ? FeatureStats.of(ref.spatial()) : null;
+        FeatureStats refSpatial = file.spatial() != null ? file.spatial()
+                : ref != null ? FeatureStats.of(ref.spatial()) : null;
         if (refSpatial == null) notes.add("sFID needs mu_s/sigma_s or arr_0 in the reference");
         return refSpatial == null ? null : FrechetDistance.between(FeatureStats.of(sam.spatial()), refSpatial);
     }
@@ -60,7 +68,8 @@ public final class Evaluation {
         return null;
     }
 
-    private static FeatureSet features(FeatureExtractor extractor, Path images, int batch, PrintWriter log) throws IOException {
+    private static FeatureSet features(FeatureExtractor extractor, Path images, int batch, PrintWriter log)
+            throws IOException {
         try (ImageSource source = ImageSource.open(images)) {
             log.println(images + ":");
             return FeatureSet.collect(extractor, source, batch, null, log);
@@ -69,9 +78,11 @@ public final class Evaluation {
 
     /**
      * Writes an ADM-style reference batch: arr_0 (the images, uint8 NHWC) and, with the Inception extractor, mu, sigma,
-     * mu_s, sigma_s. Other extractors' statistics depend on their checkpoint and are computed from arr_0 when evaluating.
+     * mu_s, sigma_s. Other extractors' statistics depend on their checkpoint and are computed from arr_0 when
+     * evaluating.
      */
-    public static long makeReference(FeatureExtractor extractor, Path data, Path out, int batch, PrintWriter log) throws IOException {
+    public static long makeReference(FeatureExtractor extractor, Path data, Path out, int batch, PrintWriter log)
+            throws IOException {
         boolean inception = extractor != null && InceptionV3.ID.equals(extractor.id());
         try (ImageSource source = ImageSource.open(data); Scope s = Scope.open()) {
             long[] shape = source.imageShape();
@@ -80,7 +91,9 @@ public final class Evaluation {
                 try (Npz.RowWriter images = w.begin("arr_0", DType.U8, source.count(), shape[0], shape[1], shape[2])) {
                     f = FeatureSet.collect(inception ? extractor : null, source, batch, images::write, log);
                 }
-                if (inception) for (var e : RefStats.arrays(FeatureStats.of(f.pool()), FeatureStats.of(f.spatial())).entrySet()) w.put(e.getKey(), e.getValue());
+                if (!inception) return;
+                var stats = RefStats.arrays(FeatureStats.of(f.pool()), FeatureStats.of(f.spatial()));
+                for (var e : stats.entrySet()) w.put(e.getKey(), e.getValue());
             });
             return source.count();
         }

@@ -9,6 +9,6 @@ import java.util.List;
  * @param extractor           the feature space: "inception-v3-fid" or "rcm:&lt;file&gt;"
  * @param referenceStatistics where the reference μ/Σ came from: "file" (ADM's mu/sigma) or "arr_0" (computed)
  */
-public record EvaluationResult(String extractor, String samples, long sampleCount, String reference, long referenceCount,
-                               String referenceStatistics, Double fid, Double sfid, Double inceptionScore, Double precision,
-                               Double recall, List<String> notes) {}
+public record EvaluationResult(String extractor, String samples, long sampleCount, String reference,
+                               long referenceCount, String referenceStatistics, Double fid, Double sfid,
+                               Double inceptionScore, Double precision, Double recall, List<String> notes) {}

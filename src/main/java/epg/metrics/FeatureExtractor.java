@@ -20,10 +20,13 @@ public interface FeatureExtractor {
      */
     static Tensor unitNchw(Tensor images, int channels) {
         long[] s = Torch.shape(images);
-        if (s.length != 4 || (s[3] != 1 && s[3] != 3)) throw new IllegalArgumentException("images must be [B, H, W, 1 or 3], got " + Torch.shapeString(images));
-        Tensor x = images.to(ScalarType.Float).permute(0, 3, 1, 2).div(new Scalar(255.0));
-        if (s[3] != channels) x = channels == 3 ? x.repeat(1, 3, 1, 1)
-                : x.mul(Torch.fromFloats(new float[]{0.299f, 0.587f, 0.114f}, 1, 3, 1, 1)).sum(new long[]{1}, true, new ScalarTypeOptional());
+        if (s.length != 4 || (s[3] != 1 && s[3] != 3))
+            throw new IllegalArgumentException("images must be [B, H, W, 1 or 3], got " + Torch.shapeString(images));
+        Tensor x = images.to(ScalarType.Float).permute(0, 3, 1, 2).div(new Scalar(255.0)); // [B, C, H, W]
+        if (s[3] != channels) {
+            Tensor luma = Torch.fromFloats(new float[]{0.299f, 0.587f, 0.114f}, 1, 3, 1, 1);
+            x = channels == 3 ? x.repeat(1, 3, 1, 1) : x.mul(luma).sum(new long[]{1}, true, new ScalarTypeOptional());
+        }
         return x.contiguous(); // NCHW strides: see BasicConv2d on channels-last convolutions
     }
 }

@@ -1,4 +1,4 @@
-// What a feature extractor returns for a batch (spec §7): pool features for FID and P/R, spatial for sFID, logits for IS.
+// A feature extractor's output for a batch (spec §7): pool features for FID and P/R, spatial: sFID, logits: IS.
 package epg.metrics;
 
 import org.bytedeco.pytorch.Tensor;

@@ -1,12 +1,14 @@
 // The image sets `epg evaluate` reads (spec §7): ADM-style .npz (arr_0, uint8 NHWC) or a folder of PNG images.
 package epg.metrics;
 
+import epg.tensor.DType;
 import epg.tensor.Npz;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Batches of uint8 images [B, H, W, C] in a fixed order; every image has the same shape. */
 public interface ImageSource extends AutoCloseable {
@@ -25,17 +27,18 @@ public interface ImageSource extends AutoCloseable {
     /** A folder of PNGs (sorted by file name) or an .npz holding arr_0. */
     static ImageSource open(Path path) throws IOException {
         if (Files.isDirectory(path)) return PngFolder.open(path);
-        if (!Files.isRegularFile(path)) throw new IOException(path + " does not exist: expected a folder of PNG images or an .npz with arr_0");
+        if (!Files.isRegularFile(path))
+            throw new IOException(path + " does not exist: expected a folder of PNG images or an .npz with arr_0");
         return npz(path);
     }
 
     private static ImageSource npz(Path file) throws IOException {
         Npz.Rows rows = Npz.rows(file, "arr_0");
         long[] shape = rows.header().shape();
-        if (shape.length != 4 || (shape[3] != 1 && shape[3] != 3) || rows.header().dtype() != epg.tensor.DType.U8) {
+        if (shape.length != 4 || (shape[3] != 1 && shape[3] != 3) || rows.header().dtype() != DType.U8) {
             rows.close();
-            throw new IOException(file + ": arr_0 must be uint8 images [N, H, W, C] with C = 1 or 3, found " + rows.header().dtype()
-                    + " " + java.util.Arrays.toString(shape));
+            throw new IOException(file + ": arr_0 must be uint8 images [N, H, W, C] with C = 1 or 3, found "
+                    + rows.header().dtype() + " " + Arrays.toString(shape));
         }
         return new ImageSource() {
             public long count() { return shape[0]; }

@@ -7,7 +7,8 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 final class InceptionA extends Module {
-    private final BasicConv2d branch1x1, branch5x5_1, branch5x5_2, branch3x3dbl_1, branch3x3dbl_2, branch3x3dbl_3, branchPool;
+    private final BasicConv2d branch1x1, branch5x5_1, branch5x5_2, branch3x3dbl_1, branch3x3dbl_2, branch3x3dbl_3,
+            branchPool;
 
     InceptionA(int in, int poolFeatures) {
         branch1x1 = child("branch1x1", new BasicConv2d(in, 64));

@@ -9,7 +9,8 @@ import org.bytedeco.pytorch.global.torch;
 /** Output channels 0–191 are the branch1x1 unit: in Mixed_6d that is the TF graph's {@code mixed_6/conv} (sFID). */
 final class InceptionC extends Module {
     private final BasicConv2d branch1x1, branch7x7_1, branch7x7_2, branch7x7_3;
-    private final BasicConv2d branch7x7dbl_1, branch7x7dbl_2, branch7x7dbl_3, branch7x7dbl_4, branch7x7dbl_5, branchPool;
+    private final BasicConv2d branch7x7dbl_1, branch7x7dbl_2, branch7x7dbl_3, branch7x7dbl_4, branch7x7dbl_5,
+            branchPool;
 
     InceptionC(int in, int c7) {
         branch1x1 = child("branch1x1", new BasicConv2d(in, 192));

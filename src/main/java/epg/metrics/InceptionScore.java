@@ -1,4 +1,4 @@
-// Inception Score (spec §7; ADM evaluator's compute_inception_score): mean over splits of exp(mean KL(p(y|x) || p(y))).
+// Inception Score (spec §7; ADM's compute_inception_score): mean over splits of exp(mean KL(p(y|x) || p(y))).
 package epg.metrics;
 
 import epg.tensor.Scope;
@@ -20,12 +20,16 @@ public final class InceptionScore {
 
     public static double of(Tensor logits, int splits) {
         long n = logits.size(0);
-        if (Torch.shape(logits).length != 2 || n < splits) throw new IllegalArgumentException("the Inception Score over " + splits
-                + " splits needs logits [N >= " + splits + ", classes], got " + Torch.shapeString(logits));
+        if (Torch.shape(logits).length != 2 || n < splits)
+            throw new IllegalArgumentException("the Inception Score over " + splits + " splits needs logits [N >= "
+                    + splits + ", classes], got " + Torch.shapeString(logits));
         try (Scope s = Scope.open()) {
-            Tensor logp = torch.log_softmax(logits.to(ScalarType.Double), 1);
+            Tensor logp = torch.log_softmax(logits.to(ScalarType.Double), 1); // [N, classes]
             double sum = 0;
-            for (int i = 0; i < splits; i++) sum += splitScore(logp.narrow(0, i * n / splits, (i + 1) * n / splits - i * n / splits));
+            for (int i = 0; i < splits; i++) {
+                long from = i * n / splits, to = (i + 1) * n / splits;
+                sum += splitScore(logp.narrow(0, from, to - from));
+            }
             return sum / splits;
         }
     }

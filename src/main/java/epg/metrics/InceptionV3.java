@@ -1,4 +1,4 @@
-// The FID Inception-v3 (spec §7): TensorFlow's 2015 graph as re-implemented by pytorch-fid (FIDInceptionV3), on libtorch.
+// The FID Inception-v3 (spec §7): TensorFlow's 2015 graph as pytorch-fid re-implements it (FIDInceptionV3).
 package epg.metrics;
 
 import epg.nn.Linear;
@@ -17,10 +17,11 @@ import java.util.Map;
 
 /**
  * Parameter names are pytorch-fid's state-dict keys, so its released weights file loads as is. Input: bilinear resize
- * to 299×299 (align_corners=False), then 2x − 1. Outputs (see {@link Features}): pool_3 (2048); the sFID features, ADM's
- * {@code mixed_6/conv:0} — the TF graph's mixed_6 is torchvision's Mixed_6d and its {@code conv} the branch1x1 unit
- * (Conv-BN-ReLU), i.e. output channels 0–6 of Mixed_6d, 7·17·17 = 2023 values flattened in (H, W, C) order like ADM's
- * NHWC tensors; and the logits pool_3·Wᵀ of the 1008-way softmax layer without its bias (ADM's softmax/logits/MatMul).
+ * to 299×299 (align_corners=False), then 2x − 1. Outputs (see {@link Features}): pool_3 (2048); the sFID features,
+ * ADM's {@code mixed_6/conv:0} — the TF graph's mixed_6 is torchvision's Mixed_6d and its {@code conv} the branch1x1
+ * unit (Conv-BN-ReLU), i.e. output channels 0–6 of Mixed_6d, 7·17·17 = 2023 values flattened in (H, W, C) order
+ * like ADM's NHWC tensors; and the logits pool_3·Wᵀ of the 1008-way softmax layer without its bias (ADM's
+ * softmax/logits/MatMul).
  */
 public final class InceptionV3 extends Module implements FeatureExtractor {
     public static final String ID = "inception-v3-fid", WEIGHTS_FILE = "pt_inception-2015-12-05-6726825d.pth",
@@ -59,11 +60,12 @@ public final class InceptionV3 extends Module implements FeatureExtractor {
     /** The network with pytorch-fid's weights from {@code weights}; a missing file says where users obtain it. */
     public static InceptionV3 load(Path weights) throws IOException {
         if (!Files.isRegularFile(weights))
-            throw new IOException("Inception weights " + weights + " not found. FID/sFID/IS need pytorch-fid's port of the TensorFlow "
-                    + "2015 Inception graph: download " + WEIGHTS_URL + " (about 91 MB) and pass it with --inception; nothing is downloaded "
-                    + "automatically. Without it, --features rcm:CHECKPOINT gives an offline Fréchet distance in an RCM encoder's feature space.");
+            throw new IOException("Inception weights " + weights + " not found. FID/sFID/IS need pytorch-fid's port"
+                    + " of the TensorFlow 2015 Inception graph: download " + WEIGHTS_URL + " (about 91 MB) and pass"
+                    + " it with --inception; nothing is downloaded automatically. Without it, --features"
+                    + " rcm:CHECKPOINT gives an offline Fréchet distance in an RCM encoder's feature space.");
         Map<String, Tensor> state = new LinkedHashMap<>(Checkpoints.readTensors(weights));
-        state.keySet().removeIf(k -> k.endsWith(".num_batches_tracked")); // BatchNorm's step counter: unused at inference
+        state.keySet().removeIf(k -> k.endsWith(".num_batches_tracked")); // BatchNorm's step counter, unused here
         InceptionV3 net = new InceptionV3();
         net.load(state, true);
         return net;

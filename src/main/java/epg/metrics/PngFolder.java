@@ -1,17 +1,16 @@
 // A folder of PNG images as an image set for evaluation (spec §7 samples; `epg evaluate --make-ref` input).
 package epg.metrics;
 
+import epg.data.ByteImage;
+import epg.data.ImageDecoder;
 import epg.tensor.Torch;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-import javax.imageio.ImageIO;
-import java.awt.color.ColorSpace;
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,12 +18,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Files ending in .png (any case), sorted by name. Grey images give their raw samples (16-bit ones scaled to 8 bits,
- * alpha dropped), no colour management; the others become RGB via getRGB, alpha dropped (as PIL's convert('RGB')).
- * The folder has one channel if its first image is grey, else three (later grey images are repeated to RGB); an
- * image of another size, or a colour image in a grey folder, is an error naming the file.
+ * Files ending in .png (any case), sorted by name, decoded by {@link ImageDecoder} (PIL's convert('RGB'): grey
+ * replicated, alpha dropped, no colour management). The folder has one channel if its first image is a grey PNG
+ * (colour type 0 or 4), else three (later grey images are repeated to RGB); an image of another size, or a colour
+ * image in a grey folder, is an error naming the file.
  */
 final class PngFolder implements ImageSource {
+    /** The colour type's offset in a PNG: 8-byte signature; IHDR length, type, width, height (4 each); bit depth. */
+    private static final int COLOUR_TYPE = 25;
     private final List<Path> files;
     private final long[] shape;
     private int position;
@@ -40,8 +41,8 @@ final class PngFolder implements ImageSource {
             files = s.filter(p -> p.getFileName().toString().toLowerCase().endsWith(".png")).sorted().toList();
         }
         if (files.isEmpty()) throw new IOException(dir + " holds no .png images");
-        BufferedImage first = read(files.get(0));
-        return new PngFolder(files, new long[]{first.getHeight(), first.getWidth(), grey(first) ? 1 : 3});
+        ByteImage first = ImageDecoder.readRgb(files.get(0));
+        return new PngFolder(files, new long[]{first.height(), first.width(), grey(files.get(0)) ? 1 : 3});
     }
 
     @Override
@@ -57,7 +58,8 @@ final class PngFolder implements ImageSource {
         byte[] data = new byte[n * size];
         for (int i = 0; i < n; i++) pixels(files.get(position + i), data, i * size);
         position += n;
-        Tensor t = torch.empty(new long[]{n, shape[0], shape[1], shape[2]}, Torch.options(ScalarType.Byte), null);
+        long[] nhwc = {n, shape[0], shape[1], shape[2]};
+        Tensor t = torch.empty(nhwc, Torch.options(ScalarType.Byte), null); // [n, H, W, C]
         if (data.length > 0) new BytePointer(t.data_ptr()).capacity(data.length).put(data);
         return t;
     }
@@ -66,37 +68,27 @@ final class PngFolder implements ImageSource {
     public void close() {}
 
     private void pixels(Path file, byte[] out, int offset) throws IOException {
-        BufferedImage img = read(file);
-        int h = img.getHeight(), w = img.getWidth(), c = (int) shape[2];
-        if (h != shape[0] || w != shape[1])
-            throw new IOException(file + " is " + w + "×" + h + ", unlike the folder's first image (" + shape[1] + "×" + shape[0] + ")");
-        if (grey(img)) {
-            Raster r = img.getRaster();
-            int shift = img.getColorModel().getComponentSize(0) - 8;
-            for (int p = 0; p < h * w; p++) {
-                byte v = (byte) (r.getSample(p % w, p / w, 0) >> Math.max(0, shift));
-                for (int k = 0; k < c; k++) out[offset + p * c + k] = v;
-            }
+        ByteImage img = ImageDecoder.readRgb(file);
+        if (img.height() != shape[0] || img.width() != shape[1])
+            throw new IOException(file + " is " + img.width() + "×" + img.height()
+                    + ", unlike the folder's first image (" + shape[1] + "×" + shape[0] + ")");
+        byte[] rgb = img.pixels();
+        if (shape[2] == 3) {
+            System.arraycopy(rgb, 0, out, offset, rgb.length);
             return;
         }
-        if (c == 1) throw new IOException(file + " is in colour, unlike the folder's first image (grey)");
-        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-        for (int p = 0; p < argb.length; p++) {
-            out[offset + 3 * p] = (byte) (argb[p] >> 16);
-            out[offset + 3 * p + 1] = (byte) (argb[p] >> 8);
-            out[offset + 3 * p + 2] = (byte) argb[p];
+        if (!grey(file)) throw new IOException(file + " is in colour, unlike the folder's first image (grey)");
+        for (int p = 0; p < rgb.length / 3; p++) out[offset + p] = rgb[3 * p];
+    }
+
+    /** Whether the PNG header says grey (colour type 0, or 4 with alpha); other formats count as colour. */
+    private static boolean grey(Path file) throws IOException {
+        byte[] head = new byte[COLOUR_TYPE + 1];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, head.length) < head.length) return false;
         }
-    }
-
-    /** Grey PNGs (with or without alpha, 8 or 16 bits): read as raw samples, since Java's getRGB would apply a gamma. */
-    private static boolean grey(BufferedImage img) {
-        return img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
-    }
-
-    private static BufferedImage read(Path file) throws IOException {
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) throw new IOException(file + " is not a readable PNG image");
-        return img;
+        boolean png = head[0] == (byte) 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G';
+        return png && (head[COLOUR_TYPE] & ~4) == 0;
     }
 
     @Override

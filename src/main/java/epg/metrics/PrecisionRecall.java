@@ -23,18 +23,25 @@ public record PrecisionRecall(double precision, double recall) {
 
     public static PrecisionRecall of(Tensor reference, Tensor samples) { return of(reference, samples, K); }
 
-    public static PrecisionRecall of(Tensor reference, Tensor samples, int k) { return of(reference, samples, k, ROWS, COLS); }
+    public static PrecisionRecall of(Tensor reference, Tensor samples, int k) {
+        return of(reference, samples, k, ROWS, COLS);
+    }
 
     /** With distance blocks of {@code rows} samples × {@code cols} references (memory: rows·cols doubles). */
     static PrecisionRecall of(Tensor reference, Tensor samples, int k, int rows, int cols) {
         try (Scope s = Scope.open()) {
             Tensor ref = reference.to(ScalarType.Double), sam = samples.to(ScalarType.Double);
-            if (ref.size(1) != sam.size(1)) throw new IllegalArgumentException("feature widths differ: " + ref.size(1) + " and " + sam.size(1));
+            if (ref.size(1) != sam.size(1))
+                throw new IllegalArgumentException("feature widths differ: " + ref.size(1) + " and " + sam.size(1));
             double[] refRadii = Torch.toDoubles(radii(ref, k, rows)), samRadii = Torch.toDoubles(radii(sam, k, rows));
             boolean[] samIn = new boolean[(int) sam.size(0)], refIn = new boolean[(int) ref.size(0)];
-            for (long i = 0; i < sam.size(0); i += rows)
-                for (long j = 0; j < ref.size(0); j += cols) mark(sam.narrow(0, i, Math.min(rows, sam.size(0) - i)), i,
-                        ref.narrow(0, j, Math.min(cols, ref.size(0) - j)), j, samRadii, refRadii, samIn, refIn);
+            for (long i = 0; i < sam.size(0); i += rows) {
+                Tensor samBlock = sam.narrow(0, i, Math.min(rows, sam.size(0) - i)); // [≤ rows, D]
+                for (long j = 0; j < ref.size(0); j += cols) {
+                    Tensor refBlock = ref.narrow(0, j, Math.min(cols, ref.size(0) - j)); // [≤ cols, D]
+                    mark(samBlock, i, refBlock, j, samRadii, refRadii, samIn, refIn);
+                }
+            }
             return new PrecisionRecall(share(samIn), share(refIn));
         }
     }
@@ -42,19 +49,23 @@ public record PrecisionRecall(double precision, double recall) {
     /** Squared distance of each row to its k-th nearest other row ([N], float64). */
     static Tensor radii(Tensor x, int k, int rows) {
         long n = x.size(0);
-        if (n <= k) throw new IllegalArgumentException("the k = " + k + " nearest-neighbour radii need more than " + k + " points, got " + n);
+        if (n <= k)
+            throw new IllegalArgumentException("the k = " + k + " nearest-neighbour radii need more than " + k
+                    + " points, got " + n);
         Tensor out = torch.empty(new long[]{n}, Torch.options(ScalarType.Double), null);
         for (long i = 0; i < n; i += rows) {
             long b = Math.min(rows, n - i);
             try (Scope s = Scope.open()) {
-                out.narrow(0, i, b).copy_(torch.kthvalue(squaredDistances(x.narrow(0, i, b), x), k + 1, 1, false).get0());
+                Tensor d = squaredDistances(x.narrow(0, i, b), x); // [b, N]; each row's own distance 0 comes first
+                out.narrow(0, i, b).copy_(torch.kthvalue(d, k + 1, 1, false).get0());
             }
         }
         return out;
     }
 
     /** One block: the samples starting at row i against the references starting at row j. */
-    private static void mark(Tensor sam, long i, Tensor ref, long j, double[] samRadii, double[] refRadii, boolean[] samIn, boolean[] refIn) {
+    private static void mark(Tensor sam, long i, Tensor ref, long j, double[] samRadii, double[] refRadii,
+            boolean[] samIn, boolean[] refIn) {
         long rows = sam.size(0), cols = ref.size(0);
         try (Scope s = Scope.open()) {
             Tensor d = squaredDistances(sam, ref);
@@ -67,7 +78,8 @@ public record PrecisionRecall(double precision, double recall) {
 
     /** [a, b] squared Euclidean distances between the rows of u [a, D] and v [b, D]. */
     static Tensor squaredDistances(Tensor u, Tensor v) {
-        Tensor nu = u.mul(u).sum(new long[]{1}, true, new ScalarTypeOptional()), nv = v.mul(v).sum(new long[]{1}, true, new ScalarTypeOptional()).t();
+        Tensor nu = u.mul(u).sum(new long[]{1}, true, new ScalarTypeOptional());     // [a, 1]
+        Tensor nv = v.mul(v).sum(new long[]{1}, true, new ScalarTypeOptional()).t(); // [1, b]
         return nu.sub(u.matmul(v.t()).mul(new Scalar(2.0))).add(nv).clamp_min(new Scalar(0.0));
     }
 

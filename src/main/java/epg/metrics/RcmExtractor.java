@@ -1,4 +1,4 @@
-// The offline feature space of `epg evaluate --features rcm:PATH`: an RCM encoder's h at the smallest noise level (spec §1, §2.1).
+// `epg evaluate --features rcm:PATH` (spec §1, §2.1): an RCM encoder's h at the smallest noise level, offline.
 package epg.metrics;
 
 import epg.config.ModelConfig;
@@ -21,9 +21,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * h = RcmEncoder.representation(c_in·x, 250·ln σ) with σ = σ_min·s (σ_min = 0.002, s = H/64) and c_in = 1/√(σ² + ¼);
- * x is "simple" 2x − 1 for grey models, "imagenet" (x − mean)/(2·std) for RGB ones; no noise is added. Images must be
- * the model's size; their channels are converted to the model's (see {@link FeatureExtractor#unitNchw}).
+ * h = RcmEncoder.representation(c_in·x, 250·ln σ) with σ = σ_min·s (σ_min = 0.002, s = H/64) and c_in =
+ * 1/√(σ² + ¼); x is "simple" 2x − 1 for grey models, "imagenet" (x − mean)/(2·std) for RGB ones; no noise is
+ * added. Images must be the model's size; their channels are converted to the model's (see
+ * {@link FeatureExtractor#unitNchw}).
  */
 public final class RcmExtractor implements FeatureExtractor {
     private static final float[] MEAN = {0.485f, 0.456f, 0.406f}, STD = {0.229f, 0.224f, 0.225f};
@@ -38,17 +39,19 @@ public final class RcmExtractor implements FeatureExtractor {
 
     /**
      * Loads a safetensors or .pth checkpoint of an RCM encoder (or an EPG model, whose encoder is the same). The
-     * configuration is the safetensors metadata "config" (ModelConfig as JSON) or, when {@code preset} is given, that preset.
+     * configuration is the safetensors metadata "config" (ModelConfig as JSON) or, when {@code preset} is given, that
+     * preset.
      */
     public static RcmExtractor load(Path checkpoint, String preset) throws IOException {
         Safetensors.Contents c = Checkpoints.read(checkpoint);
         ModelConfig config = config(c, checkpoint, preset);
-        if (config.kind() == ModelConfig.Kind.EPG) config = config.encoderOnly(8, 8); // projector unused: any small shape
+        if (config.kind() == ModelConfig.Kind.EPG) config = config.encoderOnly(8, 8); // projector unused: any shape
         RcmEncoder encoder = new RcmEncoder(config);
         LoadReport r = encoder.load(c.tensors(), false);
         List<String> missing = r.missing().stream().filter(k -> !k.startsWith("projection_head.")).toList();
         if (!missing.isEmpty())
-            throw new IOException(checkpoint + " lacks encoder tensors " + missing + " for " + config.name() + ": not an RCM/EPG checkpoint of this shape?");
+            throw new IOException(checkpoint + " lacks encoder tensors " + missing + " for " + config.name()
+                    + ": not an RCM/EPG checkpoint of this shape?");
         return new RcmExtractor(encoder, "rcm:" + checkpoint.getFileName());
     }
 
@@ -58,10 +61,12 @@ public final class RcmExtractor implements FeatureExtractor {
         try {
             config = ModelFile.config(c, checkpoint);
         } catch (IllegalArgumentException e) {
-            throw new IOException(checkpoint + ": its \"config\" metadata is not a ModelConfig (" + e.getMessage() + "); use --preset", e);
+            throw new IOException(checkpoint + ": its \"config\" metadata is not a ModelConfig (" + e.getMessage()
+                    + "); use --preset", e);
         }
         if (config == null)
-            throw new IOException(checkpoint + " carries no \"config\" metadata: name its architecture with --preset (e.g. --preset RCM-B/16)");
+            throw new IOException(checkpoint + " carries no \"config\" metadata: name its architecture with --preset"
+                    + " (e.g. --preset RCM-B/16)");
         return config;
     }
 
@@ -78,8 +83,8 @@ public final class RcmExtractor implements FeatureExtractor {
         ModelConfig c = encoder.config;
         long[] s = Torch.shape(images);
         if (s.length != 4 || s[1] != c.imageSize() || s[2] != c.imageSize())
-            throw new IllegalArgumentException("the RCM encoder " + id + " takes " + c.imageSize() + "×" + c.imageSize() + " images, got "
-                    + Arrays.toString(s) + " (B, H, W, C)");
+            throw new IllegalArgumentException("the RCM encoder " + id + " takes " + c.imageSize() + "×"
+                    + c.imageSize() + " images, got " + Arrays.toString(s) + " (B, H, W, C)");
         double sigma = sigma(), cIn = Preconditioning.cIn(sigma);
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor x = normalise(FeatureExtractor.unitNchw(images, c.channels())).mul(new Scalar(cIn));
@@ -91,7 +96,8 @@ public final class RcmExtractor implements FeatureExtractor {
     /** Spec §1 pixel normalisation: "simple" for grey, "imagenet" for RGB. */
     static Tensor normalise(Tensor x01) {
         if (x01.size(1) == 1) return x01.mul(new Scalar(2.0)).sub(new Scalar(1.0));
-        Tensor mean = Torch.fromFloats(MEAN, 1, 3, 1, 1), twoStd = Torch.fromFloats(STD, 1, 3, 1, 1).mul(new Scalar(2.0));
+        Tensor mean = Torch.fromFloats(MEAN, 1, 3, 1, 1);
+        Tensor twoStd = Torch.fromFloats(STD, 1, 3, 1, 1).mul(new Scalar(2.0));
         return x01.sub(mean).div(twoStd);
     }
 }

@@ -19,7 +19,8 @@ public record RefStats(FeatureStats pool, FeatureStats spatial, boolean hasImage
     public static RefStats read(Path npz) throws IOException {
         List<String> names = Npz.names(npz);
         try (Scope s = Scope.open()) {
-            return new RefStats(pair(npz, names, "mu", "sigma"), pair(npz, names, "mu_s", "sigma_s"), names.contains("arr_0"));
+            return new RefStats(pair(npz, names, "mu", "sigma"), pair(npz, names, "mu_s", "sigma_s"),
+                    names.contains("arr_0"));
         }
     }
 

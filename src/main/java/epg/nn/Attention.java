@@ -1,6 +1,8 @@
-// Multi-head self-attention (spec §2.1): qkv Linear D→3D without bias, softmax(q·kᵀ/sqrt(d_head))·v, proj Linear D→D.
+// Multi-head self-attention (spec §2.1): qkv Linear D→3D (no bias), softmax(q·kᵀ/√d_head)·v, proj D→D.
 package epg.nn;
 
+import epg.tensor.Autocast;
+import epg.tensor.Torch;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -15,7 +17,8 @@ public final class Attention extends Module {
     private epg.tensor.Rng dropoutRng;
 
     public Attention(int dim, int heads, double attnDrop, double projDrop, boolean fused) {
-        if (dim % heads != 0) throw new IllegalArgumentException("width " + dim + " is not divisible by " + heads + " heads");
+        if (dim % heads != 0)
+            throw new IllegalArgumentException("width " + dim + " is not divisible by " + heads + " heads");
         this.qkv = child("qkv", new Linear(dim, 3 * dim, false));
         this.proj = child("proj", new Linear(dim, dim, true));
         this.heads = heads;
@@ -35,13 +38,14 @@ public final class Attention extends Module {
         Tensor q = qkvs.get(0), k = qkvs.get(1), v = qkvs.get(2);
         double drop = isTraining() ? attnDrop : 0;
         Tensor o;
-        // Fused attention is the faster kernel in fp32 but ~2.5x slower under bf16 autocast on CPU (EPG-T, batch 32:
-        // 496 vs 200 ms per training step), so autocast takes the matmul-softmax-matmul path.
-        if (fused && !epg.tensor.Autocast.active() && (drop == 0 || dropoutRng == null)) {
-            o = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), drop, false, new DoubleOptional(), false); // [B, H, L, hd]
+        // Fused attention is the faster kernel in fp32 but slower under bf16 autocast on CPU (docs/benchmarks.md),
+        // so autocast takes the matmul-softmax-matmul path.
+        if (fused && !Autocast.active() && (drop == 0 || dropoutRng == null)) {
+            o = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), drop, false,
+                    new DoubleOptional(), false);                                         // [B, H, L, hd]
         } else {
-            Tensor a = q.matmul(k.transpose(-2, -1)).mul_(epg.tensor.Torch.scalar(1.0 / Math.sqrt(hd))).softmax(-1); // [B, H, L, L]
-            o = Dropout.apply(a, drop, true, dropoutRng).matmul(v);                     // [B, H, L, hd]
+            Tensor scores = q.matmul(k.transpose(-2, -1)).mul_(Torch.scalar(1.0 / Math.sqrt(hd))); // [B, H, L, L]
+            o = Dropout.apply(scores.softmax(-1), drop, true, dropoutRng).matmul(v);               // [B, H, L, hd]
         }
         Tensor y = proj.forward(o.transpose(1, 2).reshape(b, l, d));       // [B, L, D]
         return Dropout.apply(y, projDrop, isTraining(), dropoutRng);

@@ -3,6 +3,7 @@ package epg.nn;
 
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
@@ -23,19 +24,19 @@ public final class BatchNorm1d extends Module {
     /** Null: statistics of this process's batch; else the statistics of the global batch over every replica. */
     private ReplicaSum sync;
 
-    /** Synchronised BatchNorm (training mode): mean and variance over the batches of all replicas. Null turns it off. */
+    /** Synchronised BatchNorm (training mode): mean and variance over every replica's batch. Null turns it off. */
     public void synchronise(ReplicaSum sync) { this.sync = sync != null && sync.replicas() > 1 ? sync : null; }
 
     /** [B, F] → [B, F]; in training mode the running statistics are updated in place (unbiased variance). */
     public Tensor forward(Tensor x) {
         boolean training = isTraining();
-        if (training) try (NoGradGuard g = new NoGradGuard()) { numBatchesTracked.add_(new org.bytedeco.pytorch.Scalar(1L)); }
+        if (training) try (NoGradGuard g = new NoGradGuard()) { numBatchesTracked.add_(new Scalar(1L)); }
         if (training && sync != null) return synchronised(x);
-        return torch.batch_norm(x, new TensorOptional(weight), new TensorOptional(bias), new TensorOptional(runningMean),
-                new TensorOptional(runningVar), training, MOMENTUM, EPS, false);
+        return torch.batch_norm(x, new TensorOptional(weight), new TensorOptional(bias),
+                new TensorOptional(runningMean), new TensorOptional(runningVar), training, MOMENTUM, EPS, false);
     }
 
-    /** Batch statistics of the global batch of N = W·B rows (two passes, float32), then the running-statistics update. */
+    /** Statistics of the global batch of N = W·B rows (two passes, float32), then the running-statistics update. */
     private Tensor synchronised(Tensor x) {
         long n = x.size(0) * sync.replicas();
         Tensor xf = x.to(ScalarType.Float);                                                          // [B, F]

@@ -13,7 +13,8 @@ public final class DecoderBlock extends Module {
     public final Linear skipLinear, adaLN;
 
     /** {@code dim} = D' (decoder width), {@code condDim} = D (encoder width: the skip and the condition). */
-    public DecoderBlock(int dim, int condDim, int heads, int mlpHidden, double attnDrop, double projDrop, boolean fused) {
+    public DecoderBlock(int dim, int condDim, int heads, int mlpHidden, double attnDrop, double projDrop,
+            boolean fused) {
         this.norm1 = child("norm1", new LayerNorm(dim));
         this.attn = child("attn", new Attention(dim, heads, attnDrop, projDrop, fused));
         this.norm2 = child("norm2", new LayerNorm(dim));
@@ -23,11 +24,11 @@ public final class DecoderBlock extends Module {
         this.adaLN = child("adaLN_modulation", new ModuleList<Linear>()).put(1, new Linear(condDim, 6 * dim, true));
     }
 
-    /** x [B, L, D'], cond [B, 1, D], skip [B, L, D] → [B, L, D']; in its own native scope, as {@link EncoderBlock#forward}. */
+    /** x [B, L, D'], cond [B, 1, D], skip [B, L, D] → [B, L, D'], in its own native scope (see EncoderBlock). */
     public Tensor forward(Tensor x, Tensor cond, Tensor skip) {
         return Scope.nested(() -> {
-            Tensor h = skipNorm.forward(skipLinear.forward(torch.cat(new TensorVector(x, skip), 2)));   // [B, L, D']
-            TensorVector m = adaLN.forward(torch.silu(cond)).chunk(6, 2);                                // 6 × [B, 1, D']
+            Tensor h = skipNorm.forward(skipLinear.forward(torch.cat(new TensorVector(x, skip), 2))); // [B, L, D']
+            TensorVector m = adaLN.forward(torch.silu(cond)).chunk(6, 2);                       // 6 × [B, 1, D']
             h = h.add(m.get(2).mul(attn.forward(modulate(norm1.forward(h), m.get(0), m.get(1)))));
             return h.add(m.get(5).mul(mlp.forward(modulate(norm2.forward(h), m.get(3), m.get(4)))));
         });

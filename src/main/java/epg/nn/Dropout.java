@@ -1,4 +1,4 @@
-// Dropout (spec §2.2 decoder attn_drop / proj_drop, §5 decoder dropout 0.5 with the same mask for online and target passes).
+// Dropout (spec §2.2 decoder attn_drop / proj_drop; §5: rate 0.5, the online pass's mask replayed for the target).
 package epg.nn;
 
 import epg.tensor.Rng;
@@ -18,7 +18,7 @@ final class Dropout {
         if (!training || p <= 0) return x;
         if (rng == null) return torch.dropout(x, p, true);
         double keep = 1 - p;
-        Tensor mask = torch.bernoulli(x.detach(), keep, rng.optional());               // same shape as x, 1 with probability keep
+        Tensor mask = torch.bernoulli(x.detach(), keep, rng.optional()); // shape of x; 1 with probability keep
         return x.mul(mask).mul(Torch.scalar(1 / keep));
     }
 }

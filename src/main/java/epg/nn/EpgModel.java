@@ -1,4 +1,4 @@
-// The EPG fine-tuning network "EPGViT" (spec §2.2): encoder + adaLN-Zero decoder with reversed skips, x-prediction head.
+// The EPG fine-tuning network "EPGViT" (spec §2.2): encoder, adaLN-Zero decoder with reversed skips, x-prediction.
 package epg.nn;
 
 import epg.config.ModelConfig;
@@ -22,19 +22,20 @@ public final class EpgModel extends VitEncoder {
         for (int j = 0; j < c.decoderDepth(); j++)
             decoderBlocks.add(new DecoderBlock(c.decoderDim(), c.dim(), c.decoderHeads(), c.mlpHidden(c.decoderDim()),
                     c.attnDropout(), c.decoderDropout(), c.fusedAttention()));
-        this.encoderToDecoder = c.decoderDim() != c.dim() ? child("encoder_to_decoder", new Linear(c.dim(), c.decoderDim(), true)) : null;
+        this.encoderToDecoder = c.decoderDim() == c.dim() ? null
+                : child("encoder_to_decoder", new Linear(c.dim(), c.decoderDim(), true));
         this.outNorm = child("out_norm", new LayerNorm(c.decoderDim()));
         int p = c.patchSize();
         this.out = child("out", new Linear(c.decoderDim(), p * p * c.channels(), true));
         this.classEmbed = child("class_embed", new Embedding(c.numClasses() + 1, c.dim()));
     }
 
-    /** Makes every decoder dropout draw its masks from {@code rng}, so a saved generator state replays them (spec §5). */
+    /** Makes every decoder dropout draw its masks from {@code rng}: a saved generator state replays them (spec §5). */
     public void dropoutGenerator(epg.tensor.Rng rng) {
         for (DecoderBlock blk : decoderBlocks.items()) blk.attn.dropoutGenerator(rng);
     }
 
-    /** x [B, C, H, W] (c_in-scaled), time condition c(σ) [B], labels y [B] (int64, numClasses = unconditional) → [B, C, H, W]. */
+    /** x [B, C, H, W] (c_in-scaled), c(σ) [B], labels y [B] (int64; numClasses: unconditional) → [B, C, H, W]. */
     public Tensor forward(Tensor x, Tensor timeCondition, Tensor labels) {
         Tensor time = timeToken(timeCondition);                       // [B, 1, D]
         Tensor yEmb = classEmbed.forward(labels).unsqueeze(1);        // [B, 1, D]
@@ -43,7 +44,8 @@ public final class EpgModel extends VitEncoder {
         h = norm.forward(h);
         if (encoderToDecoder != null) h = encoderToDecoder.forward(h); // [B, 2+L, D']
         Tensor cond = time.add(yEmb);                                  // [B, 1, D]
-        for (DecoderBlock blk : decoderBlocks.items()) h = blk.forward(h, cond, skips.pop()); // last encoder block first
+        for (DecoderBlock blk : decoderBlocks.items())
+            h = blk.forward(h, cond, skips.pop()); // skips in reverse: the last encoder block's first
         h = outNorm.forward(h.narrow(1, VitEncoder.EXTRAS, config.tokens())); // [B, L, D']
         return unpatchify(out.forward(h));                            // [B, C, H, W]
     }

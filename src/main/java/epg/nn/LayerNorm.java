@@ -20,7 +20,9 @@ public final class LayerNorm extends Module {
 
     public Tensor forward(Tensor x) {
         ScalarType dtype = x.scalar_type();
-        Tensor y = torch.layer_norm(x.to(ScalarType.Float), normalizedShape, new TensorOptional(weight), new TensorOptional(bias), EPS, false);
-        return dtype.value == ScalarType.Float.value ? y : y.to(dtype); // scalar_type() returns non-canonical enum objects: compare values
+        Tensor y = torch.layer_norm(x.to(ScalarType.Float), normalizedShape, new TensorOptional(weight),
+                new TensorOptional(bias), EPS, false);
+        // scalar_type() returns non-canonical enum objects: compare values
+        return dtype.value == ScalarType.Float.value ? y : y.to(dtype);
     }
 }

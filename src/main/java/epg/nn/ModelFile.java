@@ -1,4 +1,4 @@
-// The model checkpoint of DEVELOPERS.md: network weights (EMA for sampling) plus the configuration, in one safetensors file.
+// Our model file (spec §2 keys): network weights (EMA for sampling) and the configuration in one safetensors file.
 package epg.nn;
 
 import epg.config.Json;
@@ -38,7 +38,9 @@ public final class ModelFile {
     public static VitEncoder load(Path file, ModelConfig config, boolean strict) throws IOException {
         Safetensors.Contents c = Checkpoints.read(file);
         ModelConfig cfg = config != null ? config : config(c, file);
-        if (cfg == null) throw new IllegalArgumentException(file + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16)");
+        if (cfg == null)
+            throw new IllegalArgumentException(file
+                    + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16)");
         VitEncoder m = cfg.kind() == ModelConfig.Kind.EPG ? new EpgModel(cfg) : new RcmEncoder(cfg);
         m.load(c.tensors(), strict);
         return m;

@@ -1,4 +1,4 @@
-// The network building block (spec §2): named parameters, buffers and children whose dotted names are the state-dict keys.
+// The network building block (spec §2): parameters, buffers and children whose dotted names are the state-dict keys.
 package epg.nn;
 
 import epg.tensor.Scope;
@@ -71,7 +71,7 @@ public abstract class Module {
         return out;
     }
 
-    /** Moves every parameter and buffer to {@code device} in place (the tensors keep their identity, e.g. for optimisers). */
+    /** Moves every parameter and buffer to {@code device} in place (each tensor keeps its identity: optimisers). */
     public final Module to(org.bytedeco.pytorch.Device device) {
         try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
             for (Tensor t : stateDict().values()) t.set_data(t.to(device, t.scalar_type()));

@@ -1,4 +1,4 @@
-// Spec §2.2: when fine-tuning at another token grid, pos_embed's patch part is resized bicubically; the 2 extra tokens are kept.
+// Spec §2.2: fine-tuning at another token grid resizes pos_embed's patch part bicubically; the 2 extra tokens stay.
 package epg.nn;
 
 import epg.tensor.Torch;
@@ -17,11 +17,14 @@ public final class PosEmbed {
         long[] s = Torch.shape(posEmbed);
         long d = s[2], tokens = s[1] - VitEncoder.EXTRAS;
         int g = (int) Math.round(Math.sqrt(tokens));
-        if ((long) g * g != tokens) throw new IllegalArgumentException("pos_embed holds " + tokens + " patch tokens, not a square grid");
+        if ((long) g * g != tokens)
+            throw new IllegalArgumentException("pos_embed holds " + tokens + " patch tokens, not a square grid");
         if (g == newGrid) return posEmbed;
-        Tensor grid = posEmbed.narrow(1, VitEncoder.EXTRAS, tokens).reshape(1, g, g, d).permute(0, 3, 1, 2); // [1, D, g, g]
-        Tensor resized = torch.upsample_bicubic2d(grid.contiguous(), new long[]{newGrid, newGrid}, false);     // [1, D, n, n]
-        Tensor patches = resized.permute(0, 2, 3, 1).reshape(1, (long) newGrid * newGrid, d);                 // [1, n², D]
+        long n = newGrid;
+        Tensor grid = posEmbed.narrow(1, VitEncoder.EXTRAS, tokens).reshape(1, g, g, d)
+                .permute(0, 3, 1, 2);                                                    // [1, D, g, g]
+        Tensor resized = torch.upsample_bicubic2d(grid.contiguous(), new long[]{n, n}, false); // [1, D, n, n]
+        Tensor patches = resized.permute(0, 2, 3, 1).reshape(1, n * n, d);                    // [1, n·n, D]
         return torch.cat(new TensorVector(posEmbed.narrow(1, 0, VitEncoder.EXTRAS), patches), 1);
     }
 

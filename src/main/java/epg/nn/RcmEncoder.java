@@ -10,10 +10,11 @@ public final class RcmEncoder extends VitEncoder {
     public RcmEncoder(ModelConfig c) {
         super(c);
         if (c.kind() != ModelConfig.Kind.RCM) throw new IllegalArgumentException(c.name() + " is not an RCM preset");
-        this.projector = new Projector(child("projection_head", new ModuleList<>()), c.dim(), c.projHidden(), c.projOut(), c.projLayers());
+        this.projector = new Projector(child("projection_head", new ModuleList<>()), c.dim(), c.projHidden(),
+                c.projOut(), c.projLayers());
     }
 
-    /** The projector's BatchNorm layers use the statistics of the global batch across {@code sync}'s replicas (spec §3). */
+    /** The projector's BatchNorm layers use the global batch's statistics over {@code sync}'s replicas (spec §3). */
     public void synchronise(ReplicaSum sync) { projector.synchronise(sync); }
 
     /** The pair of spec §2.1. */

@@ -1,4 +1,4 @@
-// The ViT encoder shared by the RCM and EPG networks (spec §2.1): [cls, time, patches] + pos_embed → blocks → norm.
+// The ViT encoder of the RCM and EPG networks (spec §2.1): [cls, time, patches] + pos_embed → blocks → norm.
 package epg.nn;
 
 import epg.config.ModelConfig;
@@ -25,11 +25,15 @@ public abstract class VitEncoder extends Module {
         this.posEmbed = parameter("pos_embed", Torch.zeros(1, EXTRAS + c.tokens(), c.dim()));
         this.patchEmbed = child("patch_embed", new PatchEmbed(c.channels(), c.dim(), c.patchSize()));
         this.blocks = child("blocks", new ModuleList<>());
-        for (int i = 0; i < c.depth(); i++) blocks.add(new EncoderBlock(c.dim(), c.heads(), c.mlpHidden(c.dim()), c.fusedAttention()));
+        for (int i = 0; i < c.depth(); i++)
+            blocks.add(new EncoderBlock(c.dim(), c.heads(), c.mlpHidden(c.dim()), c.fusedAttention()));
         this.norm = child("norm", new LayerNorm(c.dim()));
     }
 
-    /** The input sequence: x [B, C, H, W], time token [B, 1, D], CLS token (+ class embedding) [B or 1, 1, D] → [B, 2+L, D]. */
+    /**
+     * The input sequence: x [B, C, H, W], time token [B, 1, D], CLS token (+ class embedding) [B or 1, 1, D] →
+     * [B, 2+L, D].
+     */
     protected final Tensor embed(Tensor x, Tensor timeToken, Tensor cls) {
         Tensor patches = patchEmbed.forward(x);                              // [B, L, D]
         long b = shape(patches)[0];

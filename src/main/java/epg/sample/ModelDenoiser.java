@@ -1,4 +1,4 @@
-// Spec §6 with §1/§4/§5: D(x, σ, y) from an EPG model through its preconditioning, clamped to [−1, 1] at every call.
+// Spec §6 with §1/§4/§5: D(x, σ, y) from an EPG model through its preconditioning, clamped to [−1, 1] for sampling.
 package epg.sample;
 
 import epg.config.ModelConfig;
@@ -9,8 +9,6 @@ import epg.tensor.Scope;
 import epg.tensor.Safetensors;
 import epg.nn.EpgModel;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -19,43 +17,60 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** An EPG network in evaluation mode as a {@link Denoiser}; every call runs without gradients. */
+/**
+ * An EPG network in evaluation mode as a {@link Denoiser}; every call runs without gradients. Its output is clamped to
+ * [−1, 1] as a sampler sees it; {@link #raw()} is the same network unclamped (what {@link Guidance} combines).
+ */
 public final class ModelDenoiser implements Denoiser {
     private final EpgModel model;
     private final Preconditioning preconditioning;
+    private final Denoiser network;
     private final Map<String, String> metadata;
-    private final boolean perImage;
+    private final boolean perImage, clamped;
 
-    public ModelDenoiser(EpgModel model, Preconditioning.Kind kind) { this(model, new Preconditioning(kind, model.config.shift()), Map.of(), false); }
+    public ModelDenoiser(EpgModel model, Preconditioning.Kind kind) {
+        this(model, new Preconditioning(kind, model.config.shift()), Map.of(), false, true);
+    }
 
-    private ModelDenoiser(EpgModel model, Preconditioning preconditioning, Map<String, String> metadata, boolean perImage) {
+    private ModelDenoiser(EpgModel model, Preconditioning preconditioning, Map<String, String> metadata,
+                          boolean perImage, boolean clamped) {
         this.model = model;
         this.preconditioning = preconditioning;
+        this.network = Denoiser.of(preconditioning, model::forward);
         this.metadata = metadata;
         this.perImage = perImage;
+        this.clamped = clamped;
         model.eval();
     }
 
     /**
-     * The same denoiser evaluating the network one image at a time. A matrix product's rounding depends on how many rows
-     * it has (the batch), so batched results differ from run to run in the last bits (~1e-7, a few pixels by one level
-     * after a sampler); one image per call makes every image bit-identical whatever the batch, at some speed.
+     * The same denoiser evaluating the network one image at a time. A matrix product's rounding depends on how many
+     * rows it has (the batch), so batched results differ from run to run in the last bits (~1e-7, a few pixels by one
+     * level after a sampler); one image per call makes every image bit-identical whatever the batch, at some speed.
      */
-    public ModelDenoiser batchInvariant() { return new ModelDenoiser(model, preconditioning, metadata, true); }
+    public ModelDenoiser batchInvariant() { return new ModelDenoiser(model, preconditioning, metadata, true, clamped); }
+
+    /** The same denoiser without the clamp: D(x, σ, y) as the preconditioned network gives it. */
+    @Override
+    public ModelDenoiser raw() { return new ModelDenoiser(model, preconditioning, metadata, perImage, false); }
 
     /**
      * Loads an EPG model file (strictly: every key must match). {@code config} supplies the shape of files that carry
      * none; {@code kind} null means the file's "parameterisation" metadata, else {@code fallback}.
      */
-    public static ModelDenoiser load(Path file, ModelConfig config, Preconditioning.Kind kind, Preconditioning.Kind fallback) throws IOException {
+    public static ModelDenoiser load(Path file, ModelConfig config, Preconditioning.Kind kind,
+                                     Preconditioning.Kind fallback) throws IOException {
         Safetensors.Contents c = Checkpoints.read(file);
         ModelConfig cfg = config != null ? config : ModelFile.config(c, file);
-        if (cfg == null) throw new IllegalArgumentException(file + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16)");
-        if (cfg.kind() != ModelConfig.Kind.EPG) throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
+        if (cfg == null)
+            throw new IllegalArgumentException(file + " carries no configuration: name its preset (--preset, "
+                    + "e.g. EPG-XL/16)");
+        if (cfg.kind() != ModelConfig.Kind.EPG)
+            throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
         EpgModel m = new EpgModel(cfg);
         m.load(c.tensors(), true);
         Preconditioning.Kind k = kind != null ? kind : Preconditioning.kindOf(c.metadata(), fallback);
-        return new ModelDenoiser(m, new Preconditioning(k, cfg.shift()), c.metadata(), false);
+        return new ModelDenoiser(m, new Preconditioning(k, cfg.shift()), c.metadata(), false, true);
     }
 
     /** The model file's string metadata (empty for a model built in memory). */
@@ -71,22 +86,20 @@ public final class ModelDenoiser implements Denoiser {
         if (!perImage || b == 1) return denoiseBatch(x, sigma, labels);
         try (Scope s = Scope.open()) {
             TensorVector parts = new TensorVector();
-            for (long i = 0; i < b; i++) parts.push_back(denoiseBatch(x.narrow(0, i, 1), sigma.narrow(0, i, 1), labels.narrow(0, i, 1))); // [1, C, H, W]
-            return Scope.keep(torch.cat(parts));                                                                                      // [B, C, H, W]
+            for (long i = 0; i < b; i++) {
+                Tensor image = x.narrow(0, i, 1);                                                    // [1, C, H, W]
+                parts.push_back(denoiseBatch(image, sigma.narrow(0, i, 1), labels.narrow(0, i, 1)));
+            }
+            return Scope.keep(torch.cat(parts));                                                      // [B, C, H, W]
         }
     }
 
     private Tensor denoiseBatch(Tensor x, Tensor sigma, Tensor labels) {
-        // One scope per call: a sampler makes dozens of calls per batch, and each forward's activations (hundreds of MB at
-        // batch 32) would otherwise live until the batch ends (15 GB for Heun-32 on EPG-T).
+        // One scope per call: a sampler makes dozens of calls per batch, and each forward's activations (hundreds of MB
+        // at batch 32) would otherwise live until the batch ends (15 GB for Heun-32 on EPG-T).
         try (NoGradGuard g = new NoGradGuard(); Scope s = Scope.open()) {
-            Tensor d = preconditioning.denoise(model::forward, x, sigma, labels);                // [B, C, H, W]
-            return Scope.keep(clampUnit(d.to(x.scalar_type())));
+            Tensor d = network.denoise(x, sigma, labels).to(x.scalar_type());                    // [B, C, H, W]
+            return Scope.keep(clamped ? Denoiser.clampUnit(d) : d);
         }
-    }
-
-    /** Clamps to [−1, 1] (spec §1: sampler outputs are clamped at every denoiser call). */
-    static Tensor clampUnit(Tensor t) {
-        return t.clamp(new ScalarOptional(new Scalar(-1.0)), new ScalarOptional(new Scalar(1.0)));
     }
 }

@@ -6,7 +6,7 @@ import epg.data.ByteImage;
 import epg.data.ImageDecoder;
 import epg.data.Normalization;
 import epg.diffusion.KarrasGrid;
-import epg.tensor.NpzWriter;
+import epg.tensor.Npz;
 import epg.tensor.Scope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -65,7 +65,7 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         List<ByteImage> first = new ArrayList<>();
         long start = System.nanoTime();
         int batches = 0;
-        try (NpzWriter npz = NpzWriter.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3)) {
+        try (var npz = Npz.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3)) {
             for (int from = 0; from < seeds.length; from += options.batch(), batches++) {
                 int to = Math.min(seeds.length, from + options.batch());
                 List<ByteImage> images = images(Arrays.copyOfRange(seeds, from, to), Arrays.copyOfRange(labels, from, to), guided);

@@ -5,9 +5,6 @@ import epg.diffusion.KarrasGrid;
 import epg.tensor.Scope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
-
-import java.util.Locale;
 
 public interface Sampler {
     /**
@@ -20,19 +17,9 @@ public interface Sampler {
      */
     Tensor sample(Denoiser denoiser, Tensor noise, Tensor labels, KarrasGrid grid, SeedNoise steps);
 
-    /** The samplers by command-line name: heun, euler, euler-sde, euler-ancestral, edm-sde, onestep, twostep. */
+    /** The sampler registered under a command-line name ({@link Samplers}). */
     static Sampler named(String name, double midSigma) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "heun" -> new Heun();
-            case "euler" -> new Euler();
-            case "euler-sde" -> new EulerSde();
-            case "euler-ancestral" -> new EulerAncestral(1.0);
-            case "edm-sde" -> EdmStochastic.RELEASED;
-            case "onestep" -> new OneStep();
-            case "twostep" -> new TwoStep(midSigma);
-            default -> throw new IllegalArgumentException("unknown sampler '" + name
-                    + "'; use heun, euler, euler-sde, euler-ancestral, edm-sde, onestep or twostep");
-        };
+        return Samplers.named(name).make(new Samplers.Options(midSigma));
     }
 
     /** One move of a grid walk: x at σ_i → x at σ_{i+1}. */
@@ -58,11 +45,8 @@ public interface Sampler {
         return x;
     }
 
-    /** σ as a [B] tensor in x's dtype and device. */
-    static Tensor sigmas(double sigma, Tensor x) { return torch.full_like(x.select(1, 0).select(1, 0).select(1, 0), new Scalar(sigma)); }
-
     /** One denoiser call at a single σ for the whole batch → [B, C, H, W]. */
-    static Tensor denoise(Denoiser d, Tensor x, Tensor labels, double sigma) { return d.denoise(x, sigmas(sigma, x), labels); }
+    static Tensor denoise(Denoiser d, Tensor x, Tensor labels, double sigma) { return d.denoise(x, sigma, labels); }
 
     /** The probability-flow ODE derivative d = (x − D(x, σ))/σ → [B, C, H, W]. */
     static Tensor derivative(Denoiser d, Tensor x, Tensor labels, double sigma) {

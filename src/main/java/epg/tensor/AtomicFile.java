@@ -1,8 +1,10 @@
-// Crash-safe file writes (DEVELOPERS.md): write to a temporary file beside the target, force it to disk, rename.
+// Crash-safe file writes (never corrupt earlier work): write a temporary file beside the target, force it, rename.
 package epg.tensor;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,29 +18,72 @@ public final class AtomicFile {
 
     /** Writes {@code file} so that it is either the complete new content or untouched (e.g. on a full disk). */
     public static void write(Path file, Writer writer) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                writer.write(ch);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+        try (Pending p = open(file)) {
+            writer.write(p.channel());
+            p.commit();
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("could not write " + file + " (" + e.getMessage() + "); the previous file, if any, is unchanged", e);
+            throw failed(file, e);
         }
     }
 
     public static void writeString(Path file, String text) throws IOException {
         write(file, ch -> {
-            var b = java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
             while (b.hasRemaining()) ch.write(b);
         });
+    }
+
+    /** Starts writing {@code file} for a caller that cannot hand over a {@link Writer} (e.g. a stream kept open). */
+    public static Pending open(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        try {
+            return new Pending(file, tmp, FileChannel.open(tmp, StandardOpenOption.WRITE));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    static IOException failed(Path file, Exception e) {
+        return new IOException("could not write " + file + " (" + e.getMessage()
+                + "); the previous file, if any, is unchanged", e);
+    }
+
+    /** A temporary file beside the target: {@link #commit} puts it in the target's place, {@link #close} deletes it. */
+    public static final class Pending implements AutoCloseable {
+        private final Path file, tmp;
+        private final FileChannel channel;
+        private boolean committed;
+
+        private Pending(Path file, Path tmp, FileChannel channel) {
+            this.file = file;
+            this.tmp = tmp;
+            this.channel = channel;
+        }
+
+        public FileChannel channel() { return channel; }
+
+        /** Forces the content to disk and renames it over the target (atomically where the file system can). */
+        public void commit() throws IOException {
+            channel.force(true);
+            channel.close();
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            committed = true;
+        }
+
+        /** Deletes the temporary file unless committed; the target is untouched. */
+        @Override
+        public void close() throws IOException {
+            if (committed) return;
+            try (channel) {
+                Files.deleteIfExists(tmp);
+            }
+        }
     }
 }

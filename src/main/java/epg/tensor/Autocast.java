@@ -1,11 +1,14 @@
-// Mixed precision (DEVELOPERS.md "mixed precision"): a scope in which libtorch's autocast runs eligible ops in bf16 or fp16.
+// Spec §3 "mixed precision": a scope in which libtorch's autocast runs eligible ops in bf16 or fp16.
 package epg.tensor;
 
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-/** Enables autocast for one device type (CPU or CUDA) while open; closing restores the previous state. Closing twice is harmless. */
+/**
+ * Enables autocast for one device type (CPU or CUDA) while open; closing restores the previous state. Closing twice is
+ * harmless.
+ */
 public final class Autocast implements AutoCloseable {
     private final boolean enabled, previous;
     private final DeviceType device;
@@ -19,7 +22,7 @@ public final class Autocast implements AutoCloseable {
         this.previous = torch.is_autocast_enabled(device);
         this.previousType = torch.get_autocast_dtype(device);
         if (enabled) {
-            torch.set_autocast_cache_enabled(false); // a cached low-precision weight would go stale after the optimiser step
+            torch.set_autocast_cache_enabled(false); // a cached low-precision weight goes stale at the optimiser step
             torch.set_autocast_dtype(device, type);
             torch.set_autocast_enabled(device, true);
         }

@@ -1,4 +1,4 @@
-// One entry point for reading tensors from any supported checkpoint file (safetensors, or a PyTorch .pth/.pt state dict).
+// Reading the tensors of any checkpoint file of spec §2: safetensors, or a PyTorch .pth/.pt state dict.
 package epg.tensor;
 
 import org.bytedeco.pytorch.Tensor;
@@ -12,7 +12,8 @@ public final class Checkpoints {
     private Checkpoints() {}
 
     public static Safetensors.Contents read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException("checkpoint " + file + " does not exist or is not a file");
+        if (!Files.isRegularFile(file))
+            throw new IOException("checkpoint " + file + " does not exist or is not a file");
         if (isZip(file)) return new Safetensors.Contents(TorchPickle.read(file), Map.of());
         return Safetensors.read(file);
     }

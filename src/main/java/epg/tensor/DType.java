@@ -6,8 +6,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public enum DType {
     F64("DoubleStorage", ScalarType.Double, 8), F32("FloatStorage", ScalarType.Float, 4),
     F16("HalfStorage", ScalarType.Half, 2), BF16("BFloat16Storage", ScalarType.BFloat16, 2),
-    I64("LongStorage", ScalarType.Long, 8), I32("IntStorage", ScalarType.Int, 4), I16("ShortStorage", ScalarType.Short, 2),
-    I8("CharStorage", ScalarType.Char, 1), U8("ByteStorage", ScalarType.Byte, 1), BOOL("BoolStorage", ScalarType.Bool, 1);
+    I64("LongStorage", ScalarType.Long, 8), I32("IntStorage", ScalarType.Int, 4),
+    I16("ShortStorage", ScalarType.Short, 2), I8("CharStorage", ScalarType.Char, 1),
+    U8("ByteStorage", ScalarType.Byte, 1), BOOL("BoolStorage", ScalarType.Bool, 1);
 
     public final String storage;
     public final ScalarType scalarType;
@@ -31,10 +32,5 @@ public enum DType {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unsupported safetensors dtype '" + name + "'");
         }
-    }
-
-    public static DType ofStorage(String name) {
-        for (DType d : values()) if (d.storage.equals(name)) return d;
-        throw new IllegalArgumentException("unsupported PyTorch storage type '" + name + "'");
     }
 }

@@ -1,4 +1,4 @@
-// Spec §3 "mixed precision" (issue 9): the arithmetic of the forward passes: float32, or bf16/fp16 autocast.
+// Spec §3 "mixed precision": the arithmetic of the forward passes: float32, or bf16/fp16 autocast.
 package epg.tensor;
 
 import org.bytedeco.pytorch.global.torch.ScalarType;

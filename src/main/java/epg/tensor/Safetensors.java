@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ public final class Safetensors {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, len, 0);
             long headerLen = len.flip().getLong();
-            if (headerLen <= 0 || headerLen > size - 8 || headerLen > 100_000_000) throw corrupt(file, "header length " + headerLen + " is impossible");
+            if (headerLen <= 0 || headerLen > size - 8 || headerLen > 100_000_000)
+                throw corrupt(file, "header length " + headerLen + " is impossible");
             ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
             readFully(ch, hb, 8);
             JsonObject header;
@@ -49,7 +51,8 @@ public final class Safetensors {
             entries.sort((a, b) -> Long.compare(begin(a.getValue()), begin(b.getValue())));
             for (Map.Entry<String, JsonElement> e : entries) {
                 if (e.getKey().equals("__metadata__")) {
-                    e.getValue().getAsJsonObject().entrySet().forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
+                    e.getValue().getAsJsonObject().entrySet()
+                            .forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
                     continue;
                 }
                 JsonObject info = e.getValue().getAsJsonObject();
@@ -60,7 +63,8 @@ public final class Safetensors {
                 if (offsets[0] < 0 || n < 0 || base + offsets[1] > size)
                     throw corrupt(file, "tensor '" + e.getKey() + "' lies outside the file (truncated?)");
                 if (n != Torch.numel(shape) * dtype.bytes)
-                    throw corrupt(file, "tensor '" + e.getKey() + "' has " + n + " bytes for shape " + java.util.Arrays.toString(shape));
+                    throw corrupt(file, "tensor '" + e.getKey() + "' has " + n + " bytes for shape "
+                            + Arrays.toString(shape));
                 ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, base + offsets[0], n);
                 tensors.put(e.getKey(), Scope.keep(RawTensor.fromBytes(data, dtype, shape)));
             }
@@ -70,7 +74,7 @@ public final class Safetensors {
 
     public static Map<String, Tensor> readTensors(Path file) throws IOException { return read(file).tensors(); }
 
-    /** Writes {@code tensors} (any device; copied to CPU) with string metadata, atomically (temporary file, then rename). */
+    /** Writes {@code tensors} (any device; copied to CPU) with string metadata, atomically (temporary file, rename). */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
@@ -103,7 +107,8 @@ public final class Safetensors {
     }
 
     private static long begin(JsonElement e) {
-        return e.isJsonObject() && e.getAsJsonObject().has("data_offsets") ? e.getAsJsonObject().get("data_offsets").getAsJsonArray().get(0).getAsLong() : -1;
+        if (!e.isJsonObject() || !e.getAsJsonObject().has("data_offsets")) return -1;
+        return e.getAsJsonObject().get("data_offsets").getAsJsonArray().get(0).getAsLong();
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {

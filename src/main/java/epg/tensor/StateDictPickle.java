@@ -19,7 +19,8 @@ final class StateDictPickle {
     record Item(String key, String storageKey, DType dtype, long numel, long[] size, long[] stride) {}
 
     private static final int PROTO = 0x80, GLOBAL = 'c', EMPTY_TUPLE = ')', REDUCE = 'R', MARK = '(', BINUNICODE = 'X',
-            BININT1 = 'K', BININT = 'J', LONG1 = 0x8a, TUPLE = 't', NEWFALSE = 0x89, BINPERSID = 'Q', SETITEMS = 'u', STOP = '.';
+            BININT1 = 'K', BININT = 'J', LONG1 = 0x8a, TUPLE = 't', NEWFALSE = 0x89, BINPERSID = 'Q', SETITEMS = 'u',
+            STOP = '.';
     private static final int BATCH = 1000; // items per SETITEMS, as Python's pickler batches them
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -43,13 +44,17 @@ final class StateDictPickle {
 
     private StateDictPickle tensor(Item it) {
         global("torch._utils", "_rebuild_tensor_v2").op(MARK);
-        op(MARK).string("storage").global("torch", it.dtype().storage).string(it.storageKey()).string("cpu").integer(it.numel()).op(TUPLE);
+        op(MARK).string("storage").global("torch", it.dtype().storage).string(it.storageKey()).string("cpu")
+                .integer(it.numel()).op(TUPLE);
         op(BINPERSID);
-        integer(0).tuple(it.size()).tuple(it.stride()).op(NEWFALSE).emptyOrderedDict(); // offset, size, stride, requires_grad, hooks
+        // offset, size, stride, requires_grad, backward hooks
+        integer(0).tuple(it.size()).tuple(it.stride()).op(NEWFALSE).emptyOrderedDict();
         return op(TUPLE).op(REDUCE);
     }
 
-    private StateDictPickle emptyOrderedDict() { return global("collections", "OrderedDict").op(EMPTY_TUPLE).op(REDUCE); }
+    private StateDictPickle emptyOrderedDict() {
+        return global("collections", "OrderedDict").op(EMPTY_TUPLE).op(REDUCE);
+    }
 
     private StateDictPickle global(String module, String name) {
         op(GLOBAL);

@@ -23,8 +23,7 @@ public final class Torch {
     /** Loads libtorch once and sets its intra-op thread count (EPG_THREADS, default: all cores). */
     public static synchronized void init() {
         if (initialised) return;
-        String env = System.getenv("EPG_THREADS");
-        int threads = env != null && !env.isBlank() ? Integer.parseInt(env.trim()) : Runtime.getRuntime().availableProcessors();
+        int threads = positiveEnv("EPG_THREADS", Runtime.getRuntime().availableProcessors(), "use all cores");
         initialised = true;
         setThreads(threads);
     }
@@ -34,23 +33,28 @@ public final class Torch {
     /**
      * libtorch's intra-op threads, and OpenBLAS's own pool with them (else matmuls oversubscribe the cores), or
      * EPG_BLAS_THREADS when set: on a machine shared with other work, OpenBLAS's pool next to libtorch's OpenMP pool
-     * made an EPG-T step 5-7x slower (5.5-7.5 s with 2 OpenBLAS threads against 0.7-1.3 s with 1, load ~17 on 2 cores).
+     * made training steps several times slower (docs/benchmarks.md).
      */
     public static void setThreads(int threads) {
         init();
         torch.set_num_threads(Math.max(1, threads));
-        String env = System.getenv("EPG_BLAS_THREADS");
-        int blas = Math.max(1, threads);
-        if (env != null && !env.isBlank()) {
-            try {
-                blas = Integer.parseInt(env.trim());
-            } catch (NumberFormatException e) {
-                blas = 0;
-            }
-            if (blas < 1) throw new IllegalArgumentException("EPG_BLAS_THREADS must be a whole number >= 1, got '" + env + "'; unset it to follow the libtorch thread count");
-        }
+        int blas = positiveEnv("EPG_BLAS_THREADS", Math.max(1, threads), "follow the libtorch thread count");
         blasThreads = blas;
         org.bytedeco.openblas.global.openblas.blas_set_num_threads(blas);
+    }
+
+    /** The whole number >= 1 in environment variable {@code name}, or {@code fallback} when it is unset or blank. */
+    private static int positiveEnv(String name, int fallback, String unsetMeans) {
+        String env = System.getenv(name);
+        if (env == null || env.isBlank()) return fallback;
+        try {
+            int n = Integer.parseInt(env.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number >= 1, got '" + env + "'; unset it to "
+                + unsetMeans);
     }
 
     /** OpenBLAS's thread count as last set by {@link #setThreads}. */
@@ -142,6 +146,7 @@ public final class Torch {
 
     private static void check(int length, long[] shape) {
         if (numel(shape) != length)
-            throw new IllegalArgumentException("data of length " + length + " does not fill shape " + Arrays.toString(shape));
+            throw new IllegalArgumentException("data of length " + length + " does not fill shape "
+                    + Arrays.toString(shape));
     }
 }

@@ -34,11 +34,12 @@ public final class TorchPickle {
         try {
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new IOException(file + " is not a PyTorch zip checkpoint (torch.save from PyTorch >= 1.6): " + e.getMessage()
-                    + ". Re-save it with torch.save(state_dict, f) or convert it to safetensors.", e);
+            throw new IOException(file + " is not a PyTorch zip checkpoint (torch.save from PyTorch >= 1.6): "
+                    + e.getMessage() + ". Re-save it with torch.save(state_dict, f) or convert it to safetensors.", e);
         }
         try (zip) {
-            ZipEntry pkl = zip.stream().filter(e -> e.getName().endsWith("/data.pkl") || e.getName().equals("data.pkl")).findFirst()
+            ZipEntry pkl = zip.stream()
+                    .filter(e -> e.getName().endsWith("/data.pkl") || e.getName().equals("data.pkl")).findFirst()
                     .orElseThrow(() -> new IOException(file + " has no data.pkl entry: not a torch.save checkpoint"));
             String archive = pkl.getName().substring(0, pkl.getName().length() - "data.pkl".length());
             Object root;
@@ -54,8 +55,11 @@ public final class TorchPickle {
     }
 
     private static void flatten(String prefix, Object value, Map<String, Tensor> out, Path file) throws IOException {
-        if (value instanceof Tensor t) out.put(prefix.isEmpty() ? "tensor" : prefix.substring(0, prefix.length() - 1), t);
-        else if (value instanceof Map<?, ?> m) for (Map.Entry<?, ?> e : m.entrySet()) flatten(prefix + e.getKey() + ".", e.getValue(), out, file);
+        if (value instanceof Tensor t) {
+            out.put(prefix.isEmpty() ? "tensor" : prefix.substring(0, prefix.length() - 1), t);
+        } else if (value instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) flatten(prefix + e.getKey() + ".", e.getValue(), out, file);
+        }
         // Other values (step counters, config strings, None) are not tensors and are skipped.
     }
 
@@ -68,7 +72,10 @@ public final class TorchPickle {
 
     /** The class object pickled for a storage type; persistent ids carry it to name the element type. */
     record StorageType(DType dtype) implements IObjectConstructor {
-        @Override public Object construct(Object[] args) { throw new PickleException("storage types are not constructed directly"); }
+        @Override
+        public Object construct(Object[] args) {
+            throw new PickleException("storage types are not constructed directly");
+        }
     }
 
     /** A storage's elements as a flat 1-D tensor. */
@@ -107,7 +114,7 @@ public final class TorchPickle {
             this.file = file;
         }
 
-        /** SETITEMS in the pickled order: razorvine's own collects the pairs in a HashMap, losing the state dict's key order. */
+        /** SETITEMS in the pickled order: razorvine's own collects the pairs in a HashMap, losing the key order. */
         @Override
         protected Object dispatch(short key) throws PickleException, IOException {
             if (key != SETITEMS) return super.dispatch(key);
@@ -121,7 +128,8 @@ public final class TorchPickle {
         @Override
         protected Object persistentLoad(Object pid) {
             Object[] t = (Object[]) pid;
-            if (t.length < 5 || !"storage".equals(t[0])) throw new PickleException("unknown persistent id " + java.util.Arrays.toString(t));
+            if (t.length < 5 || !"storage".equals(t[0]))
+                throw new PickleException("unknown persistent id " + java.util.Arrays.toString(t));
             DType dtype = ((StorageType) t[1]).dtype();
             String key = t[2].toString();
             long numel = ((Number) t[4]).longValue();
@@ -136,11 +144,13 @@ public final class TorchPickle {
             try (InputStream in = zip.getInputStream(e)) {
                 byte[] chunk = new byte[1 << 16];
                 int r;
-                while (buf.hasRemaining() && (r = in.read(chunk, 0, (int) Math.min(chunk.length, buf.remaining()))) > 0) buf.put(chunk, 0, r);
+                while (buf.hasRemaining() && (r = in.read(chunk, 0, Math.min(chunk.length, buf.remaining()))) > 0)
+                    buf.put(chunk, 0, r);
             } catch (IOException ex) {
                 throw new PickleException(file + ": cannot read storage " + key + ": " + ex.getMessage());
             }
-            if (buf.hasRemaining()) throw new PickleException(file + ": storage " + key + " is shorter than its " + numel + " elements");
+            if (buf.hasRemaining())
+                throw new PickleException(file + ": storage " + key + " is shorter than its " + numel + " elements");
             return RawTensor.fromBytes(buf.flip(), dtype, new long[]{numel});
         }
     }

@@ -39,7 +39,8 @@ public final class TorchSave {
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
                 Tensor c = e.getValue().detach().cpu().contiguous();
                 long[] size = Torch.shape(c);
-                items.add(new StateDictPickle.Item(e.getKey(), Integer.toString(data.size()), dtype(e.getKey(), c), c.numel(), size, strides(size)));
+                items.add(new StateDictPickle.Item(e.getKey(), Integer.toString(data.size()), dtype(e.getKey(), c),
+                        c.numel(), size, strides(size)));
                 data.add(c);
             }
             byte[] pickle = StateDictPickle.of(items);
@@ -58,8 +59,9 @@ public final class TorchSave {
         try {
             return DType.of(t.scalar_type());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("tensor '" + key + "' has element type " + t.scalar_type() + ", which the torch.save writer "
-                    + "does not support (supported: float64/32/16, bfloat16, int64/32/16/8, uint8, bool); convert it, e.g. to float32, first", e);
+            throw new IllegalArgumentException("tensor '" + key + "' has element type " + t.scalar_type()
+                    + ", which the torch.save writer does not support (supported: float64/32/16, bfloat16,"
+                    + " int64/32/16/8, uint8, bool); convert it, e.g. to float32, first", e);
         }
     }
 

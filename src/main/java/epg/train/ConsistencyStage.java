@@ -4,10 +4,8 @@ package epg.train;
 import epg.config.ModelConfig;
 import epg.data.Batch;
 import epg.data.BatchTensors;
-import epg.diffusion.EctTimePair;
-import epg.diffusion.Preconditioning;
 import epg.dist.Distributed;
-import epg.loss.PseudoHuber;
+import epg.loss.ConsistencyLoss;
 import epg.loss.RcmAuxLoss;
 import epg.nn.ModelFile;
 import epg.nn.Module;
@@ -15,10 +13,8 @@ import epg.nn.RcmEncoder;
 import epg.nn.VitEncoder;
 import epg.sample.OneStep;
 import epg.tensor.Rng;
-import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -28,17 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Per step and sample: (t, r) from the ECT sampler at this step (shifted by s), one ε for both points;
- * D(x_t) with gradient; the target D(x_r) from the same online weights under no-grad, replaying the online pass's
- * dropout masks (the dropout generator's state is restored in between); loss = mean_b [pseudo-Huber(D(x_t), D(x_r))/(t − r)]
- * + λ·mean_b NT(proj W(c_in·D(x_t), t0), proj W(c_in·x, t0)) through the frozen RCM encoder W. Where t = r (both
- * at σ_min), the distance is exactly 0 and the pair contributes nothing (its weight is set to 0, not 1/0).
+ * Per step: standard normals for the ECT time pairs, ε and the label-dropout uniforms, drawn in this order for the
+ * global batch, then {@link ConsistencyLoss}; loss = mean_b [pseudo-Huber(D(x_t), D(x_r))/(t − r)]
+ * + λ·mean_b NT(proj W(c_in·D(x_t), t0), proj W(c_in·x, t0)) through the frozen RCM encoder W.
  */
 public final class ConsistencyStage implements Stage {
     private final FinetuneConfig cfg;
     private final FinetunedModel net;
-    private final Preconditioning precond;
-    private final RcmAuxLoss aux;
+    private final ConsistencyLoss loss;
     private final Rng noise, dropout;
     private final BatchDraws draws;
 
@@ -50,7 +43,8 @@ public final class ConsistencyStage implements Stage {
      * batch W·B in distribution, and exactly only without decoder dropout (docs/distributed.md).
      */
     public ConsistencyStage(FinetuneConfig cfg, Distributed group) throws IOException {
-        this(cfg, group, checked(cfg).auxWeight() > 0 ? frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()) : null);
+        this(cfg, group,
+                checked(cfg).consistency().auxWeight() > 0 ? frozenEncoder(Path.of(cfg.rcmFile()), cfg.model()) : null);
     }
 
     /**
@@ -59,21 +53,25 @@ public final class ConsistencyStage implements Stage {
      */
     public ConsistencyStage(FinetuneConfig cfg, Distributed group, RcmEncoder frozen) throws IOException {
         checked(cfg);
-        if ((frozen != null) != (cfg.auxWeight() > 0)) throw new IllegalArgumentException("the frozen RCM encoder is needed exactly when the aux weight is > 0");
+        if ((frozen != null) != (cfg.consistency().auxWeight() > 0))
+            throw new IllegalArgumentException("the frozen RCM encoder is needed exactly when the aux weight is > 0");
         if (frozen != null) fits(frozen, cfg.model(), frozen.config.name());
         Torch.init();
         this.cfg = cfg;
         this.net = new FinetunedModel(cfg);
-        this.precond = new Preconditioning(Preconditioning.Kind.CONSISTENCY, cfg.model().shift());
         this.noise = new Rng(Rng.derive(cfg.seed(), 2));
         this.dropout = new Rng(Rng.derive(cfg.seed(), 3 + 1000L * group.rank()));
         this.draws = new BatchDraws(noise, group);
         net.online().dropoutGenerator(dropout);
-        this.aux = frozen != null ? new RcmAuxLoss(frozen, cfg.model().shift(), cfg.auxTau(), group::allGather) : null;
+        double shift = cfg.model().shift();
+        ConsistencyTerms terms = cfg.consistency();
+        RcmAuxLoss aux = frozen == null ? null : new RcmAuxLoss(frozen, shift, terms.auxTau(), group::allGather);
+        this.loss = new ConsistencyLoss(net.online()::forward, dropout, terms.timePair(), shift, terms.huberC(), aux);
     }
 
     private static FinetuneConfig checked(FinetuneConfig cfg) {
-        if (cfg.task() != FinetuneConfig.Task.CONSISTENCY) throw new IllegalArgumentException("ConsistencyStage needs task CONSISTENCY");
+        if (cfg.task() != Task.CONSISTENCY)
+            throw new IllegalArgumentException("ConsistencyStage needs task CONSISTENCY");
         return cfg;
     }
 
@@ -95,7 +93,7 @@ public final class ConsistencyStage implements Stage {
     public FinetunedModel net() { return net; }
 
     /** The frozen encoder of the auxiliary loss (null when its weight is 0). */
-    public RcmEncoder frozen() { return aux == null ? null : aux.encoder(); }
+    public RcmEncoder frozen() { return loss.aux() == null ? null : loss.aux().encoder(); }
 
     @Override public Map<String, Module> modules() { return net.modules(); }
 
@@ -107,39 +105,24 @@ public final class ConsistencyStage implements Stage {
     public Loss loss(Batch batch, long step) {
         BatchTensors bt = BatchTensors.of(batch);
         int b = batch.size();
-        double shift = cfg.model().shift();
-        EctTimePair pair = cfg.timePair();
-        double[] z = draws.normals(b), t = new double[b], r = new double[b], w = new double[b];
-        for (int k = 0; k < b; k++) {
-            double tu = pair.t(z[k]), ru = pair.r(tu, step);
-            t[k] = tu * shift;
-            r[k] = ru * shift;
-            w[k] = t[k] > r[k] ? 1 / (t[k] - r[k]) : 0;
-        }
+        ConsistencyLoss.Times times = loss.times(draws.normals(b), step);
         Device device = net.device();
         Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);                            // [B, C, H, W]
-        Tensor labels = LabelDropout.apply(bt.labels(), draws.uniforms(b), cfg.labelDropout(), cfg.model().numClasses()).to(device, ScalarType.Long); // [B]
-        Tensor x = bt.clean().to(device, ScalarType.Float);                                                // [B, C, H, W]
-        Tensor ts = Torch.fromDoubles(t, b).to(device, ScalarType.Float), rs = Torch.fromDoubles(r, b).to(device, ScalarType.Float); // [B]
-        Tensor xt = x.add(eps.mul(ts.reshape(b, 1, 1, 1))), xr = x.add(eps.mul(rs.reshape(b, 1, 1, 1))); // [B, C, H, W]
-        Tensor masks = dropout.state();
-        Tensor dt = precond.denoise(net.online()::forward, xt, ts, labels);                                 // [B, C, H, W]
-        Tensor dr;
-        try (NoGradGuard g = new NoGradGuard()) {
-            dropout.setState(masks);                                                                         // replay the masks
-            dr = Scope.nested(() -> precond.denoise(net.online()::forward, xr, rs, labels));                 // [B, C, H, W]
-        }
-        Tensor huber = PseudoHuber.perSample(dt, dr, cfg.huberC()).mul(Torch.fromDoubles(w, b).to(device, ScalarType.Float)).mean();
+        Tensor labels = LabelDropout.apply(bt.labels(), draws.uniforms(b), cfg.labelDropout(), cfg.model().numClasses())
+                .to(device, ScalarType.Long);                                                     // [B]
+        Tensor x = bt.clean().to(device, ScalarType.Float);                                       // [B, C, H, W]
+        ConsistencyLoss.Terms perSample = loss.perSample(x, eps, labels, times);
+        Tensor huber = perSample.consistency().mean();
         Map<String, Tensor> terms = new LinkedHashMap<>();
         terms.put("consistency", huber);
         Tensor total = huber;
-        if (aux != null) {
-            Tensor a = aux.perSample(dt, x).mean();
+        if (perSample.aux() != null) {
+            Tensor a = perSample.aux().mean();
             terms.put("aux", a);
-            total = huber.add(a.mul(Torch.scalar(cfg.auxWeight())));
+            total = huber.add(a.mul(Torch.scalar(cfg.consistency().auxWeight())));
         }
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put("ect_stage", (double) pair.stage(step));
+        values.put("ect_stage", (double) cfg.consistency().timePair().stage(step));
         return new Loss(total, terms, values);
     }
 
@@ -148,6 +131,7 @@ public final class ConsistencyStage implements Stage {
     @Override
     public void export(RunDir dir, long step) throws IOException {
         net.export(dir, step);
-        if (cfg.previewEvery() > 0 && step % cfg.previewEvery() == 0 || step == cfg.steps()) net.preview(dir, step, new OneStep(), 2);
+        int every = cfg.run().previewEvery();
+        if (every > 0 && step % every == 0 || step == cfg.schedule().steps()) net.preview(dir, step, new OneStep(), 2);
     }
 }

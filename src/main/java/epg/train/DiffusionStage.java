@@ -3,10 +3,8 @@ package epg.train;
 
 import epg.data.Batch;
 import epg.data.BatchTensors;
-import epg.diffusion.Preconditioning;
-import epg.diffusion.SnappedLognormal;
 import epg.dist.Distributed;
-import epg.loss.DenoisingLoss;
+import epg.loss.DiffusionLoss;
 import epg.nn.Module;
 import epg.sample.Heun;
 import epg.tensor.Rng;
@@ -20,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Per step and sample: z ~ N(0, 1) → grid index i of σ = exp(P_mean + P_std·z), t = σ_i·s, ε ~ N(0, I),
- * label → unconditional with probability p; loss = mean_b w_i·mean_pixels((F(c_in·(x + ε·t), c(t), y) − x)²).
+ * Per step: standard normals for the noise levels, ε and the label-dropout uniforms, drawn in this order for the
+ * global batch, then {@link DiffusionLoss}; loss = mean_b w_i·mean_pixels((F(c_in·(x + ε·t), c(t), y) − x)²).
  * The horizontal flip is the loader's (fine-tuning mode).
  */
 public final class DiffusionStage implements Stage {
@@ -30,7 +28,7 @@ public final class DiffusionStage implements Stage {
 
     private final FinetuneConfig cfg;
     private final FinetunedModel net;
-    private final Preconditioning precond;
+    private final DiffusionLoss loss;
     private final Rng noise;
     private final BatchDraws draws;
 
@@ -38,11 +36,11 @@ public final class DiffusionStage implements Stage {
 
     /** Rank {@code group.rank()} of a data-parallel run: every draw is taken for the global batch (docs/distributed.md). */
     public DiffusionStage(FinetuneConfig cfg, Distributed group) throws IOException {
-        if (cfg.task() != FinetuneConfig.Task.DIFFUSION) throw new IllegalArgumentException("DiffusionStage needs task DIFFUSION");
+        if (cfg.task() != Task.DIFFUSION) throw new IllegalArgumentException("DiffusionStage needs task DIFFUSION");
         Torch.init();
         this.cfg = cfg;
         this.net = new FinetunedModel(cfg);
-        this.precond = new Preconditioning(Preconditioning.Kind.DIFFUSION, cfg.model().shift());
+        this.loss = new DiffusionLoss(net.online()::forward, cfg.noise(), cfg.model().shift());
         this.noise = new Rng(Rng.derive(cfg.seed(), 2));
         this.draws = new BatchDraws(noise, group);
     }
@@ -59,23 +57,15 @@ public final class DiffusionStage implements Stage {
     public Loss loss(Batch batch, long step) {
         BatchTensors bt = BatchTensors.of(batch);
         int b = batch.size();
-        double shift = cfg.model().shift();
-        SnappedLognormal levels = cfg.noise();
-        double[] z = draws.normals(b), t = new double[b], w = new double[b];
-        for (int k = 0; k < b; k++) {
-            int i = levels.index(z[k]);
-            t[k] = levels.sigma(i) * shift;
-            w[k] = levels.weight(i, shift);
-        }
+        DiffusionLoss.Levels levels = loss.levels(draws.normals(b));
         Device device = net.device();
         Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);                            // [B, C, H, W]
-        Tensor labels = LabelDropout.apply(bt.labels(), draws.uniforms(b), cfg.labelDropout(), cfg.model().numClasses()).to(device, ScalarType.Long); // [B]
-        Tensor x = bt.clean().to(device, ScalarType.Float), sigma = Torch.fromDoubles(t, b).to(device, ScalarType.Float); // [B, C, H, W], [B]
-        Tensor xt = x.add(eps.mul(sigma.reshape(b, 1, 1, 1)));                                             // [B, C, H, W]
-        Tensor denoised = precond.denoise(net.online()::forward, xt, sigma, labels);                        // [B, C, H, W]
-        Tensor perSample = DenoisingLoss.perSample(denoised, x, Torch.fromDoubles(w, b).to(device, ScalarType.Float)); // [B]
+        Tensor labels = LabelDropout.apply(bt.labels(), draws.uniforms(b), cfg.labelDropout(), cfg.model().numClasses())
+                .to(device, ScalarType.Long);                                                     // [B]
+        Tensor x = bt.clean().to(device, ScalarType.Float);                                       // [B, C, H, W]
+        Tensor perSample = loss.perSample(x, eps, labels, levels);                                // [B]
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put("sigma_mean", java.util.Arrays.stream(t).average().orElse(0));
+        values.put("sigma_mean", java.util.Arrays.stream(levels.t()).average().orElse(0));
         return new Loss(perSample.mean(), Map.of(), values);
     }
 
@@ -84,6 +74,8 @@ public final class DiffusionStage implements Stage {
     @Override
     public void export(RunDir dir, long step) throws IOException {
         net.export(dir, step);
-        if (cfg.previewEvery() > 0 && step % cfg.previewEvery() == 0 || step == cfg.steps()) net.preview(dir, step, new Heun(), PREVIEW_POINTS);
+        int every = cfg.run().previewEvery();
+        if (every > 0 && step % every == 0 || step == cfg.schedule().steps())
+            net.preview(dir, step, new Heun(), PREVIEW_POINTS);
     }
 }

@@ -101,7 +101,8 @@ public final class FinetunedModel {
     public static Map<String, String> metadata(FinetuneConfig cfg, long step) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(Preconditioning.METADATA_KEY, cfg.task().id());
-        meta.put("normalization", Normalization.parse(cfg.normalization()).forChannels(cfg.model().channels()).name().toLowerCase());
+        Normalization norm = Normalization.parse(cfg.source().normalization()).forChannels(cfg.model().channels());
+        meta.put("normalization", norm.name().toLowerCase());
         meta.put("step", Long.toString(step));
         meta.put("stage", cfg.task().id());
         return meta;
@@ -111,9 +112,9 @@ public final class FinetunedModel {
     public Path preview(RunDir dir, long step, Sampler sampler, int gridPoints) throws IOException {
         Path file = dir.file(PREVIEWS).resolve(String.format("step-%07d.png", step));
         Files.createDirectories(file.getParent());
-        var kind = cfg.task() == FinetuneConfig.Task.DIFFUSION ? Preconditioning.Kind.DIFFUSION : Preconditioning.Kind.CONSISTENCY;
-        Normalization norm = Normalization.parse(cfg.normalization()).forChannels(cfg.model().channels());
-        SampleRun run = SampleRun.of(new ModelDenoiser(ema, kind), norm, new SampleOptions(sampler, gridPoints, 1, epg.sample.Guidance.RELEASED_LOW, epg.sample.Guidance.RELEASED_HIGH, PREVIEW_IMAGES));
+        Normalization norm = Normalization.parse(cfg.source().normalization()).forChannels(cfg.model().channels());
+        SampleRun run = SampleRun.of(new ModelDenoiser(ema, cfg.task().kind()), norm, new SampleOptions(sampler,
+                gridPoints, 1, epg.sample.Guidance.RELEASED_LOW, epg.sample.Guidance.RELEASED_HIGH, PREVIEW_IMAGES));
         long[] seeds = LongStream.range(0, PREVIEW_IMAGES).toArray();
         int[] labels = Labels.balanced(PREVIEW_IMAGES, cfg.model().numClasses());
         try (Scope s = Scope.open()) {

@@ -66,19 +66,20 @@ public final class PretrainStage implements Stage {
         Init.rcm(online, new Rng(Rng.derive(cfg.seed(), 1)));
         online.train(true);
         online.synchronise(group);
-        if (cfg.contrastive()) {
+        if (cfg.objective().contrastive()) {
             this.momentum = new RcmEncoder(cfg.model());
             momentum.load(online.stateDict(), true);
             momentum.eval();
-            this.ema = new Ema(online, momentum, cfg.momentum(), cfg.momentumBuffers());
+            this.ema = new Ema(online, momentum, cfg.objective().momentum(), cfg.objective().momentumBuffers());
         } else {
             this.momentum = null;
             this.ema = null;
         }
         this.noise = new Rng(Rng.derive(cfg.seed(), 2));
-        this.curriculum = IctCurriculum.of(cfg.steps());
-        this.temperature = cfg.temperatureSchedule();
-        this.loss = new RcmLoss(online, momentum, cfg.model().shift(), cfg.contrastive(), cfg.consistency(), gather);
+        this.curriculum = IctCurriculum.of(cfg.schedule().steps());
+        this.temperature = cfg.objective().temperatureSchedule();
+        RcmObjective o = cfg.objective();
+        this.loss = new RcmLoss(online, momentum, cfg.model().shift(), o.contrastive(), o.consistency(), gather);
     }
 
     public PretrainStage(PretrainConfig cfg) { this(cfg, Distributed.single(), NtXent.Gather.LOCAL); }
@@ -113,14 +114,14 @@ public final class PretrainStage implements Stage {
         long[] global = batch.shape().clone();
         global[0] *= group.worldSize();
         Tensor eps = group.slice(torch.randn(global, noise.optional(), Torch.options(ScalarType.Float))).to(device, ScalarType.Float); // [B, C, H, W]
-        double tau = temperature.tau(KarrasGrid.unshifted(i, n), step, cfg.steps());
+        double tau = temperature.tau(KarrasGrid.unshifted(i, n), step, cfg.schedule().steps());
         RcmLoss.Terms terms = loss.compute(t.view1().to(device, ScalarType.Float), t.view2().to(device, ScalarType.Float),
                 t.clean().to(device, ScalarType.Float), eps, i, n, tau);
         Map<String, Tensor> logged = new LinkedHashMap<>();
         logged.put("contrastive", terms.contrastive());
         logged.put("consistency", terms.consistency());
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put("tau_max", temperature.tauMax(step, cfg.steps()));
+        values.put("tau_max", temperature.tauMax(step, cfg.schedule().steps()));
         values.put("N", (double) n);
         return new Loss(terms.loss(), logged, values);
     }

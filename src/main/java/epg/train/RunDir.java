@@ -39,8 +39,8 @@ public final class RunDir {
     public static final String CONFIG = "config.json", LOG = "log.jsonl", CHECKPOINTS = "checkpoints", LATEST = "latest";
     /** A checkpoint's scalar state, written last: a step directory is complete exactly when it holds this file. */
     private static final String STATE = "state.json", STEP_PREFIX = "step-";
-    /** Top-level configuration keys that only steer the process (not the result); a resumed run may change them. */
-    public static final java.util.Set<String> RUN_CONTROL = java.util.Set.of("threads", "workers", "logEvery", "checkpointEvery", "keepCheckpoints", "previewEvery", "device");
+    /** Top-level configuration keys that only steer the process (not the result): a resumed run may change them. */
+    private static final java.util.Set<String> RUN_CONTROL = RunControl.keys();
     private final Path root;
 
     public RunDir(Path root) { this.root = root; }
@@ -53,7 +53,7 @@ public final class RunDir {
 
     /**
      * Writes {@code config.json}, or, when the directory already holds a run, checks that it is the same
-     * configuration apart from {@link #RUN_CONTROL} keys (a resumed run must not silently change its settings).
+     * configuration apart from its {@link RunControl} settings (a resumed run must not silently change its settings).
      * A setting the stored file lacks (added by a later version) matches when it holds its neutral value
      * (0, false, null), which is how such settings are defined, so an upgrade does not strand a run half-way.
      */

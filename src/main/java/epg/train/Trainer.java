@@ -36,41 +36,29 @@ import java.util.Optional;
  */
 public final class Trainer {
     /**
-     * @param totalSteps      K, the length of the schedules
-     * @param batch           global batch size (for images/s)
-     * @param lr              learning rate of each step
-     * @param adam            AdamW betas, eps, weight decay, no-decay names
-     * @param clipNorm        gradient-norm clipping threshold; 0 = off (pre-training)
-     * @param clipFrom        first step at which clipping applies (after warm-up in stage 2a)
-     * @param precision       fp32, or bf16 / fp16 autocast of the forward and loss (fp16 adds the loss scaler; CUDA only)
-     * @param device          "cpu" or "cuda[:i]": the stage's modules are moved there (docs/distributed.md)
-     * @param logEvery        steps per log line (losses averaged over them)
-     * @param checkpointEvery steps per checkpoint (also written at the end of every invocation)
-     * @param keepCheckpoints step directories kept (older ones deleted); 0 keeps all
-     * @param maxSkipsInARow  consecutive non-finite steps after which the run stops (20)
+     * @param schedule  steps K (the length of the schedules), global batch (for images/s), warm-up (clipping starts
+     *                  after it)
+     * @param lr        learning rate of each step
+     * @param adam      AdamW betas, eps, weight decay, no-decay names
+     * @param clipNorm  gradient-norm clipping threshold after warm-up; 0 = off (pre-training)
+     * @param precision fp32, or bf16 / fp16 autocast of the forward and loss (fp16 adds the loss scaler; CUDA only)
+     * @param run       device (the stage's modules are moved there, docs/distributed.md), steps per log line (losses
+     *                  averaged over them), per checkpoint (also written at the end of every invocation), step
+     *                  directories kept (older ones deleted; 0 keeps all)
      */
-    public record Settings(long totalSteps, int batch, LrSchedule lr, AdamW.Options adam, double clipNorm, long clipFrom,
-                           Precision precision, String device, int logEvery, int checkpointEvery, int keepCheckpoints, int maxSkipsInARow) {
+    public record Settings(Schedule schedule, LrSchedule lr, AdamW.Options adam, double clipNorm, Precision precision,
+                           RunControl run) {
         public Settings {
-            if (totalSteps <= 0 || batch <= 0) throw new IllegalArgumentException("steps and batch must be > 0");
+            if (schedule == null || lr == null || adam == null || run == null)
+                throw new IllegalArgumentException("schedule, learning rate, optimiser and run settings are required");
             if (precision == null) throw new IllegalArgumentException("precision must be fp32, bf16 or fp16");
-            if (device == null || !(device.equals("cpu") || device.matches("cuda(:\\d+)?")))
-                throw new IllegalArgumentException("device must be cpu, cuda or cuda:N, got '" + device + "'");
-            if (precision == Precision.FP16 && device.equals("cpu")) throw new IllegalArgumentException("fp16 needs --device cuda; on the CPU use bf16");
+            run.check(precision);
             if (clipNorm < 0) throw new IllegalArgumentException("clip norm must be >= 0 (0 = off), got " + clipNorm);
-            if (logEvery <= 0 || checkpointEvery <= 0 || maxSkipsInARow <= 0)
-                throw new IllegalArgumentException("log and checkpoint intervals and the skip limit must be > 0");
         }
-
-        /** The CPU settings of before issue 9: {@code bf16} = CPU bf16 autocast. */
-        public Settings(long totalSteps, int batch, LrSchedule lr, AdamW.Options adam, double clipNorm, long clipFrom,
-                        boolean bf16, int logEvery, int checkpointEvery, int keepCheckpoints, int maxSkipsInARow) {
-            this(totalSteps, batch, lr, adam, clipNorm, clipFrom, bf16 ? Precision.BF16 : Precision.FP32, "cpu",
-                    logEvery, checkpointEvery, keepCheckpoints, maxSkipsInARow);
-        }
-
-        public boolean bf16() { return precision == Precision.BF16; }
     }
+
+    /** Consecutive non-finite steps after which the run stops. */
+    public static final int MAX_SKIPS_IN_A_ROW = 20;
 
     /** Progress reporting (the console bar of the CLI); every method is optional. */
     public interface Listener {
@@ -105,11 +93,12 @@ public final class Trainer {
         this.settings = settings;
         this.dir = dir;
         this.group = group;
-        if (!settings.device().equals("cpu")) {
+        if (!settings.run().device().equals("cpu")) {
             if (!torch.cuda_is_available())
-                throw new IllegalArgumentException("--device " + settings.device() + ": no CUDA device is visible to libtorch (a CPU-only machine, or the "
+                throw new IllegalArgumentException("--device " + settings.run().device()
+                        + ": no CUDA device is visible to libtorch (a CPU-only machine, or the "
                         + "CPU natives: build with mvn -Pgpu, see docs/distributed.md)");
-            org.bytedeco.pytorch.Device device = Torch.device(settings.device());
+            org.bytedeco.pytorch.Device device = Torch.device(settings.run().device());
             stage.modules().values().forEach(m -> m.to(device));
         }
         this.trainable = new LinkedHashMap<>(stage.trainable());
@@ -147,7 +136,7 @@ public final class Trainer {
 
     /** Trains from the run directory's state up to step min(stopAt, K); returns the final state (also checkpointed). */
     public TrainState run(Dataset data, Loader.Config loaderConfig, long stopAt, Listener listener) throws IOException {
-        long end = Math.min(stopAt, settings.totalSteps());
+        long end = Math.min(stopAt, settings.schedule().steps());
         if (group.isMain()) dir.writeConfig(config);
         group.barrier();
         TrainState state = restore();
@@ -163,7 +152,7 @@ public final class Trainer {
                 try (Scope scope = Scope.open()) {
                     // Section: forward and loss (optionally under bf16 autocast).
                     Stage.Loss loss;
-                    try (Autocast a = Autocast.of(settings.device(), settings.precision())) {
+                    try (Autocast a = Autocast.of(settings.run().device(), settings.precision())) {
                         loss = stage.loss(batch, k);
                     }
                     // Section: backward (of the scaled loss under fp16), then the gradients averaged over ranks and unscaled.
@@ -180,7 +169,8 @@ public final class Trainer {
                         optimizer.zeroGrad();
                     } else {
                         // Section: optional gradient-norm clipping.
-                        if (settings.clipNorm() > 0 && k >= settings.clipFrom()) GradNorm.clip(trainable.values(), gradNorm, settings.clipNorm());
+                        if (settings.clipNorm() > 0 && k >= settings.schedule().warmup())
+                            GradNorm.clip(trainable.values(), gradNorm, settings.clipNorm());
                         // Section: AdamW step with the scheduled learning rate.
                         optimizer.step(settings.lr().at(k));
                         optimizer.zeroGrad();
@@ -189,18 +179,19 @@ public final class Trainer {
                     }
                     state = state.advanced(skip, loader.position());
                     if (scaler.enabled()) state = state.withScaler(scaler.state());
-                    if (state.consecutiveSkipped() >= settings.maxSkipsInARow())
+                    if (state.consecutiveSkipped() >= MAX_SKIPS_IN_A_ROW)
                         throw new IllegalStateException(state.consecutiveSkipped() + " steps in a row had a non-finite loss or gradient (up to step "
                                 + state.step() + "); stopping. Resume from the last checkpoint with a lower learning rate or without bf16.");
                     // Section: log.
                     interval.add(skip, lossValue, terms);
-                    if (group.isMain() && (state.step() % settings.logEvery() == 0 || state.step() == end))
-                        logLine = interval.line(state, settings.lr().at(k), gradNorm, parameterNorm(), settings.batch(), loss.values());
+                    if (group.isMain() && (state.step() % settings.run().logEvery() == 0 || state.step() == end))
+                        logLine = interval.line(state, settings.lr().at(k), gradNorm, parameterNorm(),
+                                settings.schedule().batch(), loss.values());
                 }
                 if (logLine != null) dir.log(logLine);
                 listener.stepped(state.step(), logLine);
                 // Section: periodic checkpoint.
-                if (state.step() % settings.checkpointEvery() == 0 || state.step() == end) checkpoint(state);
+                if (state.step() % settings.run().checkpointEvery() == 0 || state.step() == end) checkpoint(state);
             }
         }
         listener.finished();
@@ -211,9 +202,10 @@ public final class Trainer {
     private void checkpoint(TrainState state) throws IOException {
         if (group.isMain()) {
             try (Scope s = Scope.open()) {
-                dir.saveCheckpoint(state, stage.modules(), optimizer, stage.generators(), settings.keepCheckpoints());
+                dir.saveCheckpoint(state, stage.modules(), optimizer, stage.generators(),
+                        settings.run().keepCheckpoints());
                 // Preview grids sample in the training precision (float32 took 6x as long as bf16 on AVX512-BF16).
-                try (Autocast a = Autocast.of(settings.device(), settings.precision())) {
+                try (Autocast a = Autocast.of(settings.run().device(), settings.precision())) {
                     stage.export(dir, state.step());
                 }
             }

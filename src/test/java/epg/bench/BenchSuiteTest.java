@@ -23,8 +23,8 @@ class BenchSuiteTest {
 
     @Test
     void samplingTimeIsExtrapolatedFromSingleAndDoubledCalls() {
-        SuiteCase c = new SuiteCase("sampling-extrapolated", Presets.get("EPG-B/16"), 8, false, 0, 1, "sample-calls", 1);
-        assertEquals(50 * 10.0 + 12 * 30.0, BenchSuite.extrapolate(c, 10, 30), 1e-9);
+        SuiteCase c = new SuiteCase(CaseKind.SAMPLE_CALLS, Presets.get("EPG-B/16"), 8, false, 0, 1);
+        assertEquals(50 * 10.0 + 12 * 30.0, CaseKind.extrapolate(c, 10, 30), 1e-9);
     }
 
     @Test
@@ -73,7 +73,8 @@ class BenchSuiteTest {
         List<SuiteCase> quick = BenchSuite.cases(true), full = BenchSuite.cases(false);
         List<SuiteCase> q = quick.stream().filter(c -> c.name().equals("consistency-step")).toList();
         assertEquals(List.of("fp32", "bf16"), q.stream().map(SuiteCase::dtype).toList());
-        assertTrue(q.stream().allMatch(c -> c.subject().equals("EPG-T") && c.batch() == 32 && c.torchCase().equals("consistency")));
+        assertTrue(q.stream().allMatch(c -> c.subject().equals("EPG-T") && c.batch() == 32
+                && c.kind().torchName().equals("consistency")));
         List<SuiteCase> b = full.stream().filter(c -> c.name().equals("consistency-step") && c.subject().equals("EPG-B/16")).toList();
         assertEquals(1, b.size());
         SuiteCase b16 = b.get(0);

@@ -4,11 +4,10 @@ package epg.dist;
 import epg.TinyRuns;
 import epg.tensor.Safetensors;
 import epg.tensor.Scope;
-import epg.train.ConsistencyStage;
-import epg.train.DiffusionStage;
 import epg.train.FinetuneConfig;
 import epg.train.RunDir;
 import epg.train.Stage;
+import epg.train.Task;
 import epg.train.Trainer;
 import org.bytedeco.pytorch.Tensor;
 
@@ -37,9 +36,10 @@ public final class FinetuneRankMain {
      */
     static Map<String, Tensor> train(Path run, long steps, int batch, String encoder, Distributed group) throws Exception {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (FinetuneConfig.Task task : FinetuneConfig.Task.values()) {
-            FinetuneConfig cfg = TinyRuns.forDataParallel(TinyRuns.finetune(task, task == FinetuneConfig.Task.DIFFUSION ? "scratch" : encoder, steps, batch, 1000));
-            Stage stage = task == FinetuneConfig.Task.DIFFUSION ? new DiffusionStage(cfg, group) : new ConsistencyStage(cfg, group);
+        for (Task task : Task.values()) {
+            String init = task == Task.DIFFUSION ? "scratch" : encoder;
+            FinetuneConfig cfg = TinyRuns.forDataParallel(TinyRuns.finetune(task, init, steps, batch, 1000));
+            Stage stage = task.stage(cfg, group);
             new Trainer(stage, cfg.trainerSettings(), new RunDir(run.resolve(task.id())), cfg, group)
                     .run(TinyRuns.synthetic(64), cfg.loaderConfig(), steps, Trainer.Listener.NONE);
             stage.modules().forEach((name, m) -> m.stateDict().forEach((k, v) -> out.put(task.id() + "." + name + "." + k, v)));

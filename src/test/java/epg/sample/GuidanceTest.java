@@ -3,6 +3,7 @@ package epg.sample;
 
 import epg.data.BatchTensors;
 import epg.diffusion.KarrasGrid;
+import epg.tensor.Checkpoints;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Scalar;
@@ -10,6 +11,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
+import static epg.TestSupport.fixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,13 +58,19 @@ class GuidanceTest {
         assertTrue(g.guides(Math.nextUp(0.19 * 4)));
         assertTrue(g.guides(1.61 * 4));
         assertFalse(g.guides(Math.nextUp(1.61 * 4)));
-        try (Scope s = Scope.open()) { // the same through float32 σ tensors, as the samplers pass them
+        try (Scope s = Scope.open()) { // the same at float32 precision, as the samplers' σ reaches the network
             Tensor x = torch.zeros(new long[]{1, 1, 1, 1});
             Tensor y = BatchTensors.labels(new int[]{2});
-            g.denoise(x, torch.full(new long[]{1}, new Scalar(0.19 * 4)), y);
+            g.denoise(x, 0.19 * 4, y);
             assertEquals(1, g.evaluations());
-            g.denoise(x, torch.full(new long[]{1}, new Scalar(1.61 * 4)), y);
+            g.denoise(x, (double) (float) (1.61 * 4), y); // above 1.61·4 in double, equal to it in float32
             assertEquals(3, g.evaluations());
+            // per-image σ tensors: the interval is a device mask, both predictions are computed for every image
+            Tensor below = g.denoise(x, torch.full(new long[]{1}, new Scalar(0.19 * 4)), y);
+            assertEquals(5, g.evaluations());
+            assertEquals(0.02f, Torch.toFloats(below)[0], 1e-7f, "outside the interval: D_c");
+            Tensor top = g.denoise(x, torch.full(new long[]{1}, new Scalar(1.61 * 4)), y);
+            assertEquals(0.10f + 2.5f * (0.02f - 0.10f), Torch.toFloats(top)[0], 1e-7f, "float32 1.61·4 is inside");
         }
     }
 
@@ -76,6 +84,68 @@ class GuidanceTest {
             float[] d = Torch.toFloats(g.denoise(x, sigma, BatchTensors.labels(new int[]{2, 3, 7})));
             assertArrayEquals(new float[]{0.10f + 2.5f * (0.02f - 0.10f), 0.03f, 0.10f + 2.5f * (0.07f - 0.10f)}, d, 1e-6f);
             assertEquals(2, g.evaluations());
+        }
+    }
+
+    /**
+     * Spec §6 and the released sampler: x̂ = clamp(D_u + w·(D_c − D_u)) of the raw predictions. The expected value is
+     * computed here from the network itself (D = F(c_in·x, c(σ), y) for x-prediction, coefficients from doubles);
+     * the old order, clamp(D_u) + w·(clamp(D_c) − clamp(D_u)), differs from it on this model.
+     */
+    @Test
+    void guidesTheRawPredictionsThenClamps() {
+        try (Scope s = Scope.open()) {
+            epg.nn.EpgModel model = SampleCommandTest.tinyModel();
+            model.eval();
+            double shift = model.config.shift(), sigma = 1.0 * shift, w = 2.0;
+            Tensor x = torch.randn(new long[]{4, 3, 8, 8}, new epg.tensor.Rng(11).optional(),
+                    Torch.options(torch.ScalarType.Float)).mul(new Scalar(sigma));              // [B, C, H, W]
+            Tensor y = BatchTensors.labels(new int[]{0, 1, 2, 3});
+            Tensor expected, oldOrder;
+            try (org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+                Tensor scaled = x.mul(new Scalar(epg.diffusion.Preconditioning.cIn(sigma)));  // [B, C, H, W]
+                Tensor c = torch.full(new long[]{4}, new Scalar(epg.diffusion.Preconditioning.timeCondition(sigma)));
+                Tensor fc = model.forward(scaled, c, y);                                      // [B, C, H, W]
+                Tensor fu = model.forward(scaled, c, BatchTensors.labels(new int[]{4, 4, 4, 4}));
+                expected = Denoiser.clampUnit(fu.add(fc.sub(fu).mul(new Scalar(w))));
+                Tensor cc = Denoiser.clampUnit(fc), cu = Denoiser.clampUnit(fu);
+                oldOrder = cu.add(cc.sub(cu).mul(new Scalar(w)));
+            }
+            Guidance g = new Guidance(new ModelDenoiser(model, epg.diffusion.Preconditioning.Kind.DIFFUSION),
+                    w, 0.19, 1.61, shift, 4);
+            float[] want = Torch.toFloats(expected), old = Torch.toFloats(oldOrder);
+            float[] batchSigma = Torch.toFloats(g.denoise(x, sigma, y));
+            float[] perImage = Torch.toFloats(g.denoise(x, torch.full(new long[]{4}, new Scalar(sigma)), y));
+            assertArrayEquals(want, batchSigma, 1e-5f, "one σ for the batch");
+            assertArrayEquals(want, perImage, 1e-5f, "σ per image");
+            double oldError = 0;
+            for (int i = 0; i < want.length; i++) oldError = Math.max(oldError, Math.abs(want[i] - old[i]));
+            assertTrue(oldError > 0.05, "this model must tell the orders apart (max difference " + oldError + ")");
+        }
+    }
+
+    /**
+     * Heun, 8 points, w = 2 on the golden network against scripts/fixtures/make_guidance_fixture.py (torch, the
+     * released order written from the spec). The two orders differ by 4.4e-3 of the largest value there; ours must
+     * agree to the network's float32 rounding (the golden forward agrees to ~1e-6 per call, 14 calls here).
+     */
+    @Test
+    void guidedHeunTrajectoryMatchesTheReleasedOrderInTorch() throws Exception {
+        try (Scope s = Scope.open()) {
+            java.util.Map<String, Tensor> f = Checkpoints.readTensors(fixture("nn/guidance.safetensors"));
+            epg.nn.EpgModel model = new epg.nn.EpgModel(epg.nn.GoldenNetworkTestAccess.epgConfig());
+            assertTrue(model.load(Checkpoints.readTensors(fixture("nn/epg.safetensors")), true).clean());
+            double shift = model.config.shift();
+            Guidance g = new Guidance(new ModelDenoiser(model, epg.diffusion.Preconditioning.Kind.DIFFUSION),
+                    2.0, 0.19, 1.61, shift, model.config.numClasses());
+            KarrasGrid grid = new KarrasGrid(8, shift);
+            Tensor ours = new Heun().sample(g, f.get("eps"), f.get("y"), grid, null);                // [B, C, H, W]
+            double scale = f.get("heun_released").abs().max().item_double();
+            double error = ours.sub(f.get("heun_released")).abs().max().item_double() / scale;
+            double orders = f.get("heun_clamped_first").sub(f.get("heun_released")).abs().max().item_double() / scale;
+            assertTrue(orders > 1e-3, "the fixture tells the orders apart: " + orders);
+            // seen: 5.8e-6 (the other order: 3.8e-3 with the result clamped, 4.4e-3 without)
+            assertTrue(error < 2e-5, "relative error against the released order " + error + " (other: " + orders + ")");
         }
     }
 }

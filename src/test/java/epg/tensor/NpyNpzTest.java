@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import static epg.TestSupport.assumePython;
+import static epg.TestSupport.python;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,7 +56,7 @@ class NpyNpzTest {
         Path f = tmp.resolve("s.npz");
         byte[] first = new byte[2 * 4 * 3], second = new byte[2 * 4 * 3];
         for (int i = 0; i < first.length; i++) { first[i] = (byte) i; second[i] = (byte) (200 + i); }
-        try (NpzWriter w = zip64 ? NpzWriter.uint8Zip64(f, "arr_0", 2, 2, 4, 3) : NpzWriter.uint8(f, "arr_0", 2, 2, 4, 3)) {
+        try (Npz.RowWriter w = Npz.create(f, "arr_0", DType.U8, zip64, 2, 2, 4, 3)) {
             w.write(first);
             w.write(second);
         }
@@ -67,16 +69,29 @@ class NpyNpzTest {
             assertArrayEquals(first, Arrays.copyOfRange(npy, header.length, header.length + 24));
             assertArrayEquals(second, Arrays.copyOfRange(npy, header.length + 24, npy.length));
         }
-        assertFalse(Files.exists(tmp.resolve("s.npz.partial")));
+        assertEquals(1, tmp.toFile().list().length, "no temporary file left beside " + f);
+    }
+
+    @Test
+    void streamedZip64NpzWithAlignmentPaddingIsReadByNumpy() throws IOException {
+        Path f = tmp.resolve("z.npz");
+        try (Npz.RowWriter w = Npz.create(f, "arr_0", DType.U8, true, 2, 3)) {
+            w.write(new byte[]{1, 2, 3});
+            w.write(new byte[]{4, 5, (byte) 250});
+        }
+        assumePython("numpy");
+        String out = python(60, "-c", "import numpy as np, sys; a = np.load(sys.argv[1])['arr_0'];"
+                + " print(a.dtype, a.shape, a.ravel().tolist())", f.toString());
+        assertEquals("uint8 (2, 3) [1, 2, 3, 4, 5, 250]", out.trim());
     }
 
     @Test
     void incompleteNpzIsNotLeftBehind() {
         Path f = tmp.resolve("short.npz");
         assertThrows(IOException.class, () -> {
-            try (NpzWriter w = NpzWriter.uint8(f, "arr_0", 4, 3)) { w.write(new byte[5]); }
+            try (Npz.RowWriter w = Npz.uint8(f, "arr_0", 4, 3)) { w.write(new byte[5]); }
         });
         assertFalse(Files.exists(f));
-        assertFalse(Files.exists(tmp.resolve("short.npz.partial")));
+        assertEquals(0, tmp.toFile().list().length, "no temporary file left behind");
     }
 }

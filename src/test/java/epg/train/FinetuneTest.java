@@ -30,8 +30,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static epg.train.FinetuneConfig.Task.CONSISTENCY;
-import static epg.train.FinetuneConfig.Task.DIFFUSION;
+import static epg.train.Task.CONSISTENCY;
+import static epg.train.Task.DIFFUSION;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,7 +86,7 @@ class FinetuneTest {
             float[] eps = Torch.toFloats(torch.randn(batch.shape(), r.optional(), Torch.options(ScalarType.Float)));
             double shift = cfg.model().shift(), expected = 0;
             for (int b = 0; b < 8; b++) {
-                double t = cfg.timePair().t(z[b]), rr = cfg.timePair().r(t, 0);
+                double t = cfg.consistency().timePair().t(z[b]), rr = cfg.consistency().timePair().r(t, 0);
                 t *= shift;
                 rr *= shift;
                 double d = 0;
@@ -146,7 +146,7 @@ class FinetuneTest {
     @Test
     void diffusionAndConsistencyResumeExactly() throws Exception {
         Path rcm = pretrainedEncoder();
-        for (FinetuneConfig.Task task : FinetuneConfig.Task.values()) {
+        for (Task task : Task.values()) {
             FinetuneConfig cfg = TinyRuns.finetune(task, rcm.toString(), 6, 8, 3);
             Dataset data = TinyRuns.synthetic(24);
             Map<String, float[]> straight = run(cfg, data, tmp.resolve(task + "a"), 6);
@@ -190,11 +190,7 @@ class FinetuneTest {
             FinetuneConfig noAux = withAux(TinyRuns.finetune(CONSISTENCY, "scratch", 2, 8, 2), 0);
             RcmEncoder fits = new RcmEncoder(TinyRuns.rcm()), wrongSize = new RcmEncoder(epg.config.Presets.get("RCM-T"));
             assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(noAux, epg.dist.Distributed.single(), fits));
-            FinetuneConfig aux = new FinetuneConfig(noAux.task(), noAux.model(), noAux.data(), noAux.normalization(), noAux.init(), "given", noAux.batch(),
-                    noAux.steps(), noAux.lr(), noAux.beta1(), noAux.beta2(), noAux.weightDecay(), noAux.warmup(), noAux.lrMilestones(), noAux.lrValues(),
-                    noAux.clipNorm(), noAux.ema(), noAux.labelDropout(), noAux.noise(), noAux.timePair(), noAux.huberC(), 1, noAux.auxTau(),
-                    noAux.precision(), noAux.device(), noAux.seed(), noAux.logEvery(), noAux.checkpointEvery(), noAux.keepCheckpoints(),
-                    noAux.previewEvery(), noAux.workers(), noAux.threads());
+            FinetuneConfig aux = noAux.withRcm("given").withConsistency(noAux.consistency().withAuxWeight(1));
             assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(aux, epg.dist.Distributed.single(), null));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(aux, epg.dist.Distributed.single(), wrongSize));
             assertTrue(e.getMessage().contains("RCM-T") && e.getMessage().contains("32 px"), e.getMessage());
@@ -225,10 +221,7 @@ class FinetuneTest {
     }
 
     private static FinetuneConfig withAux(FinetuneConfig c, double aux) {
-        return new FinetuneConfig(c.task(), c.model(), c.data(), c.normalization(), c.init(), c.rcm(), c.batch(), c.steps(), c.lr(), c.beta1(),
-                c.beta2(), c.weightDecay(), c.warmup(), c.lrMilestones(), c.lrValues(), c.clipNorm(), c.ema(), c.labelDropout(), c.noise(),
-                c.timePair(), c.huberC(), aux, c.auxTau(), c.precision(), c.device(), c.seed(), c.logEvery(), c.checkpointEvery(), c.keepCheckpoints(),
-                c.previewEvery(), c.workers(), c.threads());
+        return c.withConsistency(c.consistency().withAuxWeight(aux));
     }
 
     private static Map<String, float[]> run(FinetuneConfig cfg, Dataset data, Path dir, long stopAt) throws Exception {

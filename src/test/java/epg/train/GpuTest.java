@@ -60,9 +60,7 @@ class GpuTest {
 
     private static PretrainStage train(String device, String precision, Path run) throws Exception {
         PretrainConfig c = TinyRuns.config(5, 8, true, "constant", 5);
-        PretrainConfig cfg = new PretrainConfig(c.model(), c.data(), c.normalization(), c.batch(), c.steps(), c.lr(), c.beta1(), c.beta2(),
-                c.weightDecay(), c.noDecayTokens(), c.warmup(), c.temperature(), c.momentum(), c.momentumBuffers(), c.contrastive(), c.consistency(),
-                precision, device, c.seed(), 1, c.checkpointEvery(), c.keepCheckpoints(), c.workers(), c.threads());
+        PretrainConfig cfg = c.withRun(c.run().withDevice(device).withLogEvery(1)).withPrecision(precision);
         PretrainStage stage = new PretrainStage(cfg);
         new Trainer(stage, cfg.trainerSettings(), new RunDir(run), cfg).run(TinyRuns.synthetic(32), cfg.loaderConfig(), 5, Trainer.Listener.NONE);
         return stage;

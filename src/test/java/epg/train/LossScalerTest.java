@@ -43,9 +43,7 @@ class LossScalerTest {
     @Test
     void fp16IsRefusedOnTheCpu() {
         PretrainConfig ok = epg.TinyRuns.config(5, 8, true, "constant", 5);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PretrainConfig(ok.model(), ok.data(), ok.normalization(), ok.batch(),
-                ok.steps(), ok.lr(), ok.beta1(), ok.beta2(), ok.weightDecay(), ok.noDecayTokens(), ok.warmup(), ok.temperature(), ok.momentum(),
-                ok.momentumBuffers(), ok.contrastive(), ok.consistency(), "fp16", "cpu", ok.seed(), ok.logEvery(), ok.checkpointEvery(), ok.keepCheckpoints(), ok.workers(), ok.threads()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ok.withPrecision("fp16"));
         assertEquals("fp16 needs --device cuda; on the CPU use bf16", e.getMessage());
     }
 }

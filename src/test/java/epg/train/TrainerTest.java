@@ -8,6 +8,7 @@ import epg.data.Batch;
 import epg.data.Dataset;
 import epg.data.Loader;
 import epg.nn.Module;
+import epg.tensor.Precision;
 import epg.tensor.Rng;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
@@ -123,7 +124,9 @@ class TrainerTest {
         Toy(Set<Long> nanSteps) { this.nanSteps = nanSteps; }
 
         Trainer.Settings settings(long steps) {
-            return new Trainer.Settings(steps, 4, k -> 0.1, new AdamW.Options(0.9, 0.999, 1e-8, 0, Set.of()), 0, 0, false, 1, 1000, 0, 20);
+            AdamW.Options adam = new AdamW.Options(0.9, 0.999, 1e-8, 0, Set.of());
+            RunControl run = RunControl.DEFAULTS.withLogEvery(1).withKeepCheckpoints(0);
+            return new Trainer.Settings(new Schedule(4, steps, 0), k -> 0.1, adam, 0, Precision.FP32, run);
         }
 
         public Map<String, Module> modules() { return Map.of("toy", this); }
