@@ -24,7 +24,7 @@ mount --bind "$work/home" "$home"
 [[ -d /usr/lib/python3/dist-packages ]] && mount --bind "$work/empty-python" /usr/lib/python3/dist-packages
 export HOME="$home"
 cd "$work/epg"
-/usr/bin/python3 -c 'import numpy' 2>/dev/null && echo "fresh-machine-check: numpy is still importable" >&2
+/usr/bin/python3 -c 'import numpy; numpy.zeros(1)' 2>/dev/null && echo "fresh-machine-check: numpy still works" >&2
 ls -A "$HOME" | grep -q . && echo "fresh-machine-check: $HOME is not empty" >&2
 rc=0 status=0
 echo "== mvn -B test"
@@ -32,7 +32,8 @@ start=$SECONDS
 mvn -B test >"$work/test.log" 2>&1 || status=$?
 echo "exit status $status after $((SECONDS - start)) s; summary:"
 (( status == 0 )) || rc=1
-grep -E "Tests run:.*Fail|FAIL|ERROR\]|BUILD" "$work/test.log" | tail -n 25
+grep -E "<<< FAIL|Skipped: [1-9]|^\[ERROR\]   |Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$|BUILD" \
+  "$work/test.log" | tail -n 25
 if [[ $demo == --demo ]]; then
   echo "== ./epg demo --smoke"
   start=$SECONDS

@@ -26,9 +26,9 @@ import java.util.List;
  * in a first backward, so that no worker thread is ever the first to reach any of it.
  */
 public final class Natives {
-    /** The packages whose jars hold natives, in the order JavaCPP loads them. */
+    /** The packages whose jars hold natives (cuda: only with -Pgpu), in the order JavaCPP loads them. */
     private static final List<String> PACKAGES = List.of("org/bytedeco/javacpp", "org/bytedeco/openblas",
-            "org/bytedeco/pytorch");
+            "org/bytedeco/cuda", "org/bytedeco/pytorch");
 
     private static volatile boolean loaded;
 
@@ -54,8 +54,8 @@ public final class Natives {
 
     /** Extracts the natives folder of {@code pkg} (every file, before any is loaded) into JavaCPP's cache. */
     private static void unpack(String pkg) {
-        for (String platform : List.of(Loader.getPlatform() + "-gpu", Loader.getPlatform())) {
-            String dir = "/" + pkg + "/" + platform + "/";
+        for (String extension : List.of("-gpu", "-redist", "")) {
+            String dir = "/" + pkg + "/" + Loader.getPlatform() + extension + "/";
             if (Natives.class.getResource(dir) == null) continue;
             try {
                 Loader.cacheResource(Natives.class, dir);
