@@ -20,10 +20,11 @@ public final class Torch {
 
     private Torch() {}
 
-    /** Loads libtorch ({@link Natives#load}) and sets its intra-op thread count (EPG_THREADS, default: all cores). */
+    static { Natives.load(); } // whatever Torch call comes first (init() among them) finds the natives loaded
+
+    /** Loads libtorch once and sets its intra-op thread count (EPG_THREADS, default: all cores). */
     public static synchronized void init() {
         if (initialised) return;
-        Natives.load();
         String env = System.getenv("EPG_THREADS");
         int threads = env != null && !env.isBlank() ? Integer.parseInt(env.trim()) : Runtime.getRuntime().availableProcessors();
         initialised = true;
