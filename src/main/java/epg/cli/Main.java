@@ -1,6 +1,7 @@
 // The `epg` command line (DEVELOPERS.md, "CLI"): one picocli subcommand class per command.
 package epg.cli;
 
+import epg.tensor.Natives;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Natives.load(); // on main, before any command starts a thread
         System.exit(commandLine().execute(args));
     }
 
