@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import epg.config.ModelConfig;
 import epg.config.ModelSize;
 import epg.config.Presets;
-import epg.data.IdxDataset;
+import epg.data.DatasetRegistry;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -150,7 +150,7 @@ public final class BenchSuite {
 
     /** Loader throughput as ms per batch: the mean over the measured batches (the workers prefetch). */
     private double loaderMs(SuiteCase c) {
-        try (LoaderRun run = new LoaderRun(IdxDataset.fashionMnist(true).pad(2), c.batch(), 32, threads)) {
+        try (LoaderRun run = new LoaderRun(DatasetRegistry.open(DatasetRegistry.DEFAULT, true), c.batch(), 32, threads)) {
             for (int i = 0; i < c.warmup(); i++) run.run();
             long t0 = System.nanoTime();
             for (int i = 0; i < c.steps(); i++) run.run();
@@ -169,7 +169,7 @@ public final class BenchSuite {
         if (c.model() != null) o.add("model", epg.config.Json.parse(TorchReference.configJson(c.model()), JsonObject.class, "the model description"));
         if (c.torchCase().equals("consistency"))
             o.add("rcm", epg.config.Json.parse(TorchReference.configJson(ConsistencyStep.frozenConfig(c.model())), JsonObject.class, "the frozen encoder's description"));
-        else o.addProperty("data", IdxDataset.FASHION_MNIST.toString());
+        else o.addProperty("data", DatasetRegistry.locate(DatasetRegistry.FASHION_MNIST).toString());
         o.addProperty("batch", c.batch());
         o.addProperty("steps", c.steps());
         o.addProperty("warmup", c.warmup());
