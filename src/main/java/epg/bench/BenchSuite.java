@@ -150,7 +150,8 @@ public final class BenchSuite {
 
     /** Loader throughput as ms per batch: the mean over the measured batches (the workers prefetch). */
     private double loaderMs(SuiteCase c) {
-        try (LoaderRun run = new LoaderRun(DatasetRegistry.open(DatasetRegistry.DEFAULT, true), c.batch(), 32, threads)) {
+        epg.data.Dataset data = DatasetRegistry.open(DatasetRegistry.DEFAULT, true);
+        try (LoaderRun run = new LoaderRun(data, c.batch(), 32, threads)) {
             for (int i = 0; i < c.warmup(); i++) run.run();
             long t0 = System.nanoTime();
             for (int i = 0; i < c.steps(); i++) run.run();

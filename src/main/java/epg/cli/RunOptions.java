@@ -13,7 +13,7 @@ public final class RunOptions {
     @Option(names = "--data", defaultValue = DatasetRegistry.DEFAULT, description = "A dataset name (fashion-mnist: "
             + "padded to 32 px; fetched when absent) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
     @Option(names = "--resolution",
-            description = "Training resolution (default: the named dataset's, 32 for fashion-mnist; else the preset's).")
+            description = "Training resolution (default: the named dataset's, 32 for fashion-mnist; a preset's).")
     Integer resolution;
     @Option(names = "--out", required = true, description = "Run directory.") Path out;
     @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).") int batch;

@@ -31,7 +31,8 @@ public final class AptSources {
         if (Files.isRegularFile(LIST)) files.add(LIST);
         if (Files.isDirectory(LIST_DIR)) {
             try (Stream<Path> s = Files.list(LIST_DIR)) {
-                s.filter(p -> p.toString().endsWith(".list") || p.toString().endsWith(".sources")).sorted().forEach(files::add);
+                s.filter(p -> p.toString().endsWith(".list") || p.toString().endsWith(".sources")).sorted()
+                        .forEach(files::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -95,7 +96,8 @@ public final class AptSources {
     private static String field(List<String> stanza, String name) {
         for (String line : stanza) {
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) return line.substring(colon + 1).trim();
+            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name))
+                return line.substring(colon + 1).trim();
         }
         return null;
     }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -43,7 +45,8 @@ public final class DatasetLocator {
         public Settings {
             if (systemRoot == null || cache == null || aptSources == null || timeout == null || log == null)
                 throw new IllegalArgumentException("dataset locator: only the explicit folder may be absent");
-            if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("dataset locator: timeout must be > 0");
+            if (timeout.isNegative() || timeout.isZero())
+                throw new IllegalArgumentException("dataset locator: timeout must be > 0");
             aptSources = List.copyOf(aptSources);
         }
 
@@ -54,7 +57,8 @@ public final class DatasetLocator {
         public static Settings fromEnvironment() {
             String explicit = setting(DATA_PROPERTY, "EPG_DATA"), offline = setting(OFFLINE_PROPERTY, "EPG_OFFLINE");
             String xdg = System.getenv("XDG_CACHE_HOME");
-            Path cacheHome = xdg != null && Path.of(xdg).isAbsolute() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+            Path cacheHome = xdg != null && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                    : Path.of(System.getProperty("user.home"), ".cache");
             return new Settings(explicit == null || explicit.isBlank() ? null : Path.of(explicit), Path.of("/"),
                     cacheHome.resolve("epg").resolve("datasets"), isTrue(offline), AptSources.systemFiles(),
                     Duration.ofSeconds(30), System.err);
@@ -90,7 +94,8 @@ public final class DatasetLocator {
         }
         if (settings.offline())
             throw new DataException(settings.cache().resolve(spec.name()), spec.name() + " is not on this machine and "
-                    + "fetching is off (--offline, EPG_OFFLINE); looked in " + String.join(", ", tried) + ". " + howToProvide(spec)
+                    + "fetching is off (--offline, EPG_OFFLINE); looked in " + String.join(", ", tried) + ". "
+                    + howToProvide(spec)
                     + ", or run once without --offline to fill the cache");
         return fetch(spec, tried);
     }
@@ -98,7 +103,8 @@ public final class DatasetLocator {
     /** Where {@code spec} may already be, in order. */
     List<Path> places(DatasetSpec spec) {
         List<Path> dirs = new ArrayList<>();
-        if (settings.explicit() != null) dirs.addAll(List.of(settings.explicit().resolve(spec.name()), settings.explicit()));
+        Path explicit = settings.explicit();
+        if (explicit != null) dirs.addAll(List.of(explicit.resolve(spec.name()), explicit));
         if (spec.debian() != null) dirs.add(settings.systemRoot().resolve(spec.debian().dataDir()));
         dirs.add(settings.cache().resolve(spec.name()));
         return dirs;
@@ -109,8 +115,9 @@ public final class DatasetLocator {
         List<String> failures = new ArrayList<>();
         if (spec.debian() != null) {
             List<URI> mirrors = AptSources.mirrors(settings.aptSources());
-            if (mirrors.isEmpty()) failures.add("the Debian package " + spec.debian().name() + ": no http(s) mirror in the apt sources "
-                    + settings.aptSources());
+            if (mirrors.isEmpty())
+                failures.add("the Debian package " + spec.debian().name() + ": no http(s) mirror in "
+                        + settings.aptSources());
             for (URI mirror : mirrors) {
                 URI deb = mirror.resolve(spec.debian().poolPath());
                 notice(spec, target, failures, "the Debian package " + spec.debian().name() + " from " + deb);
@@ -133,7 +140,7 @@ public final class DatasetLocator {
                 + "; fetching failed: " + String.join("; ", failures) + ". " + howToProvide(spec));
     }
 
-    /** One line on standard error: what is being fetched, where to, and why (the dataset is missing or a source failed). */
+    /** One line on standard error: what is fetched, where to, and why (the dataset is missing or a source failed). */
     private void notice(DatasetSpec spec, Path target, List<String> failures, String source) {
         String why = failures.isEmpty() ? " is not on this machine;" : ": " + failures.get(failures.size() - 1) + ";";
         settings.log().println(spec.name() + why + " fetching " + source + " into " + target);
@@ -141,7 +148,7 @@ public final class DatasetLocator {
 
     private interface Filler { void fill(Path staging) throws IOException; }
 
-    /** Fills a staging folder beside {@code target} and renames it to {@code target}; the staging folder never stays. */
+    /** Fills a staging folder beside {@code target} and renames it to {@code target}; no staging folder stays. */
     private Path install(DatasetSpec spec, Path target, Filler filler) throws IOException {
         Files.createDirectories(settings.cache());
         Path staging = Files.createTempDirectory(settings.cache(), "." + spec.name() + ".");
@@ -150,7 +157,7 @@ public final class DatasetLocator {
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                if (!spec.isIn(target)) throw new IOException(target + " exists but lacks files: remove it and retry", e);
+                if (!spec.isIn(target)) throw new IOException(target + " exists without all files: remove it", e);
             }
             return target;
         } finally {
@@ -161,7 +168,8 @@ public final class DatasetLocator {
     private void fromDebian(DebianPackage pkg, URI uri, Path staging) throws IOException {
         Path deb = staging.resolve(pkg.deb().name());
         new HttpDownload(settings.timeout(), settings.log()).fetch(uri, pkg.deb(), deb);
-        DebArchive.extract(deb, pkg.dataDir(), new java.util.TreeSet<>(pkg.files().stream().map(PinnedFile::name).toList()), staging);
+        Set<String> names = new TreeSet<>(pkg.files().stream().map(PinnedFile::name).toList());
+        DebArchive.extract(deb, pkg.dataDir(), names, staging);
         Files.delete(deb);
         for (PinnedFile f : pkg.files()) {
             String bad = f.mismatch(staging.resolve(f.name()));
@@ -182,7 +190,8 @@ public final class DatasetLocator {
 
     /** What a user can do when the dataset cannot be found or fetched. */
     private static String howToProvide(DatasetSpec spec) {
-        StringBuilder s = new StringBuilder("Put " + String.join(", ", spec.files()) + " in a folder and pass it as --data DIR or EPG_DATA=DIR");
+        StringBuilder s = new StringBuilder("Put " + String.join(", ", spec.files())
+                + " in a folder and pass it as --data DIR or EPG_DATA=DIR");
         if (spec.upstream() != null) s.append(" (they are at ").append(spec.upstream().base()).append(")");
         if (spec.debian() != null) s.append(", or install the Debian package ").append(spec.debian().name());
         return s.toString();

@@ -27,17 +27,26 @@ public final class DatasetRegistry {
     public static final DatasetSpec FASHION_MNIST = new DatasetSpec(DEFAULT, 28, 28, 1, 10, 2,
             List.of(new DatasetSpec.Split("train", "train", 60_000), new DatasetSpec.Split("test", "t10k", 10_000)),
             new DebianPackage("dataset-fashion-mnist",
-                    "pool/main/d/dataset-fashion-mnist/dataset-fashion-mnist_0.0~git20200523.55506a9-1_all.deb", 30_900_652,
-                    "39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0", "usr/share/datasets/fashion-mnist", List.of(
-                    new PinnedFile("train-images-idx3-ubyte.gz", 26_421_856, "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7"),
-                    new PinnedFile("train-labels-idx1-ubyte.gz", 29_491, "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056"),
-                    new PinnedFile("t10k-images-idx3-ubyte.gz", 4_422_079, "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa"),
-                    new PinnedFile("t10k-labels-idx1-ubyte.gz", 5_125, "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"))),
+                    "pool/main/d/dataset-fashion-mnist/dataset-fashion-mnist_0.0~git20200523.55506a9-1_all.deb",
+                    30_900_652, "39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0",
+                    "usr/share/datasets/fashion-mnist", List.of(
+                    new PinnedFile("train-images-idx3-ubyte.gz", 26_421_856,
+                            "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7"),
+                    new PinnedFile("train-labels-idx1-ubyte.gz", 29_491,
+                            "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056"),
+                    new PinnedFile("t10k-images-idx3-ubyte.gz", 4_422_079,
+                            "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa"),
+                    new PinnedFile("t10k-labels-idx1-ubyte.gz", 5_125,
+                            "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"))),
             new UpstreamFiles(URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"), List.of(
-                    new PinnedFile("train-images-idx3-ubyte.gz", 26_421_880, "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"),
-                    new PinnedFile("train-labels-idx1-ubyte.gz", 29_515, "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845"),
-                    new PinnedFile("t10k-images-idx3-ubyte.gz", 4_422_102, "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073"),
-                    new PinnedFile("t10k-labels-idx1-ubyte.gz", 5_148, "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"))));
+                    new PinnedFile("train-images-idx3-ubyte.gz", 26_421_880,
+                            "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"),
+                    new PinnedFile("train-labels-idx1-ubyte.gz", 29_515,
+                            "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845"),
+                    new PinnedFile("t10k-images-idx3-ubyte.gz", 4_422_102,
+                            "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073"),
+                    new PinnedFile("t10k-labels-idx1-ubyte.gz", 5_148,
+                            "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"))));
 
     private static final Map<String, DatasetSpec> BY_NAME = List.of(FASHION_MNIST).stream()
             .collect(Collectors.toUnmodifiableMap(DatasetSpec::name, Function.identity()));
@@ -65,7 +74,9 @@ public final class DatasetRegistry {
     }
 
     /** {@link #open(String, boolean, DatasetLocator)} with this process's locator (EPG_DATA, cache, --offline). */
-    public static Dataset open(String data, boolean train) { return open(data, train, DatasetLocator.fromEnvironment()); }
+    public static Dataset open(String data, boolean train) {
+        return open(data, train, DatasetLocator.fromEnvironment());
+    }
 
     /** The folder of a registered dataset, found or fetched with this process's locator. */
     public static Path locate(DatasetSpec spec) { return DatasetLocator.fromEnvironment().locate(spec); }

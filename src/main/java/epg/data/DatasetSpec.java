@@ -26,11 +26,14 @@ public record DatasetSpec(String name, int width, int height, int channels, int 
     public record Split(String name, String prefix, int images) {}
 
     public DatasetSpec {
-        if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) throw new IllegalArgumentException("bad dataset name '" + name + "'");
+        if (name == null || !name.matches("[a-z0-9][a-z0-9-]*"))
+            throw new IllegalArgumentException("bad dataset name '" + name + "'");
         if (width <= 0 || height <= 0 || (channels != 1 && channels != 3) || classes < 2 || pad < 0)
-            throw new IllegalArgumentException(name + ": bad geometry " + width + "x" + height + "x" + channels + ", " + classes + " classes, pad " + pad);
+            throw new IllegalArgumentException(name + ": bad geometry " + width + "x" + height + "x" + channels + ", "
+                    + classes + " classes, pad " + pad);
         if (splits == null || splits.isEmpty()) throw new IllegalArgumentException(name + ": no splits");
-        if (debian == null && upstream == null) throw new IllegalArgumentException(name + ": needs a Debian package or upstream files");
+        if (debian == null && upstream == null)
+            throw new IllegalArgumentException(name + ": needs a Debian package or upstream files");
         if (debian != null && upstream != null && !names(debian.files()).equals(names(upstream.files())))
             throw new IllegalArgumentException(name + ": the Debian package and upstream list different files");
         splits = List.copyOf(splits);

@@ -21,7 +21,8 @@ import java.util.Set;
 /** Reads a .deb with Apache Commons Compress: ar → data.tar.{xz,gz,zst,bz2} or data.tar → the wanted entries. */
 public final class DebArchive {
     private static final Map<String, String> COMPRESSORS = Map.of(".xz", CompressorStreamFactory.XZ,
-            ".gz", CompressorStreamFactory.GZIP, ".zst", CompressorStreamFactory.ZSTANDARD, ".bz2", CompressorStreamFactory.BZIP2);
+            ".gz", CompressorStreamFactory.GZIP, ".zst", CompressorStreamFactory.ZSTANDARD,
+            ".bz2", CompressorStreamFactory.BZIP2);
 
     private DebArchive() {}
 
@@ -32,11 +33,12 @@ public final class DebArchive {
      * @throws IOException when the archive is not a .deb or lacks one of the files (the message names them)
      */
     public static void extract(Path deb, String dataDir, Set<String> names, Path dest) throws IOException {
-        try (ArArchiveInputStream ar = new ArArchiveInputStream(new BufferedInputStream(Files.newInputStream(deb), 1 << 16))) {
+        try (var ar = new ArArchiveInputStream(new BufferedInputStream(Files.newInputStream(deb), 1 << 16))) {
             for (ArArchiveEntry e; (e = ar.getNextEntry()) != null; ) {
                 if (e.getName().startsWith("data.tar")) {
                     Set<String> missing = copy(tar(e.getName(), ar), dataDir, names, dest);
-                    if (!missing.isEmpty()) throw new IOException(deb.getFileName() + " has no " + dataDir + "/" + missing);
+                    if (!missing.isEmpty())
+                        throw new IOException(deb.getFileName() + " has no " + dataDir + "/" + missing);
                     return;
                 }
             }
@@ -58,7 +60,8 @@ public final class DebArchive {
     }
 
     /** The names not found. */
-    private static Set<String> copy(TarArchiveInputStream tar, String dataDir, Set<String> names, Path dest) throws IOException {
+    private static Set<String> copy(TarArchiveInputStream tar, String dataDir, Set<String> names, Path dest)
+            throws IOException {
         Set<String> missing = new HashSet<>(names);
         String prefix = dataDir.endsWith("/") ? dataDir : dataDir + "/";
         for (TarArchiveEntry t; (t = tar.getNextEntry()) != null && !missing.isEmpty(); ) {

@@ -13,11 +13,12 @@ import java.util.List;
  * @param dataDir  where the package installs the files, relative to "/" (e.g. "usr/share/datasets/fashion-mnist")
  * @param files    the dataset's files inside dataDir, with their SHA-256 as shipped in this package version
  */
-public record DebianPackage(String name, String poolPath, long size, String sha256, String dataDir, List<PinnedFile> files) {
+public record DebianPackage(String name, String poolPath, long size, String sha256, String dataDir,
+                            List<PinnedFile> files) {
     public DebianPackage {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("a Debian package needs a name");
         if (poolPath == null || !poolPath.endsWith(".deb") || poolPath.startsWith("/"))
-            throw new IllegalArgumentException(name + ": the pool path must be relative and end in .deb, got '" + poolPath + "'");
+            throw new IllegalArgumentException(name + ": the pool path must be relative and end in .deb: " + poolPath);
         if (dataDir == null || dataDir.isBlank() || dataDir.startsWith("/") || files == null || files.isEmpty())
             throw new IllegalArgumentException(name + ": needs a relative data folder and at least one file");
         files = List.copyOf(files);

@@ -6,9 +6,11 @@ import epg.tensor.AtomicFile;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscribers;
@@ -74,11 +76,12 @@ final class HttpDownload {
                     seen = sink.bytes;
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince > timeout.toNanos()) {
-                    throw abort(response, new IOException("no data for " + timeout.toSeconds() + " s after " + seen + " bytes"));
+                    String why = "no data for " + timeout.toSeconds() + " s after " + seen + " bytes";
+                    throw abort(response, new IOException(why));
                 }
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
-                String what = c instanceof java.net.http.HttpConnectTimeoutException || c instanceof java.net.ConnectException
+                String what = c instanceof HttpConnectTimeoutException || c instanceof ConnectException
                         ? "cannot connect" : sink.bytes > 0 ? "interrupted after " + sink.bytes + " bytes" : "failed";
                 throw new IOException(what + " (" + c + ")", c);
             } catch (InterruptedException e) {

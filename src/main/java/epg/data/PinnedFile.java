@@ -19,7 +19,8 @@ import java.util.Locale;
  */
 public record PinnedFile(String name, long size, String sha256) {
     public PinnedFile {
-        if (name == null || name.isBlank() || name.contains("/")) throw new IllegalArgumentException("bad file name '" + name + "'");
+        if (name == null || name.isBlank() || name.contains("/"))
+            throw new IllegalArgumentException("bad file name '" + name + "'");
         if (size <= 0) throw new IllegalArgumentException(name + ": size must be > 0");
         if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}"))
             throw new IllegalArgumentException(name + ": sha256 must be 64 hex digits, got '" + sha256 + "'");

@@ -12,7 +12,8 @@ import java.util.List;
  */
 public record UpstreamFiles(URI base, List<PinnedFile> files) {
     public UpstreamFiles {
-        if (base == null || !base.toString().endsWith("/")) throw new IllegalArgumentException("the upstream base URI must end in '/': " + base);
+        if (base == null || !base.toString().endsWith("/"))
+            throw new IllegalArgumentException("the upstream base URI must end in '/': " + base);
         if (files == null || files.isEmpty()) throw new IllegalArgumentException(base + ": no files");
         files = List.copyOf(files);
     }
