@@ -113,7 +113,7 @@ public final class DatasetLocator {
     private Path fetch(DatasetSpec spec, List<String> tried) {
         Path target = settings.cache().resolve(spec.name());
         List<String> failures = new ArrayList<>();
-        if (spec.debian() != null) {
+        if (spec.debian() != null && !settings.aptSources().isEmpty()) { // no apt configuration: not a Debian system
             List<URI> mirrors = AptSources.mirrors(settings.aptSources());
             if (mirrors.isEmpty())
                 failures.add("the Debian package " + spec.debian().name() + ": no http(s) mirror in "

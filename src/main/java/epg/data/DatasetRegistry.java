@@ -22,7 +22,8 @@ public final class DatasetRegistry {
     /**
      * Fashion-MNIST (Xiao, Rasul and Vollgraf 2017): 28×28 grey, 10 classes, 60,000 training and 10,000 test images,
      * padded to 32 px for training. Debian's dataset-fashion-mnist (bookworm) re-packs the authors' .gz files with a
-     * normalised gzip header (no file name, another time stamp; same deflate data), hence two sets of checksums.
+     * normalised gzip header (no file name, another time stamp; same deflate data), hence two sets of checksums;
+     * scripts/data/fashion_mnist_upstream_pins.py derives the authors' files from the package's and checks their MD5.
      */
     public static final DatasetSpec FASHION_MNIST = new DatasetSpec(DEFAULT, 28, 28, 1, 10, 2,
             List.of(new DatasetSpec.Split("train", "train", 60_000), new DatasetSpec.Split("test", "t10k", 10_000)),

@@ -21,7 +21,7 @@ class AptSourcesTest {
                 "# a comment: deb http://commented.example/debian bookworm main",
                 "deb http://one.example/debian bookworm main contrib",
                 "deb-src http://source.example/debian bookworm main",
-                "deb [arch=amd64 signed-by=/usr/share/keyrings/k.gpg] https://two.example/debian/ bookworm main # trailing",
+                "deb [arch=amd64 signed-by=/k.gpg] https://two.example/debian/ bookworm main # trailing",
                 "deb cdrom:[Debian 12]/ bookworm main",
                 "deb http://one.example/debian bookworm-updates main",
                 "   deb\thttp://three.example/d  stable main", ""));

@@ -35,6 +35,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -46,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DatasetLocatorTest {
-    private static final String DATA_DIR = "usr/share/datasets/tiny", POOL = "pool/main/d/dataset-tiny/dataset-tiny_1_all.deb";
+    private static final String DATA_DIR = "usr/share/datasets/tiny";
+    private static final String POOL = "pool/main/d/dataset-tiny/dataset-tiny_1_all.deb";
 
     @TempDir Path tmp;
     private HttpServer server;
@@ -58,7 +60,7 @@ class DatasetLocatorTest {
     private Map<String, byte[]> files;
     private byte[] deb;
 
-    /** A 200 answer: the first {@code sent} bytes of {@code body}, announced as {@code body.length} bytes or chunked. */
+    /** A 200 answer: the first {@code sent} bytes of {@code body}, announced as {@code body.length} or chunked. */
     private record Reply(byte[] body, int sent, boolean announced) {
         static Reply good(byte[] body) { return new Reply(body, body.length, true); }
     }
@@ -104,7 +106,8 @@ class DatasetLocatorTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ArArchiveOutputStream ar = new ArArchiveOutputStream(out)) {
             member(ar, "debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII));
-            member(ar, "control.tar.xz", tarXz(Map.of("./control", "Package: dataset-tiny\n".getBytes(StandardCharsets.UTF_8))));
+            byte[] control = "Package: dataset-tiny\n".getBytes(StandardCharsets.UTF_8);
+            member(ar, "control.tar.xz", tarXz(Map.of("./control", control)));
             member(ar, "data.tar.xz", tarXz(data));
         }
         return out.toByteArray();
@@ -139,8 +142,10 @@ class DatasetLocatorTest {
     /** The registry entry of the test data: these files, in a Debian package and upstream, with their checksums. */
     private DatasetSpec spec() throws Exception {
         List<PinnedFile> pinned = new ArrayList<>();
-        for (var e : files.entrySet()) pinned.add(new PinnedFile(e.getKey(), e.getValue().length, sha256(e.getValue())));
-        return new DatasetSpec("tiny", 28, 28, 1, 10, 2, List.of(new DatasetSpec.Split("train", "train", 20), new DatasetSpec.Split("test", "t10k", 10)),
+        for (var e : files.entrySet())
+            pinned.add(new PinnedFile(e.getKey(), e.getValue().length, sha256(e.getValue())));
+        var splits = List.of(new DatasetSpec.Split("train", "train", 20), new DatasetSpec.Split("test", "t10k", 10));
+        return new DatasetSpec("tiny", 28, 28, 1, 10, 2, splits,
                 new DebianPackage("dataset-tiny", POOL, deb.length, sha256(deb), DATA_DIR, pinned),
                 new UpstreamFiles(URI.create(base + "upstream/"), pinned));
     }
@@ -148,15 +153,18 @@ class DatasetLocatorTest {
     /** An apt sources file (deb822) listing {@code mirrors}: paths on the test server, or whole URIs. */
     private Path aptSources(String... mirrors) throws IOException {
         StringBuilder s = new StringBuilder();
-        for (String m : mirrors) s.append("Types: deb\nURIs: ").append(m.startsWith("http") ? "" : base).append(m).append("\nSuites: bookworm\n\n");
+        for (String m : mirrors)
+            s.append("Types: deb\nURIs: ").append(m.startsWith("http") ? m : base + m).append("\nSuites: bookworm\n\n");
         return Files.writeString(tmp.resolve("debian.sources"), s.toString());
     }
 
-    private DatasetLocator locator(boolean offline, List<Path> apt) { return locator(offline, apt, Duration.ofSeconds(10)); }
+    private DatasetLocator locator(boolean offline, List<Path> apt) {
+        return locator(offline, apt, Duration.ofSeconds(10));
+    }
 
     private DatasetLocator locator(boolean offline, List<Path> apt, Duration timeout) {
-        return new DatasetLocator(new DatasetLocator.Settings(tmp.resolve("explicit"), tmp.resolve("root"), tmp.resolve("cache"),
-                offline, apt, timeout, new PrintStream(log, true, StandardCharsets.UTF_8)));
+        return new DatasetLocator(new DatasetLocator.Settings(tmp.resolve("explicit"), tmp.resolve("root"),
+                tmp.resolve("cache"), offline, apt, timeout, new PrintStream(log, true, StandardCharsets.UTF_8)));
     }
 
     /**
@@ -168,10 +176,11 @@ class DatasetLocatorTest {
         socket.setSoTimeout(20_000);
         Thread t = new Thread(() -> {
             try (socket; Socket c = socket.accept()) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+                var in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
                 for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) { /* the request's headers */ }
                 OutputStream out = c.getOutputStream();
-                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String head = "HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n";
+                out.write(head.getBytes(StandardCharsets.US_ASCII));
                 out.write(body, 0, body.length / 2);
                 out.flush();
             } catch (IOException e) {
@@ -185,7 +194,8 @@ class DatasetLocatorTest {
 
     private void assertCacheHoldsTheFiles(Path dir) throws IOException {
         assertEquals(tmp.resolve("cache").resolve("tiny"), dir);
-        for (var e : files.entrySet()) assertArrayEquals(e.getValue(), Files.readAllBytes(dir.resolve(e.getKey())), e.getKey());
+        for (var e : files.entrySet())
+            assertArrayEquals(e.getValue(), Files.readAllBytes(dir.resolve(e.getKey())), e.getKey());
         try (Stream<Path> s = Files.list(dir.getParent())) {
             assertEquals(List.of("tiny"), s.map(p -> p.getFileName().toString()).toList(), "no staging folder left");
         }
@@ -203,7 +213,8 @@ class DatasetLocatorTest {
         assertCacheHoldsTheFiles(locator.locate(spec()));
         assertEquals(1, requests.get());
         assertEquals(1, log().lines().count(), log());
-        assertTrue(log().startsWith("tiny is not on this machine; fetching the Debian package dataset-tiny from " + base + "debian/"), log());
+        String notice = "tiny is not on this machine; fetching the Debian package dataset-tiny from " + base + "debian/";
+        assertTrue(log().startsWith(notice), log());
         assertEquals(tmp.resolve("cache").resolve("tiny"), locator.locate(spec()), "found in the cache");
         assertEquals(1, requests.get(), "the second look needs no download");
     }
@@ -223,7 +234,8 @@ class DatasetLocatorTest {
         assertTrue(m.contains(base + "corrupt/" + POOL + ": dataset-tiny_1_all.deb has SHA-256 "), m);
         assertTrue(m.contains(dropped + "/" + POOL + ": interrupted after " + deb.length / 2 + " bytes"), m);
         assertTrue(m.contains(base + "stalled/" + POOL + ": no data for 2 s after " + deb.length / 2 + " bytes"), m);
-        assertTrue(m.contains(base + "upstream/: " + first + ": " + first + " has " + (files.get(first).length - 1) + " bytes"), m);
+        int shortBy1 = files.get(first).length - 1;
+        assertTrue(m.contains(base + "upstream/: " + first + ": " + first + " has " + shortBy1 + " bytes"), m);
         assertTrue(m.contains("EPG_DATA") && m.contains("--data DIR") && m.contains("dataset-tiny"), m);
         assertFalse(m.contains("\n"), "one line: " + m);
         try (Stream<Path> s = Files.list(tmp.resolve("cache"))) {
@@ -244,14 +256,18 @@ class DatasetLocatorTest {
         files.forEach((name, bytes) -> routes.put("/upstream/" + name, Reply.good(bytes)));
         assertCacheHoldsTheFiles(locator(false, List.of()).locate(spec()));
         assertEquals(files.size(), requests.get());
+        assertEquals("tiny is not on this machine; fetching the authors' files from " + base + "upstream/ into "
+                + tmp.resolve("cache").resolve("tiny"), log().strip());
     }
 
     @Test
     void offlineNothingIsFetched() throws Exception {
         routes.put("/debian/" + POOL, Reply.good(deb));
-        DataException e = assertThrows(DataException.class, () -> locator(true, List.of(aptSources("debian"))).locate(spec()));
+        DatasetLocator offline = locator(true, List.of(aptSources("debian")));
+        DataException e = assertThrows(DataException.class, () -> offline.locate(spec()));
         assertTrue(e.getMessage().contains("--offline") && e.getMessage().contains("EPG_DATA"), e.getMessage());
-        assertTrue(e.getMessage().contains(tmp.resolve("root").resolve(DATA_DIR).toString()), "names where it looked: " + e.getMessage());
+        String systemDir = tmp.resolve("root").resolve(DATA_DIR).toString();
+        assertTrue(e.getMessage().contains(systemDir), "names where it looked: " + e.getMessage());
         assertEquals(0, requests.get());
         assertFalse(Files.exists(tmp.resolve("cache")));
     }
@@ -272,8 +288,8 @@ class DatasetLocatorTest {
     @Test
     void aPackageWithoutTheFilesIsNamed() throws Exception {
         Path file = Files.write(tmp.resolve("x.deb"), deb);
-        IOException e = assertThrows(IOException.class,
-                () -> DebArchive.extract(file, DATA_DIR, java.util.Set.of("absent.gz"), Files.createDirectories(tmp.resolve("out"))));
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        IOException e = assertThrows(IOException.class, () -> DebArchive.extract(file, DATA_DIR, Set.of("absent.gz"), out));
         assertTrue(e.getMessage().contains(DATA_DIR + "/[absent.gz]"), e.getMessage());
     }
 

@@ -20,7 +20,7 @@ public final class IdxFiles {
     /** An IDX file: magic, then each dimension, as big-endian int32, then the payload. */
     public static void write(Path f, int magic, int[] dims, byte[] data) throws IOException {
         try (OutputStream file = Files.newOutputStream(f);
-             DataOutputStream out = new DataOutputStream(f.toString().endsWith(".gz") ? new GZIPOutputStream(file) : file)) {
+             var out = new DataOutputStream(f.toString().endsWith(".gz") ? new GZIPOutputStream(file) : file)) {
             out.writeInt(magic);
             for (int d : dims) out.writeInt(d);
             out.write(data);

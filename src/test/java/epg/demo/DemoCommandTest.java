@@ -26,7 +26,8 @@ class DemoCommandTest {
      */
     @Test
     void smokeRun() throws Exception {
-        String before = System.setProperty(DatasetLocator.DATA_PROPERTY, IdxFiles.fashionMnistLayout(tmp.resolve("data")).toString());
+        Path data = IdxFiles.fashionMnistLayout(tmp.resolve("data"));
+        String before = System.setProperty(DatasetLocator.DATA_PROPERTY, data.toString());
         try {
             smokeRunOn();
         } finally {

@@ -39,7 +39,8 @@ class PretrainCommandTest {
         assertTrue(resumed.contains("resuming at step 2"), resumed);
         assertEquals(3, Files.readAllLines(Path.of(out, "log.jsonl")).size());
 
-        String table = capture(() -> assertEquals(0, run("inspect", "rcm-std", out, "--data", data, "--images", "16", "--batch", "8", "--sigmas", "0.002,80")));
+        String table = capture(() -> assertEquals(0, run("inspect", "rcm-std", out, "--data", data, "--images", "16",
+                "--batch", "8", "--sigmas", "0.002,80")));
         assertTrue(table.contains("1/sqrt(D) = 0.0884"), table);
         String[] rows = table.strip().split("\n");
         assertEquals(4, rows.length, table); // title, header, two noise levels

@@ -26,10 +26,11 @@ class TrainCommandTest {
         TinyRuns.oneThread();
         String data = IdxFiles.fashionMnistLayout(tmp.resolve("data")).toString();
         Path rcm = tmp.resolve("rcm"), diff = tmp.resolve("diff"), cons = tmp.resolve("cons");
-        ok(TestSupport.cli("pretrain", "--data", data, "--preset", "RCM-T", "--steps", "2", "--batch", "4", "--warmup", "1", "--out", rcm.toString(),
-                "--workers", "1", "--threads", "1", "--checkpoint-every", "1", "--keep", "0"));
+        ok(TestSupport.cli("pretrain", "--data", data, "--preset", "RCM-T", "--steps", "2", "--batch", "4", "--warmup", "1",
+                "--out", rcm.toString(), "--workers", "1", "--threads", "1", "--checkpoint-every", "1", "--keep", "0"));
         String encoder = rcm.resolve(PretrainStage.ENCODER_FILE).toString();
-        String[] common = {"--data", data, "--preset", "EPG-T", "--steps", "2", "--batch", "4", "--warmup", "1", "--log-every", "1", "--workers", "1", "--threads", "1", "--init", encoder,
+        String[] common = {"--data", data, "--preset", "EPG-T", "--steps", "2", "--batch", "4", "--warmup", "1",
+                "--log-every", "1", "--workers", "1", "--threads", "1", "--init", encoder,
                 "--checkpoint-every", "1", "--keep", "0"};
         ok(TestSupport.cli(concat(new String[]{"train", "--task", "diffusion", "--out", diff.toString()}, common)));
         ok(TestSupport.cli(concat(new String[]{"train", "--task", "consistency", "--out", cons.toString()}, common)));
@@ -77,7 +78,8 @@ class TrainCommandTest {
     @Test
     void aMissingEncoderFileIsNamed() {
         String data = IdxFiles.fashionMnistLayout(tmp.resolve("data")).toString();
-        TestSupport.Cli r = TestSupport.cli("train", "--data", data, "--task", "diffusion", "--steps", "2", "--batch", "4", "--warmup", "1",
+        TestSupport.Cli r = TestSupport.cli("train", "--data", data, "--task", "diffusion", "--steps", "2", "--batch", "4",
+                "--warmup", "1",
                 "--init", tmp.resolve("nope.safetensors").toString(), "--out", tmp.resolve("x").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("nope.safetensors") && r.err().contains("scratch"), r.err());
