@@ -38,8 +38,7 @@ public final class ConsistencyStep implements Runnable {
     private final StageStep step;
 
     public ConsistencyStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        FinetuneConfig d = FinetuneConfig.defaults(FinetuneConfig.Task.CONSISTENCY, model,
-                epg.data.DatasetRegistry.DEFAULT, FinetuneConfig.SCRATCH, batchSize, 600_000);
+        FinetuneConfig d = FinetuneConfig.defaults(FinetuneConfig.Task.CONSISTENCY, model, "fashion-mnist", FinetuneConfig.SCRATCH, batchSize, 600_000);
         FinetuneConfig cfg = withAux(d, 1);
         RcmEncoder frozen = new RcmEncoder(frozenConfig(model));
         Init.rcm(frozen, new Rng(Rng.derive(seed, 7)));

@@ -21,8 +21,7 @@ public final class DiffusionStep implements Runnable {
     private final StageStep step;
 
     public DiffusionStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        FinetuneConfig d = FinetuneConfig.defaults(FinetuneConfig.Task.DIFFUSION, model,
-                epg.data.DatasetRegistry.DEFAULT, FinetuneConfig.SCRATCH, batchSize, 600_000);
+        FinetuneConfig d = FinetuneConfig.defaults(FinetuneConfig.Task.DIFFUSION, model, "fashion-mnist", FinetuneConfig.SCRATCH, batchSize, 600_000);
         DiffusionStage stage;
         try {
             stage = new DiffusionStage(d);

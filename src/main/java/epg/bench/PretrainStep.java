@@ -22,8 +22,7 @@ public final class PretrainStep implements Runnable {
     private final StageStep step;
 
     public PretrainStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        PretrainConfig cfg = new PretrainConfig(model, epg.data.DatasetRegistry.DEFAULT, "imagenet", batchSize, 600_000,
-                PretrainConfig.LR,
+        PretrainConfig cfg = new PretrainConfig(model, "fashion-mnist", "imagenet", batchSize, 600_000, PretrainConfig.LR,
                 PretrainConfig.BETA1, PretrainConfig.BETA2, PretrainConfig.defaultWeightDecay(model), false, PretrainConfig.WARMUP,
                 "constant", PretrainConfig.MOMENTUM, false, true, true, bf16 ? "bf16" : "fp32", "cpu", seed, 10, 1000, 2, 1, 0);
         this.step = new StageStep(new PretrainStage(cfg), cfg.trainerSettings().adam(), synthetic(batchSize, model.channels(), model.imageSize(), seed, true),

@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * @param task            DIFFUSION (x-prediction, spec §4) or CONSISTENCY (ECT, spec §5)
  * @param model           the EPG network, already sized for the data (dropout included: 0.5 for consistency)
- * @param data            a dataset name of epg.data.DatasetRegistry ("fashion-mnist": padded 28 → 32 px) or a folder
+ * @param data            "fashion-mnist" (IDX files, padded 28 → 32 px) or a dataset folder
  * @param normalization   pixel normalisation for RGB data: "imagenet" (released) or "simple"; grey data uses "simple"
  * @param init            "scratch" (the paper's baseline) or an encoder file: a stage-1 run's encoder.safetensors, a
  *                        released RCM checkpoint (.pth/.safetensors); its projector is dropped, the decoder initialised
@@ -79,8 +79,7 @@ public record FinetuneConfig(Task task, ModelConfig model, String data, String n
     public FinetuneConfig {
         if (task == null) throw new IllegalArgumentException("task must be diffusion or consistency");
         if (model == null || model.kind() != ModelConfig.Kind.EPG) throw new IllegalArgumentException("fine-tuning needs an EPG preset (e.g. EPG-T, EPG-B/16)");
-        if (data == null || data.isBlank()) throw new IllegalArgumentException(
-                "data must be a dataset name " + epg.data.DatasetRegistry.names() + " or a dataset folder");
+        if (data == null || data.isBlank()) throw new IllegalArgumentException("data must be 'fashion-mnist' or a dataset folder");
         Normalization.parse(normalization);
         if (init == null || init.isBlank()) throw new IllegalArgumentException("init must be 'scratch' or an encoder file (a stage-1 run's encoder.safetensors)");
         if (task == Task.CONSISTENCY && auxWeight > 0 && rcm == null && init.equals(SCRATCH))

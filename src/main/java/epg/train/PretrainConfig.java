@@ -14,7 +14,7 @@ import java.util.Set;
  * alternatives are selectable).
  *
  * @param model            the RCM network, already sized for the data (imageSize = resolution, channels, classes)
- * @param data             a dataset name of epg.data.DatasetRegistry ("fashion-mnist": padded 28 → 32 px) or a folder
+ * @param data             "fashion-mnist" (Debian's IDX files, padded 28 → 32 px) or a dataset folder
  * @param normalization    pixel normalisation for RGB data: "imagenet" (released) or "simple"; grey data uses "simple"
  * @param batch            global batch size
  * @param steps            K, total optimiser steps (600k in the paper)
@@ -50,8 +50,7 @@ public record PretrainConfig(ModelConfig model, String data, String normalizatio
 
     public PretrainConfig {
         if (model == null || model.kind() != ModelConfig.Kind.RCM) throw new IllegalArgumentException("pre-training needs an RCM preset (e.g. RCM-T, RCM-B)");
-        if (data == null || data.isBlank()) throw new IllegalArgumentException(
-                "data must be a dataset name " + epg.data.DatasetRegistry.names() + " or a dataset folder");
+        if (data == null || data.isBlank()) throw new IllegalArgumentException("data must be 'fashion-mnist' or a dataset folder");
         Normalization.parse(normalization);
         Precision p = Precision.parse(precision == null ? "" : precision);
         if (device == null || !(device.equals("cpu") || device.matches("cuda(:\\d+)?")))
