@@ -215,7 +215,8 @@ public final class DemoPipeline {
     /** Runs {@code epg ARGS} with the plan's data, batch, precision, seed and log intervals added; fails on a non-zero status. */
     private void command(Object... args) {
         String name = args[0].toString();
-        List<String> line = new ArrayList<>(List.of(name, "--data", "fashion-mnist", "--batch", String.valueOf(plan.batch())));
+        List<String> line = new ArrayList<>(List.of(name, "--data", epg.data.DatasetRegistry.DEFAULT,
+                "--batch", String.valueOf(plan.batch())));
         for (int i = 1; i < args.length; i++) line.add(args[i].toString());
         long steps = plan.pretrainSteps();
         for (int i = 0; i < line.size() - 1; i++) if (line.get(i).equals("--steps")) steps = Long.parseLong(line.get(i + 1));
