@@ -4,6 +4,7 @@ package epg.bench;
 import epg.config.ModelConfig;
 import epg.config.ModelSize;
 import epg.config.Presets;
+import epg.data.DatasetRegistry;
 import epg.dist.Distributed;
 import epg.nn.Init;
 import epg.nn.RcmEncoder;
@@ -39,7 +40,7 @@ public final class ConsistencyStep implements Runnable {
     private final StageStep step;
 
     public ConsistencyStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        FinetuneConfig d = FinetuneConfig.defaults(Task.CONSISTENCY, model, "fashion-mnist", FinetuneConfig.SCRATCH,
+        FinetuneConfig d = FinetuneConfig.defaults(Task.CONSISTENCY, model, DatasetRegistry.DEFAULT, FinetuneConfig.SCRATCH,
                 batchSize, 600_000);
         // the defaults from scratch turn the auxiliary loss off (there is no file): on, with a random encoder
         FinetuneConfig cfg = d.withRcm("random RCM encoder").withConsistency(d.consistency().withAuxWeight(1));

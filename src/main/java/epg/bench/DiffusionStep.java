@@ -2,6 +2,7 @@
 package epg.bench;
 
 import epg.config.ModelConfig;
+import epg.data.DatasetRegistry;
 import epg.train.AdamW;
 import epg.train.DiffusionStage;
 import epg.train.FinetuneConfig;
@@ -22,7 +23,7 @@ public final class DiffusionStep implements Runnable {
     private final StageStep step;
 
     public DiffusionStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        FinetuneConfig d = FinetuneConfig.defaults(Task.DIFFUSION, model, "fashion-mnist", FinetuneConfig.SCRATCH,
+        FinetuneConfig d = FinetuneConfig.defaults(Task.DIFFUSION, model, DatasetRegistry.DEFAULT, FinetuneConfig.SCRATCH,
                 batchSize, 600_000);
         DiffusionStage stage;
         try {

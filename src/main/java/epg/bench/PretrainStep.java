@@ -3,11 +3,12 @@ package epg.bench;
 
 import epg.config.ModelConfig;
 import epg.data.Batch;
+import epg.data.DatasetRegistry;
 import epg.data.Loader;
 import epg.train.AdamW;
 import epg.train.PretrainConfig;
-import epg.train.RunControl;
 import epg.train.PretrainStage;
+import epg.train.RunControl;
 
 import java.util.Random;
 
@@ -23,7 +24,7 @@ public final class PretrainStep implements Runnable {
     private final StageStep step;
 
     public PretrainStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        PretrainConfig cfg = PretrainConfig.defaults(model, "fashion-mnist", batchSize, 600_000)
+        PretrainConfig cfg = PretrainConfig.defaults(model, DatasetRegistry.DEFAULT, batchSize, 600_000)
                 .withPrecision(bf16 ? "bf16" : "fp32").withSeed(seed).withRun(RunControl.DEFAULTS.withWorkers(1));
         this.step = new StageStep(new PretrainStage(cfg), cfg.trainerSettings().adam(), synthetic(batchSize, model.channels(), model.imageSize(), seed, true),
                 bf16, cfg.scaledLr(), 0);

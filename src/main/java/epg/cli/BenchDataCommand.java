@@ -3,7 +3,7 @@ package epg.cli;
 
 import epg.data.ByteImage;
 import epg.data.Dataset;
-import epg.data.IdxDataset;
+import epg.data.DatasetRegistry;
 import epg.data.ImageDecoder;
 import epg.data.ImageFolderDataset;
 import epg.data.Loader;
@@ -23,13 +23,13 @@ public final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "loader threads (default: all cores)") int workers = Runtime.getRuntime().availableProcessors();
     @Option(names = "--batch", description = "batch size (default: ${DEFAULT-VALUE})") int batch = 64;
     @Option(names = "--batches", description = "timed batches per resolution (default: ${DEFAULT-VALUE})") int batches = 10;
-    @Option(names = "--mnist", description = "IDX folder (default: ${DEFAULT-VALUE})") Path mnist = IdxDataset.FASHION_MNIST;
+    @Option(names = "--mnist", description = "IDX folder (default: fashion-mnist, fetched when absent)") Path mnist;
     @Option(names = "--images", description = "generated 256 px images (default: ${DEFAULT-VALUE})") int images = 128;
 
     @Override
     public Integer call() throws IOException {
-        if (Files.isDirectory(mnist)) report("32 px  Fashion-MNIST (grey, padded 28->32)", Dataset.open(mnist, true).pad(2), 32);
-        else System.out.println("32 px: skipped, no IDX folder at " + mnist + " (install dataset-fashion-mnist or pass --mnist)");
+        String data = mnist != null ? mnist.toString() : DatasetRegistry.DEFAULT;
+        report("32 px  Fashion-MNIST (grey, padded 28->32)", DatasetRegistry.open(data, true), 32);
         Path tmp = Files.createTempDirectory("epg-bench-data");
         try {
             Random r = new Random(0);

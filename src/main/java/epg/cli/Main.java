@@ -1,8 +1,11 @@
 // The `epg` command line (DEVELOPERS.md, "CLI"): one picocli subcommand class per command.
 package epg.cli;
 
+import epg.data.DatasetLocator;
+import epg.tensor.Natives;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(name = "epg", mixinStandardHelpOptions = true, version = "epg 0.1.0",
         description = "End-to-end pixel-space generative modelling (EPG) on libtorch.",
@@ -10,6 +13,12 @@ import picocli.CommandLine.Command;
                 PrepareCommand.class, PretrainCommand.class, TrainCommand.class, ExportCommand.class, DemoCommand.class, SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class,
                 BenchCommand.class})
 public final class Main implements Runnable {
+    /** `epg [COMMAND] --offline`: no dataset is fetched; a missing one is an error saying how to provide it. */
+    @Option(names = "--offline", scope = CommandLine.ScopeType.INHERIT,
+            description = "Never download a dataset (also EPG_OFFLINE=1); a missing one is an error.")
+    void offline(boolean on) {
+        if (on) System.setProperty(DatasetLocator.OFFLINE_PROPERTY, "true");
+    }
 
     @Override
     public void run() {
@@ -17,6 +26,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Natives.load(); // on main, before any command starts a thread
         System.exit(commandLine().execute(args));
     }
 

@@ -2,6 +2,7 @@
 package epg.cli;
 
 import epg.data.Dataset;
+import epg.data.DatasetRegistry;
 import epg.data.Normalization;
 import epg.nn.ModelFile;
 import epg.nn.RcmEncoder;
@@ -23,7 +24,9 @@ import java.util.concurrent.Callable;
                 + "(about 1/sqrt(D) when healthy, near 0 when collapsed).")
 public final class RcmStdCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "encoder.safetensors (or a pre-training run directory holding one).") Path model;
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "'fashion-mnist' or a dataset folder (default ${DEFAULT-VALUE}).") String data;
+    @Option(names = "--data", defaultValue = DatasetRegistry.DEFAULT,
+            description = "A dataset name (fetched when absent) or a dataset folder (default ${DEFAULT-VALUE}).")
+    String data;
     @Option(names = "--images", defaultValue = "1000", description = "Images used (default ${DEFAULT-VALUE}).") int images;
     @Option(names = "--sigmas", split = ",", description = "Unshifted noise levels, multiplied by s (default 0.002,0.1,1,10,80).") double[] sigmas = RcmStd.DEFAULT_SIGMAS;
     @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB normalisation used in training (default ${DEFAULT-VALUE}).") String normalization;

@@ -2,6 +2,7 @@
 package epg.cli;
 
 import epg.config.ModelConfig;
+import epg.data.DatasetRegistry;
 import epg.tensor.Torch;
 import epg.train.DataSource;
 import epg.train.RunControl;
@@ -12,8 +13,11 @@ import java.nio.file.Path;
 
 /** Data, resolution, run directory, batch, and the settings that steer the process rather than the result. */
 public final class RunOptions {
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "'fashion-mnist' (padded to 32 px) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
-    @Option(names = "--resolution", description = "Training resolution (default: the preset's, 32 for fashion-mnist).") Integer resolution;
+    @Option(names = "--data", defaultValue = DatasetRegistry.DEFAULT, description = "A dataset name (fashion-mnist: "
+            + "padded to 32 px; fetched when absent) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
+    @Option(names = "--resolution",
+            description = "Training resolution (default: the named dataset's, 32 for fashion-mnist; a preset's).")
+    Integer resolution;
     @Option(names = "--out", required = true, description = "Run directory.") Path out;
     @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--stop-at", description = "Stop this invocation after this step (the schedules still span --steps).") Long stopAt;
@@ -32,9 +36,9 @@ public final class RunOptions {
         if (threads > 0) Torch.setThreads(threads);
     }
 
-    /** The preset shaped for the data: --resolution, else 32 px for Fashion-MNIST, else the preset's; with the attention kernel chosen. */
+    /** The preset shaped for the data (--resolution, else the named dataset's, else the preset's), attention chosen. */
     ModelConfig model(ModelConfig preset, int channels, int classes) {
-        int res = resolution != null ? resolution : data.equalsIgnoreCase("fashion-mnist") ? 32 : preset.imageSize();
+        int res = resolution != null ? resolution : DatasetRegistry.trainingSize(data).orElse(preset.imageSize());
         return preset.withData(res, channels, classes).withFusedAttention(!mathAttention);
     }
 

@@ -12,11 +12,6 @@ import java.util.zip.GZIPInputStream;
 
 /** Images of an idx3-ubyte file with the labels of the matching idx1-ubyte file. */
 public record IdxDataset(int count, int rows, int cols, byte[] pixels, byte[] labels, int numClasses) implements Dataset {
-    /** Where Debian's dataset-fashion-mnist package puts the files. */
-    public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
-
-    public static IdxDataset fashionMnist(boolean train) { return open(FASHION_MNIST, train); }
-
     static boolean isIdxFolder(Path dir) { return find(dir, "train", "images").isPresent() || find(dir, "t10k", "images").isPresent(); }
 
     /** Finds {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] in {@code dir}. */

@@ -1,6 +1,8 @@
 // Spec §3 and §4: the training data stream: per-epoch deterministic shuffle, sharding, drop-last, background batches, resumable position.
 package epg.data;
 
+import epg.tensor.Natives;
+
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +70,7 @@ public final class Loader implements AutoCloseable {
             throw new IllegalArgumentException(data.size() + " samples give no full batch of " + cfg.batchSize + " on each of " + cfg.worldSize + " ranks");
         if (start.batch < 0 || start.batch >= batchesPerEpoch || start.epoch < 0) throw new IllegalArgumentException("bad start position " + start);
         this.next = this.nextSubmitted = start;
+        Natives.load(); // here, so that no epg-data thread is the first to reach a native class
         this.pool = Executors.newFixedThreadPool(cfg.workers, r -> {
             Thread t = new Thread(r, "epg-data");
             t.setDaemon(true);

@@ -5,6 +5,7 @@ package epg.demo;
 import epg.config.ModelConfig;
 import epg.config.Presets;
 import epg.data.Dataset;
+import epg.data.DatasetRegistry;
 import epg.data.Loader;
 import epg.data.Normalization;
 import epg.diffusion.KarrasGrid;
@@ -41,7 +42,7 @@ import java.util.stream.LongStream;
 /** Trains, samples and evaluates with the options of one demo run; the training data is opened once. */
 final class DemoStages {
     /** The demo's data and presets. */
-    static final String DATA = "fashion-mnist", RCM_PRESET = "RCM-T", EPG_PRESET = "EPG-T";
+    static final String DATA = DatasetRegistry.DEFAULT, RCM_PRESET = "RCM-T", EPG_PRESET = "EPG-T";
     /** Training resolution: Fashion-MNIST padded 28 → 32 px. */
     static final int RESOLUTION = 32;
     /** Images per feature-extraction batch. */

@@ -3,7 +3,7 @@ package epg.demo;
 
 import epg.data.ByteImage;
 import epg.data.Dataset;
-import epg.data.IdxDataset;
+import epg.data.DatasetRegistry;
 import epg.data.ImageDecoder;
 import epg.sample.ImageGrid;
 import epg.sample.SampleRun;
@@ -23,9 +23,7 @@ public final class ReferenceSet {
 
     /** Writes {@code dir}/reference.npz (arr_0 uint8 [n, 32, 32, 3]) and {@code dir}/grid.png (the first 64). */
     public static void write(int n, Path dir) throws IOException {
-        if (!Files.isDirectory(IdxDataset.FASHION_MNIST))
-            throw new IOException("Fashion-MNIST is not installed at " + IdxDataset.FASHION_MNIST + ": install the Debian package dataset-fashion-mnist");
-        Dataset test = IdxDataset.fashionMnist(false).pad(2);
+        Dataset test = DatasetRegistry.open(DatasetRegistry.DEFAULT, false);
         if (n > test.size()) throw new IllegalArgumentException("the test split has " + test.size() + " images, asked for " + n);
         Files.createDirectories(dir);
         List<ByteImage> first = new ArrayList<>();

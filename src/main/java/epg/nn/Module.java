@@ -1,6 +1,7 @@
 // The network building block (spec §2): parameters, buffers and children whose dotted names are the state-dict keys.
 package epg.nn;
 
+import epg.tensor.Natives;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
@@ -19,6 +20,11 @@ public abstract class Module {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+
+    /** Every network starts here, before its subclass creates a tensor: the natives load first (see Natives). */
+    protected Module() {
+        Natives.load();
+    }
 
     protected final Tensor parameter(String name, Tensor value) {
         Tensor p = Scope.keep(value.detach());

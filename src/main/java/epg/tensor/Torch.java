@@ -20,6 +20,8 @@ public final class Torch {
 
     private Torch() {}
 
+    static { Natives.load(); } // whatever Torch call comes first (init() among them) finds the natives loaded
+
     /** Loads libtorch once and sets its intra-op thread count (EPG_THREADS, default: all cores). */
     public static synchronized void init() {
         if (initialised) return;

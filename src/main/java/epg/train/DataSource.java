@@ -6,13 +6,14 @@ import epg.data.Loader;
 import epg.data.Normalization;
 
 /**
- * @param data          "fashion-mnist" (Debian's IDX files, padded 28 → 32 px) or a dataset folder
+ * @param data          a dataset name of {@link epg.data.DatasetRegistry} (e.g. "fashion-mnist") or a dataset folder
  * @param normalization pixel normalisation for RGB data: "imagenet" (released) or "simple"; grey data uses "simple"
  */
 public record DataSource(String data, String normalization) implements Flattened {
     public DataSource {
         if (data == null || data.isBlank())
-            throw new IllegalArgumentException("data must be 'fashion-mnist' or a dataset folder");
+            throw new IllegalArgumentException("data must be one of " + epg.data.DatasetRegistry.names()
+                    + " or a dataset folder");
         Normalization.parse(normalization);
     }
 

@@ -4,7 +4,7 @@ package epg.train;
 import epg.data.Batch;
 import epg.data.BatchTensors;
 import epg.data.Dataset;
-import epg.data.IdxDataset;
+import epg.data.DatasetRegistry;
 import epg.diffusion.IctCurriculum;
 import epg.diffusion.KarrasGrid;
 import epg.diffusion.TemperatureSchedule;
@@ -139,9 +139,6 @@ public final class PretrainStage implements Stage {
     /** The encoder file's metadata besides the configuration. */
     public static Map<String, String> metadata(long step) { return Map.of("step", Long.toString(step), "stage", "pretrain"); }
 
-    /** "fashion-mnist" (training split, padded 28 → 32 px) or a dataset folder (training split). */
-    public static Dataset openData(String data) {
-        if (data.equalsIgnoreCase("fashion-mnist")) return IdxDataset.fashionMnist(true).pad(2);
-        return Dataset.open(Path.of(data), true);
-    }
+    /** The training split of a registered dataset (found or fetched; DatasetRegistry) or of a dataset folder. */
+    public static Dataset openData(String data) { return DatasetRegistry.open(data, true); }
 }

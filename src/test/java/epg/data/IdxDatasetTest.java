@@ -1,44 +1,28 @@
-// Spec §8 (tests): IDX reading (plain and gzipped), padding, RGB conversion, and the installed Fashion-MNIST.
+// Spec §8 (tests): IDX reading (plain and gzipped), padding, RGB conversion, and Fashion-MNIST as registered.
 package epg.data;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPOutputStream;
+import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class IdxDatasetTest {
     @TempDir Path tmp;
-
-    static void write(Path f, int magic, int[] dims, byte[] data, boolean gz) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(magic);
-            for (int d : dims) out.writeInt(d);
-            out.write(data);
-        }
-        try (OutputStream o = gz ? new GZIPOutputStream(Files.newOutputStream(f)) : Files.newOutputStream(f)) {
-            o.write(bytes.toByteArray());
-        }
-    }
 
     @Test
     void readsImagesAndLabelsPlainOrGzipped() throws IOException {
         byte[] px = new byte[3 * 2 * 3];
         for (int i = 0; i < px.length; i++) px[i] = (byte) (10 * i);
-        write(tmp.resolve("t10k-images-idx3-ubyte.gz"), 0x803, new int[]{3, 2, 3}, px, true);
-        write(tmp.resolve("t10k-labels-idx1-ubyte"), 0x801, new int[]{3}, new byte[]{4, 0, 7}, false);
+        IdxFiles.write(tmp.resolve("t10k-images-idx3-ubyte.gz"), 0x803, new int[]{3, 2, 3}, px);
+        IdxFiles.write(tmp.resolve("t10k-labels-idx1-ubyte"), 0x801, new int[]{3}, new byte[]{4, 0, 7});
         Dataset d = Dataset.open(tmp, false);
         assertEquals(3, d.size());
         assertEquals(8, d.numClasses());
@@ -59,21 +43,38 @@ class IdxDatasetTest {
     @Test
     void truncatedIdxNamesTheFile() throws IOException {
         Path f = tmp.resolve("train-images-idx3-ubyte");
-        write(f, 0x803, new int[]{5, 28, 28}, new byte[100], false);
-        write(tmp.resolve("train-labels-idx1-ubyte"), 0x801, new int[]{5}, new byte[5], false);
+        IdxFiles.write(f, 0x803, new int[]{5, 28, 28}, new byte[100]);
+        IdxFiles.write(tmp.resolve("train-labels-idx1-ubyte"), 0x801, new int[]{5}, new byte[5]);
         DataException e = assertThrows(DataException.class, () -> IdxDataset.open(tmp, true));
         assertEquals(f, e.path());
     }
 
+    /**
+     * Fashion-MNIST as the registry opens it: the real files where the locator finds them without fetching (then also
+     * their published facts), else generated files in the same layout; a folder holding them is the named dataset.
+     */
     @Test
-    void installedFashionMnist() {
-        assumeTrue(Files.isDirectory(IdxDataset.FASHION_MNIST), "dataset-fashion-mnist not installed");
-        IdxDataset test = IdxDataset.fashionMnist(false);
-        assertEquals(10_000, test.size());
-        assertEquals(10, test.numClasses());
-        assertEquals(9, test.label(0));     // the first test item is an ankle boot
-        assertEquals(2, test.label(1));     // then a pullover
-        assertEquals(28, test.image(0).width());
-        assertEquals(32, test.pad(2).image(0).height());
+    void fashionMnistAsRegistered() {
+        DatasetSpec spec = DatasetRegistry.FASHION_MNIST;
+        Path real = null;
+        try {
+            real = new DatasetLocator(DatasetLocator.Settings.fromEnvironment().withOffline(true)).locate(spec);
+        } catch (DataException e) {
+            System.out.println("no Fashion-MNIST on this machine; checking generated data in its layout");
+        }
+        Path dir = real != null ? real : IdxFiles.fashionMnistLayout(tmp.resolve("fm"));
+        Dataset test = DatasetRegistry.open(dir.toString(), false);
+        if (real != null) {
+            assertEquals(spec.splits().get(1).images(), test.size());
+            assertEquals(9, test.label(0));     // the first test item is an ankle boot
+            assertEquals(2, test.label(1));     // then a pullover
+        } else {
+            assertEquals(IdxFiles.TEST, test.size());
+        }
+        assertEquals(spec.classes(), test.numClasses());
+        assertEquals(28, IdxDataset.open(dir, false).image(0).width());
+        assertEquals(32, test.image(0).height(), "padded 28 -> 32 as registered");
+        assertEquals(OptionalInt.of(32), DatasetRegistry.trainingSize(dir.toString()));
+        assertEquals(OptionalInt.empty(), DatasetRegistry.trainingSize(tmp.resolve("elsewhere").toString()));
     }
 }

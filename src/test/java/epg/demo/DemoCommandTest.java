@@ -5,7 +5,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import epg.TestSupport;
 import epg.TinyRuns;
-import epg.data.IdxDataset;
+import epg.data.DatasetLocator;
+import epg.data.IdxFiles;
 import epg.report.DemoLayout;
 import epg.report.StageRecord;
 import org.junit.jupiter.api.Test;
@@ -17,15 +18,27 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class DemoCommandTest {
     @TempDir Path tmp;
 
-    /** `epg demo --smoke`: every stage runs, and the run directories, report.html, demo.json and the grids exist. */
+    /**
+     * `epg demo --smoke` on generated data in Fashion-MNIST's layout (as EPG_DATA): every stage runs, and the run
+     * directories, report.html, demo.json and the grids exist.
+     */
     @Test
     void smokeRun() throws Exception {
-        assumeTrue(Files.isDirectory(IdxDataset.FASHION_MNIST), "Fashion-MNIST is not installed");
+        Path data = IdxFiles.fashionMnistLayout(tmp.resolve("data"));
+        String before = System.setProperty(DatasetLocator.DATA_PROPERTY, data.toString());
+        try {
+            smokeRunOn();
+        } finally {
+            if (before == null) System.clearProperty(DatasetLocator.DATA_PROPERTY);
+            else System.setProperty(DatasetLocator.DATA_PROPERTY, before);
+        }
+    }
+
+    private void smokeRunOn() throws Exception {
         TinyRuns.oneThread();
         Path out = tmp.resolve("demo");
         TestSupport.Cli r = TestSupport.cli("demo", "--smoke", "--out", out.toString(), "--threads", "1");

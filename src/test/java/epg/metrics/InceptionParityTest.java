@@ -18,13 +18,20 @@ import com.google.gson.JsonObject;
 import epg.cli.Main;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import epg.tensor.TorchSave;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 
-import static epg.TestSupport.assumePython;
+import static epg.TestSupport.assertSameTensors;
+import static epg.TestSupport.fixture;
 import static epg.TestSupport.python;
+import static epg.TestSupport.requirePython;
 import static epg.TestSupport.relativeError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,15 +46,44 @@ class InceptionParityTest {
     static Scope scope;
     static InceptionV3 net;
 
-    /** The random-weight fixture is ~95 MB, so the script writes it into the class's temporary folder on first use (~10 s). */
+    /**
+     * The fixture's network: its ~95 MB of weights are a function of name and element index, computed here as
+     * scripts/fixtures/make_inception_parity.py computes them, and written to the class's folder (for the CLI test)
+     * and read back through {@link InceptionV3#load}.
+     */
     static synchronized InceptionV3 net() throws IOException {
         if (net == null) {
-            assumePython("torch", "torchvision", "numpy");
-            python(300, "scripts/fixtures/make_inception_parity.py", dir.toString());
             scope = Scope.open();
+            Map<String, Tensor> state = new LinkedHashMap<>();
+            new InceptionV3().stateDict().forEach((name, t) -> state.put(name, weights(name, Torch.shape(t))));
+            TorchSave.write(dir.resolve("inception.pth"), state);
             net = InceptionV3.load(dir.resolve("inception.pth"));
         }
         return net;
+    }
+
+    /** The script's weights(): SplitMix64 of (crc32(name) << 32) + i, uniform in double, one rounding to float32. */
+    static Tensor weights(String name, long[] shape) {
+        CRC32 crc = new CRC32();
+        crc.update(name.getBytes(StandardCharsets.UTF_8));
+        long base = crc.getValue() << 32;
+        float[] v = new float[Math.toIntExact(Torch.numel(shape))];
+        double fanIn = (double) v.length / shape[0];
+        for (int i = 0; i < v.length; i++) {
+            double u = (splitMix64(base + i) >>> 11) * 0x1.0p-53;
+            if (name.endsWith("running_var") || name.endsWith("bn.weight")) v[i] = (float) (0.5 + u);
+            else if (name.endsWith("running_mean") || name.endsWith("bn.bias") || name.equals("fc.bias"))
+                v[i] = (float) ((2 * u - 1) * (0.1 * Math.sqrt(3)));
+            else v[i] = (float) ((2 * u - 1) * (Math.sqrt(3) * Math.sqrt(2.0 / fanIn)));
+        }
+        return Torch.fromFloats(v, shape); // [shape]
+    }
+
+    static long splitMix64(long x) {
+        long z = x + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     @AfterAll
@@ -57,7 +93,7 @@ class InceptionParityTest {
     void matchesTorchvisionWithFidBlocks() throws IOException {
         InceptionV3 net = net();
         try (Scope s = Scope.open()) {
-            Map<String, Tensor> io = Npz.read(dir.resolve("io.npz"));
+            Map<String, Tensor> io = Npz.read(fixture("metrics/inception_io.npz"));
             Features f = net.extract(io.get("images"));
             assertArrayEquals(new long[]{2, 2048}, Torch.shape(f.pool()));
             assertArrayEquals(new long[]{2, 2023}, Torch.shape(f.spatial()));
@@ -66,6 +102,18 @@ class InceptionParityTest {
             check(f.spatial(), io.get("spatial"), "sFID spatial slice (Mixed_6d channels 0-6, NHWC)");
             check(f.logits(), io.get("logits"), "logits without bias (ADM)");
             check(f.logits().add(net.fcBias()), io.get("logits_full"), "torchvision forward (with fc bias)");
+        }
+    }
+
+    /** The committed fixture is what its script makes with this machine's python3-torch and torchvision. */
+    @Test
+    @Tag("oracle")
+    void fixtureIsWhatItsScriptMakes() throws IOException {
+        requirePython("torch", "torchvision", "numpy");
+        Path made = dir.resolve("inception_io.npz");
+        python(600, "scripts/fixtures/make_inception_parity.py", made.toString());
+        try (Scope s = Scope.open()) {
+            assertSameTensors(Npz.read(fixture("metrics/inception_io.npz")), Npz.read(made), "inception_io.npz");
         }
     }
 
@@ -81,7 +129,7 @@ class InceptionParityTest {
     void evaluateCommandWithInception() throws IOException {
         InceptionV3 net = net();
         try (Scope s = Scope.open()) {
-            Tensor images = Npz.read(dir.resolve("io.npz"), "images").repeat(6, 1, 1, 1).narrow(0, 0, 11);
+            Tensor images = Npz.read(fixture("metrics/inception_io.npz"), "images").repeat(6, 1, 1, 1).narrow(0, 0, 11);
             images = images.add(Torch.fromLongs(java.util.stream.LongStream.range(0, 11).toArray(), 11, 1, 1, 1).to(ScalarType.Byte));
             Path samples = dir.resolve("samples.npz"), ref = dir.resolve("ref.npz"), json = dir.resolve("eval.json");
             Npz.write(samples, Map.of("arr_0", images));

@@ -3,7 +3,7 @@ package epg.train;
 
 import epg.TinyRuns;
 import epg.cli.Main;
-import epg.data.IdxDataset;
+import epg.data.IdxFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PretrainCommandTest {
     @TempDir Path tmp;
@@ -29,10 +28,10 @@ class PretrainCommandTest {
 
     @Test
     void pretrainResumeAndInspect() throws Exception {
-        assumeTrue(Files.isDirectory(IdxDataset.FASHION_MNIST), "Fashion-MNIST is not installed");
         TinyRuns.oneThread();
+        String data = IdxFiles.fashionMnistLayout(tmp.resolve("data")).toString();
         String out = tmp.resolve("run").toString();
-        String[] common = {"pretrain", "--preset", "RCM-T", "--data", "fashion-mnist", "--steps", "3", "--batch", "4", "--warmup", "1",
+        String[] common = {"pretrain", "--preset", "RCM-T", "--data", data, "--steps", "3", "--batch", "4", "--warmup", "1",
                 "--out", out, "--log-every", "1", "--checkpoint-every", "2", "--workers", "1", "--threads", "1"};
         assertEquals(0, run(concat(common, "--stop-at", "2")));
         assertEquals("step-2", Files.readString(Path.of(out, "checkpoints", "latest")).trim());
@@ -40,7 +39,8 @@ class PretrainCommandTest {
         assertTrue(resumed.contains("resuming at step 2"), resumed);
         assertEquals(3, Files.readAllLines(Path.of(out, "log.jsonl")).size());
 
-        String table = capture(() -> assertEquals(0, run("inspect", "rcm-std", out, "--images", "16", "--batch", "8", "--sigmas", "0.002,80")));
+        String table = capture(() -> assertEquals(0, run("inspect", "rcm-std", out, "--data", data, "--images", "16",
+                "--batch", "8", "--sigmas", "0.002,80")));
         assertTrue(table.contains("1/sqrt(D) = 0.0884"), table);
         String[] rows = table.strip().split("\n");
         assertEquals(4, rows.length, table); // title, header, two noise levels

@@ -3,7 +3,7 @@ package epg.train;
 
 import epg.TestSupport;
 import epg.TinyRuns;
-import epg.data.IdxDataset;
+import epg.data.IdxFiles;
 import epg.tensor.Checkpoints;
 import epg.tensor.Safetensors;
 import org.bytedeco.pytorch.Tensor;
@@ -17,20 +17,20 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class TrainCommandTest {
     @TempDir Path tmp;
 
     @Test
     void pretrainThenBothFineTuningTasksThenSampling() throws Exception {
-        assumeTrue(Files.isDirectory(IdxDataset.FASHION_MNIST), "Fashion-MNIST is not installed");
         TinyRuns.oneThread();
+        String data = IdxFiles.fashionMnistLayout(tmp.resolve("data")).toString();
         Path rcm = tmp.resolve("rcm"), diff = tmp.resolve("diff"), cons = tmp.resolve("cons");
-        ok(TestSupport.cli("pretrain", "--preset", "RCM-T", "--steps", "2", "--batch", "4", "--warmup", "1", "--out", rcm.toString(),
-                "--workers", "1", "--threads", "1", "--checkpoint-every", "1", "--keep", "0"));
+        ok(TestSupport.cli("pretrain", "--data", data, "--preset", "RCM-T", "--steps", "2", "--batch", "4", "--warmup", "1",
+                "--out", rcm.toString(), "--workers", "1", "--threads", "1", "--checkpoint-every", "1", "--keep", "0"));
         String encoder = rcm.resolve(PretrainStage.ENCODER_FILE).toString();
-        String[] common = {"--preset", "EPG-T", "--steps", "2", "--batch", "4", "--warmup", "1", "--log-every", "1", "--workers", "1", "--threads", "1", "--init", encoder,
+        String[] common = {"--data", data, "--preset", "EPG-T", "--steps", "2", "--batch", "4", "--warmup", "1",
+                "--log-every", "1", "--workers", "1", "--threads", "1", "--init", encoder,
                 "--checkpoint-every", "1", "--keep", "0"};
         ok(TestSupport.cli(concat(new String[]{"train", "--task", "diffusion", "--out", diff.toString()}, common)));
         ok(TestSupport.cli(concat(new String[]{"train", "--task", "consistency", "--out", cons.toString()}, common)));
@@ -77,7 +77,9 @@ class TrainCommandTest {
 
     @Test
     void aMissingEncoderFileIsNamed() {
-        TestSupport.Cli r = TestSupport.cli("train", "--task", "diffusion", "--steps", "2", "--batch", "4", "--warmup", "1",
+        String data = IdxFiles.fashionMnistLayout(tmp.resolve("data")).toString();
+        TestSupport.Cli r = TestSupport.cli("train", "--data", data, "--task", "diffusion", "--steps", "2", "--batch", "4",
+                "--warmup", "1",
                 "--init", tmp.resolve("nope.safetensors").toString(), "--out", tmp.resolve("x").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("nope.safetensors") && r.err().contains("scratch"), r.err());
