@@ -19,31 +19,17 @@ Commands used for the committed files:
   /usr/bin/python3 scripts/classifier/fmnist_classifier.py fixture \\
       src/main/resources/epg/metrics/fmnist-classifier.safetensors src/test/resources/fixtures/metrics
 """
-import argparse, gzip, json, os, struct, time
+import argparse, json, os, struct, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-ROOT = "/usr/share/datasets/fashion-mnist"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "diagnostics"))
+from class_accuracy import split, tensor  # Fashion-MNIST padded to 32 px; uint8 -> [-1, 1]  # noqa: E402
+
 WIDTHS = [16, 32, 32, 64, 64]
 POOL_AFTER = {1, 3}  # max-pool 2 after these units
-
-
-def idx(name, offset, shape):
-    with gzip.open(os.path.join(ROOT, name)) as f:
-        return np.frombuffer(f.read(), np.uint8, offset=offset).reshape(shape)
-
-
-def split(train):
-    p = "train" if train else "t10k"
-    x = idx(f"{p}-images-idx3-ubyte.gz", 16, (-1, 28, 28))
-    y = idx(f"{p}-labels-idx1-ubyte.gz", 8, (-1,))
-    return np.pad(x, ((0, 0), (2, 2), (2, 2))), y.astype(np.int64)  # [N, 32, 32] uint8 (background 0)
-
-
-def tensor(u8):  # uint8 [N, 32, 32] -> float [N, 1, 32, 32] in [-1, 1]
-    return torch.from_numpy(u8.astype(np.float32) / 127.5 - 1).unsqueeze(1)
 
 
 class Unit(nn.Module):
