@@ -101,7 +101,7 @@ public final class FashionClassifier extends Module {
      * images get the 2 px background border of epg's data.
      */
     public static Tensor input(Tensor images) {
-        boolean bytes = images.scalar_type() == ScalarType.Byte;
+        boolean bytes = images.scalar_type().intern() == ScalarType.Byte;
         Tensor x = bytes ? FeatureExtractor.unitNchw(images, 1).mul(new Scalar(2.0)).sub(new Scalar(1.0)) // [B,1,H,W]
                 : grey(images.to(ScalarType.Float).clamp(new ScalarOptional(new Scalar(-1.0)),
                         new ScalarOptional(new Scalar(1.0))));
