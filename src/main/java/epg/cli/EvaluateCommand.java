@@ -110,6 +110,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (ImageSource images = ImageSource.open(samples)) {
             SampleLabels l = SampleLabels.of(samples, labels, images.count());
             ClassAccuracy a = ClassAccuracy.measure(net, images, l.labels(), batch);
+            if (!json.has("samples")) json.addProperty("samples", samples.toString());
             json.addProperty("classLabels", l.source());
             json.add("classAccuracy", gson.toJsonTree(a));
             return a.table() + "\nlabels: " + l.source();

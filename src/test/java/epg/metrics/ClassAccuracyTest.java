@@ -147,6 +147,9 @@ class ClassAccuracyTest {
                 "--labels", dir.resolve("labels.npy").toString());
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("holds 300 labels for 200 samples"), bad.err());
+        TestSupport.Cli noRef = TestSupport.cli("evaluate", balanced.toString());
+        assertEquals(1, noRef.code());
+        assertTrue(noRef.err().contains("REF is missing"), noRef.err());
     }
 
     static JsonObject evaluate(Path samples, String json) throws IOException {
@@ -155,6 +158,8 @@ class ClassAccuracyTest {
                 "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("class accuracy (fashion-mnist-cnn") && r.out().contains("ankle boot"), r.out());
-        return new Gson().fromJson(Files.readString(out), JsonObject.class);
+        JsonObject j = new Gson().fromJson(Files.readString(out), JsonObject.class);
+        assertEquals(samples.toString(), j.get("samples").getAsString());
+        return j;
     }
 }
