@@ -1,12 +1,18 @@
 // `epg evaluate` (spec §7): FID, sFID, Inception Score, precision/recall of samples against an ADM reference batch.
 package epg.cli;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import epg.metrics.ClassAccuracy;
 import epg.metrics.Evaluation;
 import epg.metrics.EvaluationResult;
+import epg.metrics.FashionClassifier;
 import epg.metrics.FeatureExtractor;
+import epg.metrics.ImageSource;
 import epg.metrics.InceptionV3;
 import epg.metrics.RcmExtractor;
+import epg.metrics.SampleLabels;
 import epg.tensor.AtomicFile;
 import epg.tensor.Torch;
 import picocli.CommandLine.Command;
@@ -22,6 +28,8 @@ import java.util.concurrent.Callable;
         description = {"Evaluates samples against an ADM reference batch: FID, sFID, Inception Score (10 splits), precision and recall (k = 3).",
                 "SAMPLES: a folder of PNG images or an .npz with arr_0 (uint8 [N, H, W, C]). REF: an ADM-style .npz (arr_0 and/or mu, sigma, mu_s, sigma_s).",
                 "With --make-ref, the two arguments are DATA (PNG folder or .npz) and OUT.npz, and a reference batch is written instead.",
+                "With --class-accuracy, also (without REF: only) the share of Fashion-MNIST samples that a classifier "
+                        + "assigns to their class.",
                 "Prints the metrics and writes them as JSON; every result names the feature extractor that produced it."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
@@ -30,7 +38,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SAMPLES", description = "samples (or DATA with --make-ref): PNG folder or .npz with arr_0")
     Path samples;
 
-    @Parameters(index = "1", paramLabel = "REF", description = "ADM reference .npz (or OUT.npz with --make-ref)")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "REF",
+            description = "ADM reference .npz (or OUT.npz with --make-ref)")
     Path reference;
 
     @Option(names = "--inception", paramLabel = "PATH", defaultValue = "${env:EPG_INCEPTION}",
@@ -49,6 +58,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--make-ref", description = "write a reference batch OUT.npz from DATA (arr_0 + Inception mu/sigma/mu_s/sigma_s)")
     boolean makeRef;
 
+    @Option(names = "--class-accuracy", description = "judge 32 px Fashion-MNIST samples with the committed "
+            + "classifier: the share assigned to the class each was drawn for, overall and per class")
+    boolean classAccuracy;
+
+    @Option(names = "--labels", paramLabel = "balanced|FILE.npy", description = "classes the samples were drawn for "
+            + "(--class-accuracy; default: the .npz's 'labels' or 'arr_1' array, else balanced = epg sample's default)")
+    String labels;
+
     @Option(names = "--batch", defaultValue = "50", description = "images per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
 
@@ -62,19 +79,42 @@ public final class EvaluateCommand implements Callable<Integer> {
         var log = spec.commandLine().getErr();
         FeatureExtractor extractor = extractor();
         if (makeRef) {
+            if (reference == null) throw new IllegalArgumentException("--make-ref needs DATA and OUT.npz");
             long n = Evaluation.makeReference(extractor, samples, reference, batch, log);
             spec.commandLine().getOut().printf("wrote %s: arr_0 (%d images)%s%n", reference, n,
                     extractor instanceof InceptionV3 ? " and mu, sigma, mu_s, sigma_s (" + InceptionV3.ID + ")"
                             : "; no statistics (they are computed from arr_0 when evaluating" + (extractor == null ? "" : " with " + extractor.id()) + ")");
             return 0;
         }
-        if (extractor == null) throw new IllegalArgumentException(noExtractor());
-        EvaluationResult r = Evaluation.run(extractor, samples, reference, batch, log);
-        String json = new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(r);
+        var gson = new GsonBuilder().serializeNulls().setPrettyPrinting().create();
+        JsonObject json = new JsonObject();
+        StringBuilder printed = new StringBuilder();
+        if (reference != null || !classAccuracy) {
+            if (reference == null)
+                throw new IllegalArgumentException("REF is missing: give an ADM reference .npz or --class-accuracy");
+            if (extractor == null) throw new IllegalArgumentException(noExtractor());
+            EvaluationResult r = Evaluation.run(extractor, samples, reference, batch, log);
+            json = gson.toJsonTree(r).getAsJsonObject();
+            printed.append(summary(r)).append('\n');
+        }
+        if (classAccuracy) printed.append(classAccuracy(json, gson)).append('\n');
         Path target = out != null ? out : defaultOut();
-        AtomicFile.writeString(target, json + "\n");
-        spec.commandLine().getOut().println(summary(r) + "\nwrote " + target);
+        AtomicFile.writeString(target, gson.toJson(json) + "\n");
+        spec.commandLine().getOut().println(printed + "wrote " + target);
         return 0;
+    }
+
+    /** Adds "classAccuracy" and "classLabels" (where the labels came from) to {@code json}; returns the table. */
+    private String classAccuracy(JsonObject json, Gson gson) throws Exception {
+        FashionClassifier net = FashionClassifier.load();
+        try (ImageSource images = ImageSource.open(samples)) {
+            SampleLabels l = SampleLabels.of(samples, labels, images.count());
+            ClassAccuracy a = ClassAccuracy.measure(net, images, l.labels(), batch);
+            if (!json.has("samples")) json.addProperty("samples", samples.toString());
+            json.addProperty("classLabels", l.source());
+            json.add("classAccuracy", gson.toJsonTree(a));
+            return a.table() + "\nlabels: " + l.source();
+        }
     }
 
     /** --features, else Inception when its weights are given; null when neither (allowed for --make-ref only). */

@@ -23,10 +23,13 @@ public interface FeatureExtractor {
         if (s.length != 4 || (s[3] != 1 && s[3] != 3))
             throw new IllegalArgumentException("images must be [B, H, W, 1 or 3], got " + Torch.shapeString(images));
         Tensor x = images.to(ScalarType.Float).permute(0, 3, 1, 2).div(new Scalar(255.0)); // [B, C, H, W]
-        if (s[3] != channels) {
-            Tensor luma = Torch.fromFloats(new float[]{0.299f, 0.587f, 0.114f}, 1, 3, 1, 1);
-            x = channels == 3 ? x.repeat(1, 3, 1, 1) : x.mul(luma).sum(new long[]{1}, true, new ScalarTypeOptional());
-        }
+        if (s[3] != channels) x = channels == 3 ? x.repeat(1, 3, 1, 1) : luma(x);
         return x.contiguous(); // NCHW strides: see BasicConv2d on channels-last convolutions
+    }
+
+    /** [B, 3, H, W] RGB → [B, 1, H, W] grey with PIL's luma weights (0.299, 0.587, 0.114), unrounded. */
+    static Tensor luma(Tensor rgb) {
+        Tensor w = Torch.fromFloats(new float[]{0.299f, 0.587f, 0.114f}, 1, 3, 1, 1);
+        return rgb.mul(w).sum(new long[]{1}, true, new ScalarTypeOptional());
     }
 }
