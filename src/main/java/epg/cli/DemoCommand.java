@@ -22,10 +22,10 @@ import java.util.concurrent.Callable;
                 + "fine-tuning (and the same diffusion training from scratch, for the paper's pre-training-vs-scratch "
                 + "comparison) -> consistency fine-tuning -> sampling (Heun with interval guidance; one step) -> "
                 + "evaluation (FD_RCM; FID with --inception).",
-                "Writes OUT/config.json, one run directory per stage, samples/, demo.json and report.html (loss curves, "
-                        + "metrics, sample grids, budget and wall time per stage). Before planning it times a few steps "
-                        + "of every stage on this machine, then sizes the plan so that the whole run takes --budget "
-                        + "minutes."})
+                "Writes OUT/config.json, one run directory per stage, samples/, demo.json and report.html (loss "
+                        + "curves, metrics, sample grids, budget and wall time per stage). Before planning it times a "
+                        + "few steps of every stage on this machine, then sizes the plan so that the whole run takes "
+                        + "--budget minutes."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default ${DEFAULT-VALUE}).")
