@@ -3,6 +3,7 @@ package epg.cli;
 
 import epg.data.ImageListing;
 import epg.data.Prepare;
+import epg.progress.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

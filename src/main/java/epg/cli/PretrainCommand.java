@@ -5,6 +5,7 @@ import epg.config.ModelConfig;
 import epg.config.Presets;
 import epg.data.Dataset;
 import epg.dist.Distributed;
+import epg.progress.TrainProgress;
 import epg.tensor.Torch;
 import epg.train.Optimiser;
 import epg.train.PretrainConfig;

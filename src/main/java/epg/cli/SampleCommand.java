@@ -4,6 +4,7 @@ package epg.cli;
 import epg.config.ModelConfig;
 import epg.data.DatasetManifest;
 import epg.data.Normalization;
+import epg.progress.Progress;
 import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.ModelDenoiser;

@@ -7,6 +7,7 @@ import epg.data.Dataset;
 import epg.diffusion.EctTimePair;
 import epg.diffusion.SnappedLognormal;
 import epg.dist.Distributed;
+import epg.progress.TrainProgress;
 import epg.tensor.Torch;
 import epg.train.ConsistencyStage;
 import epg.train.ConsistencyTerms;

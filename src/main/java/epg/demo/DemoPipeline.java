@@ -1,12 +1,8 @@
-// Issue 8: `epg demo`, the paper's whole method end to end on Fashion-MNIST (spec §3–§7): RCM pre-training → diffusion
-// fine-tuning (and the same from scratch) → consistency fine-tuning → sampling → evaluation → report.html.
+// Spec §3–§7 end to end on Fashion-MNIST (`epg demo`): calibration → RCM pre-training → diffusion fine-tuning
+// (and the same from scratch) → consistency fine-tuning → sampling → evaluation → report.html.
 package epg.demo;
 
-import epg.cli.Progress;
 import epg.config.Json;
-import epg.data.Normalization;
-import epg.diffusion.Preconditioning;
-import epg.metrics.Evaluation;
 import epg.metrics.EvaluationResult;
 import epg.metrics.FeatureExtractor;
 import epg.metrics.FeatureSet;
@@ -15,164 +11,215 @@ import epg.metrics.ImageSource;
 import epg.metrics.InceptionV3;
 import epg.metrics.RcmExtractor;
 import epg.metrics.RefStats;
+import epg.progress.Progress;
+import epg.progress.TrainProgress;
+import epg.report.DemoLayout;
 import epg.report.DemoReport;
+import epg.report.DemoResult;
 import epg.report.LogSeries;
+import epg.report.MetricRow;
+import epg.report.StageRecord;
 import epg.sample.Guidance;
-import epg.sample.Labels;
-import epg.sample.ModelDenoiser;
-import epg.sample.OneStep;
-import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
-import epg.sample.Heun;
 import epg.tensor.AtomicFile;
-import epg.tensor.Autocast;
 import epg.tensor.Npz;
 import epg.tensor.Scope;
+import epg.tensor.Torch;
+import epg.train.FinetuneConfig;
+import epg.train.FinetunedModel;
+import epg.train.PretrainStage;
+import epg.train.Task;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.LongStream;
 
 /**
- * Runs every stage in order in this process (stages that train go through the `epg` command line, so their run
- * directories are exactly what `epg pretrain` / `epg train` write), times each, and writes RUN/config.json (the plan),
- * RUN/demo.json (stage times, metrics) and RUN/report.html, also when a stage fails.
+ * Runs every stage in order in this process through the library (the configuration records and stage classes the
+ * commands build, so each stage's folder is exactly what `epg pretrain` / `epg train` write), times each against
+ * its estimate, and writes RUN/config.json (options, measured costs, plan, estimates), RUN/demo.json and
+ * RUN/report.html, also when a stage fails.
  */
 public final class DemoPipeline {
-    public static final String REFERENCE = "reference", RCM = "rcm", DIFFUSION = "diffusion", SCRATCH = "scratch", CONSISTENCY = "consistency",
-            SAMPLES = "samples", CONFIG = "config.json", RESULT = "demo.json", REPORT = "report.html", MODEL_FILE = "model.safetensors";
+    /** Stages including the calibration. */
+    public static final int STAGES = 1 + DemoBudget.STAGES.size();
+    static final String CALIBRATE = "calibrate";
+    /** Calibration steps per training stage: warm-up, then timed (the smoke run: one each). */
+    static final int CALIBRATION_WARMUP = 1, CALIBRATION_TIMED = 3;
+
     /**
-     * Learning rates of the short runs: pre-training's at batch 1024 (scaled by `epg pretrain`: 6.25e-4 at batch 32, as
-     * the README's command); fine-tuning's absolute (the released 1e-4 is for batch 1024 over a million steps).
+     * The options a run was started with.
+     *
+     * @param budgetMinutes wall-clock budget the plan is sized for
+     * @param smoke         the test suite's run (fixed tiny plan; calibration still runs, one step each)
+     * @param inception     pytorch-fid's Inception weights for FID, or null
+     * @param bf16          bf16 autocast for training and sampling
+     * @param seed          seed of every stage
+     * @param threads       libtorch threads (0: as set)
      */
-    static final double PRETRAIN_LR = 2e-2, DIFFUSION_LR = 1e-3, CONSISTENCY_LR = 2e-4;
-    /** Unshifted σ below which the diffusion runs' loss weights stay at that level's (`--loss-weight-floor`). */
-    static final double DIFFUSION_WEIGHT_FLOOR = 0.5;
+    public record Options(double budgetMinutes, boolean smoke, Path inception, boolean bf16, long seed, int threads) {}
 
-    /** How the pipeline runs an `epg` command line (in this JVM: `Main.commandLine()::execute`); returns the exit status. */
-    public interface Cli { int execute(String... args); }
-
-    /** The options a run was started with, written to RUN/config.json next to the plan. */
-    public record Options(DemoPlan plan, Path inception, boolean bf16, long seed, int threads) {}
+    /** RUN/config.json: the options, then (once calibrated) the measured costs, the plan and its estimate per stage. */
+    private record Config(Options options, StageCosts costs, DemoPlan plan, Map<String, Double> estimateSeconds) {}
 
     private interface Body { String run() throws Exception; }
 
     private record Sampled(String dir, long nfe, int images) {}
 
     private final Options options;
-    private final DemoPlan plan;
     private final Path out;
     private final PrintStream console;
-    private final Cli cli;
+    private final DemoStages library;
+    private final DemoPlan shape;
     private final List<StageRecord> stages = new ArrayList<>();
     private final List<MetricRow> metrics = new ArrayList<>();
     private final Map<String, Sampled> sampled = new LinkedHashMap<>();
+    private final double cpuStart = ProcessCpu.seconds();
+    private DemoBudget budget;
     private int stageNumber;
 
-    public DemoPipeline(Options options, Path out, PrintStream console, Cli cli) {
+    public DemoPipeline(Options options, Path out, PrintStream console) {
         this.options = options;
-        this.plan = options.plan();
         this.out = out;
         this.console = console;
-        this.cli = cli;
+        this.shape = options.smoke() ? DemoPlan.smokePlan() : DemoPlan.scaled(options.budgetMinutes(), 1);
+        this.library = new DemoStages(new DemoConfigs(shape.batch(), options.bf16() ? "bf16" : "fp32", options.seed()),
+                options.bf16());
     }
-
-    public static final int STAGES = 9;
 
     public DemoResult run() throws Exception {
         long start = System.nanoTime();
         Files.createDirectories(out);
-        AtomicFile.writeString(out.resolve(CONFIG), Json.pretty(options) + "\n");
-        Path encoder = out.resolve(RCM).resolve("encoder.safetensors");
+        writeConfig(null);
         try {
-            stage(REFERENCE, "Reference set: " + plan.referenceImages() + " Fashion-MNIST test images at 32 px", () -> {
-                ReferenceSet.write(plan.referenceImages(), out.resolve(REFERENCE));
-                return REFERENCE + "/" + ReferenceSet.NPZ;
-            });
-            stage("pretrain", "Stage 1: RCM pre-training of RCM-T, " + plan.pretrainSteps() + " steps", () -> {
-                command("pretrain", "--preset", "RCM-T", "--steps", plan.pretrainSteps(), "--lr", PRETRAIN_LR, "--out", out.resolve(RCM));
-                return RCM + "/encoder.safetensors";
-            });
-            train(DIFFUSION, "Stage 2a: diffusion fine-tuning of EPG-T from the RCM encoder", "diffusion", encoder.toString(), plan.diffusionSteps());
-            train(SCRATCH, "Control: the same diffusion training from random initialisation", "diffusion", "scratch", plan.diffusionSteps());
-            train(CONSISTENCY, "Stage 2b: consistency fine-tuning of EPG-T from the RCM encoder", "consistency", encoder.toString(), plan.consistencySteps());
-            String heun = "heun-" + plan.heunPoints();
-            sample("sample-" + DIFFUSION, DIFFUSION, heun, Preconditioning.Kind.DIFFUSION);
-            sample("sample-" + SCRATCH, SCRATCH, heun, Preconditioning.Kind.DIFFUSION);
-            sample("sample-" + CONSISTENCY, CONSISTENCY, "onestep", Preconditioning.Kind.CONSISTENCY);
-            stage("evaluate", "Evaluation: FD_RCM" + (options.inception() != null ? " and FID" : "") + " against the reference set",
-                    () -> evaluate(encoder));
+            calibrate();
+            runStages();
         } finally {
             finish(start);
         }
         return result(start);
     }
 
+    // Section: calibration and the plan.
+
+    private void calibrate() throws Exception {
+        int warm = options.smoke() ? 1 : CALIBRATION_WARMUP, timed = options.smoke() ? 1 : CALIBRATION_TIMED;
+        StageCosts[] costs = new StageCosts[1];
+        stage(CALIBRATE, "Calibration: " + warm + " + " + timed + " steps of each training stage, two batches of each "
+                + "sampler, two passes of feature extraction", () -> {
+            costs[0] = new Calibration(library, shape, out.resolve(DemoLayout.CALIBRATION), warm, timed).measure();
+            return String.format(Locale.ROOT, "per step: pre-training %.3f s, diffusion %.3f s, consistency "
+                            + "%.3f s; per image: Heun-%d %.3f s, one step %.4f s, features %.4f s",
+                    costs[0].pretrain().secondsPerStep(), costs[0].diffusion().secondsPerStep(),
+                    costs[0].consistency().secondsPerStep(), shape.heunPoints(), costs[0].heunImage(),
+                    costs[0].oneStepImage(), costs[0].featureImage());
+        });
+        StageRecord calibration = stages.remove(stages.size() - 1);
+        budget = options.smoke() ? new DemoBudget(shape, DemoBudget.estimate(shape, costs[0]))
+                : DemoBudget.size(options.budgetMinutes(), calibration.seconds(), costs[0]);
+        // The calibration's share of the budget is what it took.
+        stages.add(new StageRecord(calibration.key(), calibration.title(), calibration.seconds(), calibration.seconds(),
+                calibration.cpuSeconds(), calibration.status(), calibration.detail()));
+        writeConfig(costs[0]);
+        printPlan();
+    }
+
+    private void writeConfig(StageCosts costs) throws IOException {
+        Config c = budget == null ? new Config(options, null, null, null)
+                : new Config(options, costs, budget.plan(), budget.estimate());
+        AtomicFile.writeString(out.resolve(DemoLayout.CONFIG), Json.pretty(c) + "\n");
+    }
+
+    private void printPlan() {
+        DemoPlan p = budget.plan();
+        console.printf("%nPlan for %.3g min%s, estimate per stage:%n", options.budgetMinutes(),
+                options.smoke() ? " (smoke: fixed counts)" : "");
+        double spent = stages.get(0).seconds();
+        console.printf("   %-20s %-34s %s%n", CALIBRATE, "done", Progress.clock(spent));
+        for (Map.Entry<String, Double> e : budget.estimate().entrySet())
+            console.printf("   %-20s %-34s %s%n", e.getKey(), work(e.getKey(), p), Progress.clock(e.getValue()));
+        console.printf("   %-20s %-34s %s%n", "total", "", Progress.clock(spent + budget.totalSeconds()));
+        if (spent + budget.totalSeconds() > 1.1 * options.budgetMinutes() * 60 && !options.smoke())
+            console.println("   (the smallest plan takes longer than the budget: every count is at its floor)");
+    }
+
+    /** What a stage of plan {@code p} does, in a few words. */
+    private static String work(String stage, DemoPlan p) {
+        return switch (stage) {
+            case DemoBudget.REFERENCE -> p.referenceImages() + " test images";
+            case DemoBudget.PRETRAIN -> p.pretrainSteps() + " steps, batch " + p.batch();
+            case DemoBudget.DIFFUSION, DemoBudget.SCRATCH -> p.diffusionSteps() + " steps, batch " + p.batch();
+            case DemoBudget.CONSISTENCY -> p.consistencySteps() + " steps, batch " + p.batch();
+            case DemoBudget.EVALUATE -> "FD_RCM of " + DemoBudget.MODELS + " sample sets";
+            default -> p.sampleImages() + " images" + (stage.endsWith(DemoBudget.CONSISTENCY) ? ", one step"
+                    : ", Heun " + p.heunPoints() + " points");
+        };
+    }
+
     // Section: stages.
 
-    private void train(String dir, String title, String task, String init, long steps) throws Exception {
-        boolean consistency = task.equals("consistency");
+    private void runStages() throws Exception {
+        DemoPlan plan = budget.plan();
+        Path encoder = out.resolve(DemoLayout.RCM).resolve(PretrainStage.ENCODER_FILE);
+        String reference = "Reference set: " + plan.referenceImages() + " Fashion-MNIST test images at 32 px";
+        stage(DemoBudget.REFERENCE, reference, () -> {
+            ReferenceSet.write(plan.referenceImages(), out.resolve(DemoLayout.REFERENCE));
+            return DemoLayout.REFERENCE + "/" + ReferenceSet.NPZ;
+        });
+        stage(DemoBudget.PRETRAIN, "Stage 1: RCM pre-training of RCM-T, " + plan.pretrainSteps() + " steps", () -> {
+            long steps = plan.pretrainSteps();
+            library.pretrain(out.resolve(DemoLayout.RCM), steps, steps, new TrainProgress());
+            return DemoLayout.RCM + "/" + PretrainStage.ENCODER_FILE;
+        });
+        train(DemoBudget.DIFFUSION, "Stage 2a: diffusion fine-tuning of EPG-T from the RCM encoder",
+                Task.DIFFUSION, encoder.toString(), plan.diffusionSteps());
+        train(DemoBudget.SCRATCH, "Control: the same diffusion training from random initialisation",
+                Task.DIFFUSION, FinetuneConfig.SCRATCH, plan.diffusionSteps());
+        train(DemoBudget.CONSISTENCY, "Stage 2b: consistency fine-tuning of EPG-T from the RCM encoder",
+                Task.CONSISTENCY, encoder.toString(), plan.consistencySteps());
+        sample(DemoLayout.DIFFUSION, true);
+        sample(DemoLayout.SCRATCH, true);
+        sample(DemoLayout.CONSISTENCY, false);
+        stage(DemoBudget.EVALUATE, "Evaluation: FD_RCM" + (options.inception() != null ? " and FID" : "")
+                + " against the reference set", () -> evaluate(encoder));
+    }
+
+    private void train(String dir, String title, Task task, String init, long steps) throws Exception {
         stage(dir, title + ", " + steps + " steps", () -> {
-            List<Object> args = new ArrayList<>(List.of("train", "--task", task, "--preset", "EPG-T", "--init", init, "--steps", steps,
-                    "--lr", consistency ? CONSISTENCY_LR : DIFFUSION_LR, "--ema", emaRate(steps), "--preview-every", 0, "--out", out.resolve(dir)));
-            // ECT's stages (d0 = d1) as a quarter of the run each: r approaches t three times instead of never (100k released).
-            if (consistency) args.addAll(List.of("--ect-stage", Math.max(1, steps / 4)));
-            // The grid weights held at their σ = 0.5 value below it: unfloored, the levels near σ_min, where an under-trained
-            // x-prediction network copies its input only roughly, take nearly all of a short run's gradient (EPG-T, 8000 steps:
-            // blocky noise unfloored, recognisable garments floored; docs/finetuning.md).
-            else args.addAll(List.of("--loss-weight-floor", DIFFUSION_WEIGHT_FLOOR));
-            command(args.toArray());
-            return dir + "/" + MODEL_FILE;
+            library.finetune(task, init, out.resolve(dir), steps, steps, new TrainProgress());
+            return dir + "/" + FinetunedModel.MODEL_FILE;
         });
     }
 
-    private void sample(String key, String dir, String sampler, Preconditioning.Kind kind) throws Exception {
-        Path model = out.resolve(dir).resolve(MODEL_FILE);
-        boolean heun = !sampler.equals("onestep");
-        String title = "Sampling " + dir + ": " + plan.sampleImages() + " images, " + (heun ? "Heun " + plan.heunPoints()
-                + " points, guidance w " + plan.cfg() + " in the interval" : "one step");
-        stage(key, title, () -> {
-            String rel = SAMPLES + "/" + dir + "-" + sampler;
-            SampleRun.Result r = sampleImages(model, kind, heun, out.resolve(rel));
-            sampled.put(dir, new Sampled(rel, r.nfePerImage(), r.images()));
-            return String.format(Locale.ROOT, "%s: %.2f images/s, NFE %d per image", rel, r.imagesPerSecond(), r.nfePerImage());
-        });
-    }
-
-    /**
-     * The sampling EMA's rate for a run of {@code steps}: a time constant of a tenth of the run, between 0.9 and the released
-     * 0.9999 (which over a thousand steps would leave the EMA weights 90% at their initialisation).
-     */
-    static double emaRate(long steps) { return Math.min(0.9999, Math.max(0.9, 1 - 10.0 / steps)); }
-
-    private SampleRun.Result sampleImages(Path model, Preconditioning.Kind kind, boolean heun, Path dir) throws IOException {
-        try (Scope s = Scope.open()) {
-            ModelDenoiser m = ModelDenoiser.load(model, null, null, kind);
-            Normalization norm = Normalization.parse(m.metadata().getOrDefault("normalization", "simple")).forChannels(m.model().config.channels());
-            SampleOptions so = new SampleOptions(heun ? new Heun() : new OneStep(), plan.heunPoints(), heun ? plan.cfg() : 1.0,
-                    Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, plan.sampleBatch());
-            long[] seeds = LongStream.range(0, plan.sampleImages()).map(k -> k + options.seed()).toArray();
-            Progress bar = new Progress("sample", seeds.length, System.err);
-            SampleRun.Result r;
-            try (Autocast a = Autocast.cpu(options.bf16())) { // the precision the network was trained in
-                r = SampleRun.of(m, norm, so).run(seeds, Labels.balanced(seeds.length, m.model().config.numClasses()), dir,
-                        n -> { for (int i = 0; i < n; i++) bar.step(); });
-            }
+    private void sample(String dir, boolean heun) throws Exception {
+        DemoPlan plan = budget.plan();
+        Path model = out.resolve(dir).resolve(FinetunedModel.MODEL_FILE);
+        String sampler = heun ? "heun-" + plan.heunPoints() : "onestep";
+        String title = "Sampling " + dir + ": " + plan.sampleImages() + " images, " + (heun ? "Heun "
+                + plan.heunPoints() + " points, guidance w " + plan.cfg() + " in the interval" : "one step");
+        stage(DemoBudget.SAMPLE + dir, title, () -> {
+            String rel = DemoLayout.SAMPLES + "/" + dir + "-" + sampler;
+            Progress bar = new Progress("sample", plan.sampleImages(), System.err);
+            SampleRun.Result r = library.sample(model, heun, plan.heunPoints(), plan.cfg(), plan.sampleImages(),
+                    plan.sampleBatch(), out.resolve(rel), k -> { for (int i = 0; i < k; i++) bar.step(); });
             bar.finish();
-            return r;
-        }
+            sampled.put(dir, new Sampled(rel, r.nfePerImage(), r.images()));
+            return String.format(Locale.ROOT, "%s: %.2f images/s, NFE %d per image", rel, r.imagesPerSecond(),
+                    r.nfePerImage());
+        });
     }
 
     private String evaluate(Path encoder) throws IOException {
-        Path ref = out.resolve(REFERENCE).resolve(ReferenceSet.NPZ);
+        Path ref = out.resolve(DemoLayout.REFERENCE).resolve(ReferenceSet.NPZ);
         PrintWriter log = new PrintWriter(System.err, true);
         try (Scope s = Scope.open()) {
             FeatureExtractor rcm = RcmExtractor.load(encoder, null);
@@ -180,76 +227,68 @@ public final class DemoPipeline {
             Path inceptionRef = inception == null ? null : inceptionReference(inception, ref, log);
             for (Map.Entry<String, Sampled> e : sampled.entrySet()) {
                 Path npz = out.resolve(e.getValue().dir()).resolve(SampleRun.NPZ);
-                EvaluationResult fd = Evaluation.run(rcm, npz, ref, 50, log);
-                Double fid = inception == null ? null : Evaluation.run(inception, npz, inceptionRef, 50, log).fid();
+                EvaluationResult fd = DemoStages.evaluate(rcm, npz, ref, log);
+                Double fid = inception == null ? null : DemoStages.evaluate(inception, npz, inceptionRef, log).fid();
                 metrics.add(row(e.getKey(), e.getValue(), fd.fid(), fid));
             }
         }
         StringBuilder b = new StringBuilder();
-        for (MetricRow m : metrics) b.append(String.format(Locale.ROOT, "%s FD_RCM %.3f%s; ", m.model(), m.fdRcm(), m.fid() == null ? "" : String.format(Locale.ROOT, ", FID %.2f", m.fid())));
+        for (MetricRow m : metrics)
+            b.append(String.format(Locale.ROOT, "%s FD_RCM %.3f%s; ", m.model(), m.fdRcm(),
+                    m.fid() == null ? "" : String.format(Locale.ROOT, ", FID %.2f", m.fid())));
         return metrics.isEmpty() ? "nothing was sampled" : b.toString().replaceAll("; $", "");
     }
 
-    /** Inception statistics of the reference, computed once (mu, sigma, mu_s, sigma_s; no images, so no precision/recall). */
+    /** Inception statistics of the reference, computed once (mu, sigma, mu_s, sigma_s; no precision/recall). */
     private Path inceptionReference(InceptionV3 inception, Path ref, PrintWriter log) throws IOException {
-        Path file = out.resolve(REFERENCE).resolve("reference-inception.npz");
+        Path file = out.resolve(DemoLayout.REFERENCE).resolve("reference-inception.npz");
         try (ImageSource source = ImageSource.open(ref); Scope s = Scope.open()) {
-            FeatureSet f = FeatureSet.collect(inception, source, 50, null, log);
+            FeatureSet f = FeatureSet.collect(inception, source, DemoStages.FEATURE_BATCH, null, log);
             Npz.write(file, RefStats.arrays(FeatureStats.of(f.pool()), FeatureStats.of(f.spatial())));
         }
         return file;
     }
 
     private MetricRow row(String dir, Sampled s, double fdRcm, Double fid) throws IOException {
-        boolean scratch = dir.equals(SCRATCH), consistency = dir.equals(CONSISTENCY);
-        String model = consistency ? "EPG consistency (RCM init)" : scratch ? "diffusion from scratch" : "EPG diffusion (RCM init)";
-        String sampler = consistency ? "one step" : String.format(Locale.ROOT, "Heun %d points, w %.1f in (%.2f, %.2f]·s", plan.heunPoints(), plan.cfg(),
-                Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH);
-        double loss = LogSeries.read(out.resolve(dir).resolve("log.jsonl"), "loss", dir).tailMean(5);
-        return new MetricRow(model, scratch ? "random" : "RCM-T encoder", consistency ? plan.consistencySteps() : plan.diffusionSteps(),
-                sampler, s.nfe(), s.images(), fdRcm, fid, loss, s.dir());
+        DemoPlan plan = budget.plan();
+        boolean scratch = dir.equals(DemoLayout.SCRATCH), consistency = dir.equals(DemoLayout.CONSISTENCY);
+        String model = consistency ? "EPG consistency (RCM init)" : scratch ? "diffusion from scratch"
+                : "EPG diffusion (RCM init)";
+        String sampler = consistency ? "one step" : String.format(Locale.ROOT,
+                "Heun %d points, w %.1f in (%.2f, %.2f]·s", plan.heunPoints(), plan.cfg(), Guidance.RELEASED_LOW,
+                Guidance.RELEASED_HIGH);
+        double loss = LogSeries.read(out.resolve(dir).resolve(DemoLayout.LOG), "loss", dir).tailMean(5);
+        return new MetricRow(model, scratch ? "random" : "RCM-T encoder", consistency ? plan.consistencySteps()
+                : plan.diffusionSteps(), sampler, s.nfe(), s.images(), fdRcm, fid, null, loss, s.dir());
     }
 
     // Section: running a stage.
 
-    /** Runs {@code epg ARGS} with the plan's data, batch, precision, seed and log intervals added; fails on a non-zero status. */
-    private void command(Object... args) {
-        String name = args[0].toString();
-        List<String> line = new ArrayList<>(List.of(name, "--data", epg.data.DatasetRegistry.DEFAULT,
-                "--batch", String.valueOf(plan.batch())));
-        for (int i = 1; i < args.length; i++) line.add(args[i].toString());
-        long steps = plan.pretrainSteps();
-        for (int i = 0; i < line.size() - 1; i++) if (line.get(i).equals("--steps")) steps = Long.parseLong(line.get(i + 1));
-        line.addAll(List.of("--warmup", String.valueOf(DemoPlan.warmup(steps)), "--seed", String.valueOf(options.seed()),
-                "--log-every", String.valueOf(Math.max(1, steps / 100)), "--checkpoint-every", String.valueOf(steps)));
-        if (options.bf16()) line.add("--bf16");
-        console.println("$ epg " + String.join(" ", line));
-        int code = cli.execute(line.toArray(String[]::new));
-        if (code != 0) throw new IllegalStateException("`epg " + name + "` exited with status " + code + " (its error is printed above)");
-    }
-
     private void stage(String key, String title, Body body) throws Exception {
         console.printf("%n== [%d/%d] %s ==%n", ++stageNumber, STAGES, title);
+        Double estimate = budget == null ? null : budget.estimate().get(key);
         long t0 = System.nanoTime();
         double cpu0 = ProcessCpu.seconds();
         try {
             String detail = body.run();
             double secs = (System.nanoTime() - t0) / 1e9, cpu = ProcessCpu.seconds() - cpu0;
-            stages.add(new StageRecord(key, title, secs, cpu, StageRecord.DONE, detail));
-            console.printf("   %s in %s (CPU %.0f s)%n", detail, Progress.clock(secs), cpu);
+            stages.add(new StageRecord(key, title, estimate, secs, cpu, StageRecord.DONE, detail));
+            console.printf("   %s in %s%s (CPU %.0f s)%n", detail, Progress.clock(secs),
+                    estimate == null ? "" : ", estimate " + Progress.clock(estimate), cpu);
         } catch (Exception | Error e) {
-            stages.add(new StageRecord(key, title, (System.nanoTime() - t0) / 1e9, ProcessCpu.seconds() - cpu0, StageRecord.FAILED, String.valueOf(e.getMessage())));
+            double secs = (System.nanoTime() - t0) / 1e9, cpu = ProcessCpu.seconds() - cpu0;
+            stages.add(new StageRecord(key, title, estimate, secs, cpu, StageRecord.FAILED,
+                    String.valueOf(e.getMessage())));
             throw e;
         }
     }
 
-    private final double cpuStart = ProcessCpu.seconds();
-
     private void finish(long start) throws IOException {
         DemoResult r = result(start);
-        AtomicFile.writeString(out.resolve(RESULT), Json.pretty(r) + "\n");
+        AtomicFile.writeString(out.resolve(DemoLayout.RESULT), Json.pretty(r) + "\n");
         DemoReport.write(out, r);
-        console.printf("%nreport: %s (total %s)%n", out.resolve(REPORT), Progress.clock(r.totalSeconds()));
+        console.printf("%nreport: %s (total %s, budget %s)%n", out.resolve(DemoLayout.REPORT),
+                Progress.clock(r.totalSeconds()), Progress.clock(options.budgetMinutes() * 60));
     }
 
     /** The 1-minute load average now (NaN where unknown): how busy the machine was while the wall times were taken. */
@@ -261,11 +300,28 @@ public final class DemoPipeline {
         double load = loadAverage();
         int cores = Runtime.getRuntime().availableProcessors();
         List<String> notes = new ArrayList<>();
-        if (load > cores) notes.add(String.format(Locale.ROOT, "The machine was busy (load average %.1f on %d cores at the end): wall times are "
-                + "inflated by other processes; CPU time is what the stages cost.", load, cores));
-        return new DemoResult(plan, epg.tensor.Torch.threads(), options.bf16(), RCM + "/encoder.safetensors",
-                options.inception() == null ? null : options.inception().toString(), List.copyOf(stages), List.copyOf(metrics),
-                (System.nanoTime() - start) / 1e9, ProcessCpu.seconds() - cpuStart, load,
-                java.time.ZonedDateTime.now().withNano(0).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME), List.copyOf(notes));
+        if (load > cores) notes.add(String.format(Locale.ROOT, "The machine was busy (load average %.1f on %d cores "
+                + "at the end): wall times are inflated by other processes; CPU time is what the stages cost.", load,
+                cores));
+        DemoPlan p = budget == null ? null : budget.plan();
+        return new DemoResult(options.budgetMinutes(), options.smoke(), p == null ? List.of() : planItems(p),
+                p == null ? 0 : p.referenceImages(), Torch.threads(), options.bf16(),
+                DemoLayout.RCM + "/" + PretrainStage.ENCODER_FILE,
+                options.inception() == null ? null : options.inception().toString(), List.copyOf(stages),
+                List.copyOf(metrics), (System.nanoTime() - start) / 1e9, ProcessCpu.seconds() - cpuStart, load,
+                ZonedDateTime.now().withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), List.copyOf(notes));
+    }
+
+    private static List<DemoResult.PlanItem> planItems(DemoPlan p) {
+        return List.of(item("batch (every training stage)", p.batch()),
+                item("RCM pre-training steps", p.pretrainSteps()),
+                item("diffusion steps (RCM init and scratch each)", p.diffusionSteps()),
+                item("consistency steps", p.consistencySteps()), item("images sampled per model", p.sampleImages()),
+                item("Heun grid points", p.heunPoints()), item("guidance weight w", p.cfg()),
+                item("reference images", p.referenceImages()));
+    }
+
+    private static DemoResult.PlanItem item(String name, Object value) {
+        return new DemoResult.PlanItem(name, String.valueOf(value));
     }
 }

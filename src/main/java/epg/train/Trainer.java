@@ -204,7 +204,10 @@ public final class Trainer {
             try (Scope s = Scope.open()) {
                 dir.saveCheckpoint(state, stage.modules(), optimizer, stage.generators(),
                         settings.run().keepCheckpoints());
-                stage.export(dir, state.step());
+                // Preview grids sample in the training precision (float32 took 6x as long as bf16 on AVX512-BF16).
+                try (Autocast a = Autocast.of(settings.run().device(), settings.precision())) {
+                    stage.export(dir, state.step());
+                }
             }
         }
         group.barrier();

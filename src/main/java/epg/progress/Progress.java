@@ -1,5 +1,5 @@
 // DEVELOPERS.md "CLI": a carriage-return console progress bar with count, rate and ETA, safe to step from many threads.
-package epg.cli;
+package epg.progress;
 
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,7 +10,8 @@ public final class Progress {
     private final String label;
     private final long total, start = System.nanoTime();
     private final PrintStream out;
-    private final AtomicLong done = new AtomicLong(), lastDraw = new AtomicLong(System.nanoTime() - 1_000_000_000L); // not Long.MIN_VALUE: now − MIN_VALUE overflows, and no bar was drawn before the end
+    // lastDraw starts a second back, not at Long.MIN_VALUE: now − MIN_VALUE overflows (no bar before the end).
+    private final AtomicLong done = new AtomicLong(), lastDraw = new AtomicLong(System.nanoTime() - 1_000_000_000L);
 
     public Progress(String label, long total, PrintStream out) {
         this.label = label;
@@ -40,6 +41,7 @@ public final class Progress {
 
     public static String clock(double seconds) {
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format("%d:%02d", s / 60, s % 60);
     }
 }

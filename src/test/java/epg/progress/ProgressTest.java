@@ -1,5 +1,5 @@
-// epg.cli.Progress: the bar is drawn from the first step on, not only at the end.
-package epg.cli;
+// epg.progress.Progress: the bar is drawn from the first step on, not only at the end.
+package epg.progress;
 
 import org.junit.jupiter.api.Test;
 
