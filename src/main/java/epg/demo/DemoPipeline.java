@@ -3,7 +3,9 @@
 package epg.demo;
 
 import epg.config.Json;
+import epg.metrics.ClassAccuracy;
 import epg.metrics.EvaluationResult;
+import epg.metrics.FashionClassifier;
 import epg.metrics.FeatureExtractor;
 import epg.metrics.FeatureSet;
 import epg.metrics.FeatureStats;
@@ -20,6 +22,7 @@ import epg.report.LogSeries;
 import epg.report.MetricRow;
 import epg.report.StageRecord;
 import epg.sample.Guidance;
+import epg.sample.Labels;
 import epg.sample.SampleRun;
 import epg.tensor.AtomicFile;
 import epg.tensor.Npz;
@@ -225,17 +228,18 @@ public final class DemoPipeline {
             FeatureExtractor rcm = RcmExtractor.load(encoder, null);
             InceptionV3 inception = options.inception() == null ? null : InceptionV3.load(options.inception());
             Path inceptionRef = inception == null ? null : inceptionReference(inception, ref, log);
+            FashionClassifier judge = FashionClassifier.load();
             for (Map.Entry<String, Sampled> e : sampled.entrySet()) {
                 Path npz = out.resolve(e.getValue().dir()).resolve(SampleRun.NPZ);
                 EvaluationResult fd = DemoStages.evaluate(rcm, npz, ref, log);
                 Double fid = inception == null ? null : DemoStages.evaluate(inception, npz, inceptionRef, log).fid();
-                metrics.add(row(e.getKey(), e.getValue(), fd.fid(), fid));
+                metrics.add(row(e.getKey(), e.getValue(), fd.fid(), fid, classAccuracy(judge, npz)));
             }
         }
         StringBuilder b = new StringBuilder();
         for (MetricRow m : metrics)
-            b.append(String.format(Locale.ROOT, "%s FD_RCM %.3f%s; ", m.model(), m.fdRcm(),
-                    m.fid() == null ? "" : String.format(Locale.ROOT, ", FID %.2f", m.fid())));
+            b.append(String.format(Locale.ROOT, "%s FD_RCM %.3f, class accuracy %.1f%%%s; ", m.model(), m.fdRcm(),
+                    100 * m.classAccuracy(), m.fid() == null ? "" : String.format(Locale.ROOT, ", FID %.2f", m.fid())));
         return metrics.isEmpty() ? "nothing was sampled" : b.toString().replaceAll("; $", "");
     }
 
@@ -249,7 +253,18 @@ public final class DemoPipeline {
         return file;
     }
 
-    private MetricRow row(String dir, Sampled s, double fdRcm, Double fid) throws IOException {
+    /**
+     * The share of a model's class-balanced samples that the independent Fashion-MNIST classifier assigns to the class
+     * they were drawn for (docs/evaluation.md, "Class accuracy"; real test images: 90%).
+     */
+    private static double classAccuracy(FashionClassifier judge, Path npz) throws IOException {
+        try (ImageSource source = ImageSource.open(npz)) {
+            int[] labels = Labels.balanced((int) source.count(), FashionClassifier.CLASSES);
+            return ClassAccuracy.measure(judge, source, labels, ClassAccuracy.BATCH).overall();
+        }
+    }
+
+    private MetricRow row(String dir, Sampled s, double fdRcm, Double fid, double accuracy) throws IOException {
         DemoPlan plan = budget.plan();
         boolean scratch = dir.equals(DemoLayout.SCRATCH), consistency = dir.equals(DemoLayout.CONSISTENCY);
         String model = consistency ? "EPG consistency (RCM init)" : scratch ? "diffusion from scratch"
@@ -259,7 +274,7 @@ public final class DemoPipeline {
                 Guidance.RELEASED_HIGH);
         double loss = LogSeries.read(out.resolve(dir).resolve(DemoLayout.LOG), "loss", dir).tailMean(5);
         return new MetricRow(model, scratch ? "random" : "RCM-T encoder", consistency ? plan.consistencySteps()
-                : plan.diffusionSteps(), sampler, s.nfe(), s.images(), fdRcm, fid, null, loss, s.dir());
+                : plan.diffusionSteps(), sampler, s.nfe(), s.images(), fdRcm, fid, accuracy, loss, s.dir());
     }
 
     // Section: running a stage.
