@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -63,8 +64,10 @@ public final class DemoCommand implements Callable<Integer> {
                 smoke ? " (smoke)" : "", Torch.threads(), bf16 ? "bf16" : "fp32");
         DemoResult r = new DemoPipeline(new DemoPipeline.Options(minutes, smoke, inception, bf16, seed, threads), out,
                 System.out).run();
-        r.metrics().forEach(m -> System.out.printf("%-28s %-40s FD_RCM %9.3f%s%n", m.model(), m.sampler(), m.fdRcm(),
-                m.fid() == null ? "" : String.format("  FID %.2f", m.fid())));
+        r.metrics().forEach(m -> System.out.printf(Locale.ROOT, "%-28s %-40s FD_RCM %9.3f%s%s%n", m.model(),
+                m.sampler(), m.fdRcm(), m.classAccuracy() == null ? ""
+                        : String.format(Locale.ROOT, "  class accuracy %5.1f%%", 100 * m.classAccuracy()),
+                m.fid() == null ? "" : String.format(Locale.ROOT, "  FID %.2f", m.fid())));
         return 0;
     }
 
