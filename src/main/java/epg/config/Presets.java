@@ -1,4 +1,5 @@
-// The named presets of spec §2.3 (EPG-S … EPG-G, RCM-S/B/L at 256 px/patch 16 and 512 px/patch 32) and small CPU presets.
+// The named presets of spec §2.3 (EPG-S … EPG-G, RCM-S/B/L at 256 px/patch 16 and 512 px/patch 32) and small CPU
+// presets.
 package epg.config;
 
 import epg.config.ModelConfig.Kind;
@@ -54,7 +55,8 @@ public final class Presets {
         for (String key : new String[]{name, name + "/16"})
             for (Map.Entry<String, ModelConfig> e : ALL.entrySet())
                 if (e.getKey().equalsIgnoreCase(key)) return e.getValue();
-        throw new IllegalArgumentException("unknown preset '" + name + "'; known presets: " + String.join(", ", ALL.keySet())
+        throw new IllegalArgumentException("unknown preset '" + name + "'; known presets: "
+                + String.join(", ", ALL.keySet())
                 + " (run `epg models` for their sizes)");
     }
 }

@@ -10,7 +10,8 @@ record Axis(double lo, double hi, double from, double to, boolean log) {
     double px(double v) { return from + (v - lo) / (hi - lo) * (to - from); }
 
     /**
-     * About five ticks inside [lo, hi]. On a log axis (values log10 v): the powers of ten inside, else 1, 2, 5 × 10^k, else
+     * About five ticks inside [lo, hi]. On a log axis (values log10 v): the powers of ten inside, else 1, 2, 5 × 10^k,
+     * else
      * every m × 10^k, else nice steps of the values; a list needs at least two ticks to be used.
      */
     List<Double> ticks() {
@@ -31,7 +32,8 @@ record Axis(double lo, double hi, double from, double to, boolean log) {
             return out;
         }
         double step = niceStep((hi - lo) / 5);
-        for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
+        for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+            out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
         return out;
     }
 
