@@ -1,4 +1,4 @@
-// `epg bench model`: forward + backward + AdamW of a preset on CPU, Java against PyTorch (issue 2 target: ratio <= 1).
+// docs/benchmarks.md: `epg bench model`, forward + backward + AdamW of a preset on CPU, Java against PyTorch.
 package epg.cli;
 
 import com.google.gson.JsonObject;

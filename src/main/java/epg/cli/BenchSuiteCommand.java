@@ -1,5 +1,4 @@
-// Issue 10: `epg bench suite`: training steps, sampling and memory, Java against PyTorch in one run, appended to
-// bench/results.jsonl.
+// docs/benchmarks.md: `epg bench suite`, training steps, sampling and memory, Java against PyTorch in one run.
 package epg.cli;
 
 import epg.bench.BenchSuite;

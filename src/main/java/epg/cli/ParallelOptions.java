@@ -1,4 +1,4 @@
-// Issue 9: the options every training command shares for precision, device and data parallelism (picocli mixin).
+// docs/distributed.md: the options every training command shares for precision, device and data parallelism.
 package epg.cli;
 
 import epg.dist.Distributed;

@@ -1,5 +1,4 @@
-// Issue 8: CPU seconds this process has used (every thread, native ones included), to report next to wall time on a
-// shared machine.
+// docs/demo.md: CPU seconds this process has used (every thread, native ones included), beside wall time.
 package epg.demo;
 
 import java.io.IOException;

@@ -1,5 +1,4 @@
-// Issue 8 (with spec §7): the demo's reference images: Fashion-MNIST test images padded to 32 px, as ADM's arr_0 and a
-// grid.
+// Spec §7: the demo's reference images: Fashion-MNIST test images padded to 32 px, as ADM's arr_0 and a grid.
 package epg.demo;
 
 import epg.data.ByteImage;

@@ -30,10 +30,4 @@ public record KarrasGrid(int n, double shift) {
         for (int i = 0; i < n; i++) out[i] = sigma(i);
         return out;
     }
-
-    /** σ_max·s, where sampling starts. */
-    public double sigmaMax() { return SIGMA_MAX * shift; }
-
-    /** σ_min·s, the consistency boundary and the last grid point. */
-    public double sigmaMin() { return SIGMA_MIN * shift; }
 }

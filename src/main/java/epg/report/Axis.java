@@ -1,4 +1,4 @@
-// Issue 8 (report): a chart axis: data range to pixels and "nice" tick positions (1, 2, 5 × 10^k steps).
+// docs/demo.md (report.html): a chart axis: data range to pixels and "nice" tick positions (1, 2, 5 × 10^k steps).
 package epg.report;
 
 import java.util.ArrayList;

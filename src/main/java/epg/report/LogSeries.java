@@ -1,4 +1,4 @@
-// Issue 8 (report): one quantity of a run's log.jsonl (RunDir) as a (step, value) series for the loss charts.
+// docs/demo.md (report.html): one quantity of a run's log.jsonl (RunDir) as a (step, value) series for the charts.
 package epg.report;
 
 import com.google.gson.JsonElement;

@@ -1,5 +1,4 @@
-// Issue 8 (report): a line chart of log series as inline SVG (loss curves in report.html), with axes, ticks and a
-// legend.
+// docs/demo.md (report.html): a line chart of log series as inline SVG, with axes, ticks and a legend.
 package epg.report;
 
 import java.util.ArrayList;

@@ -1,5 +1,4 @@
-// Issue 9 / docs/distributed.md: a stage's per-sample random draws, taken for the global batch and cut to this rank's
-// rows.
+// docs/distributed.md: a stage's per-sample random draws, taken for the global batch and cut to this rank's rows.
 package epg.train;
 
 import epg.dist.Distributed;

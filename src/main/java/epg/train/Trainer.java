@@ -243,7 +243,7 @@ public final class Trainer {
         }
     }
 
-    /** sqrt(Σ‖g‖²) over the trainable parameters with a gradient. */
+    /** sqrt(Σ‖θ‖²): the norm of the trainable weights themselves (not of their gradients). */
     private double parameterNorm() {
         TensorVector norms = new TensorVector();
         for (Tensor p : trainable.values()) norms.push_back(p.detach().norm());

@@ -1,4 +1,4 @@
-// Issue 10: the parts of `epg bench suite` that are not timings: call counts, extrapolation, clipping, memory reading, case list.
+// docs/benchmarks.md: the non-timing parts of `epg bench suite`: call counts, extrapolation, clipping, memory, cases.
 package epg.bench;
 
 import epg.train.GradNorm;

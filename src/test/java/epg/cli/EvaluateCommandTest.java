@@ -1,4 +1,4 @@
-// Issue 7: `epg evaluate` end to end with the offline RCM extractor (no Inception weights needed), PNG and .npz inputs.
+// Spec §7: `epg evaluate` end to end with the offline RCM extractor (no Inception weights needed), PNG and .npz inputs.
 package epg.cli;
 
 import com.google.gson.Gson;

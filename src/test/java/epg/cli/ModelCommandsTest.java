@@ -1,4 +1,4 @@
-// Issue 2 CLI: `epg models`, `epg inspect`, `epg convert` and the model file (weights + configuration).
+// Spec §2: `epg models`, `epg inspect`, `epg convert` and the model file (weights + configuration).
 package epg.cli;
 
 import epg.config.ModelSize;

@@ -1,4 +1,4 @@
-// Issue 9 (tests): 2 processes of batch B equal 1 process of batch 2B; a killed rank stops the job with a clear error.
+// docs/distributed.md: 2 processes of batch B equal 1 process of batch 2B; a killed rank stops the job clearly.
 package epg.dist;
 
 import epg.tensor.Safetensors;

@@ -1,4 +1,4 @@
-// Issue 9 (tests): one rank of data-parallel diffusion and consistency fine-tuning, run as its own JVM by DataParallelTest.
+// docs/distributed.md: one rank of data-parallel diffusion and consistency fine-tuning, a JVM of DataParallelTest.
 package epg.dist;
 
 import epg.TinyRuns;

@@ -1,4 +1,4 @@
-// Issue 9 (tests): one rank of the data-parallel pre-training used by DataParallelTest, run as its own JVM.
+// docs/distributed.md: one rank of the data-parallel pre-training used by DataParallelTest, run as its own JVM.
 package epg.dist;
 
 import epg.TinyRuns;

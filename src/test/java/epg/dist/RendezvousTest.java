@@ -1,4 +1,4 @@
-// Issue 9 (tests): the rendezvous read from torchrun's and SLURM's variables, and bad values named.
+// docs/distributed.md: the rendezvous read from torchrun's and SLURM's variables, and bad values named.
 package epg.dist;
 
 import org.junit.jupiter.api.Test;

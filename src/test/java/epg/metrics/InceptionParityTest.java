@@ -1,4 +1,4 @@
-// Issue 7: our FID Inception equals torchvision's inception_v3 adapted per pytorch-fid (scripts/fixtures/make_inception_parity.py).
+// Spec §7: our FID Inception equals torchvision's inception_v3 as pytorch-fid adapts it (make_inception_parity.py).
 package epg.metrics;
 
 import epg.tensor.Npz;

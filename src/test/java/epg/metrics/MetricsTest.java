@@ -1,4 +1,4 @@
-// Issue 7: FID/sFID, Inception Score and precision/recall equal NumPy/SciPy values (scripts/fixtures/make_metrics_fixtures.py).
+// Spec §7: FID/sFID, IS and precision/recall equal NumPy/SciPy values (scripts/fixtures/make_metrics_fixtures.py).
 package epg.metrics;
 
 import epg.tensor.Npz;

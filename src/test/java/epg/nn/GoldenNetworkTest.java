@@ -1,4 +1,4 @@
-// Issue 2 golden test: the Java networks reproduce an independent PyTorch build of spec §2 (scripts/fixtures/make_nn_fixtures.py).
+// Spec §2, golden test: the Java networks reproduce an independent PyTorch build (fixtures/make_nn_fixtures.py).
 package epg.nn;
 
 import epg.config.ModelConfig;

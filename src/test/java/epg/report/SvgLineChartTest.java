@@ -1,4 +1,4 @@
-// Issue 8 (report): chart axes and the SVG of a loss chart, against hand-worked values.
+// docs/demo.md: chart axes and the SVG of a loss chart, against hand-worked values.
 package epg.report;
 
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-// Issue 7: the .npy/.npz reader and writer against files written by NumPy (scripts/fixtures/make_metrics_fixtures.py).
+// Spec §7: the .npy/.npz reader and writer against files written by NumPy (scripts/fixtures/make_metrics_fixtures.py).
 package epg.tensor;
 
 import org.bytedeco.pytorch.Tensor;

@@ -1,4 +1,4 @@
-// Issue 5: the torch.save writer (the released nnet_ema.pth format) against our reader and PyTorch 1.13's torch.load.
+// Spec §2: the torch.save writer (the released nnet_ema.pth format) against our reader and PyTorch 1.13's torch.load.
 package epg.tensor;
 
 import com.google.gson.JsonObject;

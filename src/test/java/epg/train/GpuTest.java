@@ -1,4 +1,4 @@
-// Issue 9 (tests, tag "gpu"): the CUDA paths of pre-training: fp32 on CUDA follows the CPU, bf16 and fp16 (loss scaler) train.
+// Spec §3 (tag "gpu"): the CUDA paths of pre-training: fp32 on CUDA follows the CPU, bf16 and fp16 (loss scaler) train.
 package epg.train;
 
 import epg.TinyRuns;
