@@ -1,5 +1,4 @@
-// bench/results.jsonl: one JSON line per measured case, with when, on which commit and by which command it was
-// measured.
+// bench/results.jsonl: one JSON line per measured case, with when, on which commit and by which command.
 package epg.bench;
 
 import com.google.gson.JsonObject;

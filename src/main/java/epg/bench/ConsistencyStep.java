@@ -1,5 +1,4 @@
-// Spec §5: one stage-2b training step as the Trainer runs it (ConsistencyStage loss with the aux RCM loss, backward,
-// grad norm, AdamW, EMA 0.9999) on a synthetic batch.
+// Spec §5: one stage-2b training step as the Trainer runs it (loss with aux RCM term, AdamW, EMA) on a synthetic batch.
 package epg.bench;
 
 import epg.config.ModelConfig;

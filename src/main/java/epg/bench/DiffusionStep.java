@@ -1,5 +1,4 @@
-// Spec §4: one stage-2a training step as the Trainer runs it (DiffusionStage loss, backward, clip 0.5, AdamW, EMA
-// 0.9999) on a synthetic batch.
+// Spec §4: one stage-2a training step as the Trainer runs it (loss, clip 0.5, AdamW, EMA 0.9999) on a synthetic batch.
 package epg.bench;
 
 import epg.config.ModelConfig;

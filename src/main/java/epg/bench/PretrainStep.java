@@ -1,5 +1,4 @@
-// Spec §3: one stage-1 training step as the Trainer runs it (RCM loss, backward, grad norm, AdamW, momentum EMA) on a
-// synthetic batch.
+// Spec §3: one stage-1 training step as the Trainer runs it (RCM loss, AdamW, momentum EMA) on a synthetic batch.
 package epg.bench;
 
 import epg.config.ModelConfig;

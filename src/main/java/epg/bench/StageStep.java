@@ -1,5 +1,4 @@
-// One training step of a Stage as the Trainer runs it (loss under autocast, backward, grad norm / clipping, AdamW,
-// EMA), for the benchmarks.
+// One Trainer step of a Stage (autocast loss, backward, grad norm / clipping, AdamW, EMA), for the benchmarks.
 package epg.bench;
 
 import epg.data.Batch;

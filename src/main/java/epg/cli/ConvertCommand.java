@@ -1,5 +1,4 @@
-// `epg convert IN OUT`: between torch.save state dicts (the released nnet_ema.pth format) and safetensors, chosen by
-// OUT's extension.
+// `epg convert IN OUT`: torch.save state dicts (the released nnet_ema.pth format) <-> safetensors, by OUT's extension.
 package epg.cli;
 
 import epg.config.Json;

@@ -87,7 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
         };
     }
 
-    /** Whether /proc/cpuinfo lists avx512_bf16 or amx_bf16 (where bf16 autocast is about 1.8x faster than float32). */
+    /** Whether /proc/cpuinfo lists avx512_bf16 or amx_bf16 (where bf16 autocast beats float32: docs/benchmarks.md). */
     static boolean cpuHasBf16() throws IOException {
         Path info = Path.of("/proc/cpuinfo");
         if (!Files.isReadable(info)) return false;

@@ -1,5 +1,4 @@
-// Spec §3–§5 run control: the options `epg pretrain` and `epg train` share for data, run directory and process (picocli
-// mixin).
+// Spec §3–§5 run control: the options `epg pretrain` and `epg train` share for data, run directory and process.
 package epg.cli;
 
 import epg.config.ModelConfig;

@@ -1,5 +1,4 @@
-// Spec §4 and §5: `epg train --task diffusion|consistency`: fine-tuning into a run directory, resuming from its latest
-// checkpoint.
+// Spec §4 and §5: `epg train --task diffusion|consistency`: fine-tuning into a run directory, resumable.
 package epg.cli;
 
 import epg.config.ModelConfig;

@@ -1,5 +1,4 @@
-// The named presets of spec §2.3 (EPG-S … EPG-G, RCM-S/B/L at 256 px/patch 16 and 512 px/patch 32) and small CPU
-// presets.
+// Spec §2.3: the named presets (EPG-S … EPG-G, RCM-S/B/L at 256 px/patch 16 and 512 px/patch 32) and small CPU ones.
 package epg.config;
 
 import epg.config.ModelConfig.Kind;

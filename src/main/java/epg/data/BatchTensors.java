@@ -1,5 +1,4 @@
-// Spec §1, §3 and §4: the adapter between batches and libtorch tensors (float32 [B, C, H, W], int64 labels), and back
-// to images.
+// Spec §1, §3 and §4: batches <-> libtorch tensors (float32 [B, C, H, W], int64 labels), and back to images.
 package epg.data;
 
 import org.bytedeco.javacpp.FloatPointer;

@@ -1,5 +1,4 @@
-// Spec §8: DEST/dataset.json written by `epg prepare`: resolution, sorted class names, per-class counts, files and
-// labels.
+// Spec §8: DEST/dataset.json of `epg prepare`: resolution, sorted class names, per-class counts, files and labels.
 package epg.data;
 
 import com.google.gson.Gson;

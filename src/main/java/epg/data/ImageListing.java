@@ -1,5 +1,4 @@
-// Spec §8: the labelled files of a source folder: an ImageNet-style tree (class = sub-folder) or a flat folder (class =
-// prefix before '_').
+// Spec §8: the labelled files of a source folder: class sub-folders, or a flat folder (class = prefix before '_').
 package epg.data;
 
 import java.io.IOException;

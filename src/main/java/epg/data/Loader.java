@@ -1,5 +1,4 @@
-// Spec §3 and §4: the training data stream: per-epoch deterministic shuffle, sharding, drop-last, background batches,
-// resumable position.
+// Spec §3 and §4: the training data stream: per-epoch shuffle, sharding, drop-last, background batches, resumable.
 package epg.data;
 
 import epg.tensor.Natives;

@@ -1,5 +1,4 @@
-// Spec §3.1: torchvision's RandomResizedCrop (0.14) sampling rule, resized with PIL bilinear as torchvision does on PIL
-// images.
+// Spec §3.1: torchvision's RandomResizedCrop (0.14) sampling rule, resized with PIL bilinear as torchvision does.
 package epg.data;
 
 import java.util.SplittableRandom;

@@ -14,8 +14,8 @@ public final class ProcessCpu {
     public static double seconds() {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
-            // Fields after the parenthesised command name (which may hold spaces): state is field 3, utime 14, stime
-            // 15.
+            // Fields after the parenthesised command name (which may hold spaces): state is field 3,
+            // utime 14, stime 15.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {

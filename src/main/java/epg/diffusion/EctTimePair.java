@@ -1,5 +1,4 @@
-// Spec §5 (ECT): t = max(exp(N(P_mean, P_std)), σ_min), r = max(t·(1 − (1 + k·sigmoid(−b·t))/q^stage), σ_min), staged
-// by step.
+// Spec §5 (ECT): t = max(exp(N(P_mean, P_std)), σ_min), r = max(t·(1 − (1 + k·sigmoid(−b·t))/q^stage), σ_min).
 package epg.diffusion;
 
 /**

@@ -1,5 +1,4 @@
-// Spec §1 (Karras grid): σ_i = (σ_max^(1/ρ) + i/(N−1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ, index 0 largest, times the shift
-// s.
+// Spec §1 (Karras grid): σ_i = (σ_max^(1/ρ) + i/(N−1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ, largest first, times shift s.
 package epg.diffusion;
 
 /**

@@ -31,8 +31,8 @@ public record Preconditioning(Kind kind, double shift) {
     }
 
     /**
-     * The network's contract (EpgModel::forward): scaled input [B, C, H, W], time condition [B], labels [B] → [B, C, H,
-     * W].
+     * The network's contract (EpgModel::forward): scaled input [B, C, H, W], time condition [B], labels [B]
+     * → [B, C, H, W].
      */
     @FunctionalInterface
     public interface Network {

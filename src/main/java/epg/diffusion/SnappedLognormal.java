@@ -1,5 +1,4 @@
-// Spec §4: σ = exp(N(P_mean, P_std)) snapped to the nearest point of the N-point Karras grid, with loss weight 1/(σ_i −
-// σ_{i+1}) (or EDM's).
+// Spec §4: σ = exp(N(P_mean, P_std)) snapped to the N-point Karras grid, loss weight 1/(σ_i − σ_{i+1}) (or EDM's).
 package epg.diffusion;
 
 /**

@@ -1,5 +1,4 @@
-// Spec §5 / paper eq. 9: the auxiliary NT-Xent through a frozen pre-trained RCM encoder (with projector) at t0 =
-// σ_min·s.
+// Spec §5 / paper eq. 9: the auxiliary NT-Xent through a frozen pre-trained RCM encoder (with projector) at σ_min·s.
 package epg.loss;
 
 import epg.diffusion.KarrasGrid;

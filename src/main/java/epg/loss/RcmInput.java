@@ -1,5 +1,4 @@
-// Spec §1 applied to the RCM encoder: the encoder sees c_in(t)·x and the time condition c(t) (t shifted, one level per
-// batch).
+// Spec §1 for the RCM encoder: it sees c_in(t)·x and the time condition c(t) (t shifted, one level per batch).
 package epg.loss;
 
 import epg.diffusion.Preconditioning;

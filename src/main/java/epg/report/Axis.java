@@ -11,8 +11,7 @@ record Axis(double lo, double hi, double from, double to, boolean log) {
 
     /**
      * About five ticks inside [lo, hi]. On a log axis (values log10 v): the powers of ten inside, else 1, 2, 5 × 10^k,
-     * else
-     * every m × 10^k, else nice steps of the values; a list needs at least two ticks to be used.
+     * else every m × 10^k, else nice steps of the values; a list needs at least two ticks to be used.
      */
     List<Double> ticks() {
         List<Double> out = new ArrayList<>();

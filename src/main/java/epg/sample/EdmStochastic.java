@@ -1,5 +1,4 @@
-// Spec §6 (EDM's stochastic sampler, Karras et al. 2022 Algorithm 2 with churn); S_min, S_max are unshifted σ values
-// (×s).
+// Spec §6 (EDM's stochastic sampler, Karras et al. 2022 Algorithm 2 with churn); S_min, S_max unshifted (×s).
 package epg.sample;
 
 import epg.diffusion.KarrasGrid;

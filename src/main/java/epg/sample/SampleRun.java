@@ -1,5 +1,4 @@
-// Spec §6 (sampling driver): seeds → batches → sampler → one PNG per image, a grid and ADM's samples.npz (arr_0 uint8
-// [N, H, W, 3]).
+// Spec §6 (sampling driver): seeds → batches → sampler → PNGs, a grid and ADM's samples.npz (arr_0 uint8 [N, H, W, 3]).
 package epg.sample;
 
 import epg.data.BatchTensors;

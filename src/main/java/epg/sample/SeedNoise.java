@@ -12,8 +12,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Standard normal noise for the images of a batch, one generator per image: the initial noise comes from a generator
- * seeded with the image's seed, the fresh noise of stochastic step k from one seeded with {@code Rng.derive(seed, k +
- * 1)}.
+ * seeded with the image's seed, the fresh noise of stochastic step k from one seeded with
+ * {@code Rng.derive(seed, k + 1)}.
  *
  * @param seeds      one seed per image of the batch
  * @param imageShape [C, H, W]

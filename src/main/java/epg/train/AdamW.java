@@ -1,5 +1,4 @@
-// AdamW with decoupled weight decay (Loshchilov & Hutter; spec §3-§5 optimisers), its state held by name for exact
-// resume.
+// AdamW with decoupled weight decay (Loshchilov & Hutter; spec §3–§5), its state held by name for exact resume.
 package epg.train;
 
 import epg.tensor.Scope;

@@ -1,5 +1,4 @@
-// Spec §5: stage 2b as a Stage: ECT consistency training with the same dropout mask for the target, pseudo-Huber, aux
-// RCM loss.
+// Spec §5: stage 2b as a Stage: ECT consistency training, one dropout mask for the target, pseudo-Huber, aux RCM.
 package epg.train;
 
 import epg.config.ModelConfig;

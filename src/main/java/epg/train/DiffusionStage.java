@@ -1,5 +1,4 @@
-// Spec §4: stage 2a as a Stage: x-prediction with σ snapped to the 1280-point grid, weights 1/(σ_i − σ_{i+1}), label
-// dropout.
+// Spec §4: stage 2a as a Stage: x-prediction, σ snapped to the 1280-point grid, weights 1/(σ_i − σ_{i+1}), dropout.
 package epg.train;
 
 import epg.data.Batch;

@@ -1,5 +1,4 @@
-// Spec §4–§5 (shared by both fine-tuning stages): the EPG network from a pre-trained encoder or from scratch, its
-// 0.9999 EMA, previews and model file.
+// Spec §4–§5: the EPG network from a pre-trained encoder or from scratch, its 0.9999 EMA, previews and model file.
 package epg.train;
 
 import epg.data.Normalization;

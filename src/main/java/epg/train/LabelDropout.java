@@ -1,5 +1,4 @@
-// Spec §4: labels replaced by the unconditional class (index num_classes) with probability p, for classifier-free
-// guidance.
+// Spec §4: labels replaced by the unconditional class (index num_classes) with probability p, for CFG.
 package epg.train;
 
 import epg.tensor.Torch;

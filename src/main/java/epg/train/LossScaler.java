@@ -1,5 +1,4 @@
-// Spec §3 "mixed precision with a loss scaler (fp16); steps with non-finite gradients are skipped": dynamic loss
-// scaling.
+// Spec §3 "mixed precision with a loss scaler (fp16)": dynamic loss scaling; non-finite steps are skipped.
 package epg.train;
 
 /**

@@ -1,5 +1,4 @@
-// The self-describing run directory of ARCHITECTURE.md: config.json, log.jsonl, checkpoints/step-N/,
-// checkpoints/latest.
+// The self-describing run directory (ARCHITECTURE.md): config.json, log.jsonl, checkpoints/step-N/, latest.
 package epg.train;
 
 import com.google.gson.JsonElement;
