@@ -17,8 +17,8 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Throughput of the pre-training data pipeline (decode, both MoCo v3 views and the clean image, "
-                + "batching): "
+        description = "Throughput of the pre-training data pipeline (decode, both MoCo v3 "
+                + "views and the clean image, batching): "
                 + "Fashion-MNIST padded to 32 px, and generated 256 px PNGs.")
 public final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "loader threads (default: all cores)")

@@ -39,8 +39,8 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel.")
     boolean mathAttention;
     @Option(names = "--no-torch", description = "Skip the PyTorch side.") boolean noTorch;
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", description =
-            "Python with torch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--python", defaultValue = "/usr/bin/python3",
+            description = "Python with torch (default ${DEFAULT-VALUE}).")
     String python;
     @Option(names = "--out", description = "Append the result as one JSON line to this file.") Path out;
 
@@ -68,12 +68,12 @@ public final class BenchModelCommand implements Callable<Integer> {
         }
         double flops = 3 * 2 * ModelSize.gflops(c) * batch; // forward + backward ≈ 3 forwards; a MAC is 2 flops
         double peak = MatmulPeak.gflops(2048, bf16 ? ScalarType.BFloat16 : ScalarType.Float);
-        System.out.printf("Java     %8.1f ms/step  %8.1f img/s  %6.1f GFLOP/s (%.0f%% of the %.0f GFLOP/s matmul "
-                + "peak)%n",
+        System.out.printf("Java     %8.1f ms/step  %8.1f img/s  %6.1f GFLOP/s (%.0f%% of "
+                + "the %.0f GFLOP/s matmul peak)%n",
                 java, batch * 1e3 / java, flops / java * 1e3, 100 * flops / java * 1e3 / peak, peak);
         if (!noTorch)
-            System.out.printf("PyTorch  %8.1f ms/step  %8.1f img/s%nratio Java/PyTorch = %.2f (<= 1.00 means Java is "
-                    + "at least as fast)%n",
+            System.out.printf("PyTorch  %8.1f ms/step  %8.1f img/s%nratio Java/PyTorch = %.2f "
+                    + "(<= 1.00 means Java is at least as fast)%n",
                 py, batch * 1e3 / py, java / py);
         if (out != null) {
             JsonObject o = new JsonObject();

@@ -14,27 +14,29 @@ import java.util.concurrent.Callable;
 @Command(name = "suite", mixinStandardHelpOptions = true,
         description = {"Training steps (stage 1 RCM, stage 2a diffusion, stage 2b consistency) at 32 px and 256 px in "
                 + "fp32 and bf16, sampling (Heun 32, CFG 2.5), "
-                + "peak resident memory and GFLOP/s against the measured matmul peak; every case also in PyTorch "
-                + "(same threads) "
+                + "peak resident memory and GFLOP/s against the measured matmul peak; "
+                + "every case also in PyTorch (same threads) "
                 + "in this run, printed as ratios. Threads: EPG_THREADS or every core.",
-                "Full run: several minutes on 2 cores and about 8 GB of memory (the B/16 cases); --quick: the 32 px "
-                        + "cases only."})
+                "Full run: several minutes on 2 cores and about 8 GB of memory (the B/16 "
+                        + "cases); --quick: the 32 px cases only."})
 public final class BenchSuiteCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--quick", description = "Only the 32 px cases with fewer steps (about a minute).") boolean quick;
-    @Option(names = "--only", description =
-            "Only the cases whose 'case preset dtype' contains this text, e.g. 'diffusion-step EPG-T fp32'.")
+    @Option(names = "--only",
+            description = "Only the cases whose 'case preset dtype' contains this text, e.g. "
+                    + "'diffusion-step EPG-T fp32'.")
     String only;
     @Option(names = "--no-torch", description = "Skip the PyTorch side.") boolean noTorch;
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", description =
-            "Python with torch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--python", defaultValue = "/usr/bin/python3",
+            description = "Python with torch (default ${DEFAULT-VALUE}).")
     String python;
-    @Option(names = "--out", description =
-            "Append one JSON line per case to this file (default: bench/results.jsonl in the repository).")
+    @Option(names = "--out",
+            description = "Append one JSON line per case to this file (default: "
+                    + "bench/results.jsonl in the repository).")
     Path out;
     @Option(names = "--math-attention",
-            description = "Java side: matmul-softmax-matmul attention instead of the fused kernel (as the PyTorch "
-            + "side).")
+            description = "Java side: matmul-softmax-matmul attention instead of the fused "
+                    + "kernel (as the PyTorch side).")
     boolean mathAttention;
     @Option(names = "--no-record", description = "Do not append the results to a file.") boolean noRecord;
 

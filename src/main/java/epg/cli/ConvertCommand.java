@@ -21,13 +21,13 @@ import java.util.concurrent.Callable;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = {"Convert a checkpoint (torch.save .pth/.pt or safetensors) to the format OUT's extension names:",
                 "  .safetensors  safetensors with metadata, optionally recording the preset (epg's model file);",
-                "  .pth or .pt   torch.save state dict, the authors' released format (e.g. nnet_ema.pth); tensors "
-                        + "only."})
+                "  .pth or .pt   torch.save state dict, the authors' released format (e.g. "
+                        + "nnet_ema.pth); tensors only."})
 public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN") Path in;
     @Parameters(index = "1", paramLabel = "OUT", description = "Output file: .safetensors, .pth or .pt.") Path out;
-    @Option(names = "--preset", description =
-            "Preset to record as the file's configuration (checked by loading), e.g. EPG-XL/16.")
+    @Option(names = "--preset",
+            description = "Preset to record as the file's configuration (checked by loading), e.g. EPG-XL/16.")
     String preset;
 
     static boolean isTorchSave(Path file) {

@@ -29,12 +29,12 @@ import java.util.concurrent.Callable;
                 + "precision and recall (k = 3).",
                 "SAMPLES: a folder of PNG images or an .npz with arr_0 (uint8 [N, H, W, C]). REF: an ADM-style .npz "
                         + "(arr_0 and/or mu, sigma, mu_s, sigma_s).",
-                "With --make-ref, the two arguments are DATA (PNG folder or .npz) and OUT.npz, and a reference batch "
-                        + "is written instead.",
+                "With --make-ref, the two arguments are DATA (PNG folder or .npz) and OUT.npz, "
+                        + "and a reference batch is written instead.",
                 "With --class-accuracy, also (without REF: only) the share of Fashion-MNIST samples that a classifier "
                         + "assigns to their class.",
-                "Prints the metrics and writes them as JSON; every result names the feature extractor that produced "
-                        + "it."})
+                "Prints the metrics and writes them as JSON; every result names the feature "
+                        + "extractor that produced it."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -54,18 +54,18 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path inception;
 
     @Option(names = "--features", paramLabel = "SPEC",
-            description = "feature extractor: 'inception' (the default when --inception is given) or 'rcm:CHECKPOINT' "
-                    + "(offline: "
-                    + "Fréchet distance and precision/recall in an RCM encoder's feature space, for when no Inception "
-                    + "weights are at hand)")
+            description = "feature extractor: 'inception' (the default when --inception is "
+                    + "given) or 'rcm:CHECKPOINT' (offline: "
+                    + "Fréchet distance and precision/recall in an RCM encoder's feature space, "
+                    + "for when no Inception weights are at hand)")
     String features;
 
     @Option(names = "--preset", paramLabel = "NAME",
             description = "architecture of the rcm: checkpoint when it carries no \"config\" metadata")
     String preset;
 
-    @Option(names = "--make-ref", description =
-            "write a reference batch OUT.npz from DATA (arr_0 + Inception mu/sigma/mu_s/sigma_s)")
+    @Option(names = "--make-ref",
+            description = "write a reference batch OUT.npz from DATA (arr_0 + Inception mu/sigma/mu_s/sigma_s)")
     boolean makeRef;
 
     @Option(names = "--class-accuracy", description = "judge 32 px Fashion-MNIST samples with the committed "
@@ -145,8 +145,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     private static String noExtractor() {
         return "No feature extractor: pass --inception " + InceptionV3.WEIGHTS_FILE + " (download it from "
                 + InceptionV3.WEIGHTS_URL
-                + "; nothing is downloaded automatically) or --features rcm:CHECKPOINT for the offline RCM feature "
-                + "space.";
+                + "; nothing is downloaded automatically) or --features rcm:CHECKPOINT for "
+                + "the offline RCM feature space.";
     }
 
     private Path defaultOut() {
@@ -156,8 +156,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     static String summary(EvaluationResult r) {
-        StringBuilder b = new StringBuilder(String.format("extractor %s, %d samples vs %d reference images (reference "
-                + "statistics: %s)%n",
+        StringBuilder b = new StringBuilder(String.format("extractor %s, %d samples vs %d "
+                + "reference images (reference statistics: %s)%n",
                 r.extractor(), r.sampleCount(), r.referenceCount(), r.referenceStatistics()));
         // A Fréchet distance is an FID only in Inception-v3 space; elsewhere say whose features it was measured in.
         line(b, r.extractor().startsWith("rcm:") ? "FD (RCM)" : "FID", r.fid());

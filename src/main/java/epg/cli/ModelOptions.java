@@ -13,8 +13,8 @@ public final class ModelOptions {
     @Option(names = "--preset", description = "model preset when the checkpoint carries no configuration")
     String preset;
     @Option(names = "--parameterisation",
-            description = "diffusion or consistency (default: the file's 'parameterisation' metadata, else as the "
-            + "command says)")
+            description = "diffusion or consistency (default: the file's 'parameterisation' "
+                    + "metadata, else as the command says)")
     String parameterisation;
 
     /**

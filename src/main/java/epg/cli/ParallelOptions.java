@@ -18,12 +18,12 @@ public final class ParallelOptions {
     @Option(names = "--bf16", description = "bf16 autocast for the forward passes (CPU or CUDA).") boolean bf16;
     @Option(names = "--fp16", description = "fp16 autocast with dynamic loss scaling (CUDA only).") boolean fp16;
     @Option(names = "--device", defaultValue = "cpu",
-            description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}); under a multi-process job cuda means "
-            + "cuda:LOCAL_RANK.")
+            description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}); under a "
+                    + "multi-process job cuda means cuda:LOCAL_RANK.")
     String device;
     @Option(names = "--nproc", defaultValue = "1",
-            description = "Data-parallel processes to start on this machine, each with batch/N (default "
-            + "${DEFAULT-VALUE}).")
+            description = "Data-parallel processes to start on this machine, each "
+                    + "with batch/N (default ${DEFAULT-VALUE}).")
     int nproc;
 
     /** What a rank runs once its group is joined. */
@@ -45,8 +45,8 @@ public final class ParallelOptions {
         if (nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
         if (nproc > 1) {
             if (System.getenv("WORLD_SIZE") != null)
-                throw new IllegalArgumentException("--nproc starts its own processes; under torchrun or SLURM leave "
-                        + "it out");
+                throw new IllegalArgumentException("--nproc starts its own processes; under "
+                        + "torchrun or SLURM leave it out");
             if (batch % nproc != 0)
                 throw new IllegalArgumentException("--batch " + batch + " does not split over --nproc " + nproc
                         + "; pass a multiple of " + nproc);

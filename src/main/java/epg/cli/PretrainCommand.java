@@ -26,8 +26,8 @@ import java.util.concurrent.Callable;
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
         description = "RCM pre-training (stage 1). Writes OUT/config.json, log.jsonl, checkpoints/step-N/ and "
                 + "encoder.safetensors; "
-                + "re-running with the same OUT resumes from its latest checkpoint. Data parallel: --nproc N on this "
-                + "machine, or under "
+                + "re-running with the same OUT resumes from its latest checkpoint. Data "
+                + "parallel: --nproc N on this machine, or under "
                 + "torchrun / SLURM (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT); see docs/distributed.md.")
 public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "RCM-T",
@@ -49,8 +49,8 @@ public final class PretrainCommand implements Callable<Integer> {
     boolean noDecayTokens;
     @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
     @Option(names = "--temperature", defaultValue = "constant",
-            description = "Consistency temperature schedule: constant (released) or cosine (paper) (default "
-            + "${DEFAULT-VALUE}).")
+            description = "Consistency temperature schedule: constant (released) or "
+                    + "cosine (paper) (default ${DEFAULT-VALUE}).")
     String temperature;
     @Option(names = "--momentum", defaultValue = "0.99",
             description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).")
@@ -62,8 +62,8 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "Drop the contrastive term (Table 12c's 'w/o contrast' ablation).")
     boolean noContrastive;
     @Option(names = "--no-consistency",
-            description = "Drop the representation-consistency term (contrastive only: Appendix E's collapsing "
-            + "encoder).")
+            description = "Drop the representation-consistency term (contrastive only: "
+                    + "Appendix E's collapsing encoder).")
     boolean noConsistency;
     @Mixin RunOptions run;
     @Mixin ParallelOptions parallel;
@@ -87,13 +87,13 @@ public final class PretrainCommand implements Callable<Integer> {
         PretrainStage stage = new PretrainStage(cfg, group);
         RunDir dir = new RunDir(run.out);
         if (group.isMain())
-            System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> "
-                    + "%s%n", model.name(), model.imageSize(),
+            System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, "
+                    + "lr %.3g, %d threads -> %s%n", model.name(), model.imageSize(),
                 model.channels(), stage.online().parameterCount(), dataset.size(), run.batch, cfg.scaledLr(),
                         Torch.threads(), run.out);
         if (group.isMain() && group.worldSize() > 1)
-            System.out.printf("data parallel: %d processes of batch %d (synchronised BatchNorm, gathered NT-Xent "
-                    + "targets)%n", group.worldSize(), run.batch / group.worldSize());
+            System.out.printf("data parallel: %d processes of batch %d (synchronised "
+                    + "BatchNorm, gathered NT-Xent targets)%n", group.worldSize(), run.batch / group.worldSize());
         Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group);
         TrainState end = trainer.run(dataset, cfg.loaderConfig(), run.stopAt(steps), group.isMain()
                 ? new TrainProgress() : Trainer.Listener.NONE);

@@ -20,8 +20,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "rcm-std", mixinStandardHelpOptions = true,
-        description = "Mean over channels of the per-channel std of the L2-normalised representation h at several "
-                + "noise levels "
+        description = "Mean over channels of the per-channel std of the L2-normalised "
+                + "representation h at several noise levels "
                 + "(about 1/sqrt(D) when healthy, near 0 when collapsed).")
 public final class RcmStdCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL",

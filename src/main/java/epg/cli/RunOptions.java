@@ -21,15 +21,15 @@ public final class RunOptions {
     @Option(names = "--out", required = true, description = "Run directory.") Path out;
     @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).")
     int batch;
-    @Option(names = "--stop-at", description =
-            "Stop this invocation after this step (the schedules still span --steps).")
+    @Option(names = "--stop-at",
+            description = "Stop this invocation after this step (the schedules still span --steps).")
     Long stopAt;
     @Option(names = "--normalization", defaultValue = "imagenet",
             description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).")
     String normalization;
     @Option(names = "--math-attention",
-            description = "matmul-softmax-matmul attention instead of the fused kernel (faster under bf16 at short "
-            + "sequences).")
+            description = "matmul-softmax-matmul attention instead of the fused kernel "
+                    + "(faster under bf16 at short sequences).")
     boolean mathAttention;
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).")

@@ -47,8 +47,8 @@ public record IdxDataset(int count, int rows, int cols, byte[] pixels, byte[] la
                      ? new GZIPInputStream(raw, 1 << 16) : raw)) {
             int magic = in.readInt();
             if (magic != (0x0800 | dims))
-                throw new DataException(file, String.format("bad IDX magic 0x%08x (expected 0x%08x); not an IDX ubyte "
-                        + "file", magic, 0x0800 | dims));
+                throw new DataException(file, String.format("bad IDX magic 0x%08x (expected "
+                        + "0x%08x); not an IDX ubyte file", magic, 0x0800 | dims));
             byte[] header = new byte[4 * dims];
             in.readFully(header);
             long n = 1;

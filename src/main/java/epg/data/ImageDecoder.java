@@ -56,8 +56,8 @@ public final class ImageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext())
-                throw new DataException(file, "not a PNG, JPEG, BMP or GIF image (unsupported format or empty file); "
-                        + "convert or delete it");
+                throw new DataException(file, "not a PNG, JPEG, BMP or GIF image (unsupported "
+                        + "format or empty file); convert or delete it");
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);

@@ -24,8 +24,8 @@ public record ImageListing(Path root, List<String> classes, List<Entry> entries)
                 : dirs.stream().flatMap(d -> children(d, Integer.MAX_VALUE).stream().filter(ImageListing::isCandidate))
                 .toList();
         if (files.isEmpty())
-            throw new DataException(root, "no image files found; expected class sub-folders or files named "
-                    + "<class>_<id>.<ext>");
+            throw new DataException(root, "no image files found; expected class "
+                    + "sub-folders or files named <class>_<id>.<ext>");
         List<String> names = files.stream().map(f -> dirs.isEmpty() ? flatClass(f)
                 : root.relativize(f).getName(0).toString()).toList();
         List<String> classes = names.stream().distinct().sorted().toList();

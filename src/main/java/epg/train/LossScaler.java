@@ -20,8 +20,8 @@ public final class LossScaler {
 
     public LossScaler(boolean enabled, double initScale, double growth, double backoff, int growthInterval) {
         if (!(initScale > 0) || !(growth > 1) || !(backoff > 0 && backoff < 1) || growthInterval <= 0)
-            throw new IllegalArgumentException("loss scaler needs scale > 0, growth > 1, 0 < backoff < 1, interval > "
-                    + "0");
+            throw new IllegalArgumentException("loss scaler needs scale > 0, growth > 1, 0 < "
+                    + "backoff < 1, interval > 0");
         this.enabled = enabled;
         this.growth = growth;
         this.backoff = backoff;
