@@ -63,7 +63,8 @@ public final class TestSupport {
 
     public static void assertClose(Tensor actual, Tensor expected, double relTol, String what) {
         double err = relativeError(actual, expected);
-        assertTrue(err <= relTol, what + ": relative error " + err + " > " + relTol + " (shape " + Arrays.toString(Torch.shape(expected)) + ")");
+        assertTrue(err <= relTol, what + ": relative error " + err + " > " + relTol + " (shape "
+                + Arrays.toString(Torch.shape(expected)) + ")");
     }
 
     /** Debian's Python with torch/numpy/scipy (shared/notes: the pyenv python3 on PATH lacks them). */
@@ -89,12 +90,16 @@ public final class TestSupport {
             assertTrue(Files.isExecutable(PYTHON), PYTHON + " is missing");
             python(60, "-c", "import " + String.join(", ", modules));
         } catch (IOException | AssertionError e) {
-            throw new AssertionError(PYTHON + " with " + String.join(", ", modules) + " is not available (install Debian's "
+            throw new AssertionError(PYTHON + " with " + String.join(", ", modules)
+                    + " is not available (install Debian's "
                     + "python3-torch, python3-torchvision, python3-numpy, python3-scipy): " + e.getMessage(), e);
         }
     }
 
-    /** Runs {@link #PYTHON} with {@code args}; fails on a non-zero exit or after {@code timeoutSeconds}; returns its output. */
+    /**
+     * Runs {@link #PYTHON} with {@code args}; fails on a non-zero exit or after {@code timeoutSeconds}; returns its
+     * output.
+     */
     public static String python(int timeoutSeconds, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString()));
         cmd.addAll(List.of(args));

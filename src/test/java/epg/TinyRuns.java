@@ -43,8 +43,10 @@ public final class TinyRuns {
     }
 
     /**
-     * {@code cfg} without decoder dropout (its masks are per rank) and at lr 1e-4: Adam turns float-rounding differences
-     * of near-zero gradients into steps of size lr, so the data-parallel comparison runs at a tenth of the tiny runs' lr.
+     * {@code cfg} without decoder dropout (its masks are per rank) and at lr 1e-4: Adam turns float-rounding
+     * differences
+     * of near-zero gradients into steps of size lr, so the data-parallel comparison runs at a tenth of the tiny runs'
+     * lr.
      */
     public static FinetuneConfig forDataParallel(FinetuneConfig c) {
         return c.withModel(c.model().withDropout(0, 0)).withOptimiser(c.optimiser().withLr(1e-4));
@@ -73,7 +75,8 @@ public final class TinyRuns {
         org.bytedeco.pytorch.global.torch.set_num_threads(1);
     }
 
-    public static PretrainConfig config(long steps, int batch, boolean contrastive, String temperature, int checkpointEvery) {
+    public static PretrainConfig config(long steps, int batch, boolean contrastive, String temperature,
+            int checkpointEvery) {
         PretrainConfig d = PretrainConfig.defaults(rcm(), "synthetic", batch, steps);
         return d.withSchedule(d.schedule().withWarmup(2)).withOptimiser(d.optimiser().withLr(6e-4 * 1024 / batch * 10))
                 .withObjective(d.objective().withTemperature(temperature).withTerms(contrastive, true))

@@ -1,4 +1,4 @@
-// bench/results.jsonl: one JSON line per measured case, with when, on which commit and by which command it was measured.
+// bench/results.jsonl: one JSON line per measured case, with when, on which commit and by which command.
 package epg.bench;
 
 import com.google.gson.JsonObject;
@@ -15,7 +15,10 @@ import java.time.temporal.ChronoUnit;
 public final class BenchRecord {
     private BenchRecord() {}
 
-    /** Adds timestamp (UTC), commit (git HEAD of the repository, "+dirty" with uncommitted changes), command, load average. */
+    /**
+     * Adds timestamp (UTC), commit (git HEAD of the repository, "+dirty" with uncommitted changes), command, load
+     * average.
+     */
     public static JsonObject stamped(JsonObject o, String command) {
         o.addProperty("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         o.addProperty("commit", commit());
@@ -27,7 +30,8 @@ public final class BenchRecord {
     /** Appends one line (creating the file and its folder when missing). */
     public static void append(Path file, JsonObject o) throws IOException {
         if (file.getParent() != null) Files.createDirectories(file.getParent());
-        Files.writeString(file, Json.compact(o) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(file, Json.compact(o) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     static String commit() {

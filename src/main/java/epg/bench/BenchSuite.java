@@ -1,4 +1,4 @@
-// Issue 10: `epg bench suite`, every case timed in Java and then in PyTorch in the same run, as a table of ratios.
+// docs/benchmarks.md: `epg bench suite`, every case timed in Java, then in PyTorch in the same run; ratios.
 package epg.bench;
 
 import com.google.gson.JsonObject;
@@ -24,8 +24,12 @@ import java.util.Locale;
  */
 public final class BenchSuite {
     /**
-     * @param quick only the 32 px cases, fewer steps
+     * @param quick         only the 32 px cases, fewer steps
      * @param only          keep the cases whose "name preset dtype" contains this text (null: all)
+     * @param torch         also run each case's PyTorch twin
+     * @param python        the Python with torch that runs the twins
+     * @param out           the file each row is appended to as a JSON line (null: none)
+     * @param command       the command line recorded with each row
      * @param mathAttention the Java side without the fused kernel
      */
     public record Options(boolean quick, String only, boolean torch, String python, Path out, String command,

@@ -76,7 +76,8 @@ public enum CaseKind {
         @Override double gflop(ModelConfig m, int batch) { return 0; }
 
         @Override double javaMs(SuiteCase c, ModelConfig m, int threads) {
-            try (LoaderRun run = new LoaderRun(DatasetRegistry.open(DatasetRegistry.DEFAULT, true), c.batch(), 32, threads)) {
+            try (LoaderRun run = new LoaderRun(DatasetRegistry.open(DatasetRegistry.DEFAULT, true), c.batch(), 32,
+                    threads)) {
                 for (int i = 0; i < c.warmup(); i++) run.run();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < c.steps(); i++) run.run();
@@ -113,7 +114,9 @@ public enum CaseKind {
     double torchMs(SuiteCase c, JsonObject answer) { return answer.get("median_ms").getAsDouble(); }
 
     /** Adds what this kind's PyTorch side needs besides the model and the timing settings (by default: the data). */
-    void torchArgs(SuiteCase c, JsonObject o) { o.addProperty("data", DatasetRegistry.locate(DatasetRegistry.FASHION_MNIST).toString()); }
+    void torchArgs(SuiteCase c, JsonObject o) {
+        o.addProperty("data", DatasetRegistry.locate(DatasetRegistry.FASHION_MNIST).toString());
+    }
 
     /** A remark printed under the table ("" for none). */
     String note(SuiteCase c, int threads) { return ""; }

@@ -1,4 +1,4 @@
-// Spec §5: one stage-2b training step as the Trainer runs it (ConsistencyStage loss with the aux RCM loss, backward, grad norm, AdamW, EMA 0.9999) on a synthetic batch.
+// Spec §5: one stage-2b training step as the Trainer runs it (loss with aux RCM term, AdamW, EMA) on a synthetic batch.
 package epg.bench;
 
 import epg.config.ModelConfig;
@@ -40,7 +40,8 @@ public final class ConsistencyStep implements Runnable {
     private final StageStep step;
 
     public ConsistencyStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        FinetuneConfig d = FinetuneConfig.defaults(Task.CONSISTENCY, model, DatasetRegistry.DEFAULT, FinetuneConfig.SCRATCH,
+        FinetuneConfig d = FinetuneConfig.defaults(Task.CONSISTENCY, model, DatasetRegistry.DEFAULT,
+                FinetuneConfig.SCRATCH,
                 batchSize, 600_000);
         // the defaults from scratch turn the auxiliary loss off (there is no file): on, with a random encoder
         FinetuneConfig cfg = d.withRcm("random RCM encoder").withConsistency(d.consistency().withAuxWeight(1));
@@ -52,13 +53,18 @@ public final class ConsistencyStep implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.step = new StageStep(stage, cfg.trainerSettings().adam(), PretrainStep.synthetic(batchSize, model.channels(), model.imageSize(), seed, false),
+        this.step = new StageStep(stage, cfg.trainerSettings().adam(),
+                PretrainStep.synthetic(batchSize, model.channels(), model.imageSize(), seed, false),
                 bf16, cfg.optimiser().lr(), cfg.clipNorm());
     }
 
-    /** The RCM preset of the same width and depth as an EPG preset (EPG-T → RCM-T, EPG-B/16 → RCM-B/16), with its attention kernel. */
+    /**
+     * The RCM preset of the same width and depth as an EPG preset (EPG-T → RCM-T, EPG-B/16 → RCM-B/16), with its
+     * attention kernel.
+     */
     public static ModelConfig frozenConfig(ModelConfig epg) {
-        if (!epg.name().startsWith("EPG-")) throw new IllegalArgumentException("the consistency benchmark needs an EPG preset, got " + epg.name());
+        if (!epg.name().startsWith("EPG-"))
+            throw new IllegalArgumentException("the consistency benchmark needs an EPG preset, got " + epg.name());
         ModelConfig rcm = Presets.get("RCM-" + epg.name().substring(4));
         if (rcm.dim() != epg.dim() || rcm.depth() != epg.depth() || rcm.imageSize() != epg.imageSize())
             throw new IllegalStateException(rcm.name() + " does not match " + epg.name() + "'s encoder");
@@ -67,7 +73,8 @@ public final class ConsistencyStep implements Runnable {
 
     /** Work of one step in GFLOP (2 flops per multiply-accumulate): 4 EPG and 3 RCM forward equivalents per image. */
     public static double gflop(ModelConfig epg, int batch) {
-        return 2 * batch * (EPG_FORWARDS_PER_IMAGE * ModelSize.gflops(epg) + RCM_FORWARDS_PER_IMAGE * ModelSize.gflops(frozenConfig(epg)));
+        return 2 * batch * (EPG_FORWARDS_PER_IMAGE * ModelSize.gflops(epg)
+                + RCM_FORWARDS_PER_IMAGE * ModelSize.gflops(frozenConfig(epg)));
     }
 
     @Override

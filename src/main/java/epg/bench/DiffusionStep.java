@@ -1,4 +1,4 @@
-// Spec §4: one stage-2a training step as the Trainer runs it (DiffusionStage loss, backward, clip 0.5, AdamW, EMA 0.9999) on a synthetic batch.
+// Spec §4: one stage-2a training step as the Trainer runs it (loss, clip 0.5, AdamW, EMA 0.9999) on a synthetic batch.
 package epg.bench;
 
 import epg.config.ModelConfig;
@@ -23,7 +23,8 @@ public final class DiffusionStep implements Runnable {
     private final StageStep step;
 
     public DiffusionStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
-        FinetuneConfig d = FinetuneConfig.defaults(Task.DIFFUSION, model, DatasetRegistry.DEFAULT, FinetuneConfig.SCRATCH,
+        FinetuneConfig d = FinetuneConfig.defaults(Task.DIFFUSION, model, DatasetRegistry.DEFAULT,
+                FinetuneConfig.SCRATCH,
                 batchSize, 600_000);
         DiffusionStage stage;
         try {
@@ -31,7 +32,8 @@ public final class DiffusionStep implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.step = new StageStep(stage, d.trainerSettings().adam(), PretrainStep.synthetic(batchSize, model.channels(), model.imageSize(), seed, false),
+        this.step = new StageStep(stage, d.trainerSettings().adam(), PretrainStep.synthetic(batchSize, model.channels(),
+                model.imageSize(), seed, false),
                 bf16, d.optimiser().lr(), d.clipNorm());
     }
 

@@ -12,7 +12,8 @@ public final class LoaderRun implements Runnable, AutoCloseable {
     private final Loader loader;
 
     public LoaderRun(Dataset data, int batch, int resolution, int workers) {
-        this.loader = new Loader(data, Loader.Config.of(batch, resolution, Loader.Mode.PRETRAIN, 0).threads(workers, 2));
+        this.loader = new Loader(data, Loader.Config.of(batch, resolution, Loader.Mode.PRETRAIN, 0)
+                .threads(workers, 2));
     }
 
     @Override

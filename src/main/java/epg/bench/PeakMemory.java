@@ -8,7 +8,10 @@ import java.nio.file.Path;
 public final class PeakMemory {
     private PeakMemory() {}
 
-    /** The high-water mark of resident memory in MiB since the process started (or the last reset), or NaN where /proc is missing. */
+    /**
+     * The high-water mark of resident memory in MiB since the process started (or the last reset), or NaN where /proc
+     * is missing.
+     */
     public static double mib() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status")))
@@ -17,7 +20,10 @@ public final class PeakMemory {
         return Double.NaN;
     }
 
-    /** Resets the high-water mark to the current resident size (Linux ≥ 4.0: "5" to /proc/self/clear_refs); false where it cannot. */
+    /**
+     * Resets the high-water mark to the current resident size (Linux ≥ 4.0: "5" to /proc/self/clear_refs); false where
+     * it cannot.
+     */
     public static boolean reset() {
         try {
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");

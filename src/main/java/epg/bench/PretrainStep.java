@@ -1,4 +1,4 @@
-// Spec §3: one stage-1 training step as the Trainer runs it (RCM loss, backward, grad norm, AdamW, momentum EMA) on a synthetic batch.
+// Spec §3: one stage-1 training step as the Trainer runs it (RCM loss, AdamW, momentum EMA) on a synthetic batch.
 package epg.bench;
 
 import epg.config.ModelConfig;
@@ -26,7 +26,8 @@ public final class PretrainStep implements Runnable {
     public PretrainStep(ModelConfig model, int batchSize, boolean bf16, long seed) {
         PretrainConfig cfg = PretrainConfig.defaults(model, DatasetRegistry.DEFAULT, batchSize, 600_000)
                 .withPrecision(bf16 ? "bf16" : "fp32").withSeed(seed).withRun(RunControl.DEFAULTS.withWorkers(1));
-        this.step = new StageStep(new PretrainStage(cfg), cfg.trainerSettings().adam(), synthetic(batchSize, model.channels(), model.imageSize(), seed, true),
+        this.step = new StageStep(new PretrainStage(cfg), cfg.trainerSettings().adam(),
+                synthetic(batchSize, model.channels(), model.imageSize(), seed, true),
                 bf16, cfg.scaledLr(), 0);
     }
 
@@ -38,7 +39,8 @@ public final class PretrainStep implements Runnable {
         for (float[] a : v) for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
         int[] labels = new int[b], indices = new int[b];
         for (int i = 0; i < b; i++) { labels[i] = r.nextInt(10); indices[i] = i; }
-        return new Batch(new Loader.Position(0, 0), b, channels, res, labels, indices, v[0], views ? v[1] : null, views ? v[2] : null);
+        return new Batch(new Loader.Position(0, 0), b, channels, res, labels, indices, v[0], views ? v[1] : null, views
+                ? v[2] : null);
     }
 
     @Override

@@ -41,13 +41,16 @@ public final class SamplingRun {
         Init.epg(m, rng);
         this.config = config;
         this.denoiser = new ModelDenoiser(m, Preconditioning.Kind.DIFFUSION);
-        this.noise = Scope.keep(torch.randn(new long[]{batch, config.channels(), config.imageSize(), config.imageSize()}, rng.optional(), Torch.options(ScalarType.Float)));
-        this.labels = Scope.keep(torch.randint(config.numClasses(), new long[]{batch}, rng.optional(), Torch.options(ScalarType.Long)));
+        this.noise = Scope.keep(torch.randn(new long[]{batch, config.channels(), config.imageSize(),
+                config.imageSize()}, rng.optional(), Torch.options(ScalarType.Float)));
+        this.labels = Scope.keep(torch.randint(config.numClasses(), new long[]{batch}, rng.optional(),
+                Torch.options(ScalarType.Long)));
         this.bf16 = bf16;
     }
 
     public Guidance guidance() {
-        return new Guidance(denoiser, CFG, Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, config.shift(), config.numClasses());
+        return new Guidance(denoiser, CFG, Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, config.shift(),
+                config.numClasses());
     }
 
     public KarrasGrid grid() { return new KarrasGrid(POINTS, config.shift()); }
@@ -59,9 +62,11 @@ public final class SamplingRun {
     public static int[] calls(ModelConfig config) {
         int[] n = {0};
         Denoiser count = (x, sigma, y) -> { n[0]++; return x; };
-        Guidance g = new Guidance(count, CFG, Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, config.shift(), config.numClasses());
+        Guidance g = new Guidance(count, CFG, Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, config.shift(),
+                config.numClasses());
         try (Scope s = Scope.open()) {
-            new Heun().sample(g, Torch.zeros(1, 1, 1, 1), Torch.fromLongs(new long[]{0}, 1), new KarrasGrid(POINTS, config.shift()), null);
+            new Heun().sample(g, Torch.zeros(1, 1, 1, 1), Torch.fromLongs(new long[]{0}, 1),
+                    new KarrasGrid(POINTS, config.shift()), null);
         }
         return new int[]{n[0], (int) g.evaluations() - n[0]};
     }

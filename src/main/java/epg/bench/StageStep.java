@@ -1,4 +1,4 @@
-// One training step of a Stage as the Trainer runs it (loss under autocast, backward, grad norm / clipping, AdamW, EMA), for the benchmarks.
+// One Trainer step of a Stage (autocast loss, backward, grad norm / clipping, AdamW, EMA), for the benchmarks.
 package epg.bench;
 
 import epg.data.Batch;
@@ -11,7 +11,10 @@ import org.bytedeco.pytorch.Tensor;
 
 import java.util.Collection;
 
-/** The step body shared by {@link PretrainStep}, {@link DiffusionStep} and {@link ConsistencyStep}; {@code clipNorm} 0 only measures the norm. */
+/**
+ * The step body shared by {@link PretrainStep}, {@link DiffusionStep} and {@link ConsistencyStep}; {@code clipNorm} 0
+ * only measures the norm.
+ */
 final class StageStep implements Runnable {
     private final Stage stage;
     private final AdamW optimiser;
@@ -38,8 +41,10 @@ final class StageStep implements Runnable {
             }
             loss.backward();
             Collection<Tensor> params = stage.trainable().values();
-            double value = loss.item_double(), norm = clipNorm > 0 ? GradNorm.clip(params, clipNorm) : GradNorm.of(params);
-            if (!Double.isFinite(value) || !Double.isFinite(norm)) throw new IllegalStateException("non-finite loss in the benchmark step");
+            double value = loss.item_double(), norm = clipNorm > 0 ? GradNorm.clip(params, clipNorm)
+                    : GradNorm.of(params);
+            if (!Double.isFinite(value) || !Double.isFinite(norm))
+                throw new IllegalStateException("non-finite loss in the benchmark step");
             optimiser.step(lr);
             optimiser.zeroGrad();
             stage.afterStep(step++);

@@ -16,13 +16,17 @@ import java.util.concurrent.TimeUnit;
 public final class TorchReference {
     private TorchReference() {}
 
-    /** The repository root holding scripts/ (EPG_HOME, else the folder above target/epg.jar, else the working directory). */
+    /**
+     * The repository root holding scripts/ (EPG_HOME, else the folder above target/epg.jar, else the working
+     * directory).
+     */
     public static Path home() {
         String env = System.getenv("EPG_HOME");
         if (env != null) return Path.of(env);
         try {
             Path jar = Path.of(TorchReference.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path p = jar; p != null; p = p.getParent()) if (Files.isDirectory(p.resolve("scripts/bench"))) return p;
+            for (Path p = jar; p != null; p = p.getParent())
+                if (Files.isDirectory(p.resolve("scripts/bench"))) return p;
         } catch (Exception ignored) { /* fall through */ }
         return Path.of("").toAbsolutePath();
     }
@@ -46,17 +50,26 @@ public final class TorchReference {
         return o.toString();
     }
 
-    /** Runs {@code script} (relative to the repository root) with {@code args}; returns its last output line as JSON. */
-    public static JsonObject run(String python, String script, List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
+    /**
+     * Runs {@code script} (relative to the repository root) with {@code args}; returns its last output line as JSON.
+     */
+    public static JsonObject run(String python, String script, List<String> args,
+            long timeoutSeconds) throws IOException, InterruptedException {
         Path file = home().resolve(script);
-        if (!Files.isRegularFile(file)) throw new IOException("PyTorch reference script " + file + " not found (set EPG_HOME to the repository root)");
+        if (!Files.isRegularFile(file))
+            throw new IOException("PyTorch reference script " + file
+                    + " not found (set EPG_HOME to the repository root)");
         List<String> cmd = new ArrayList<>(List.of(python, file.toString()));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) { p.destroyForcibly(); throw new IOException(script + " timed out"); }
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(script + " timed out");
+        }
         if (p.exitValue() != 0)
-            throw new IOException(script + " failed (exit " + p.exitValue() + "); is Debian's python3-torch installed (apt-get install python3-torch)?\n" + out);
+            throw new IOException(script + " failed (exit " + p.exitValue()
+                    + "); is Debian's python3-torch installed (apt-get install python3-torch)?\n" + out);
         String[] lines = out.strip().split("\n");
         return Json.parse(lines[lines.length - 1], JsonObject.class, "the output of " + script);
     }

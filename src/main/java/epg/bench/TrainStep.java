@@ -30,9 +30,12 @@ public final class TrainStep implements Runnable {
         this.model = config.kind() == ModelConfig.Kind.EPG ? new EpgModel(config) : new RcmEncoder(config);
         if (model instanceof EpgModel m) Init.epg(m, rng); else Init.rcm((RcmEncoder) model, rng);
         this.optimiser = new AdamW(model.namedParameters(), new AdamW.Options(0.9, 0.999, 1e-8, 0.01, Set.of()));
-        this.x = Scope.keep(torch.randn(new long[]{batch, config.channels(), config.imageSize(), config.imageSize()}, rng.optional(), Torch.options(ScalarType.Float)));
-        this.c = Scope.keep(torch.randn(new long[]{batch}, rng.optional(), Torch.options(ScalarType.Float)).mul(Torch.scalar(100)));
-        this.y = Scope.keep(torch.randint(config.numClasses() + 1, new long[]{batch}, rng.optional(), Torch.options(ScalarType.Long)));
+        this.x = Scope.keep(torch.randn(new long[]{batch, config.channels(), config.imageSize(), config.imageSize()},
+                rng.optional(), Torch.options(ScalarType.Float)));
+        this.c = Scope.keep(torch.randn(new long[]{batch}, rng.optional(), Torch.options(ScalarType.Float))
+                .mul(Torch.scalar(100)));
+        this.y = Scope.keep(torch.randint(config.numClasses() + 1, new long[]{batch}, rng.optional(),
+                Torch.options(ScalarType.Long)));
         this.bf16 = bf16;
     }
 

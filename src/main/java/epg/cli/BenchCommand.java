@@ -3,7 +3,8 @@ package epg.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (Java against PyTorch in the same run).",
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks (Java against PyTorch in the same run).",
         subcommands = {BenchSuiteCommand.class, BenchModelCommand.class, BenchDataCommand.class})
 public final class BenchCommand implements Runnable {
     @Override

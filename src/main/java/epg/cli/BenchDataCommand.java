@@ -17,12 +17,15 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Throughput of the pre-training data pipeline (decode, both MoCo v3 views and the clean image, batching): "
+        description = "Throughput of the pre-training data pipeline (decode, both MoCo v3 "
+                + "views and the clean image, batching): "
                 + "Fashion-MNIST padded to 32 px, and generated 256 px PNGs.")
 public final class BenchDataCommand implements Callable<Integer> {
-    @Option(names = "--workers", description = "loader threads (default: all cores)") int workers = Runtime.getRuntime().availableProcessors();
+    @Option(names = "--workers", description = "loader threads (default: all cores)")
+    int workers = Runtime.getRuntime().availableProcessors();
     @Option(names = "--batch", description = "batch size (default: ${DEFAULT-VALUE})") int batch = 64;
-    @Option(names = "--batches", description = "timed batches per resolution (default: ${DEFAULT-VALUE})") int batches = 10;
+    @Option(names = "--batches", description = "timed batches per resolution (default: ${DEFAULT-VALUE})")
+    int batches = 10;
     @Option(names = "--mnist", description = "IDX folder (default: fashion-mnist, fetched when absent)") Path mnist;
     @Option(names = "--images", description = "generated 256 px images (default: ${DEFAULT-VALUE})") int images = 128;
 
@@ -33,7 +36,8 @@ public final class BenchDataCommand implements Callable<Integer> {
         Path tmp = Files.createTempDirectory("epg-bench-data");
         try {
             Random r = new Random(0);
-            for (int i = 0; i < images; i++) ImageDecoder.writePng(synthetic(r, 256), tmp.resolve("c" + (i % 10) + "_" + i + ".png"));
+            for (int i = 0; i < images; i++)
+                ImageDecoder.writePng(synthetic(r, 256), tmp.resolve("c" + (i % 10) + "_" + i + ".png"));
             report("256 px generated PNGs (RGB)", ImageFolderDataset.open(tmp), 256);
         } finally {
             try (var s = Files.list(tmp)) { s.forEach(p -> p.toFile().delete()); }
@@ -49,7 +53,8 @@ public final class BenchDataCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             for (int i = 0; i < batches; i++) loader.next();
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("%-45s %8.1f images/s  (%d workers, batch %d, view1 + view2 + clean per image)%n", what, batches * batch / s, workers, batch);
+            System.out.printf("%-45s %8.1f images/s  (%d workers, batch %d, view1 + view2 + clean per image)%n", what,
+                    batches * batch / s, workers, batch);
         }
     }
 
@@ -60,7 +65,8 @@ public final class BenchDataCommand implements Callable<Integer> {
         for (int y = 0, o = 0; y < size; y++)
             for (int x = 0; x < size; x++)
                 for (int c = 0; c < 3; c++, o++)
-                    img.pixels()[o] = (byte) Math.max(0, Math.min(255, 128 + 100 * Math.sin(f[c] * x + f[c + 3] * y + f[c + 6]) + r.nextGaussian() * 10));
+                    img.pixels()[o] = (byte) Math.max(0, Math.min(255, 128 + 100 * Math.sin(f[c] * x + f[c + 3] * y
+                            + f[c + 6]) + r.nextGaussian() * 10));
         return img;
     }
 }

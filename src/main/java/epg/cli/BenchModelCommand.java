@@ -1,4 +1,4 @@
-// `epg bench model`: forward + backward + AdamW of a preset on CPU, Java against PyTorch (issue 2 target: ratio <= 1).
+// docs/benchmarks.md: `epg bench model`, forward + backward + AdamW of a preset on CPU, Java against PyTorch.
 package epg.cli;
 
 import com.google.gson.JsonObject;
@@ -21,24 +21,35 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "model", mixinStandardHelpOptions = true, description = "Time a training step (forward, backward, AdamW) against PyTorch.")
+@Command(name = "model", mixinStandardHelpOptions = true,
+        description = "Time a training step (forward, backward, AdamW) against PyTorch.")
 public final class BenchModelCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "EPG-T", description = "Model preset (default ${DEFAULT-VALUE}).") String preset;
+    @Option(names = "--preset", defaultValue = "EPG-T", description = "Model preset (default ${DEFAULT-VALUE}).")
+    String preset;
     @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).") int batch;
-    @Option(names = "--steps", defaultValue = "10", description = "Measured steps per round (default ${DEFAULT-VALUE}).") int steps;
-    @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured steps first (default ${DEFAULT-VALUE}).") int warmup;
-    @Option(names = "--rounds", defaultValue = "2", description = "Alternating Java/PyTorch rounds; the best median counts (default ${DEFAULT-VALUE}).") int rounds;
+    @Option(names = "--steps", defaultValue = "10",
+            description = "Measured steps per round (default ${DEFAULT-VALUE}).")
+    int steps;
+    @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured steps first (default ${DEFAULT-VALUE}).")
+    int warmup;
+    @Option(names = "--rounds", defaultValue = "2",
+            description = "Alternating Java/PyTorch rounds; the best median counts (default ${DEFAULT-VALUE}).")
+    int rounds;
     @Option(names = "--bf16", description = "bf16 autocast in both stacks.") boolean bf16;
-    @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel.") boolean mathAttention;
+    @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel.")
+    boolean mathAttention;
     @Option(names = "--no-torch", description = "Skip the PyTorch side.") boolean noTorch;
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE}).") String python;
+    @Option(names = "--python", defaultValue = "/usr/bin/python3",
+            description = "Python with torch (default ${DEFAULT-VALUE}).")
+    String python;
     @Option(names = "--out", description = "Append the result as one JSON line to this file.") Path out;
 
     @Override
     public Integer call() throws Exception {
         ModelConfig c = Presets.get(preset).withFusedAttention(!mathAttention);
         int threads = Torch.threads();
-        System.out.printf("%s, batch %d, %s, %d threads, %d+%d steps x %d rounds%n", c.name(), batch, bf16 ? "bf16 autocast" : "fp32", threads, warmup, steps, rounds);
+        System.out.printf("%s, batch %d, %s, %d threads, %d+%d steps x %d rounds%n", c.name(), batch, bf16
+                ? "bf16 autocast" : "fp32", threads, warmup, steps, rounds);
         TrainStep step = new TrainStep(c, batch, bf16, 0);
         double java = Double.MAX_VALUE, py = Double.MAX_VALUE;
         String torchVersion = "-";
@@ -47,17 +58,22 @@ public final class BenchModelCommand implements Callable<Integer> {
             java = Math.min(java, ms);
             System.out.printf("  round %d  Java    %8.1f ms/step%n", r + 1, ms);
             if (noTorch) continue;
-            JsonObject t = TorchReference.run(python, "scripts/bench/torch_step.py", List.of(TorchReference.configJson(c),
+            JsonObject t = TorchReference.run(python, "scripts/bench/torch_step.py",
+                    List.of(TorchReference.configJson(c),
                     "" + batch, "" + steps, "" + warmup, "" + threads, bf16 ? "bf16" : "fp32"), 3600);
             py = Math.min(py, t.get("median_ms").getAsDouble());
             torchVersion = t.get("torch").getAsString();
-            System.out.printf("  round %d  PyTorch %8.1f ms/step (torch %s)%n", r + 1, t.get("median_ms").getAsDouble(), torchVersion);
+            System.out.printf("  round %d  PyTorch %8.1f ms/step (torch %s)%n", r + 1, t.get("median_ms").getAsDouble(),
+                    torchVersion);
         }
         double flops = 3 * 2 * ModelSize.gflops(c) * batch; // forward + backward ≈ 3 forwards; a MAC is 2 flops
         double peak = MatmulPeak.gflops(2048, bf16 ? ScalarType.BFloat16 : ScalarType.Float);
-        System.out.printf("Java     %8.1f ms/step  %8.1f img/s  %6.1f GFLOP/s (%.0f%% of the %.0f GFLOP/s matmul peak)%n",
+        System.out.printf("Java     %8.1f ms/step  %8.1f img/s  %6.1f GFLOP/s (%.0f%% of "
+                + "the %.0f GFLOP/s matmul peak)%n",
                 java, batch * 1e3 / java, flops / java * 1e3, 100 * flops / java * 1e3 / peak, peak);
-        if (!noTorch) System.out.printf("PyTorch  %8.1f ms/step  %8.1f img/s%nratio Java/PyTorch = %.2f (<= 1.00 means Java is at least as fast)%n",
+        if (!noTorch)
+            System.out.printf("PyTorch  %8.1f ms/step  %8.1f img/s%nratio Java/PyTorch = %.2f "
+                    + "(<= 1.00 means Java is at least as fast)%n",
                 py, batch * 1e3 / py, java / py);
         if (out != null) {
             JsonObject o = new JsonObject();
@@ -67,7 +83,11 @@ public final class BenchModelCommand implements Callable<Integer> {
             o.addProperty("dtype", bf16 ? "bf16" : "fp32");
             o.addProperty("threads", threads);
             o.addProperty("java_ms", java);
-            if (!noTorch) { o.addProperty("torch_ms", py); o.addProperty("ratio", java / py); o.addProperty("torch", torchVersion); }
+            if (!noTorch) {
+                o.addProperty("torch_ms", py);
+                o.addProperty("ratio", java / py);
+                o.addProperty("torch", torchVersion);
+            }
             o.addProperty("matmul_peak_gflops", peak);
             Files.writeString(out, Json.compact(o) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }

@@ -1,4 +1,4 @@
-// `epg convert IN OUT`: between torch.save state dicts (the released nnet_ema.pth format) and safetensors, chosen by OUT's extension.
+// `epg convert IN OUT`: torch.save state dicts (the released nnet_ema.pth format) <-> safetensors, by OUT's extension.
 package epg.cli;
 
 import epg.config.Json;
@@ -21,11 +21,13 @@ import java.util.concurrent.Callable;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = {"Convert a checkpoint (torch.save .pth/.pt or safetensors) to the format OUT's extension names:",
                 "  .safetensors  safetensors with metadata, optionally recording the preset (epg's model file);",
-                "  .pth or .pt   torch.save state dict, the authors' released format (e.g. nnet_ema.pth); tensors only."})
+                "  .pth or .pt   torch.save state dict, the authors' released format (e.g. "
+                        + "nnet_ema.pth); tensors only."})
 public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN") Path in;
     @Parameters(index = "1", paramLabel = "OUT", description = "Output file: .safetensors, .pth or .pt.") Path out;
-    @Option(names = "--preset", description = "Preset to record as the file's configuration (checked by loading), e.g. EPG-XL/16.")
+    @Option(names = "--preset",
+            description = "Preset to record as the file's configuration (checked by loading), e.g. EPG-XL/16.")
     String preset;
 
     static boolean isTorchSave(Path file) {
@@ -37,7 +39,8 @@ public final class ConvertCommand implements Callable<Integer> {
     private static void checkExtension(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (!isTorchSave(file) && !name.endsWith(".safetensors"))
-            throw new IllegalArgumentException("OUT " + file + " must end in .safetensors (safetensors) or .pth/.pt (torch.save, the released format)");
+            throw new IllegalArgumentException("OUT " + file
+                    + " must end in .safetensors (safetensors) or .pth/.pt (torch.save, the released format)");
     }
 
     @Override
@@ -54,7 +57,9 @@ public final class ConvertCommand implements Callable<Integer> {
             }
             if (isTorchSave(out)) {
                 TorchSave.write(out, c.tensors());
-                if (!meta.isEmpty()) System.out.println("note: the .pth format holds tensors only; metadata " + meta.keySet() + " was not written");
+                if (!meta.isEmpty())
+                    System.out.println("note: the .pth format holds tensors only; metadata " + meta.keySet()
+                            + " was not written");
             } else {
                 Safetensors.write(out, c.tensors(), meta);
             }

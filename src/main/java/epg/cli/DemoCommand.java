@@ -25,8 +25,8 @@ import java.util.concurrent.Callable;
                 + "evaluation (FD_RCM; FID with --inception).",
                 "Writes OUT/config.json, one run directory per stage, samples/, demo.json and report.html (loss "
                         + "curves, metrics, sample grids, budget and wall time per stage). Before planning it times a "
-                        + "few steps of every stage on this machine, then sizes the plan so that the whole run takes "
-                        + "--budget minutes."})
+                        + "few steps of every stage on this machine, then sizes the plan so "
+                        + "that the whole run takes --budget minutes."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default ${DEFAULT-VALUE}).")
@@ -37,16 +37,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--smoke", description = "A one-minute run of every stage with tiny counts (the test suite's).")
     boolean smoke;
     @Option(names = "--inception", paramLabel = "PATH", defaultValue = "${env:EPG_INCEPTION}",
-            description = "pytorch-fid's Inception weights, to report FID as well (default: $EPG_INCEPTION; nothing is "
-                    + "downloaded).") Path inception;
+            description = "pytorch-fid's Inception weights, to report FID as well (default: "
+                    + "$EPG_INCEPTION; nothing is downloaded).") Path inception;
     @Option(names = "--precision", defaultValue = "auto", description = "Training precision: bf16 (autocast), fp32, or "
             + "auto = bf16 when the CPU has AVX512-BF16/AMX (default ${DEFAULT-VALUE}).") String precision;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every stage (default ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--threads", defaultValue = "0",
             description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
-    @Option(names = "--report-only", description = "Only rewrite OUT/report.html from OUT/demo.json and the stages' "
-            + "logs.") boolean reportOnly;
+    @Option(names = "--report-only", description = "Only rewrite OUT/report.html from "
+            + "OUT/demo.json and the stages' logs.") boolean reportOnly;
 
     @Override
     public Integer call() throws Exception {
@@ -90,7 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
         };
     }
 
-    /** Whether /proc/cpuinfo lists avx512_bf16 or amx_bf16 (where bf16 autocast is about 1.8x faster than float32). */
+    /** Whether /proc/cpuinfo lists avx512_bf16 or amx_bf16 (where bf16 autocast beats float32: docs/benchmarks.md). */
     static boolean cpuHasBf16() throws IOException {
         Path info = Path.of("/proc/cpuinfo");
         if (!Files.isReadable(info)) return false;

@@ -19,8 +19,8 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 @Command(name = "denoise", mixinStandardHelpOptions = true,
-        description = "One denoiser call D(x, σ, y) on given data (clamped to [-1, 1] as in sampling); float32 .npy "
-                + "in and out.")
+        description = "One denoiser call D(x, σ, y) on given data (clamped to [-1, 1] as in "
+                + "sampling); float32 .npy in and out.")
 public final class DenoiseCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "EPG model file") Path checkpoint;
     @Option(names = "--input", required = true,

@@ -25,17 +25,22 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluates samples against an ADM reference batch: FID, sFID, Inception Score (10 splits), precision and recall (k = 3).",
-                "SAMPLES: a folder of PNG images or an .npz with arr_0 (uint8 [N, H, W, C]). REF: an ADM-style .npz (arr_0 and/or mu, sigma, mu_s, sigma_s).",
-                "With --make-ref, the two arguments are DATA (PNG folder or .npz) and OUT.npz, and a reference batch is written instead.",
+        description = {"Evaluates samples against an ADM reference batch: FID, sFID, Inception Score (10 splits), "
+                + "precision and recall (k = 3).",
+                "SAMPLES: a folder of PNG images or an .npz with arr_0 (uint8 [N, H, W, C]). REF: an ADM-style .npz "
+                        + "(arr_0 and/or mu, sigma, mu_s, sigma_s).",
+                "With --make-ref, the two arguments are DATA (PNG folder or .npz) and OUT.npz, "
+                        + "and a reference batch is written instead.",
                 "With --class-accuracy, also (without REF: only) the share of Fashion-MNIST samples that a classifier "
                         + "assigns to their class.",
-                "Prints the metrics and writes them as JSON; every result names the feature extractor that produced it."})
+                "Prints the metrics and writes them as JSON; every result names the feature "
+                        + "extractor that produced it."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SAMPLES", description = "samples (or DATA with --make-ref): PNG folder or .npz with arr_0")
+    @Parameters(index = "0", paramLabel = "SAMPLES",
+            description = "samples (or DATA with --make-ref): PNG folder or .npz with arr_0")
     Path samples;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "REF",
@@ -43,19 +48,24 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path reference;
 
     @Option(names = "--inception", paramLabel = "PATH", defaultValue = "${env:EPG_INCEPTION}",
-            description = "pytorch-fid's " + InceptionV3.WEIGHTS_FILE + " (release fid_weights of github.com/mseitzer/pytorch-fid; "
+            description = "pytorch-fid's " + InceptionV3.WEIGHTS_FILE
+                    + " (release fid_weights of github.com/mseitzer/pytorch-fid; "
                     + "default: $EPG_INCEPTION)")
     Path inception;
 
     @Option(names = "--features", paramLabel = "SPEC",
-            description = "feature extractor: 'inception' (the default when --inception is given) or 'rcm:CHECKPOINT' (offline: "
-                    + "Fréchet distance and precision/recall in an RCM encoder's feature space, for when no Inception weights are at hand)")
+            description = "feature extractor: 'inception' (the default when --inception is "
+                    + "given) or 'rcm:CHECKPOINT' (offline: "
+                    + "Fréchet distance and precision/recall in an RCM encoder's feature space, "
+                    + "for when no Inception weights are at hand)")
     String features;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "architecture of the rcm: checkpoint when it carries no \"config\" metadata")
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "architecture of the rcm: checkpoint when it carries no \"config\" metadata")
     String preset;
 
-    @Option(names = "--make-ref", description = "write a reference batch OUT.npz from DATA (arr_0 + Inception mu/sigma/mu_s/sigma_s)")
+    @Option(names = "--make-ref",
+            description = "write a reference batch OUT.npz from DATA (arr_0 + Inception mu/sigma/mu_s/sigma_s)")
     boolean makeRef;
 
     @Option(names = "--class-accuracy", description = "judge 32 px Fashion-MNIST samples with the committed "
@@ -69,7 +79,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "50", description = "images per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--out", paramLabel = "JSON", description = "where to write the JSON report (default: SAMPLES with .eval.json)")
+    @Option(names = "--out", paramLabel = "JSON",
+            description = "where to write the JSON report (default: SAMPLES with .eval.json)")
     Path out;
 
     @Override
@@ -83,7 +94,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             long n = Evaluation.makeReference(extractor, samples, reference, batch, log);
             spec.commandLine().getOut().printf("wrote %s: arr_0 (%d images)%s%n", reference, n,
                     extractor instanceof InceptionV3 ? " and mu, sigma, mu_s, sigma_s (" + InceptionV3.ID + ")"
-                            : "; no statistics (they are computed from arr_0 when evaluating" + (extractor == null ? "" : " with " + extractor.id()) + ")");
+                            : "; no statistics (they are computed from arr_0 when evaluating"
+                            + (extractor == null ? "" : " with " + extractor.id()) + ")");
             return 0;
         }
         var gson = new GsonBuilder().serializeNulls().setPrettyPrinting().create();
@@ -122,7 +134,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         String f = features != null ? features : inception != null ? "inception" : null;
         if (f == null) return null;
         if (f.equals("inception")) {
-            if (inception == null) throw new IllegalArgumentException("--features inception needs --inception PATH. " + noExtractor());
+            if (inception == null)
+                throw new IllegalArgumentException("--features inception needs --inception PATH. " + noExtractor());
             return InceptionV3.load(inception);
         }
         if (f.startsWith("rcm:") && f.length() > 4) return RcmExtractor.load(Path.of(f.substring(4)), preset);
@@ -130,8 +143,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static String noExtractor() {
-        return "No feature extractor: pass --inception " + InceptionV3.WEIGHTS_FILE + " (download it from " + InceptionV3.WEIGHTS_URL
-                + "; nothing is downloaded automatically) or --features rcm:CHECKPOINT for the offline RCM feature space.";
+        return "No feature extractor: pass --inception " + InceptionV3.WEIGHTS_FILE + " (download it from "
+                + InceptionV3.WEIGHTS_URL
+                + "; nothing is downloaded automatically) or --features rcm:CHECKPOINT for "
+                + "the offline RCM feature space.";
     }
 
     private Path defaultOut() {
@@ -141,7 +156,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     static String summary(EvaluationResult r) {
-        StringBuilder b = new StringBuilder(String.format("extractor %s, %d samples vs %d reference images (reference statistics: %s)%n",
+        StringBuilder b = new StringBuilder(String.format("extractor %s, %d samples vs %d "
+                + "reference images (reference statistics: %s)%n",
                 r.extractor(), r.sampleCount(), r.referenceCount(), r.referenceStatistics()));
         // A Fréchet distance is an FID only in Inception-v3 space; elsewhere say whose features it was measured in.
         line(b, r.extractor().startsWith("rcm:") ? "FD (RCM)" : "FID", r.fid());

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "epg", mixinStandardHelpOptions = true, version = "epg 0.1.0",
         description = "End-to-end pixel-space generative modelling (EPG) on libtorch.",
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, InspectCommand.class, ConvertCommand.class,
-                PrepareCommand.class, PretrainCommand.class, TrainCommand.class, ExportCommand.class, DemoCommand.class, SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class,
+                PrepareCommand.class, PretrainCommand.class, TrainCommand.class, ExportCommand.class, DemoCommand.class,
+                        SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class,
                 BenchCommand.class})
 public final class Main implements Runnable {
     /** `epg [COMMAND] --offline`: no dataset is fetched; a missing one is an error saying how to provide it. */

@@ -10,10 +10,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 public final class ModelOptions {
-    @Option(names = "--preset", description = "model preset when the checkpoint carries no configuration") String preset;
-    @Option(names = "--parameterisation", description = "diffusion or consistency (default: the file's 'parameterisation' metadata, else as the command says)") String parameterisation;
+    @Option(names = "--preset", description = "model preset when the checkpoint carries no configuration")
+    String preset;
+    @Option(names = "--parameterisation",
+            description = "diffusion or consistency (default: the file's 'parameterisation' "
+                    + "metadata, else as the command says)")
+    String parameterisation;
 
-    /** The model behind {@code file} as a clamped denoiser; {@code fallback} applies when neither option nor metadata decides. */
+    /**
+     * The model behind {@code file} as a clamped denoiser; {@code fallback} applies when neither option nor metadata
+     * decides.
+     */
     ModelDenoiser load(Path file, Preconditioning.Kind fallback) throws IOException {
         return ModelDenoiser.load(file, preset == null ? null : Presets.get(preset),
                 parameterisation == null ? null : Preconditioning.Kind.parse(parameterisation), fallback);

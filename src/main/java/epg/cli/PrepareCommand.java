@@ -12,13 +12,15 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = "ADM centre crop of an image folder (class sub-folders, or flat with <class>_<id> names) to lossless PNGs "
+        description = "ADM centre crop of an image folder (class sub-folders, or flat with "
+                + "<class>_<id> names) to lossless PNGs "
                 + "and DEST/dataset.json. Resumable: finished outputs are kept. Bad files are reported and skipped.")
 public final class PrepareCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "source folder") Path src;
     @Parameters(index = "1", description = "destination folder") Path dest;
     @Option(names = "--resolution", required = true, description = "output side in pixels") int resolution;
-    @Option(names = "--threads", description = "worker threads (default: all cores)") int threads = Runtime.getRuntime().availableProcessors();
+    @Option(names = "--threads", description = "worker threads (default: all cores)")
+    int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() {
@@ -27,8 +29,10 @@ public final class PrepareCommand implements Callable<Integer> {
         Prepare.Report r = Prepare.run(listing, dest, resolution, threads, progress::step);
         progress.finish();
         r.failures().forEach(f -> System.err.println("skipped " + f.reason()));
-        System.out.printf("prepared %d images in %d classes at %dx%d into %s: %d written, %d already done, %d skipped%n",
-                r.manifest().images().size(), r.manifest().classes().size(), resolution, resolution, dest, r.written(), r.reused(), r.failures().size());
+        System.out.printf("prepared %d images in %d classes at %dx%d into %s: %d "
+                + "written, %d already done, %d skipped%n",
+                r.manifest().images().size(), r.manifest().classes().size(), resolution, resolution, dest, r.written(),
+                        r.reused(), r.failures().size());
         return 0;
     }
 }

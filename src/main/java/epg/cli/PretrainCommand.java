@@ -24,23 +24,47 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
-        description = "RCM pre-training (stage 1). Writes OUT/config.json, log.jsonl, checkpoints/step-N/ and encoder.safetensors; "
-                + "re-running with the same OUT resumes from its latest checkpoint. Data parallel: --nproc N on this machine, or under "
+        description = "RCM pre-training (stage 1). Writes OUT/config.json, log.jsonl, checkpoints/step-N/ and "
+                + "encoder.safetensors; "
+                + "re-running with the same OUT resumes from its latest checkpoint. Data "
+                + "parallel: --nproc N on this machine, or under "
                 + "torchrun / SLURM (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT); see docs/distributed.md.")
 public final class PretrainCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "RCM-T", description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).") String preset;
-    @Option(names = "--steps", defaultValue = "600000", description = "Total steps K (default ${DEFAULT-VALUE}).") long steps;
-    @Option(names = "--lr", defaultValue = "6e-4", description = "Peak learning rate at batch 1024, scaled linearly (default ${DEFAULT-VALUE}).") double lr;
-    @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1 (default ${DEFAULT-VALUE}).") double beta1;
-    @Option(names = "--beta2", defaultValue = "0.95", description = "AdamW beta2 (default ${DEFAULT-VALUE} released; paper 0.999).") double beta2;
-    @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.03; 0.05 for width >= 1024).") Double weightDecay;
-    @Option(names = "--no-decay-tokens", description = "No weight decay on pos_embed and cls_token.") boolean noDecayTokens;
+    @Option(names = "--preset", defaultValue = "RCM-T",
+            description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).")
+    String preset;
+    @Option(names = "--steps", defaultValue = "600000", description = "Total steps K (default ${DEFAULT-VALUE}).")
+    long steps;
+    @Option(names = "--lr", defaultValue = "6e-4",
+            description = "Peak learning rate at batch 1024, scaled linearly (default ${DEFAULT-VALUE}).")
+    double lr;
+    @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1 (default ${DEFAULT-VALUE}).")
+    double beta1;
+    @Option(names = "--beta2", defaultValue = "0.95",
+            description = "AdamW beta2 (default ${DEFAULT-VALUE} released; paper 0.999).")
+    double beta2;
+    @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.03; 0.05 for width >= 1024).")
+    Double weightDecay;
+    @Option(names = "--no-decay-tokens", description = "No weight decay on pos_embed and cls_token.")
+    boolean noDecayTokens;
     @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
-    @Option(names = "--temperature", defaultValue = "constant", description = "Consistency temperature schedule: constant (released) or cosine (paper) (default ${DEFAULT-VALUE}).") String temperature;
-    @Option(names = "--momentum", defaultValue = "0.99", description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).") double momentum;
-    @Option(names = "--momentum-buffers", description = "Also EMA the BatchNorm statistics into the momentum encoder (released: off).") boolean momentumBuffers;
-    @Option(names = "--no-contrastive", description = "Drop the contrastive term (Table 12c's 'w/o contrast' ablation).") boolean noContrastive;
-    @Option(names = "--no-consistency", description = "Drop the representation-consistency term (contrastive only: Appendix E's collapsing encoder).") boolean noConsistency;
+    @Option(names = "--temperature", defaultValue = "constant",
+            description = "Consistency temperature schedule: constant (released) or "
+                    + "cosine (paper) (default ${DEFAULT-VALUE}).")
+    String temperature;
+    @Option(names = "--momentum", defaultValue = "0.99",
+            description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).")
+    double momentum;
+    @Option(names = "--momentum-buffers",
+            description = "Also EMA the BatchNorm statistics into the momentum encoder (released: off).")
+    boolean momentumBuffers;
+    @Option(names = "--no-contrastive",
+            description = "Drop the contrastive term (Table 12c's 'w/o contrast' ablation).")
+    boolean noContrastive;
+    @Option(names = "--no-consistency",
+            description = "Drop the representation-consistency term (contrastive only: "
+                    + "Appendix E's collapsing encoder).")
+    boolean noConsistency;
     @Mixin RunOptions run;
     @Mixin ParallelOptions parallel;
     @Spec CommandSpec spec;
@@ -62,13 +86,20 @@ public final class PretrainCommand implements Callable<Integer> {
                 run.control(dev, RunControl.DEFAULTS.previewEvery()));
         PretrainStage stage = new PretrainStage(cfg, group);
         RunDir dir = new RunDir(run.out);
-        if (group.isMain()) System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, lr %.3g, %d threads -> %s%n", model.name(), model.imageSize(),
-                model.channels(), stage.online().parameterCount(), dataset.size(), run.batch, cfg.scaledLr(), Torch.threads(), run.out);
+        if (group.isMain())
+            System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, "
+                    + "lr %.3g, %d threads -> %s%n", model.name(), model.imageSize(),
+                model.channels(), stage.online().parameterCount(), dataset.size(), run.batch, cfg.scaledLr(),
+                        Torch.threads(), run.out);
         if (group.isMain() && group.worldSize() > 1)
-            System.out.printf("data parallel: %d processes of batch %d (synchronised BatchNorm, gathered NT-Xent targets)%n", group.worldSize(), run.batch / group.worldSize());
+            System.out.printf("data parallel: %d processes of batch %d (synchronised "
+                    + "BatchNorm, gathered NT-Xent targets)%n", group.worldSize(), run.batch / group.worldSize());
         Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group);
-        TrainState end = trainer.run(dataset, cfg.loaderConfig(), run.stopAt(steps), group.isMain() ? new TrainProgress() : Trainer.Listener.NONE);
-        if (group.isMain()) System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(), dir.file(PretrainStage.ENCODER_FILE));
+        TrainState end = trainer.run(dataset, cfg.loaderConfig(), run.stopAt(steps), group.isMain()
+                ? new TrainProgress() : Trainer.Listener.NONE);
+        if (group.isMain())
+            System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(),
+                    dir.file(PretrainStage.ENCODER_FILE));
         return 0;
     }
 }

@@ -20,19 +20,31 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "rcm-std", mixinStandardHelpOptions = true,
-        description = "Mean over channels of the per-channel std of the L2-normalised representation h at several noise levels "
+        description = "Mean over channels of the per-channel std of the L2-normalised "
+                + "representation h at several noise levels "
                 + "(about 1/sqrt(D) when healthy, near 0 when collapsed).")
 public final class RcmStdCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "encoder.safetensors (or a pre-training run directory holding one).") Path model;
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "encoder.safetensors (or a pre-training run directory holding one).")
+    Path model;
     @Option(names = "--data", defaultValue = DatasetRegistry.DEFAULT,
             description = "A dataset name (fetched when absent) or a dataset folder (default ${DEFAULT-VALUE}).")
     String data;
-    @Option(names = "--images", defaultValue = "1000", description = "Images used (default ${DEFAULT-VALUE}).") int images;
-    @Option(names = "--sigmas", split = ",", description = "Unshifted noise levels, multiplied by s (default 0.002,0.1,1,10,80).") double[] sigmas = RcmStd.DEFAULT_SIGMAS;
-    @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB normalisation used in training (default ${DEFAULT-VALUE}).") String normalization;
-    @Option(names = "--batch", defaultValue = "100", description = "Images per forward pass (default ${DEFAULT-VALUE}).") int batch;
+    @Option(names = "--images", defaultValue = "1000", description = "Images used (default ${DEFAULT-VALUE}).")
+    int images;
+    @Option(names = "--sigmas", split = ",",
+            description = "Unshifted noise levels, multiplied by s (default 0.002,0.1,1,10,80).")
+    double[] sigmas = RcmStd.DEFAULT_SIGMAS;
+    @Option(names = "--normalization", defaultValue = "imagenet",
+            description = "RGB normalisation used in training (default ${DEFAULT-VALUE}).")
+    String normalization;
+    @Option(names = "--batch", defaultValue = "100",
+            description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+    int batch;
     @Option(names = "--seed", defaultValue = "0", description = "Noise seed (default ${DEFAULT-VALUE}).") long seed;
-    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads, 0 = default (default ${DEFAULT-VALUE}).") int threads;
+    @Option(names = "--threads", defaultValue = "0",
+            description = "libtorch threads, 0 = default (default ${DEFAULT-VALUE}).")
+    int threads;
 
     @Override
     public Integer call() throws Exception {
@@ -40,11 +52,13 @@ public final class RcmStdCommand implements Callable<Integer> {
         if (threads > 0) Torch.setThreads(threads);
         Path file = Files.isDirectory(model) ? model.resolve(PretrainStage.ENCODER_FILE) : model;
         VitEncoder net = ModelFile.load(file, null, true);
-        if (!(net instanceof RcmEncoder enc)) throw new IllegalArgumentException(file + " holds an EPG model, not an RCM encoder");
+        if (!(net instanceof RcmEncoder enc))
+            throw new IllegalArgumentException(file + " holds an EPG model, not an RCM encoder");
         Dataset dataset = PretrainStage.openData(data);
         double[] std = RcmStd.measure(enc, dataset, Normalization.parse(normalization), images, sigmas, seed, batch);
         double s = enc.config.shift(), ref = 1 / Math.sqrt(enc.config.dim());
-        System.out.printf("%s, D = %d, s = %.3g, %d images; 1/sqrt(D) = %.4f%n", enc.config.name(), enc.config.dim(), s, Math.min(images, dataset.size()), ref);
+        System.out.printf("%s, D = %d, s = %.3g, %d images; 1/sqrt(D) = %.4f%n", enc.config.name(), enc.config.dim(), s,
+                Math.min(images, dataset.size()), ref);
         System.out.printf("%10s %10s %10s %10s%n", "sigma", "sigma*s", "std", "std*sqrtD");
         for (int k = 0; k < sigmas.length; k++)
             System.out.printf("%10.4g %10.4g %10.4f %10.3f%n", sigmas[k], sigmas[k] * s, std[k], std[k] / ref);

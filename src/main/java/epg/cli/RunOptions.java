@@ -1,4 +1,4 @@
-// Spec §3–§5 run control: the options `epg pretrain` and `epg train` share for data, run directory and process (picocli mixin).
+// Spec §3–§5 run control: the options `epg pretrain` and `epg train` share for data, run directory and process.
 package epg.cli;
 
 import epg.config.ModelConfig;
@@ -19,16 +19,31 @@ public final class RunOptions {
             description = "Training resolution (default: the named dataset's, 32 for fashion-mnist; a preset's).")
     Integer resolution;
     @Option(names = "--out", required = true, description = "Run directory.") Path out;
-    @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).") int batch;
-    @Option(names = "--stop-at", description = "Stop this invocation after this step (the schedules still span --steps).") Long stopAt;
-    @Option(names = "--normalization", defaultValue = "imagenet", description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).") String normalization;
-    @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel (faster under bf16 at short sequences).") boolean mathAttention;
+    @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+    @Option(names = "--stop-at",
+            description = "Stop this invocation after this step (the schedules still span --steps).")
+    Long stopAt;
+    @Option(names = "--normalization", defaultValue = "imagenet",
+            description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).")
+    String normalization;
+    @Option(names = "--math-attention",
+            description = "matmul-softmax-matmul attention instead of the fused kernel "
+                    + "(faster under bf16 at short sequences).")
+    boolean mathAttention;
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
-    @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).") int logEvery;
-    @Option(names = "--checkpoint-every", defaultValue = "1000", description = "Steps per checkpoint (default ${DEFAULT-VALUE}).") int checkpointEvery;
-    @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept, 0 = all (default ${DEFAULT-VALUE}).") int keep;
-    @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default ${DEFAULT-VALUE}).") int workers;
-    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
+    @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).")
+    int logEvery;
+    @Option(names = "--checkpoint-every", defaultValue = "1000",
+            description = "Steps per checkpoint (default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+    @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept, 0 = all (default ${DEFAULT-VALUE}).")
+    int keep;
+    @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default ${DEFAULT-VALUE}).")
+    int workers;
+    @Option(names = "--threads", defaultValue = "0",
+            description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).")
+    int threads;
 
     /** Initialises libtorch with --threads (when given). */
     void initTorch() {

@@ -26,8 +26,8 @@ import java.util.stream.LongStream;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Sample images from an EPG model file: one PNG per image (named by seed), grid.png and "
-                + "samples.npz (arr_0 uint8 [N, H, W, 3], what ADM's evaluator reads). Each image depends only on its "
-                + "seed and label.")
+                + "samples.npz (arr_0 uint8 [N, H, W, 3], what ADM's evaluator reads). Each "
+                + "image depends only on its seed and label.")
 public final class SampleCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHECKPOINT",
             description = "EPG model file (safetensors with config, or .pth with --preset)") Path checkpoint;
@@ -41,8 +41,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
             description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)")
     double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
-    @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling (default: ${DEFAULT-VALUE}, "
-            + "ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
+    @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling "
+            + "(default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
     @Option(names = "--classes", split = ",",
             description = "class ids to cycle through, e.g. 1,5,7 (numClasses = unconditional)") List<Integer> classes;
     @Option(names = "--labels", description = "balanced, frequency (needs --class-counts) or unconditional "
@@ -51,8 +51,8 @@ public final class SampleCommand implements Callable<Integer> {
             description = "dataset.json whose per-class counts weight --labels frequency") Path classCounts;
     @Option(names = "--batch", description = "images per batch (default: ${DEFAULT-VALUE})") int batch = 16;
     @Option(names = "--batch-invariant", description = "run the network one image at a time: every image "
-            + "bit-identical whatever --batch (batched matrix products round differently in the last bits; slower for "
-            + "small models)") boolean batchInvariant;
+            + "bit-identical whatever --batch (batched matrix products round differently in the "
+            + "last bits; slower for small models)") boolean batchInvariant;
     @Option(names = "--out", required = true, description = "output folder") Path out;
     @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: the sampler's (Samplers)
     @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; "

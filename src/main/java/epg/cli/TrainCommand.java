@@ -1,4 +1,4 @@
-// Spec §4 and §5: `epg train --task diffusion|consistency`: fine-tuning into a run directory, resuming from its latest checkpoint.
+// Spec §4 and §5: `epg train --task diffusion|consistency`: fine-tuning into a run directory, resumable.
 package epg.cli;
 
 import epg.config.ModelConfig;
@@ -30,37 +30,68 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Fine-tuning (stage 2): diffusion (x-prediction) or consistency (ECT). Writes OUT/config.json, log.jsonl, "
-                + "checkpoints/step-N/, model.safetensors (EMA weights for `epg sample`) and previews/; re-running with the same OUT resumes. "
+        description = "Fine-tuning (stage 2): diffusion (x-prediction) or consistency (ECT). "
+                + "Writes OUT/config.json, log.jsonl, "
+                + "checkpoints/step-N/, model.safetensors (EMA weights for `epg sample`) and previews/; re-running "
+                + "with the same OUT resumes. "
                 + "Options without a default take the released value of the task.")
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "diffusion or consistency.") String task;
-    @Option(names = "--preset", defaultValue = "EPG-T", description = "EPG preset (default ${DEFAULT-VALUE}; `epg models` lists them).") String preset;
-    @Option(names = "--init", required = true, description = "'scratch' or the pre-trained encoder: a stage-1 run's encoder.safetensors or a released RCM checkpoint.") String init;
-    @Option(names = "--rcm", description = "Consistency: frozen RCM encoder (with projector) of the auxiliary loss (default: --init).") String rcm;
+    @Option(names = "--preset", defaultValue = "EPG-T",
+            description = "EPG preset (default ${DEFAULT-VALUE}; `epg models` lists them).")
+    String preset;
+    @Option(names = "--init", required = true,
+            description = "'scratch' or the pre-trained encoder: a stage-1 run's "
+                    + "encoder.safetensors or a released RCM checkpoint.")
+    String init;
+    @Option(names = "--rcm",
+            description = "Consistency: frozen RCM encoder (with projector) of the auxiliary loss (default: --init).")
+    String rcm;
     @Option(names = "--steps", required = true, description = "Total steps K (paper: 1M-2M).") long steps;
     @Option(names = "--lr", description = "Peak learning rate, absolute (default 1e-4).") Double lr;
     @Option(names = "--beta1", description = "AdamW beta1 (default 0.9).") Double beta1;
     @Option(names = "--beta2", description = "AdamW beta2 (default 0.999 diffusion, 0.99 consistency).") Double beta2;
-    @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.01 diffusion, 0.03 consistency).") Double weightDecay;
+    @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.01 diffusion, 0.03 consistency).")
+    Double weightDecay;
     @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
-    @Option(names = "--lr-milestones", paramLabel = "STEP:LR,...", description = "Consistency: step-wise learning rates (default 400000:3e-5,500000:8e-6).") String milestones;
-    @Option(names = "--clip", description = "Gradient-norm clipping after warm-up, 0 = off (default 0.5 diffusion, 0 consistency).") Double clip;
+    @Option(names = "--lr-milestones", paramLabel = "STEP:LR,...",
+            description = "Consistency: step-wise learning rates (default 400000:3e-5,500000:8e-6).")
+    String milestones;
+    @Option(names = "--clip",
+            description = "Gradient-norm clipping after warm-up, 0 = off (default 0.5 diffusion, 0 consistency).")
+    Double clip;
     @Option(names = "--ema", description = "EMA rate of the sampling weights (default 0.9999).") Double ema;
-    @Option(names = "--label-dropout", description = "Probability of the unconditional label (default 0.1 diffusion, 0 consistency).") Double labelDropout;
-    @Option(names = "--dropout", description = "Decoder dropout after attention (default 0 diffusion, 0.5 consistency).") Double dropout;
-    @Option(names = "--p-mean", description = "Mean of ln sigma (default -1.2 diffusion, -0.4 consistency).") Double pMean;
+    @Option(names = "--label-dropout",
+            description = "Probability of the unconditional label (default 0.1 diffusion, 0 consistency).")
+    Double labelDropout;
+    @Option(names = "--dropout",
+            description = "Decoder dropout after attention (default 0 diffusion, 0.5 consistency).")
+    Double dropout;
+    @Option(names = "--p-mean", description = "Mean of ln sigma (default -1.2 diffusion, -0.4 consistency).")
+    Double pMean;
     @Option(names = "--p-std", description = "Std of ln sigma (default 1.6).") Double pStd;
-    @Option(names = "--loss-weight", description = "Diffusion: grid = 1/(sigma_i - sigma_i+1) (released) or edm ((t^2 + 0.25)/(0.5 t)^2) (default grid).") String lossWeight;
-    @Option(names = "--loss-weight-floor", description = "Diffusion: unshifted sigma below which every level weighs what this one weighs, 0 = off (released); e.g. 0.5 for short runs (default 0).") Double weightFloor;
-    @Option(names = "--ect-stage", description = "Consistency: steps per ECT stage, d0 = d1 (default 100000).") Long ectStage;
+    @Option(names = "--loss-weight",
+            description = "Diffusion: grid = 1/(sigma_i - sigma_i+1) (released) or edm "
+                    + "((t^2 + 0.25)/(0.5 t)^2) (default grid).")
+    String lossWeight;
+    @Option(names = "--loss-weight-floor",
+            description = "Diffusion: unshifted sigma below which every level weighs what this one weighs, 0 = off "
+            + "(released); e.g. 0.5 for short runs (default 0).")
+    Double weightFloor;
+    @Option(names = "--ect-stage", description = "Consistency: steps per ECT stage, d0 = d1 (default 100000).")
+    Long ectStage;
     @Option(names = "--huber-c", description = "Consistency: pseudo-Huber c (default 0.06).") Double huberC;
-    @Option(names = "--aux-weight", description = "Consistency: weight of the auxiliary RCM loss, 0 = off (default 1).") Double auxWeight;
-    @Option(names = "--aux-tau", description = "Consistency: temperature of the auxiliary NT-Xent (default 0.1).") Double auxTau;
+    @Option(names = "--aux-weight", description = "Consistency: weight of the auxiliary RCM loss, 0 = off (default 1).")
+    Double auxWeight;
+    @Option(names = "--aux-tau", description = "Consistency: temperature of the auxiliary NT-Xent (default 0.1).")
+    Double auxTau;
     @Mixin RunOptions run;
     @Mixin ParallelOptions parallel;
     @Spec CommandSpec spec;
-    @Option(names = "--preview-every", defaultValue = "1000", description = "Preview grid at checkpoints whose step is a multiple of this, 0 = only at the end (default ${DEFAULT-VALUE}).") int previewEvery;
+    @Option(names = "--preview-every", defaultValue = "1000",
+            description = "Preview grid at checkpoints whose step is a multiple of this, 0 = "
+                    + "only at the end (default ${DEFAULT-VALUE}).")
+    int previewEvery;
 
     @Override
     public Integer call() throws Exception { return parallel.run(spec, run.batch, this::train); }
@@ -72,18 +103,24 @@ public final class TrainCommand implements Callable<Integer> {
         Stage stage = cfg.task().stage(cfg, group);
         FinetunedModel net = stage instanceof DiffusionStage d ? d.net() : ((ConsistencyStage) stage).net();
         if (group.isMain()) {
-            System.out.printf("%s %s at %d px, %,d parameters, init %s%s; %d images; batch %d, lr %.3g, %d threads -> %s%n", cfg.task().id(),
+            System.out.printf("%s %s at %d px, %,d parameters, init %s%s; %d images; batch %d, "
+                    + "lr %.3g, %d threads -> %s%n", cfg.task().id(),
                     cfg.model().name(), cfg.model().imageSize(), net.online().parameterCount(), cfg.init(),
                     net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)",
                     dataset.size(), run.batch, cfg.optimiser().lr(), Torch.threads(), run.out);
             if (cfg.task() == Task.CONSISTENCY && cfg.consistency().auxWeight() == 0)
                 System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
-            if (group.worldSize() > 1) System.out.printf("data parallel: %d processes of batch %d%n", group.worldSize(), run.batch / group.worldSize());
+            if (group.worldSize() > 1)
+                System.out.printf("data parallel: %d processes of batch %d%n", group.worldSize(),
+                        run.batch / group.worldSize());
         }
         RunDir dir = new RunDir(run.out);
-        TrainState end = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group).run(dataset, cfg.loaderConfig(), run.stopAt(steps),
+        TrainState end = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group)
+                .run(dataset, cfg.loaderConfig(), run.stopAt(steps),
                 group.isMain() ? new TrainProgress() : Trainer.Listener.NONE);
-        if (group.isMain()) System.out.printf("step %d of %d, %d skipped; EMA model in %s%n", end.step(), steps, end.skipped(), dir.file(FinetunedModel.MODEL_FILE));
+        if (group.isMain())
+            System.out.printf("step %d of %d, %d skipped; EMA model in %s%n", end.step(), steps, end.skipped(),
+                    dir.file(FinetunedModel.MODEL_FILE));
         return 0;
     }
 
@@ -91,7 +128,8 @@ public final class TrainCommand implements Callable<Integer> {
     FinetuneConfig config(Dataset dataset, Distributed group) {
         Task t = Task.parse(task);
         ModelConfig base = Presets.get(preset);
-        if (base.kind() != ModelConfig.Kind.EPG) throw new IllegalArgumentException(preset + " is not an EPG preset; `epg models` lists them");
+        if (base.kind() != ModelConfig.Kind.EPG)
+            throw new IllegalArgumentException(preset + " is not an EPG preset; `epg models` lists them");
         ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
         FinetuneConfig d = FinetuneConfig.defaults(t, model, run.data, init, run.batch, steps);
         ModelConfig m = dropout != null ? d.model().withDropout(dropout, d.model().attnDropout()) : d.model();
@@ -131,8 +169,8 @@ public final class TrainCommand implements Callable<Integer> {
         for (int j = 0; j < parts.length; j++) {
             String[] kv = parts[j].trim().split(":");
             if (kv.length != 2)
-                throw new IllegalArgumentException("--lr-milestones wants STEP:LR pairs, e.g. 400000:3e-5,500000:8e-6; "
-                        + "got '" + parts[j] + "'");
+                throw new IllegalArgumentException("--lr-milestones wants STEP:LR pairs, e.g. "
+                        + "400000:3e-5,500000:8e-6; got '" + parts[j] + "'");
             ms[j] = Long.parseLong(kv[0].trim());
             vs[j] = Double.parseDouble(kv[1].trim());
         }

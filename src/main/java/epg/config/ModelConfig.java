@@ -38,13 +38,18 @@ public record ModelConfig(String name, Kind kind, int imageSize, int patchSize, 
         if (kind == null) throw new IllegalArgumentException("model kind must be RCM or EPG");
         positive("imageSize", imageSize); positive("patchSize", patchSize); positive("channels", channels);
         positive("depth", depth); positive("dim", dim); positive("heads", heads);
-        if (imageSize % patchSize != 0) throw new IllegalArgumentException("imageSize " + imageSize + " is not a multiple of patchSize " + patchSize);
+        if (imageSize % patchSize != 0)
+            throw new IllegalArgumentException("imageSize " + imageSize + " is not a multiple of patchSize "
+                    + patchSize);
         if (dim % heads != 0) throw new IllegalArgumentException("dim " + dim + " is not divisible by heads " + heads);
         if (mlpRatio <= 0) throw new IllegalArgumentException("mlpRatio must be > 0, got " + mlpRatio);
         if (numClasses < 0) throw new IllegalArgumentException("numClasses must be >= 0, got " + numClasses);
         if (kind == Kind.EPG) {
-            positive("decoderDepth", decoderDepth); positive("decoderDim", decoderDim); positive("decoderHeads", decoderHeads);
-            if (decoderDim % decoderHeads != 0) throw new IllegalArgumentException("decoderDim " + decoderDim + " is not divisible by decoderHeads " + decoderHeads);
+            positive("decoderDepth", decoderDepth); positive("decoderDim", decoderDim);
+                    positive("decoderHeads", decoderHeads);
+            if (decoderDim % decoderHeads != 0)
+                throw new IllegalArgumentException("decoderDim " + decoderDim + " is not divisible by decoderHeads "
+                        + decoderHeads);
             if (numClasses < 1) throw new IllegalArgumentException("an EPG model needs numClasses >= 1");
         } else {
             positive("projHidden", projHidden); positive("projOut", projOut);

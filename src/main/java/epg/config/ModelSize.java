@@ -46,7 +46,8 @@ public final class ModelSize {
         }
         long e = c.decoderDim();
         macs += (e != d ? (double) t * d * e : 0)
-                + c.decoderDepth() * ((double) t * (blockMacs(e, c.mlpHidden(c.decoderDim())) + (d + e) * e) + (double) d * 6 * e)
+                + c.decoderDepth() * ((double) t * (blockMacs(e, c.mlpHidden(c.decoderDim())) + (d + e) * e)
+                + (double) d * 6 * e)
                 + (double) l * e * p2c;
         return macs / 1e9;
     }

@@ -1,4 +1,4 @@
-// The named presets of spec §2.3 (EPG-S … EPG-G, RCM-S/B/L at 256 px/patch 16 and 512 px/patch 32) and small CPU presets.
+// Spec §2.3: the named presets (EPG-S … EPG-G, RCM-S/B/L at 256 px/patch 16 and 512 px/patch 32) and small CPU ones.
 package epg.config;
 
 import epg.config.ModelConfig.Kind;
@@ -54,7 +54,8 @@ public final class Presets {
         for (String key : new String[]{name, name + "/16"})
             for (Map.Entry<String, ModelConfig> e : ALL.entrySet())
                 if (e.getKey().equalsIgnoreCase(key)) return e.getValue();
-        throw new IllegalArgumentException("unknown preset '" + name + "'; known presets: " + String.join(", ", ALL.keySet())
+        throw new IllegalArgumentException("unknown preset '" + name + "'; known presets: "
+                + String.join(", ", ALL.keySet())
                 + " (run `epg models` for their sizes)");
     }
 }

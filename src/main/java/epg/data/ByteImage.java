@@ -7,9 +7,11 @@ import java.awt.image.DataBufferByte;
 /** {@code channels} (1 or 3) interleaved uint8 samples per pixel, rows top to bottom. */
 public record ByteImage(int width, int height, int channels, byte[] pixels) {
     public ByteImage {
-        if (channels != 1 && channels != 3) throw new IllegalArgumentException("channels must be 1 or 3, not " + channels);
+        if (channels != 1 && channels != 3)
+            throw new IllegalArgumentException("channels must be 1 or 3, not " + channels);
         if (pixels.length != width * height * channels)
-            throw new IllegalArgumentException("expected " + width * height * channels + " samples, got " + pixels.length);
+            throw new IllegalArgumentException("expected " + width * height * channels + " samples, got "
+                    + pixels.length);
     }
 
     public static ByteImage blank(int width, int height, int channels) {
@@ -71,7 +73,8 @@ public record ByteImage(int width, int height, int channels, byte[] pixels) {
     /** The sub-image at (left, top) of size w x h. */
     public ByteImage crop(int left, int top, int w, int h) {
         if (left < 0 || top < 0 || left + w > width || top + h > height)
-            throw new IllegalArgumentException("crop " + w + "x" + h + "+" + left + "+" + top + " outside " + width + "x" + height);
+            throw new IllegalArgumentException("crop " + w + "x" + h + "+" + left + "+" + top + " outside " + width
+                    + "x" + height);
         ByteImage out = blank(w, h, channels);
         for (int y = 0; y < h; y++)
             System.arraycopy(pixels, ((top + y) * width + left) * channels, out.pixels, y * w * channels, w * channels);
@@ -80,10 +83,15 @@ public record ByteImage(int width, int height, int channels, byte[] pixels) {
 
     /** A BufferedImage sharing nothing with this one (TYPE_3BYTE_BGR or TYPE_BYTE_GRAY), for PNG writing. */
     public BufferedImage toBufferedImage() {
-        BufferedImage bi = new BufferedImage(width, height, channels == 3 ? BufferedImage.TYPE_3BYTE_BGR : BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage bi = new BufferedImage(width, height, channels == 3 ? BufferedImage.TYPE_3BYTE_BGR
+                : BufferedImage.TYPE_BYTE_GRAY);
         byte[] dst = ((DataBufferByte) bi.getRaster().getDataBuffer()).getData();
         if (channels == 1) System.arraycopy(pixels, 0, dst, 0, pixels.length);
-        else for (int i = 0; i < pixels.length; i += 3) { dst[i] = pixels[i + 2]; dst[i + 1] = pixels[i + 1]; dst[i + 2] = pixels[i]; }
+        else for (int i = 0; i < pixels.length; i += 3) {
+            dst[i] = pixels[i + 2];
+            dst[i + 1] = pixels[i + 1];
+            dst[i + 2] = pixels[i];
+        }
         return bi;
     }
 }

@@ -12,7 +12,8 @@ public final class CenterCrop {
             img = Resample.resize(img, img.width() / 2, img.height() / 2, Resample.Filter.BOX);
         double scale = (double) r / Math.min(img.width(), img.height());
         // Python's round() rounds halves to even, as Math.rint does
-        img = Resample.resize(img, (int) Math.rint(img.width() * scale), (int) Math.rint(img.height() * scale), Resample.Filter.BICUBIC);
+        img = Resample.resize(img, (int) Math.rint(img.width() * scale), (int) Math.rint(img.height() * scale),
+                Resample.Filter.BICUBIC);
         return img.crop((img.width() - r) / 2, (img.height() - r) / 2, r, r);
     }
 }

@@ -11,7 +11,8 @@ public record ColorJitter(int[] order, double brightness, double contrast, doubl
     public static ColorJitter sample(SplittableRandom r) {
         int[] order = {0, 1, 2, 3};
         for (int i = 3; i > 0; i--) { int j = r.nextInt(i + 1), t = order[i]; order[i] = order[j]; order[j] = t; }
-        return new ColorJitter(order, Seeds.uniform(r, 1 - BRIGHTNESS, 1 + BRIGHTNESS), Seeds.uniform(r, 1 - CONTRAST, 1 + CONTRAST),
+        return new ColorJitter(order, Seeds.uniform(r, 1 - BRIGHTNESS, 1 + BRIGHTNESS),
+                Seeds.uniform(r, 1 - CONTRAST, 1 + CONTRAST),
                 Seeds.uniform(r, 1 - SATURATION, 1 + SATURATION), Seeds.uniform(r, -HUE, HUE));
     }
 

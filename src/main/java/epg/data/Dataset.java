@@ -37,9 +37,6 @@ public interface Dataset {
     /** Zero padding of p pixels on each side (MNIST 28 -> 32 with p = 2). */
     default Dataset pad(int p) { return map(channels(), img -> img.pad(p)); }
 
-    /** ADM centre crop to size (bicubic, PIL semantics); also a plain bicubic resize for square images. */
-    default Dataset centreCrop(int size) { return map(channels(), img -> CenterCrop.adm(img, size)); }
-
     /**
      * Opens {@code path}: a folder of IDX files (MNIST / Fashion-MNIST, split {@code train}), or a
      * prepared image folder (dataset.json), or an image tree (class sub-folders) or a flat folder.

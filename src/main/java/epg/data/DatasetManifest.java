@@ -1,4 +1,4 @@
-// Spec §8: DEST/dataset.json written by `epg prepare`: resolution, sorted class names, per-class counts, files and labels.
+// Spec §8: DEST/dataset.json of `epg prepare`: resolution, sorted class names, per-class counts, files and labels.
 package epg.data;
 
 import com.google.gson.Gson;
@@ -22,7 +22,8 @@ public record DatasetManifest(int resolution, List<String> classes, Map<String, 
     public static DatasetManifest read(Path file) {
         try {
             DatasetManifest m = GSON.fromJson(Files.readString(file), DatasetManifest.class);
-            if (m == null || m.classes == null || m.images == null) throw new JsonParseException("missing 'classes' or 'images'");
+            if (m == null || m.classes == null || m.images == null)
+                throw new JsonParseException("missing 'classes' or 'images'");
             return m;
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
@@ -35,7 +36,8 @@ public record DatasetManifest(int resolution, List<String> classes, Map<String, 
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(tmp, GSON.toJson(this));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write (" + e.getMessage() + ")", e);
         }

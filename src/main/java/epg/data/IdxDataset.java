@@ -11,17 +11,23 @@ import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /** Images of an idx3-ubyte file with the labels of the matching idx1-ubyte file. */
-public record IdxDataset(int count, int rows, int cols, byte[] pixels, byte[] labels, int numClasses) implements Dataset {
-    static boolean isIdxFolder(Path dir) { return find(dir, "train", "images").isPresent() || find(dir, "t10k", "images").isPresent(); }
+public record IdxDataset(int count, int rows, int cols, byte[] pixels, byte[] labels,
+        int numClasses) implements Dataset {
+    static boolean isIdxFolder(Path dir) {
+        return find(dir, "train", "images").isPresent() || find(dir, "t10k", "images").isPresent();
+    }
 
     /** Finds {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] in {@code dir}. */
     public static IdxDataset open(Path dir, boolean train) {
         String split = train ? "train" : "t10k";
-        Path images = find(dir, split, "images").orElseThrow(() -> new DataException(dir, "no " + split + "-images-idx3-ubyte[.gz]; point to an MNIST-style folder"));
-        Path labels = find(dir, split, "labels").orElseThrow(() -> new DataException(dir, "no " + split + "-labels-idx1-ubyte[.gz] next to the images"));
+        Path images = find(dir, split, "images").orElseThrow(() -> new DataException(dir, "no " + split
+                + "-images-idx3-ubyte[.gz]; point to an MNIST-style folder"));
+        Path labels = find(dir, split, "labels").orElseThrow(() -> new DataException(dir, "no " + split
+                + "-labels-idx1-ubyte[.gz] next to the images"));
         byte[][] img = read(images, 3), lab = read(labels, 1);
         int n = readInt(img[0], 0), rows = readInt(img[0], 4), cols = readInt(img[0], 8);
-        if (readInt(lab[0], 0) != n) throw new DataException(labels, "holds " + readInt(lab[0], 0) + " labels for " + n + " images");
+        if (readInt(lab[0], 0) != n)
+            throw new DataException(labels, "holds " + readInt(lab[0], 0) + " labels for " + n + " images");
         int classes = 0;
         for (byte b : lab[1]) classes = Math.max(classes, (b & 0xFF) + 1);
         return new IdxDataset(n, rows, cols, img[1], lab[1], classes);
@@ -29,16 +35,20 @@ public record IdxDataset(int count, int rows, int cols, byte[] pixels, byte[] la
 
     private static Optional<Path> find(Path dir, String split, String kind) {
         String stem = split + "-" + kind + (kind.equals("images") ? "-idx3-ubyte" : "-idx1-ubyte");
-        return java.util.stream.Stream.of(stem, stem + ".gz", split + "." + kind + "-idx" + (kind.equals("images") ? 3 : 1) + "-ubyte")
+        return java.util.stream.Stream.of(stem, stem + ".gz", split + "." + kind + "-idx"
+                + (kind.equals("images") ? 3 : 1) + "-ubyte")
                 .map(dir::resolve).filter(Files::isRegularFile).findFirst();
     }
 
     /** {dims header, payload} of an IDX file with unsigned-byte data and {@code dims} dimensions. */
     private static byte[][] read(Path file, int dims) {
         try (InputStream raw = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw)) {
+             DataInputStream in = new DataInputStream(file.toString().endsWith(".gz")
+                     ? new GZIPInputStream(raw, 1 << 16) : raw)) {
             int magic = in.readInt();
-            if (magic != (0x0800 | dims)) throw new DataException(file, String.format("bad IDX magic 0x%08x (expected 0x%08x); not an IDX ubyte file", magic, 0x0800 | dims));
+            if (magic != (0x0800 | dims))
+                throw new DataException(file, String.format("bad IDX magic 0x%08x (expected "
+                        + "0x%08x); not an IDX ubyte file", magic, 0x0800 | dims));
             byte[] header = new byte[4 * dims];
             in.readFully(header);
             long n = 1;

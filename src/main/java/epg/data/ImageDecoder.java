@@ -33,7 +33,8 @@ public final class ImageDecoder {
             reader.addIIOReadWarningListener((r, message) -> warnings.add(message));
             BufferedImage image = reader.read(0);
             if (!warnings.isEmpty())
-                throw new DataException(file, "corrupt or truncated image (" + warnings.get(0) + "); re-download or delete it");
+                throw new DataException(file, "corrupt or truncated image (" + warnings.get(0)
+                        + "); re-download or delete it");
             return toRgb(image, file);
         });
     }
@@ -55,7 +56,8 @@ public final class ImageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext())
-                throw new DataException(file, "not a PNG, JPEG, BMP or GIF image (unsupported format or empty file); convert or delete it");
+                throw new DataException(file, "not a PNG, JPEG, BMP or GIF image (unsupported "
+                        + "format or empty file); convert or delete it");
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
@@ -66,7 +68,8 @@ public final class ImageDecoder {
         } catch (DataException e) {
             throw e;
         } catch (IIOException | RuntimeException e) {
-            throw new DataException(file, "cannot decode (" + e.getMessage() + "): corrupt, truncated or unsupported; re-download or delete it", e);
+            throw new DataException(file, "cannot decode (" + e.getMessage()
+                    + "): corrupt, truncated or unsupported; re-download or delete it", e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
@@ -89,16 +92,22 @@ public final class ImageDecoder {
         int colours = cm.getNumColorComponents(), bits = cm.getComponentSize(0);
         if (colours != 1 && colours != 3)
             throw new DataException(file, colours + "-component colour (CMYK?) is not supported; convert it to RGB");
-        if (bits != 8 && bits != 16) throw new DataException(file, bits + "-bit samples are not supported; convert to 8-bit");
+        if (bits != 8 && bits != 16)
+            throw new DataException(file, bits + "-bit samples are not supported; convert to 8-bit");
         int[] samples = new int[w * h];
         for (int c = 0; c < 3; c++) {
             if (c < colours) raster.getSamples(0, 0, w, h, c, samples);
-            for (int i = 0; i < samples.length; i++) out[3 * i + c] = (byte) (c >= colours ? out[3 * i] & 0xFF : eightBit(samples[i], bits, colours == 1 && !cm.hasAlpha()));
+            for (int i = 0; i < samples.length; i++)
+                out[3 * i + c] = (byte) (c >= colours ? out[3 * i] & 0xFF
+                        : eightBit(samples[i], bits, colours == 1 && !cm.hasAlpha()));
         }
         return new ByteImage(w, h, 3, out);
     }
 
-    /** PIL keeps the high byte of 16-bit colour and grey-alpha ('RGB;16B', 'LA;16B') but clips 16-bit grey ('I' to 'RGB'). */
+    /**
+     * PIL keeps the high byte of 16-bit colour and grey-alpha ('RGB;16B', 'LA;16B') but clips 16-bit grey ('I' to
+     * 'RGB').
+     */
     private static int eightBit(int v, int bits, boolean plainGrey) {
         if (bits == 8) return v;
         return plainGrey ? Math.min(v, 255) : v >> 8;
@@ -110,9 +119,11 @@ public final class ImageDecoder {
         try {
             if (file.getParent() != null) Files.createDirectories(file.getParent());
             if (!ImageIO.write(image.toBufferedImage(), "png", tmp.toFile())) throw new IOException("no PNG writer");
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write PNG (" + e.getMessage() + "); check free space and permissions", e);
+            throw new UncheckedIOException(file + ": cannot write PNG (" + e.getMessage()
+                    + "); check free space and permissions", e);
         }
     }
 }

@@ -12,7 +12,8 @@ public record ImageFolderDataset(Path root, List<String> classes, List<Path> fil
         if (Files.isRegularFile(json)) {
             DatasetManifest m = DatasetManifest.read(json);
             if (m.images().isEmpty()) throw new DataException(json, "lists no images; rerun `epg prepare`");
-            return new ImageFolderDataset(root, m.classes(), m.images().stream().map(it -> root.resolve(it.file())).toList(),
+            return new ImageFolderDataset(root, m.classes(), m.images().stream().map(it -> root.resolve(it.file()))
+                    .toList(),
                     m.images().stream().mapToInt(DatasetManifest.Item::label).toArray());
         }
         ImageListing l = ImageListing.scan(root);

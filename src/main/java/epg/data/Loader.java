@@ -1,4 +1,4 @@
-// Spec §3 and §4: the training data stream: per-epoch deterministic shuffle, sharding, drop-last, background batches, resumable position.
+// Spec §3 and §4: the training data stream: per-epoch shuffle, sharding, drop-last, background batches, resumable.
 package epg.data;
 
 import epg.tensor.Natives;
@@ -27,27 +27,39 @@ public final class Loader implements AutoCloseable {
     public record Config(int batchSize, int resolution, Mode mode, Normalization normalization, long seed,
                          int rank, int worldSize, int workers, int prefetch) {
         public Config {
-            if (batchSize <= 0 || resolution <= 0) throw new IllegalArgumentException("batch size and resolution must be positive");
-            if (worldSize <= 0 || rank < 0 || rank >= worldSize) throw new IllegalArgumentException("rank " + rank + " outside world of " + worldSize);
-            if (workers <= 0 || prefetch <= 0) throw new IllegalArgumentException("workers and prefetch must be positive");
+            if (batchSize <= 0 || resolution <= 0)
+                throw new IllegalArgumentException("batch size and resolution must be positive");
+            if (worldSize <= 0 || rank < 0 || rank >= worldSize)
+                throw new IllegalArgumentException("rank " + rank + " outside world of " + worldSize);
+            if (workers <= 0 || prefetch <= 0)
+                throw new IllegalArgumentException("workers and prefetch must be positive");
         }
 
         public static Config of(int batchSize, int resolution, Mode mode, long seed) {
-            return new Config(batchSize, resolution, mode, Normalization.IMAGENET, seed, 0, 1, Runtime.getRuntime().availableProcessors(), 2);
+            return new Config(batchSize, resolution, mode, Normalization.IMAGENET, seed, 0, 1,
+                    Runtime.getRuntime().availableProcessors(), 2);
         }
 
-        public Config shard(int rank, int worldSize) { return new Config(batchSize, resolution, mode, normalization, seed, rank, worldSize, workers, prefetch); }
+        public Config shard(int rank, int worldSize) {
+            return new Config(batchSize, resolution, mode, normalization, seed, rank, worldSize, workers, prefetch);
+        }
 
         /** This configuration's batch size taken as the global batch, split evenly: rank {@code rank}'s share of it. */
         public Config split(int rank, int worldSize) {
             if (batchSize % worldSize != 0)
-                throw new IllegalArgumentException("the global batch of " + batchSize + " does not split evenly over " + worldSize + " processes; pass a multiple of " + worldSize);
-            return new Config(batchSize / worldSize, resolution, mode, normalization, seed, rank, worldSize, workers, prefetch);
+                throw new IllegalArgumentException("the global batch of " + batchSize + " does not split evenly over "
+                        + worldSize + " processes; pass a multiple of " + worldSize);
+            return new Config(batchSize / worldSize, resolution, mode, normalization, seed, rank, worldSize, workers,
+                    prefetch);
         }
 
-        public Config threads(int workers, int prefetch) { return new Config(batchSize, resolution, mode, normalization, seed, rank, worldSize, workers, prefetch); }
+        public Config threads(int workers, int prefetch) {
+            return new Config(batchSize, resolution, mode, normalization, seed, rank, worldSize, workers, prefetch);
+        }
 
-        public Config normalization(Normalization n) { return new Config(batchSize, resolution, mode, n, seed, rank, worldSize, workers, prefetch); }
+        public Config normalization(Normalization n) {
+            return new Config(batchSize, resolution, mode, n, seed, rank, worldSize, workers, prefetch);
+        }
     }
 
     private final Dataset data;
@@ -67,8 +79,10 @@ public final class Loader implements AutoCloseable {
         this.perRank = data.size() / cfg.worldSize;
         this.batchesPerEpoch = perRank / cfg.batchSize;
         if (batchesPerEpoch == 0)
-            throw new IllegalArgumentException(data.size() + " samples give no full batch of " + cfg.batchSize + " on each of " + cfg.worldSize + " ranks");
-        if (start.batch < 0 || start.batch >= batchesPerEpoch || start.epoch < 0) throw new IllegalArgumentException("bad start position " + start);
+            throw new IllegalArgumentException(data.size() + " samples give no full batch of " + cfg.batchSize
+                    + " on each of " + cfg.worldSize + " ranks");
+        if (start.batch < 0 || start.batch >= batchesPerEpoch || start.epoch < 0)
+            throw new IllegalArgumentException("bad start position " + start);
         this.next = this.nextSubmitted = start;
         Natives.load(); // here, so that no epg-data thread is the first to reach a native class
         this.pool = Executors.newFixedThreadPool(cfg.workers, r -> {
@@ -155,7 +169,8 @@ public final class Loader implements AutoCloseable {
 
     /** Sample k of the batch: label, clean image (centre crop, flip p 0.5) and, for pre-training, the two views. */
     private void fill(Batch batch, int k) {
-        int idx = batch.indices()[k], res = cfg.resolution, len = batch.sampleLength(), epoch = batch.position().epoch();
+        int idx = batch.indices()[k], res = cfg.resolution, len = batch.sampleLength(),
+                epoch = batch.position().epoch();
         batch.labels()[k] = data.label(idx);
         ByteImage base = CenterCrop.adm(data.image(idx), res);
         boolean flip = Seeds.rng(cfg.seed, epoch, idx, 0).nextDouble() < MocoView.FLIP_P;

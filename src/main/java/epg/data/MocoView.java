@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  * {@code blurSigma} is 0 when there is no blur. View 1: blur p 1.0, no solarize; view 2: blur p 0.1,
  * solarize p 0.2. Both: jitter p 0.8, grey-scale p 0.2, flip p 0.5.
  */
-public record MocoView(RandomResizedCrop crop, ColorJitter jitter, boolean grey, double blurSigma, boolean solarize, boolean flip) {
+public record MocoView(RandomResizedCrop crop, ColorJitter jitter, boolean grey, double blurSigma, boolean solarize,
+        boolean flip) {
     public static final double JITTER_P = 0.8, GREY_P = 0.2, FLIP_P = 0.5, SOLARIZE_P = 0.2;
     public static final int SOLARIZE_THRESHOLD = 128;
 

@@ -20,7 +20,8 @@ public enum Normalization {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "imagenet" -> IMAGENET;
             case "simple" -> SIMPLE;
-            default -> throw new IllegalArgumentException("unknown normalisation '" + name + "'; use imagenet or simple");
+            default -> throw new IllegalArgumentException("unknown normalisation '" + name
+                    + "'; use imagenet or simple");
         };
     }
 

@@ -49,7 +49,8 @@ public final class Prepare {
             for (int i = 0; i < entries.size(); i++) {
                 Path in = entries.get(i).file(), out = dest.resolve(outputs.get(i));
                 futures.add(seen.add(outputs.get(i)) ? pool.submit(() -> prepareOne(in, out, resolution, onFile))
-                        : java.util.concurrent.CompletableFuture.failedFuture(new DataException(in, "has the same output name as another file (" + outputs.get(i) + "); rename it")));
+                        : java.util.concurrent.CompletableFuture.failedFuture(new DataException(in,
+                        "has the same output name as another file (" + outputs.get(i) + "); rename it")));
             }
             int written = 0, reused = 0;
             List<Failure> failures = new ArrayList<>();

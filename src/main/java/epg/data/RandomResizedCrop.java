@@ -1,4 +1,4 @@
-// Spec §3.1: torchvision's RandomResizedCrop (0.14) sampling rule, resized with PIL bilinear as torchvision does on PIL images.
+// Spec §3.1: torchvision's RandomResizedCrop (0.14) sampling rule, resized with PIL bilinear as torchvision does.
 package epg.data;
 
 import java.util.SplittableRandom;
@@ -11,7 +11,8 @@ public record RandomResizedCrop(int top, int left, int height, int width) {
     public static RandomResizedCrop sample(SplittableRandom r, int imgW, int imgH) {
         double area = (double) imgW * imgH, logMin = Math.log(RATIO_MIN), logMax = Math.log(RATIO_MAX);
         for (int attempt = 0; attempt < 10; attempt++) {
-            double target = area * Seeds.uniform(r, SCALE_MIN, SCALE_MAX), aspect = Math.exp(Seeds.uniform(r, logMin, logMax));
+            double target = area * Seeds.uniform(r, SCALE_MIN, SCALE_MAX),
+                    aspect = Math.exp(Seeds.uniform(r, logMin, logMax));
             int w = (int) Math.rint(Math.sqrt(target * aspect)), h = (int) Math.rint(Math.sqrt(target / aspect));
             if (0 < w && w <= imgW && 0 < h && h <= imgH)
                 return new RandomResizedCrop(r.nextInt(imgH - h + 1), r.nextInt(imgW - w + 1), h, w);

@@ -40,7 +40,8 @@ public final class Resample {
 
     /** precompute_coeffs + normalize_coeffs_8bpc of Resample.c for the input span [0, inSize). */
     private static Coeffs coeffs(int inSize, int outSize, Filter filter) {
-        double scale = (double) inSize / outSize, filterScale = Math.max(scale, 1.0), support = filter.support * filterScale;
+        double scale = (double) inSize / outSize, filterScale = Math.max(scale, 1.0),
+                support = filter.support * filterScale;
         int ksize = (int) Math.ceil(support) * 2 + 1;
         int[] first = new int[outSize], taps = new int[outSize], weights = new int[outSize * ksize];
         double[] w = new double[ksize];
@@ -51,7 +52,8 @@ public final class Resample {
             for (int x = 0; x < n; x++) sum += w[x] = filter.weight((x + xmin - center + 0.5) / filterScale);
             for (int x = 0; x < n; x++) {
                 double k = sum != 0.0 ? w[x] / sum : w[x];
-                weights[xx * ksize + x] = (int) (k < 0 ? -0.5 + k * (1 << PRECISION_BITS) : 0.5 + k * (1 << PRECISION_BITS));
+                weights[xx * ksize + x] = (int) (k < 0 ? -0.5 + k * (1 << PRECISION_BITS) : 0.5
+                        + k * (1 << PRECISION_BITS));
             }
             first[xx] = xmin;
             taps[xx] = n;
@@ -71,7 +73,8 @@ public final class Resample {
 
     /** PIL's {@code im.crop((left, top, left + w, top + h)).resize((outW, outH), filter)}. */
     public static ByteImage resize(ByteImage src, int left, int top, int w, int h, int outW, int outH, Filter filter) {
-        if (outW <= 0 || outH <= 0) throw new IllegalArgumentException("output size must be positive: " + outW + "x" + outH);
+        if (outW <= 0 || outH <= 0)
+            throw new IllegalArgumentException("output size must be positive: " + outW + "x" + outH);
         ByteImage window = src.crop(left, top, w, h);
         if (outW == w && outH == h) return window;
         Coeffs cy = coeffs(h, outH, filter);

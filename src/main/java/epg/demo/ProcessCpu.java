@@ -1,4 +1,4 @@
-// Issue 8: CPU seconds this process has used (every thread, native ones included), to report next to wall time on a shared machine.
+// docs/demo.md: CPU seconds this process has used (every thread, native ones included), beside wall time.
 package epg.demo;
 
 import java.io.IOException;
@@ -14,7 +14,8 @@ public final class ProcessCpu {
     public static double seconds() {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
-            // Fields after the parenthesised command name (which may hold spaces): state is field 3, utime 14, stime 15.
+            // Fields after the parenthesised command name (which may hold spaces): state is field 3,
+            // utime 14, stime 15.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {

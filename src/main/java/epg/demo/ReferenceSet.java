@@ -1,4 +1,4 @@
-// Issue 8 (with spec §7): the demo's reference images: Fashion-MNIST test images padded to 32 px, as ADM's arr_0 and a grid.
+// Spec §7: the demo's reference images: Fashion-MNIST test images padded to 32 px, as ADM's arr_0 and a grid.
 package epg.demo;
 
 import epg.data.ByteImage;
@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The first n test images (the split is class-shuffled), grey repeated to RGB as the samples are, 28 → 32 px as in training. */
+/**
+ * The first n test images (the split is class-shuffled), grey repeated to RGB as the samples are, 28 → 32 px as in
+ * training.
+ */
 public final class ReferenceSet {
     public static final String NPZ = "reference.npz", GRID = SampleRun.GRID;
 
@@ -24,7 +27,8 @@ public final class ReferenceSet {
     /** Writes {@code dir}/reference.npz (arr_0 uint8 [n, 32, 32, 3]) and {@code dir}/grid.png (the first 64). */
     public static void write(int n, Path dir) throws IOException {
         Dataset test = DatasetRegistry.open(DatasetRegistry.DEFAULT, false);
-        if (n > test.size()) throw new IllegalArgumentException("the test split has " + test.size() + " images, asked for " + n);
+        if (n > test.size())
+            throw new IllegalArgumentException("the test split has " + test.size() + " images, asked for " + n);
         Files.createDirectories(dir);
         List<ByteImage> first = new ArrayList<>();
         ByteImage probe = test.image(0);

@@ -1,4 +1,4 @@
-// Spec §5 (ECT): t = max(exp(N(P_mean, P_std)), σ_min), r = max(t·(1 − (1 + k·sigmoid(−b·t))/q^stage), σ_min), staged by step.
+// Spec §5 (ECT): t = max(exp(N(P_mean, P_std)), σ_min), r = max(t·(1 − (1 + k·sigmoid(−b·t))/q^stage), σ_min).
 package epg.diffusion;
 
 /**
@@ -16,10 +16,12 @@ package epg.diffusion;
  */
 public record EctTimePair(double pMean, double pStd, double q, double k, double b, long d0, long d1, int delta) {
     public EctTimePair {
-        if (!(pStd > 0) || !Double.isFinite(pMean)) throw new IllegalArgumentException("need a finite P_mean and P_std > 0, got " + pMean + ", " + pStd);
+        if (!(pStd > 0) || !Double.isFinite(pMean))
+            throw new IllegalArgumentException("need a finite P_mean and P_std > 0, got " + pMean + ", " + pStd);
         if (!(q > 1)) throw new IllegalArgumentException("q must be > 1, got " + q);
         if (!(k >= 0) || !(b >= 0)) throw new IllegalArgumentException("k and b must be >= 0");
-        if (d0 <= 0 || d1 <= 0 || d1 > d0) throw new IllegalArgumentException("need 0 < d1 <= d0, got d0 = " + d0 + ", d1 = " + d1);
+        if (d0 <= 0 || d1 <= 0 || d1 > d0)
+            throw new IllegalArgumentException("need 0 < d1 <= d0, got d0 = " + d0 + ", d1 = " + d1);
     }
 
     /** The released configuration (d0 = d1 = 100k, δ = 1). */

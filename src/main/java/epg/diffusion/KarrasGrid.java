@@ -1,4 +1,4 @@
-// Spec §1 (Karras grid): σ_i = (σ_max^(1/ρ) + i/(N−1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ, index 0 largest, times the shift s.
+// Spec §1 (Karras grid): σ_i = (σ_max^(1/ρ) + i/(N−1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ, largest first, times shift s.
 package epg.diffusion;
 
 /**
@@ -29,10 +29,4 @@ public record KarrasGrid(int n, double shift) {
         for (int i = 0; i < n; i++) out[i] = sigma(i);
         return out;
     }
-
-    /** σ_max·s, where sampling starts. */
-    public double sigmaMax() { return SIGMA_MAX * shift; }
-
-    /** σ_min·s, the consistency boundary and the last grid point. */
-    public double sigmaMin() { return SIGMA_MIN * shift; }
 }

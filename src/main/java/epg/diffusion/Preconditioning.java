@@ -24,12 +24,16 @@ public record Preconditioning(Kind kind, double shift) {
             return switch (name.toLowerCase(java.util.Locale.ROOT)) {
                 case "diffusion" -> DIFFUSION;
                 case "consistency" -> CONSISTENCY;
-                default -> throw new IllegalArgumentException("unknown parameterisation '" + name + "'; use diffusion or consistency");
+                default -> throw new IllegalArgumentException("unknown parameterisation '" + name
+                        + "'; use diffusion or consistency");
             };
         }
     }
 
-    /** The network's contract (EpgModel::forward): scaled input [B, C, H, W], time condition [B], labels [B] → [B, C, H, W]. */
+    /**
+     * The network's contract (EpgModel::forward): scaled input [B, C, H, W], time condition [B], labels [B]
+     * → [B, C, H, W].
+     */
     @FunctionalInterface
     public interface Network {
         Tensor forward(Tensor xScaled, Tensor timeCondition, Tensor labels);
@@ -54,7 +58,9 @@ public record Preconditioning(Kind kind, double shift) {
     public static Tensor cIn(Tensor sigma) { return sigma.square().add(new Scalar(SIGMA_DATA * SIGMA_DATA)).rsqrt(); }
 
     /** c(σ) = 250·ln(σ + 1e-44) of σ [B] → [B]. */
-    public static Tensor timeCondition(Tensor sigma) { return sigma.add(new Scalar(LOG_GUARD)).log().mul(new Scalar(250.0)); }
+    public static Tensor timeCondition(Tensor sigma) {
+        return sigma.add(new Scalar(LOG_GUARD)).log().mul(new Scalar(250.0));
+    }
 
     /** c_skip = σ_data²/((σ − σ_min·s)² + σ_data²) of σ [B] → [B]. */
     public static Tensor cSkip(Tensor sigma, double shift) {

@@ -1,4 +1,4 @@
-// Spec §4: σ = exp(N(P_mean, P_std)) snapped to the nearest point of the N-point Karras grid, with loss weight 1/(σ_i − σ_{i+1}) (or EDM's).
+// Spec §4: σ = exp(N(P_mean, P_std)) snapped to the N-point Karras grid, loss weight 1/(σ_i − σ_{i+1}) (or EDM's).
 package epg.diffusion;
 
 /**
@@ -24,7 +24,8 @@ public record SnappedLognormal(double pMean, double pStd, int n, Weighting weigh
             return switch (s.toLowerCase(java.util.Locale.ROOT)) {
                 case "grid" -> GRID;
                 case "edm" -> EDM;
-                default -> throw new IllegalArgumentException("unknown loss weighting '" + s + "'; use grid (released) or edm");
+                default -> throw new IllegalArgumentException("unknown loss weighting '" + s
+                        + "'; use grid (released) or edm");
             };
         }
     }
@@ -33,14 +34,18 @@ public record SnappedLognormal(double pMean, double pStd, int n, Weighting weigh
     public static final int POINTS = 1280;
 
     public SnappedLognormal {
-        if (!(pStd > 0) || !Double.isFinite(pMean)) throw new IllegalArgumentException("need a finite P_mean and P_std > 0, got " + pMean + ", " + pStd);
+        if (!(pStd > 0) || !Double.isFinite(pMean))
+            throw new IllegalArgumentException("need a finite P_mean and P_std > 0, got " + pMean + ", " + pStd);
         if (n < 2) throw new IllegalArgumentException("the grid needs at least 2 points, got " + n);
         if (weighting == null) throw new IllegalArgumentException("loss weighting must be grid or edm");
         if (!(floor >= 0) || floor >= KarrasGrid.SIGMA_MAX)
-            throw new IllegalArgumentException("the loss-weight floor must be a σ in [0, " + KarrasGrid.SIGMA_MAX + "), 0 = off; got " + floor);
+            throw new IllegalArgumentException("the loss-weight floor must be a σ in [0, " + KarrasGrid.SIGMA_MAX
+                    + "), 0 = off; got " + floor);
     }
 
-    public SnappedLognormal(double pMean, double pStd, int n, Weighting weighting) { this(pMean, pStd, n, weighting, 0); }
+    public SnappedLognormal(double pMean, double pStd, int n, Weighting weighting) {
+        this(pMean, pStd, n, weighting, 0);
+    }
 
     public static SnappedLognormal released() { return new SnappedLognormal(P_MEAN, P_STD, POINTS, Weighting.GRID); }
 
@@ -49,8 +54,10 @@ public record SnappedLognormal(double pMean, double pStd, int n, Weighting weigh
 
     /** The grid index nearest σ (unshifted). */
     public int nearest(double sigma) {
-        double hi = Math.pow(KarrasGrid.SIGMA_MAX, 1 / KarrasGrid.RHO), lo = Math.pow(KarrasGrid.SIGMA_MIN, 1 / KarrasGrid.RHO);
-        double pos = (Math.pow(sigma, 1 / KarrasGrid.RHO) - hi) / (lo - hi) * (n - 1); // fractional index, σ decreasing in i
+        double hi = Math.pow(KarrasGrid.SIGMA_MAX, 1 / KarrasGrid.RHO),
+                lo = Math.pow(KarrasGrid.SIGMA_MIN, 1 / KarrasGrid.RHO);
+        // fractional index, σ decreasing in i
+        double pos = (Math.pow(sigma, 1 / KarrasGrid.RHO) - hi) / (lo - hi) * (n - 1);
         int below = (int) Math.max(0, Math.min(n - 1, Math.floor(pos))), above = Math.min(n - 1, below + 1);
         return Math.abs(sigma - sigma(below)) <= Math.abs(sigma - sigma(above)) ? below : above;
     }

@@ -16,7 +16,8 @@ public enum TemperatureSchedule {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "cosine" -> COSINE;
             case "constant" -> CONSTANT;
-            default -> throw new IllegalArgumentException("unknown temperature schedule '" + name + "'; use cosine or constant");
+            default -> throw new IllegalArgumentException("unknown temperature schedule '" + name
+                    + "'; use cosine or constant");
         };
     }
 

@@ -28,8 +28,6 @@ public final class Launcher {
         return new Launcher(new Rendezvous(0, nproc, 0, "127.0.0.1", freePort(), timeoutSeconds));
     }
 
-    public Rendezvous job() { return job; }
-
     /** The running ranks, by rank. */
     public List<Process> ranks() { return List.copyOf(ranks); }
 

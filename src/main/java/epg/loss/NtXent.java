@@ -29,7 +29,8 @@ public final class NtXent {
     public static Tensor perSample(Tensor f, Tensor g, Tensor tau, Gather gather) {
         long b = f.size(0);
         Tensor fn = normalize(f), gn = gather.all(normalize(g));
-        Tensor logits = fn.matmul(gn.t()).to(ScalarType.Float).div(tau.to(ScalarType.Float).unsqueeze(1)); // [B, W·B] / τ_b
+        // [B, W·B] / τ_b
+        Tensor logits = fn.matmul(gn.t()).to(ScalarType.Float).div(tau.to(ScalarType.Float).unsqueeze(1));
         return logits.logsumexp(new long[]{1}, false).sub(logits.narrow(1, 0, b).diagonal());
     }
 

@@ -14,7 +14,8 @@ public final class PseudoHuber {
     /** a, b [B, C, H, W] → [B] float32. */
     public static Tensor perSample(Tensor a, Tensor b, double c) {
         Tensor diff = a.to(torch.ScalarType.Float).sub(b.to(torch.ScalarType.Float));                   // [B, C, H, W]
-        Tensor d = diff.square().flatten(1, -1).sum(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // [B]
+        Tensor d = diff.square().flatten(1, -1)
+                .sum(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // [B]
         return d.div(d.detach().add(Torch.scalar(c * c)).sqrt());                                          // [B]
     }
 }

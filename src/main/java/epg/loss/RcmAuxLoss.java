@@ -1,4 +1,4 @@
-// Spec §5 / paper eq. 9: the auxiliary NT-Xent through a frozen pre-trained RCM encoder (with projector) at t0 = σ_min·s.
+// Spec §5 / paper eq. 9: the auxiliary NT-Xent through a frozen pre-trained RCM encoder (with projector) at σ_min·s.
 package epg.loss;
 
 import epg.diffusion.KarrasGrid;
@@ -40,6 +40,7 @@ public final class RcmAuxLoss {
         try (NoGradGuard ng = new NoGradGuard()) {
             g = Scope.nested(() -> frozen.forward(RcmInput.scaled(clean, t0), c0).proj()); // [B, P]
         }
-        return NtXent.perSample(f, g, torch.full(new long[]{b}, Torch.scalar(tau), Torch.options(torch.ScalarType.Float, clean.device())), gather);
+        return NtXent.perSample(f, g, torch.full(new long[]{b}, Torch.scalar(tau),
+                Torch.options(torch.ScalarType.Float, clean.device())), gather);
     }
 }

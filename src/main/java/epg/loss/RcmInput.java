@@ -1,4 +1,4 @@
-// Spec §1 applied to the RCM encoder: the encoder sees c_in(t)·x and the time condition c(t) (t shifted, one level per batch).
+// Spec §1 for the RCM encoder: it sees c_in(t)·x and the time condition c(t) (t shifted, one level per batch).
 package epg.loss;
 
 import epg.diffusion.Preconditioning;
@@ -6,7 +6,9 @@ import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-/** The inputs of an RCM encoder call at one noise level t for a whole batch (pre-training, and the stage-2b aux loss). */
+/**
+ * The inputs of an RCM encoder call at one noise level t for a whole batch (pre-training, and the stage-2b aux loss).
+ */
 final class RcmInput {
     private RcmInput() {}
 
@@ -18,6 +20,7 @@ final class RcmInput {
 
     /** c(t) repeated [B], float32 on {@code device}. */
     static Tensor condition(double t, long b, org.bytedeco.pytorch.Device device) {
-        return torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t)), Torch.options(torch.ScalarType.Float, device));
+        return torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t)),
+                Torch.options(torch.ScalarType.Float, device));
     }
 }

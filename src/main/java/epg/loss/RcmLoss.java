@@ -10,8 +10,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * loss = mean_b [ NT(proj E_θ(y1+ε·t0), proj E_θ⁻(y2+ε·t0)) + NT(proj E_θ(y2+ε·t0), proj E_θ⁻(y1+ε·t0)) ]   (contrastive, τ = 0.2)
- *      + mean_b NT(h E_θ(x+ε·t), stopgrad h E_θ(x+ε·t2))                                                    (consistency, τ(σ_i))
+ * loss = mean_b [ NT(proj E_θ(y1+ε·t0), proj E_θ⁻(y2+ε·t0)) + NT(proj E_θ(y2+ε·t0), proj E_θ⁻(y1+ε·t0)) ] (contrastive,
+ * τ = 0.2)
+ * + mean_b NT(h E_θ(x+ε·t), stopgrad h E_θ(x+ε·t2)) (consistency, τ(σ_i))
  * with t0 = σ_min·s, t = σ_i·s, t2 = σ_{i+1}·s, one noise ε for every pass, every input scaled by c_in and
  * conditioned on c(·). The consistency target is the online network under no-grad; E_θ⁻ never takes a gradient.
  * Either term can be switched off for the paper's ablations (Table 12c; Appendix E trains on the contrastive term
@@ -34,9 +35,12 @@ public final class RcmLoss {
     }
 
     /** {@code momentum} may be null when the contrastive term is off; at least one term must be on. */
-    public RcmLoss(RcmEncoder online, RcmEncoder momentum, double shift, boolean contrastive, boolean consistency, NtXent.Gather gather) {
-        if (contrastive && momentum == null) throw new IllegalArgumentException("the contrastive term needs the momentum network");
-        if (!contrastive && !consistency) throw new IllegalArgumentException("both loss terms are off: keep the contrastive or the consistency term");
+    public RcmLoss(RcmEncoder online, RcmEncoder momentum, double shift, boolean contrastive, boolean consistency,
+            NtXent.Gather gather) {
+        if (contrastive && momentum == null)
+            throw new IllegalArgumentException("the contrastive term needs the momentum network");
+        if (!contrastive && !consistency)
+            throw new IllegalArgumentException("both loss terms are off: keep the contrastive or the consistency term");
         this.online = online;
         this.momentum = momentum;
         this.shift = shift;
@@ -61,14 +65,16 @@ public final class RcmLoss {
     /** Per-sample symmetric contrastive loss [B] at t0 = σ_min·s. */
     private Tensor contrastive(Tensor view1, Tensor view2, Tensor eps, long b) {
         double t0 = KarrasGrid.SIGMA_MIN * shift;
-        Tensor c0 = RcmInput.condition(t0, b, view1.device()), y1 = RcmInput.noisy(view1, eps, t0), y2 = RcmInput.noisy(view2, eps, t0);
+        Tensor c0 = RcmInput.condition(t0, b, view1.device()), y1 = RcmInput.noisy(view1, eps, t0),
+                y2 = RcmInput.noisy(view2, eps, t0);
         Tensor q1 = online.forward(y1, c0).proj(), q2 = online.forward(y2, c0).proj();
         Tensor k1, k2;
         try (NoGradGuard g = new NoGradGuard()) { // each no-grad pass frees its activations at once (Scope.nested)
             k1 = Scope.nested(() -> momentum.forward(y1, c0).proj());
             k2 = Scope.nested(() -> momentum.forward(y2, c0).proj());
         }
-        Tensor tau = torch.full(new long[]{b}, Torch.scalar(CONTRASTIVE_TAU), Torch.options(torch.ScalarType.Float, view1.device()));
+        Tensor tau = torch.full(new long[]{b}, Torch.scalar(CONTRASTIVE_TAU),
+                Torch.options(torch.ScalarType.Float, view1.device()));
         return NtXent.perSample(q1, k2, tau, gather).add(NtXent.perSample(q2, k1, tau, gather));
     }
 
@@ -78,8 +84,10 @@ public final class RcmLoss {
         Tensor h = online.forward(RcmInput.noisy(clean, eps, t), RcmInput.condition(t, b, clean.device())).h();
         Tensor target;
         try (NoGradGuard g = new NoGradGuard()) {
-            target = Scope.nested(() -> online.forward(RcmInput.noisy(clean, eps, t2), RcmInput.condition(t2, b, clean.device())).h());
+            target = Scope.nested(() -> online.forward(RcmInput.noisy(clean, eps, t2),
+                    RcmInput.condition(t2, b, clean.device())).h());
         }
-        return NtXent.perSample(h, target, torch.full(new long[]{b}, Torch.scalar(tau), Torch.options(torch.ScalarType.Float, clean.device())), gather);
+        return NtXent.perSample(h, target, torch.full(new long[]{b}, Torch.scalar(tau),
+                Torch.options(torch.ScalarType.Float, clean.device())), gather);
     }
 }

@@ -34,8 +34,8 @@ public record ClassAccuracy(String classifier, long count, double overall, doubl
         long[] total = new long[n], right = new long[n];
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= n)
-                throw new IllegalArgumentException("label " + labels[i] + " of sample " + i + " is not a Fashion-MNIST "
-                        + "class 0.." + (n - 1) + " (unconditional samples have no class to judge)");
+                throw new IllegalArgumentException("label " + labels[i] + " of sample " + i + " is not "
+                        + "a Fashion-MNIST class 0.." + (n - 1) + " (unconditional samples have no class to judge)");
             total[labels[i]]++;
             if (predicted[i] == labels[i]) right[labels[i]]++;
         }

@@ -1,4 +1,4 @@
-// Issue 8 (report): a chart axis: data range to pixels and "nice" tick positions (1, 2, 5 × 10^k steps).
+// docs/demo.md (report.html): a chart axis: data range to pixels and "nice" tick positions (1, 2, 5 × 10^k steps).
 package epg.report;
 
 import java.util.ArrayList;
@@ -10,8 +10,8 @@ record Axis(double lo, double hi, double from, double to, boolean log) {
     double px(double v) { return from + (v - lo) / (hi - lo) * (to - from); }
 
     /**
-     * About five ticks inside [lo, hi]. On a log axis (values log10 v): the powers of ten inside, else 1, 2, 5 × 10^k, else
-     * every m × 10^k, else nice steps of the values; a list needs at least two ticks to be used.
+     * About five ticks inside [lo, hi]. On a log axis (values log10 v): the powers of ten inside, else 1, 2, 5 × 10^k,
+     * else every m × 10^k, else nice steps of the values; a list needs at least two ticks to be used.
      */
     List<Double> ticks() {
         List<Double> out = new ArrayList<>();
@@ -31,7 +31,8 @@ record Axis(double lo, double hi, double from, double to, boolean log) {
             return out;
         }
         double step = niceStep((hi - lo) / 5);
-        for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
+        for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+            out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
         return out;
     }
 

@@ -61,8 +61,8 @@ public final class DemoReport {
         b.append(String.format(Locale.ROOT, "<p><b>Pre-training vs scratch</b> (paper, Table 6) after %d diffusion "
                         + "steps each, same sampler: FD_RCM %.3f with the RCM-initialised encoder vs %.3f from "
                         + "scratch, %s. Runs this short are far from converged (the paper compares after hundreds "
-                        + "of thousands of steps), so read this as the pipeline working, not as a test of the "
-                        + "claim.</p>%n",
+                        + "of thousands of steps), so read this as the pipeline "
+                        + "working, not as a test of the claim.</p>%n",
                 epg.get().trainSteps(), a, s,
                 a < s ? String.format(Locale.ROOT, "%.0f%% lower: pre-training helps here", 100 * (s - a) / s)
                         : String.format(Locale.ROOT, "%.0f%% higher: this run does not reproduce the claim",

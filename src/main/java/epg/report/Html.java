@@ -1,4 +1,4 @@
-// Issue 8 (report): HTML text escaping for report.html and its charts.
+// docs/demo.md (report.html): HTML text escaping for report.html and its charts.
 package epg.report;
 
 public final class Html {

@@ -1,4 +1,4 @@
-// Issue 8 (report): one quantity of a run's log.jsonl (RunDir) as a (step, value) series for the loss charts.
+// docs/demo.md (report.html): one quantity of a run's log.jsonl (RunDir) as a (step, value) series for the charts.
 package epg.report;
 
 import com.google.gson.JsonElement;
@@ -14,10 +14,14 @@ import java.util.List;
 /** Points in log order; lines without the key (or with a non-finite value) are left out. */
 public record LogSeries(String name, double[] steps, double[] values) {
     public LogSeries {
-        if (steps.length != values.length) throw new IllegalArgumentException(steps.length + " steps but " + values.length + " values");
+        if (steps.length != values.length)
+            throw new IllegalArgumentException(steps.length + " steps but " + values.length + " values");
     }
 
-    /** The series of {@code key} in {@code log} (a JSON-lines file with "step"), named {@code name}; empty when the file is missing. */
+    /**
+     * The series of {@code key} in {@code log} (a JSON-lines file with "step"), named {@code name}; empty when the file
+     * is missing.
+     */
     public static LogSeries read(Path log, String key, String name) throws IOException {
         List<double[]> points = new ArrayList<>();
         if (Files.exists(log)) {
@@ -28,7 +32,8 @@ public record LogSeries(String name, double[] steps, double[] values) {
                 if (step != null && value != null && Double.isFinite(value)) points.add(new double[]{step, value});
             }
         }
-        return new LogSeries(name, points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray());
+        return new LogSeries(name, points.stream().mapToDouble(p -> p[0]).toArray(),
+                points.stream().mapToDouble(p -> p[1]).toArray());
     }
 
     private static Double number(JsonElement e) {

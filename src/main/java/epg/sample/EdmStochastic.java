@@ -1,4 +1,4 @@
-// Spec §6 (EDM's stochastic sampler, Karras et al. 2022 Algorithm 2 with churn); S_min, S_max are unshifted σ values (×s).
+// Spec §6 (EDM's stochastic sampler, Karras et al. 2022 Algorithm 2 with churn); S_min, S_max unshifted (×s).
 package epg.sample;
 
 import epg.diffusion.KarrasGrid;
@@ -18,7 +18,8 @@ public record EdmStochastic(double churn, double sMin, double sMax, double sNois
         return Sampler.walk(noise, grid, (x, i, sigma, next) -> {
             double gamma = sigma >= sMin * s && sigma <= sMax * s ? Math.min(churn / grid.n(), Math.sqrt(2) - 1) : 0;
             double hat = sigma * (1 + gamma);
-            Tensor xHat = gamma == 0 ? x : x.add(steps.step(i, x).mul(new Scalar(Math.sqrt(hat * hat - sigma * sigma) * sNoise)));
+            Tensor xHat = gamma == 0 ? x : x.add(steps.step(i, x).mul(new Scalar(Math.sqrt(hat * hat
+                    - sigma * sigma) * sNoise)));
             return Heun.step(denoiser, xHat, labels, hat, next);
         });
     }

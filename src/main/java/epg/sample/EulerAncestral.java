@@ -5,7 +5,10 @@ import epg.diffusion.KarrasGrid;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
-/** @param eta noise amount (1: full ancestral step, 0: plain Euler); σ_up = min(σ_{i+1}, η·σ_{i+1}·sqrt(σ_i² − σ_{i+1}²)/σ_i). */
+/**
+ * @param eta noise amount (1: full ancestral step, 0: plain Euler);
+ *            σ_up = min(σ_{i+1}, η·σ_{i+1}·sqrt(σ_i² − σ_{i+1}²)/σ_i).
+ */
 public record EulerAncestral(double eta) implements Sampler {
     @Override
     public Tensor sample(Denoiser denoiser, Tensor noise, Tensor labels, KarrasGrid grid, SeedNoise steps) {

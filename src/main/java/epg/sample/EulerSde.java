@@ -10,7 +10,8 @@ public record EulerSde() implements Sampler {
     @Override
     public Tensor sample(Denoiser denoiser, Tensor noise, Tensor labels, KarrasGrid grid, SeedNoise steps) {
         return Sampler.walk(noise, grid, (x, i, sigma, next) -> {
-            Tensor drift = Sampler.derivative(denoiser, x, labels, sigma).mul(new Scalar(2 * (next - sigma)));     // [B, C, H, W]
+            // [B, C, H, W]
+            Tensor drift = Sampler.derivative(denoiser, x, labels, sigma).mul(new Scalar(2 * (next - sigma)));
             return x.add(drift).add(steps.step(i, x).mul(new Scalar(Math.sqrt(2 * sigma * (sigma - next)))));
         });
     }

@@ -1,4 +1,4 @@
-// Spec §6 (Heun, Karras et al. 2022 Algorithm 2 without churn): every interval takes the second-order correction; NFE 2(n − 1).
+// Spec §6 (Heun, Karras et al. 2022 Algorithm 2 without churn): second-order correction everywhere; NFE 2(n − 1).
 package epg.sample;
 
 import epg.diffusion.KarrasGrid;

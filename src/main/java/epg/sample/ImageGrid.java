@@ -17,7 +17,8 @@ public final class ImageGrid {
         for (int k = 0; k < images.size(); k++) {
             byte[] src = images.get(k).toRgb().pixels();
             int x0 = k % cols * w, y0 = k / cols * h;
-            for (int y = 0; y < h; y++) System.arraycopy(src, y * w * 3, grid.pixels(), ((y0 + y) * grid.width() + x0) * 3, w * 3);
+            for (int y = 0; y < h; y++)
+                System.arraycopy(src, y * w * 3, grid.pixels(), ((y0 + y) * grid.width() + x0) * 3, w * 3);
         }
         return grid;
     }

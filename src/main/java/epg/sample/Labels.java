@@ -38,7 +38,9 @@ public final class Labels {
     public static int[] cycle(int num, List<Integer> classes, int numClasses) {
         if (classes.isEmpty()) throw new IllegalArgumentException("no classes given");
         for (int c : classes)
-            if (c < 0 || c > numClasses) throw new IllegalArgumentException("class " + c + " outside 0.." + numClasses + " (" + numClasses + " = unconditional)");
+            if (c < 0 || c > numClasses)
+                throw new IllegalArgumentException("class " + c + " outside 0.." + numClasses + " (" + numClasses
+                        + " = unconditional)");
         int[] out = new int[num];
         for (int i = 0; i < num; i++) out[i] = classes.get(i % classes.size());
         return out;

@@ -63,8 +63,8 @@ public final class ModelDenoiser implements Denoiser {
         Safetensors.Contents c = Checkpoints.read(file);
         ModelConfig cfg = config != null ? config : ModelFile.config(c, file);
         if (cfg == null)
-            throw new IllegalArgumentException(file + " carries no configuration: name its preset (--preset, "
-                    + "e.g. EPG-XL/16)");
+            throw new IllegalArgumentException(file + " carries no configuration: name "
+                    + "its preset (--preset, e.g. EPG-XL/16)");
         if (cfg.kind() != ModelConfig.Kind.EPG)
             throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
         EpgModel m = new EpgModel(cfg);

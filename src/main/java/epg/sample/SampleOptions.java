@@ -15,7 +15,8 @@ public record SampleOptions(Sampler sampler, int steps, double cfg, double cfgLo
     public SampleOptions {
         if (steps < 2) throw new IllegalArgumentException("steps must be >= 2, got " + steps);
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        if (!(cfgLow < cfgHigh)) throw new IllegalArgumentException("guidance interval needs low < high, got " + cfgLow + ", " + cfgHigh);
+        if (!(cfgLow < cfgHigh))
+            throw new IllegalArgumentException("guidance interval needs low < high, got " + cfgLow + ", " + cfgHigh);
     }
 
     public static SampleOptions released(Sampler sampler) {

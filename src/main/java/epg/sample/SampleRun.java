@@ -1,4 +1,4 @@
-// Spec §6 (sampling driver): seeds → batches → sampler → one PNG per image, a grid and ADM's samples.npz (arr_0 uint8 [N, H, W, 3]).
+// Spec §6 (sampling driver): seeds → batches → sampler → PNGs, a grid and ADM's samples.npz (arr_0 uint8 [N, H, W, 3]).
 package epg.sample;
 
 import epg.data.BatchTensors;
@@ -30,22 +30,29 @@ import java.util.function.IntConsumer;
  * @param normalization how model outputs map back to pixels
  * @param options       sampler, grid size, guidance and batch size
  */
-public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, double shift, Normalization normalization, SampleOptions options) {
+public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, double shift, Normalization normalization,
+        SampleOptions options) {
     public static final String NPZ = "samples.npz", GRID = "grid.png";
     public static final int GRID_IMAGES = 64;
 
     /** A run of the model behind {@code m} (its class count, image shape and shift). */
     public static SampleRun of(ModelDenoiser m, Normalization normalization, SampleOptions options) {
         var c = m.model().config;
-        return new SampleRun(m, c.numClasses(), new long[]{c.channels(), c.imageSize(), c.imageSize()}, c.shift(), normalization, options);
+        return new SampleRun(m, c.numClasses(), new long[]{c.channels(), c.imageSize(), c.imageSize()}, c.shift(),
+                normalization, options);
     }
 
-    /** What a run produced: image count, seconds, network evaluations per image actually spent (NFE, guided calls count 2). */
+    /**
+     * What a run produced: image count, seconds, network evaluations per image actually spent (NFE, guided calls count
+     * 2).
+     */
     public record Result(int images, double seconds, long nfePerImage) {
         public double imagesPerSecond() { return images / seconds; }
     }
 
-    public Guidance guidance() { return new Guidance(denoiser, options.cfg(), options.cfgLow(), options.cfgHigh(), shift, numClasses); }
+    public Guidance guidance() {
+        return new Guidance(denoiser, options.cfg(), options.cfgLow(), options.cfgHigh(), shift, numClasses);
+    }
 
     /** The samples [B, C, H, W] of one batch, model range. */
     public Tensor batch(long[] seeds, int[] labels, Guidance guided) {
@@ -56,9 +63,12 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         }
     }
 
-    /** Samples every (seed, label) into {@code out}: SEED.png (6 digits), grid.png, samples.npz; reports images done. */
+    /**
+     * Samples every (seed, label) into {@code out}: SEED.png (6 digits), grid.png, samples.npz; reports images done.
+     */
     public Result run(long[] seeds, int[] labels, Path out, IntConsumer progress) throws IOException {
-        if (seeds.length != labels.length) throw new IllegalArgumentException(seeds.length + " seeds but " + labels.length + " labels");
+        if (seeds.length != labels.length)
+            throw new IllegalArgumentException(seeds.length + " seeds but " + labels.length + " labels");
         if (seeds.length == 0) throw new IllegalArgumentException("no images to sample");
         Files.createDirectories(out);
         Guidance guided = guidance();
@@ -68,7 +78,8 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         try (var npz = Npz.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3)) {
             for (int from = 0; from < seeds.length; from += options.batch(), batches++) {
                 int to = Math.min(seeds.length, from + options.batch());
-                List<ByteImage> images = images(Arrays.copyOfRange(seeds, from, to), Arrays.copyOfRange(labels, from, to), guided);
+                List<ByteImage> images = images(Arrays.copyOfRange(seeds, from, to),
+                        Arrays.copyOfRange(labels, from, to), guided);
                 for (int k = 0; k < images.size(); k++) {
                     ByteImage img = images.get(k);
                     ImageDecoder.writePng(img, out.resolve(fileName(seeds[from + k])));

@@ -12,7 +12,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Standard normal noise for the images of a batch, one generator per image: the initial noise comes from a generator
- * seeded with the image's seed, the fresh noise of stochastic step k from one seeded with {@code Rng.derive(seed, k + 1)}.
+ * seeded with the image's seed, the fresh noise of stochastic step k from one seeded with
+ * {@code Rng.derive(seed, k + 1)}.
  *
  * @param seeds      one seed per image of the batch
  * @param imageShape [C, H, W]
@@ -34,8 +35,10 @@ public record SeedNoise(long[] seeds, long[] imageShape) {
         Torch.init();
         TensorVector per = new TensorVector();
         for (long seed : seeds) {
-            Generator g = torch.make_generator_cpu(step < 0 ? seed : Rng.derive(seed, step + 1));   // freed with the caller's scope
-            per.push_back(torch.randn(imageShape, new GeneratorOptional(g), Torch.options(ScalarType.Float))); // [C, H, W]
+            // freed with the caller's scope
+            Generator g = torch.make_generator_cpu(step < 0 ? seed : Rng.derive(seed, step + 1));
+            // [C, H, W]
+            per.push_back(torch.randn(imageShape, new GeneratorOptional(g), Torch.options(ScalarType.Float)));
         }
         return torch.stack(per, 0);                                                                   // [B, C, H, W]
     }

@@ -60,7 +60,8 @@ public final class Natives {
             try {
                 Loader.cacheResource(Natives.class, dir);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot unpack the native libraries in " + dir + " into JavaCPP's cache ("
+                throw new UncheckedIOException("cannot unpack the native libraries in " + dir
+                        + " into JavaCPP's cache ("
                         + e.getMessage() + "): free some space or set -Dorg.bytedeco.javacpp.cachedir", e);
             }
         }

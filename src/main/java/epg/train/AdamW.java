@@ -1,4 +1,4 @@
-// AdamW with decoupled weight decay (Loshchilov & Hutter; spec §3-§5 optimisers), its state held by name for exact resume.
+// AdamW with decoupled weight decay (Loshchilov & Hutter; spec §3–§5), its state held by name for exact resume.
 package epg.train;
 
 import epg.tensor.Scope;
@@ -20,9 +20,11 @@ public final class AdamW {
     /** @param noDecay parameter names that take no weight decay (e.g. pos_embed, cls_token) */
     public record Options(double beta1, double beta2, double eps, double weightDecay, Set<String> noDecay) {
         public Options {
-            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("AdamW betas must be in [0, 1), got " + beta1 + ", " + beta2);
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1))
+                throw new IllegalArgumentException("AdamW betas must be in [0, 1), got " + beta1 + ", " + beta2);
             if (!(eps > 0)) throw new IllegalArgumentException("AdamW eps must be > 0, got " + eps);
-            if (!(weightDecay >= 0)) throw new IllegalArgumentException("AdamW weight decay must be >= 0, got " + weightDecay);
+            if (!(weightDecay >= 0))
+                throw new IllegalArgumentException("AdamW weight decay must be >= 0, got " + weightDecay);
             noDecay = Set.copyOf(noDecay);
         }
     }
@@ -49,8 +51,10 @@ public final class AdamW {
     public void step(double lr) {
         step++;
         double bc1 = 1 - Math.pow(options.beta1(), step), bc2 = 1 - Math.pow(options.beta2(), step);
-        Scalar lerp = Torch.scalar(1 - options.beta1()), b2 = Torch.scalar(options.beta2()), oneMinusB2 = Torch.scalar(1 - options.beta2());
-        Scalar eps = Torch.scalar(options.eps()), stepSize = Torch.scalar(-lr / bc1), sqrtBc2 = Torch.scalar(Math.sqrt(bc2));
+        Scalar lerp = Torch.scalar(1 - options.beta1()), b2 = Torch.scalar(options.beta2()),
+                oneMinusB2 = Torch.scalar(1 - options.beta2());
+        Scalar eps = Torch.scalar(options.eps()), stepSize = Torch.scalar(-lr / bc1),
+                sqrtBc2 = Torch.scalar(Math.sqrt(bc2));
         Scalar decay = Torch.scalar(1 - lr * options.weightDecay());
         try (NoGradGuard g = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
@@ -91,7 +95,9 @@ public final class AdamW {
 
     private static Tensor require(Map<String, Tensor> state, String key) {
         Tensor t = state.get(key);
-        if (t == null) throw new IllegalArgumentException("optimiser state lacks '" + key + "': the checkpoint was written for another model");
+        if (t == null)
+            throw new IllegalArgumentException("optimiser state lacks '" + key
+                    + "': the checkpoint was written for another model");
         return t;
     }
 }

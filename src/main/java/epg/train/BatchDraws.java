@@ -1,4 +1,4 @@
-// Issue 9 / docs/distributed.md: a stage's per-sample random draws, taken for the global batch and cut to this rank's rows.
+// docs/distributed.md: a stage's per-sample random draws, taken for the global batch and cut to this rank's rows.
 package epg.train;
 
 import epg.dist.Distributed;
@@ -15,7 +15,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 record BatchDraws(Rng rng, Distributed group) {
     /** Standard normals, one per sample of this rank: float64 [B]. */
     double[] normals(int localBatch) {
-        return Torch.toDoubles(group.slice(torch.randn(new long[]{(long) localBatch * group.worldSize()}, rng.optional(), Torch.options(ScalarType.Double))));
+        return Torch.toDoubles(group.slice(torch.randn(new long[]{(long) localBatch * group.worldSize()},
+                rng.optional(), Torch.options(ScalarType.Double))));
     }
 
     /** Standard normal images of this rank's samples, float32 [B, C, H, W] (local shape given). */
@@ -27,6 +28,7 @@ record BatchDraws(Rng rng, Distributed group) {
 
     /** U(0, 1) per sample of this rank, float32 [B]. */
     Tensor uniforms(int localBatch) {
-        return group.slice(torch.rand(new long[]{(long) localBatch * group.worldSize()}, rng.optional(), Torch.options(ScalarType.Float)));
+        return group.slice(torch.rand(new long[]{(long) localBatch * group.worldSize()}, rng.optional(),
+                Torch.options(ScalarType.Float)));
     }
 }

@@ -27,17 +27,23 @@ public final class CheckpointExport {
     /** What was written: the file, the step, and whether it is a fine-tuned model (else an RCM encoder). */
     public record Result(Path file, long step, boolean finetuned) {}
 
-    /** Exports step {@code step} (null: the newest checkpoint) of {@code run} to {@code out} (null: RUN/model-step-N or encoder-step-N). */
+    /**
+     * Exports step {@code step} (null: the newest checkpoint) of {@code run} to {@code out} (null: RUN/model-step-N or
+     * encoder-step-N).
+     */
     public static Result export(Path run, Long step, Path out) throws IOException {
         RunDir dir = new RunDir(run);
         Path config = dir.file(RunDir.CONFIG);
-        if (!Files.isRegularFile(config)) throw new IOException(run + " is not a run directory: it has no " + RunDir.CONFIG);
+        if (!Files.isRegularFile(config))
+            throw new IOException(run + " is not a run directory: it has no " + RunDir.CONFIG);
         Path ckpt = step != null ? dir.checkpoint(step)
-                : dir.latest().orElseThrow(() -> new IOException(run + " holds no checkpoint yet (see " + dir.checkpoints() + ")"));
+                : dir.latest().orElseThrow(() -> new IOException(run + " holds no checkpoint yet (see "
+                + dir.checkpoints() + ")"));
         long n = RunDir.readState(ckpt).step();
         String json = Files.readString(config);
         boolean finetuned = JsonParser.parseString(json).getAsJsonObject().has("task");
-        Path target = out != null ? out : run.resolve((finetuned ? "model" : "encoder") + "-step-" + n + ".safetensors");
+        Path target = out != null ? out : run.resolve((finetuned ? "model" : "encoder") + "-step-" + n
+                + ".safetensors");
         try (Scope s = Scope.open()) {
             VitEncoder net;
             Map<String, String> meta;

@@ -1,4 +1,4 @@
-// Spec §5: stage 2b as a Stage: ECT consistency training with the same dropout mask for the target, pseudo-Huber, aux RCM loss.
+// Spec §5: stage 2b as a Stage: ECT consistency training, one dropout mask for the target, pseudo-Huber, aux RCM.
 package epg.train;
 
 import epg.config.ModelConfig;
@@ -77,16 +77,21 @@ public final class ConsistencyStage implements Stage {
 
     /** The pre-trained RCM encoder with its projector, as its file describes it (resized to this resolution). */
     static RcmEncoder frozenEncoder(Path file, ModelConfig model) throws IOException {
-        if (!java.nio.file.Files.isRegularFile(file)) throw new IllegalArgumentException("RCM encoder file " + file + " does not exist; pass --rcm with a stage-1 run's encoder.safetensors");
+        if (!java.nio.file.Files.isRegularFile(file))
+            throw new IllegalArgumentException("RCM encoder file " + file
+                    + " does not exist; pass --rcm with a stage-1 run's encoder.safetensors");
         VitEncoder loaded = ModelFile.load(file, null, true);
-        if (!(loaded instanceof RcmEncoder rcm)) throw new IllegalArgumentException(file + " holds " + loaded.config.name() + ", not an RCM encoder with projector");
+        if (!(loaded instanceof RcmEncoder rcm))
+            throw new IllegalArgumentException(file + " holds " + loaded.config.name()
+                    + ", not an RCM encoder with projector");
         fits(rcm, model, file.toString());
         return rcm;
     }
 
     private static void fits(RcmEncoder rcm, ModelConfig model, String what) {
         if (rcm.config.imageSize() != model.imageSize() || rcm.config.channels() != model.channels())
-            throw new IllegalArgumentException(what + " was trained at " + rcm.config.imageSize() + " px with " + rcm.config.channels()
+            throw new IllegalArgumentException(what + " was trained at " + rcm.config.imageSize() + " px with "
+                    + rcm.config.channels()
                     + " channels; the consistency model is " + model.imageSize() + " px with " + model.channels());
     }
 
@@ -107,7 +112,8 @@ public final class ConsistencyStage implements Stage {
         int b = batch.size();
         ConsistencyLoss.Times times = loss.times(draws.normals(b), step);
         Device device = net.device();
-        Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);                            // [B, C, H, W]
+        // [B, C, H, W]
+        Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);
         Tensor labels = LabelDropout.apply(bt.labels(), draws.uniforms(b), cfg.labelDropout(), cfg.model().numClasses())
                 .to(device, ScalarType.Long);                                                     // [B]
         Tensor x = bt.clean().to(device, ScalarType.Float);                                       // [B, C, H, W]

@@ -1,4 +1,4 @@
-// Spec §4: stage 2a as a Stage: x-prediction with σ snapped to the 1280-point grid, weights 1/(σ_i − σ_{i+1}), label dropout.
+// Spec §4: stage 2a as a Stage: x-prediction, σ snapped to the 1280-point grid, weights 1/(σ_i − σ_{i+1}), dropout.
 package epg.train;
 
 import epg.data.Batch;
@@ -34,7 +34,9 @@ public final class DiffusionStage implements Stage {
 
     public DiffusionStage(FinetuneConfig cfg) throws IOException { this(cfg, Distributed.single()); }
 
-    /** Rank {@code group.rank()} of a data-parallel run: every draw is taken for the global batch (docs/distributed.md). */
+    /**
+     * Rank {@code group.rank()} of a data-parallel run: every draw is taken for the global batch (docs/distributed.md).
+     */
     public DiffusionStage(FinetuneConfig cfg, Distributed group) throws IOException {
         if (cfg.task() != Task.DIFFUSION) throw new IllegalArgumentException("DiffusionStage needs task DIFFUSION");
         Torch.init();
@@ -59,7 +61,8 @@ public final class DiffusionStage implements Stage {
         int b = batch.size();
         DiffusionLoss.Levels levels = loss.levels(draws.normals(b));
         Device device = net.device();
-        Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);                            // [B, C, H, W]
+        // [B, C, H, W]
+        Tensor eps = draws.normals(batch.shape()).to(device, ScalarType.Float);
         Tensor labels = LabelDropout.apply(bt.labels(), draws.uniforms(b), cfg.labelDropout(), cfg.model().numClasses())
                 .to(device, ScalarType.Long);                                                     // [B]
         Tensor x = bt.clean().to(device, ScalarType.Float);                                       // [B, C, H, W]

@@ -28,7 +28,8 @@ public final class Ema {
     }
 
     private void pair(Map<String, Tensor> source, Map<String, Tensor> target, boolean parameters) {
-        if (!source.keySet().equals(target.keySet())) throw new IllegalArgumentException("EMA source and target differ in their tensors");
+        if (!source.keySet().equals(target.keySet()))
+            throw new IllegalArgumentException("EMA source and target differ in their tensors");
         source.forEach((name, s) -> {
             Tensor t = target.get(name);
             (parameters || s.is_floating_point() ? averaged : copied).add(new Tensor[]{s, t});

@@ -62,7 +62,8 @@ public record FinetuneConfig(Task task, ModelConfig model, DataSource source, St
      * The released settings of a task for a model, data and init (from scratch, the consistency auxiliary loss is off:
      * there is no pre-trained encoder); everything else is adjusted with the {@code with…} methods.
      */
-    public static FinetuneConfig defaults(Task task, ModelConfig model, String data, String init, int batch, long steps) {
+    public static FinetuneConfig defaults(Task task, ModelConfig model, String data, String init, int batch,
+            long steps) {
         ConsistencyTerms terms = ConsistencyTerms.released(SCRATCH.equals(init) ? 0 : 1);
         FinetuneConfig common = new FinetuneConfig(task, model, new DataSource(data, "imagenet"), init, null,
                 Schedule.of(batch, steps), new Optimiser(1e-4, 0.9, 0.999, 0.01), 0, 0.9999, 0,

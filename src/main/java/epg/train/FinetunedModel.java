@@ -1,4 +1,4 @@
-// Spec §4–§5 (shared by both fine-tuning stages): the EPG network from a pre-trained encoder or from scratch, its 0.9999 EMA, previews and model file.
+// Spec §4–§5: the EPG network from a pre-trained encoder or from scratch, its 0.9999 EMA, previews and model file.
 package epg.train;
 
 import epg.data.Normalization;
@@ -36,7 +36,9 @@ import java.util.stream.LongStream;
  */
 public final class FinetunedModel {
     public static final String MODEL_FILE = "model.safetensors", PREVIEWS = "previews";
-    /** The checkpoint's module files: ONLINE.safetensors (training weights) and EMA.safetensors (what sampling reads). */
+    /**
+     * The checkpoint's module files: ONLINE.safetensors (training weights) and EMA.safetensors (what sampling reads).
+     */
     public static final String ONLINE = "online", EMA = "ema";
     /** Images in a preview grid (seeds 0 … 63, labels cycling through the classes). */
     public static final int PREVIEW_IMAGES = 64;
@@ -63,7 +65,8 @@ public final class FinetunedModel {
      * dropped, the decoder and class table keep their initialisation. Fails when no encoder weight matched.
      */
     public static LoadReport loadEncoder(EpgModel model, Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("encoder file " + file + " does not exist; pass a stage-1 run's "
+        if (!Files.isRegularFile(file))
+            throw new IllegalArgumentException("encoder file " + file + " does not exist; pass a stage-1 run's "
                 + "encoder.safetensors, a released RCM checkpoint, or 'scratch'");
         Map<String, Tensor> sd = new LinkedHashMap<>(Checkpoints.readTensors(file));
         PosEmbed.fit(sd, model);
@@ -95,7 +98,9 @@ public final class FinetunedModel {
     public org.bytedeco.pytorch.Device device() { return online.namedParameters().values().iterator().next().device(); }
 
     /** Writes the EMA model file (atomically). */
-    public void export(RunDir dir, long step) throws IOException { ModelFile.save(dir.file(MODEL_FILE), ema, metadata(cfg, step)); }
+    public void export(RunDir dir, long step) throws IOException {
+        ModelFile.save(dir.file(MODEL_FILE), ema, metadata(cfg, step));
+    }
 
     /** The model file's metadata besides the configuration: "parameterisation", "normalization", "step", "stage". */
     public static Map<String, String> metadata(FinetuneConfig cfg, long step) {
@@ -108,7 +113,10 @@ public final class FinetunedModel {
         return meta;
     }
 
-    /** previews/step-N.png: the EMA model's samples of seeds 0 … 63 (Heun 18 points for diffusion, one step for consistency). */
+    /**
+     * previews/step-N.png: the EMA model's samples of seeds 0 … 63 (Heun 18 points for diffusion, one step for
+     * consistency).
+     */
     public Path preview(RunDir dir, long step, Sampler sampler, int gridPoints) throws IOException {
         Path file = dir.file(PREVIEWS).resolve(String.format("step-%07d.png", step));
         Files.createDirectories(file.getParent());
@@ -118,7 +126,8 @@ public final class FinetunedModel {
         long[] seeds = LongStream.range(0, PREVIEW_IMAGES).toArray();
         int[] labels = Labels.balanced(PREVIEW_IMAGES, cfg.model().numClasses());
         try (Scope s = Scope.open()) {
-            ImageDecoder.writePng(ImageGrid.of(BatchTensors.toImages(run.batch(seeds, labels, run.guidance()), norm)), file);
+            ImageDecoder.writePng(ImageGrid.of(BatchTensors.toImages(run.batch(seeds, labels, run.guidance()), norm)),
+                    file);
         }
         return file;
     }

@@ -1,10 +1,11 @@
-// Spec §3 "mixed precision with a loss scaler (fp16); steps with non-finite gradients are skipped": dynamic loss scaling.
+// Spec §3 "mixed precision with a loss scaler (fp16)": dynamic loss scaling; non-finite steps are skipped.
 package epg.train;
 
 /**
  * torch.amp.GradScaler's rule: the loss is multiplied by {@link #scale()} before backward and the gradients divided by
  * it after; a step whose gradients are not finite is skipped and the scale multiplied by {@code backoff}; after
- * {@code growthInterval} finite steps in a row it is multiplied by {@code growth}. Disabled (fp32, bf16): scale 1, never changes.
+ * {@code growthInterval} finite steps in a row it is multiplied by {@code growth}. Disabled (fp32, bf16): scale 1,
+ * never changes.
  */
 public final class LossScaler {
     /** GradScaler's defaults: 2^16, ×2 every 2000 good steps, ×0.5 on overflow. */
@@ -19,7 +20,8 @@ public final class LossScaler {
 
     public LossScaler(boolean enabled, double initScale, double growth, double backoff, int growthInterval) {
         if (!(initScale > 0) || !(growth > 1) || !(backoff > 0 && backoff < 1) || growthInterval <= 0)
-            throw new IllegalArgumentException("loss scaler needs scale > 0, growth > 1, 0 < backoff < 1, interval > 0");
+            throw new IllegalArgumentException("loss scaler needs scale > 0, growth > 1, 0 < "
+                    + "backoff < 1, interval > 0");
         this.enabled = enabled;
         this.growth = growth;
         this.backoff = backoff;
@@ -27,7 +29,9 @@ public final class LossScaler {
         this.scale = enabled ? initScale : 1;
     }
 
-    public static LossScaler of(boolean enabled) { return new LossScaler(enabled, INIT, GROWTH, BACKOFF, GROWTH_INTERVAL); }
+    public static LossScaler of(boolean enabled) {
+        return new LossScaler(enabled, INIT, GROWTH, BACKOFF, GROWTH_INTERVAL);
+    }
 
     public boolean enabled() { return enabled; }
 

@@ -19,16 +19,19 @@ public interface LrSchedule {
     /** base·(k+1)/W during warm-up, then base·½(1 + cos(π·(k − W)/(K − W))) down to 0 at k = K. */
     static LrSchedule cosine(double base, long warmupSteps, long totalSteps) {
         if (warmupSteps < 0 || warmupSteps >= totalSteps)
-            throw new IllegalArgumentException("warm-up steps (" + warmupSteps + ") must be in [0, total steps " + totalSteps + ")");
+            throw new IllegalArgumentException("warm-up steps (" + warmupSteps + ") must be in [0, total steps "
+                    + totalSteps + ")");
         return k -> k < warmupSteps ? base * warmup(k, warmupSteps)
-                : base * 0.5 * (1 + Math.cos(Math.PI * Math.min(1.0, (double) (k - warmupSteps) / (totalSteps - warmupSteps))));
+                : base * 0.5 * (1 + Math.cos(Math.PI * Math.min(1.0, (double) (k - warmupSteps) / (totalSteps
+                - warmupSteps))));
     }
 
     /** Warm-up to {@code base}, then {@code values[j]} from step {@code milestones[j]} on (increasing milestones). */
     static LrSchedule stepwise(double base, long warmupSteps, long[] milestones, double[] values) {
         if (milestones.length != values.length) throw new IllegalArgumentException("one learning rate per milestone");
         for (int j = 1; j < milestones.length; j++)
-            if (milestones[j] <= milestones[j - 1]) throw new IllegalArgumentException("milestones must increase: " + Arrays.toString(milestones));
+            if (milestones[j] <= milestones[j - 1])
+                throw new IllegalArgumentException("milestones must increase: " + Arrays.toString(milestones));
         long[] m = milestones.clone();
         double[] v = values.clone();
         return k -> {

@@ -39,7 +39,9 @@ import java.util.Map;
 public final class PretrainStage implements Stage {
     /** The file the next stage reads: the online encoder with its configuration (ModelFile format). */
     public static final String ENCODER_FILE = "encoder.safetensors";
-    /** The checkpoint's module files: ONLINE.safetensors (the encoder the next stage reads) and MOMENTUM.safetensors. */
+    /**
+     * The checkpoint's module files: ONLINE.safetensors (the encoder the next stage reads) and MOMENTUM.safetensors.
+     */
     public static final String ONLINE = "online", MOMENTUM = "momentum";
 
     private final PretrainConfig cfg;
@@ -108,14 +110,18 @@ public final class PretrainStage implements Stage {
         org.bytedeco.pytorch.Device device = online.namedParameters().values().iterator().next().device();
         BatchTensors t = BatchTensors.of(batch);
         int n = curriculum.points(step);
-        Tensor index = torch.randint(n - 1, new long[]{1}, noise.optional(), Torch.options(ScalarType.Long)); // [1], same on every rank
-        group.broadcast(index);                                                                                // … and rank 0's wins
+        // [1], same on every rank
+        Tensor index = torch.randint(n - 1, new long[]{1}, noise.optional(), Torch.options(ScalarType.Long));
+        // … and rank 0's wins
+        group.broadcast(index);
         int i = (int) index.item_long();
         long[] global = batch.shape().clone();
         global[0] *= group.worldSize();
-        Tensor eps = group.slice(torch.randn(global, noise.optional(), Torch.options(ScalarType.Float))).to(device, ScalarType.Float); // [B, C, H, W]
+        Tensor eps = group.slice(torch.randn(global, noise.optional(), Torch.options(ScalarType.Float)))
+                .to(device, ScalarType.Float); // [B, C, H, W]
         double tau = temperature.tau(KarrasGrid.unshifted(i, n), step, cfg.schedule().steps());
-        RcmLoss.Terms terms = loss.compute(t.view1().to(device, ScalarType.Float), t.view2().to(device, ScalarType.Float),
+        RcmLoss.Terms terms = loss.compute(t.view1().to(device, ScalarType.Float),
+                t.view2().to(device, ScalarType.Float),
                 t.clean().to(device, ScalarType.Float), eps, i, n, tau);
         Map<String, Tensor> logged = new LinkedHashMap<>();
         logged.put("contrastive", terms.contrastive());
@@ -137,7 +143,9 @@ public final class PretrainStage implements Stage {
     }
 
     /** The encoder file's metadata besides the configuration. */
-    public static Map<String, String> metadata(long step) { return Map.of("step", Long.toString(step), "stage", "pretrain"); }
+    public static Map<String, String> metadata(long step) {
+        return Map.of("step", Long.toString(step), "stage", "pretrain");
+    }
 
     /** The training split of a registered dataset (found or fetched; DatasetRegistry) or of a dataset folder. */
     public static Dataset openData(String data) { return DatasetRegistry.open(data, true); }

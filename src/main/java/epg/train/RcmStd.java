@@ -27,10 +27,13 @@ public final class RcmStd {
 
     private RcmStd() {}
 
-    public static double[] measure(RcmEncoder encoder, Dataset data, Normalization normalization, int count, double[] sigmas,
+    public static double[] measure(RcmEncoder encoder, Dataset data, Normalization normalization, int count,
+            double[] sigmas,
                                    long seed, int batch) {
         int n = Math.min(count, data.size()), res = encoder.config.imageSize(), c = data.channels();
-        if (c != encoder.config.channels()) throw new IllegalArgumentException("the data has " + c + " channels, the encoder " + encoder.config.channels());
+        if (c != encoder.config.channels())
+            throw new IllegalArgumentException("the data has " + c + " channels, the encoder "
+                    + encoder.config.channels());
         Normalization norm = normalization.forChannels(c);
         float[] pixels = new float[n * c * res * res];
         for (int i = 0; i < n; i++) {
@@ -50,7 +53,8 @@ public final class RcmStd {
                     int m = Math.min(batch, n - from), d;
                     float[] h;
                     try (Scope step = Scope.open()) { // one scope per batch: the forward's temporaries go with it
-                        Tensor x = BatchTensors.images(java.util.Arrays.copyOfRange(pixels, from * c * res * res, (from + m) * c * res * res), m, c, res, res);
+                        Tensor x = BatchTensors.images(java.util.Arrays.copyOfRange(pixels, from * c * res * res,
+                                (from + m) * c * res * res), m, c, res, res);
                         Tensor eps = torch.randn(Torch.shape(x), rng.optional(), Torch.options(ScalarType.Float));
                         Tensor in = x.add(eps.mul(Torch.scalar(t))).mul(Torch.scalar(Preconditioning.cIn(t)));
                         Tensor cond = torch.full(new long[]{m}, Torch.scalar(Preconditioning.timeCondition(t)));

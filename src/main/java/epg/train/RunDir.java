@@ -1,4 +1,4 @@
-// The self-describing run directory of ARCHITECTURE.md: config.json, log.jsonl, checkpoints/step-N/, checkpoints/latest.
+// The self-describing run directory (ARCHITECTURE.md): config.json, log.jsonl, checkpoints/step-N/, latest.
 package epg.train;
 
 import com.google.gson.JsonElement;
@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * moment leaves the previous checkpoint usable.
  */
 public final class RunDir {
-    public static final String CONFIG = "config.json", LOG = "log.jsonl", CHECKPOINTS = "checkpoints", LATEST = "latest";
+    public static final String CONFIG = "config.json", LOG = "log.jsonl", CHECKPOINTS = "checkpoints",
+            LATEST = "latest";
     /** A checkpoint's scalar state, written last: a step directory is complete exactly when it holds this file. */
     private static final String STATE = "state.json", STEP_PREFIX = "step-";
     /** Top-level configuration keys that only steer the process (not the result): a resumed run may change them. */
@@ -90,7 +91,8 @@ public final class RunDir {
     /** Appends one line to log.jsonl. */
     public void log(JsonObject line) throws IOException {
         Files.createDirectories(root);
-        Files.writeString(file(LOG), Json.compact(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(file(LOG), Json.compact(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     /** Drops log lines of steps after {@code step} (written after the checkpoint a run resumes from). */
@@ -116,8 +118,12 @@ public final class RunDir {
         return Optional.of(dir);
     }
 
-    /** Writes the full training state of step {@code state.step()} and points {@code latest} at it; keeps the newest {@code keep}. */
-    public Path saveCheckpoint(TrainState state, Map<String, Module> modules, AdamW optimizer, Map<String, Rng> generators, int keep)
+    /**
+     * Writes the full training state of step {@code state.step()} and points {@code latest} at it; keeps the newest
+     * {@code keep}.
+     */
+    public Path saveCheckpoint(TrainState state, Map<String, Module> modules, AdamW optimizer, Map<String,
+            Rng> generators, int keep)
             throws IOException {
         String name = STEP_PREFIX + state.step();
         Path dir = checkpoints().resolve(name);
@@ -135,7 +141,8 @@ public final class RunDir {
     }
 
     /** Loads a checkpoint written by {@link #saveCheckpoint} into the given objects; returns its scalar state. */
-    public static TrainState loadCheckpoint(Path dir, Map<String, Module> modules, AdamW optimizer, Map<String, Rng> generators)
+    public static TrainState loadCheckpoint(Path dir, Map<String, Module> modules, AdamW optimizer, Map<String,
+            Rng> generators)
             throws IOException {
         for (Map.Entry<String, Module> m : modules.entrySet())
             m.getValue().load(Checkpoints.readTensors(dir.resolve(m.getKey() + ".safetensors")), true);
@@ -169,13 +176,16 @@ public final class RunDir {
         List<Path> steps = new ArrayList<>();
         if (!Files.isDirectory(checkpoints())) return steps;
         try (Stream<Path> s = Files.list(checkpoints())) {
-            s.filter(p -> p.getFileName().toString().matches(STEP_PREFIX + "\\d+") && Files.isDirectory(p)).forEach(steps::add);
+            s.filter(p -> p.getFileName().toString().matches(STEP_PREFIX + "\\d+") && Files.isDirectory(p))
+                    .forEach(steps::add);
         }
         steps.sort(Comparator.comparingLong(RunDir::stepOf));
         return steps;
     }
 
-    private static long stepOf(Path stepDirectory) { return Long.parseLong(stepDirectory.getFileName().toString().substring(STEP_PREFIX.length())); }
+    private static long stepOf(Path stepDirectory) {
+        return Long.parseLong(stepDirectory.getFileName().toString().substring(STEP_PREFIX.length()));
+    }
 
     private static boolean isComplete(Path stepDirectory) { return Files.isRegularFile(stepDirectory.resolve(STATE)); }
 

@@ -26,7 +26,9 @@ public interface Stage {
     /** Every generator the stage draws from; their states are checkpointed. */
     Map<String, Rng> generators();
 
-    /** The loss of the batch at 0-based step {@code step}; runs inside the Trainer's step scope (and autocast when on). */
+    /**
+     * The loss of the batch at 0-based step {@code step}; runs inside the Trainer's step scope (and autocast when on).
+     */
     Loss loss(Batch batch, long step);
 
     /** After each optimiser step that was not skipped (momentum or EMA updates). */

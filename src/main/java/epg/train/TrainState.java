@@ -12,9 +12,11 @@ import epg.data.Loader;
  * @param lossScale          the fp16 loss scaler's scale (0: no scaler; state files without it read as 0)
  * @param scaleGoodSteps     finite steps in a row since the scale last changed
  */
-public record TrainState(long step, long skipped, int consecutiveSkipped, int epoch, int batch, double lossScale, int scaleGoodSteps) {
+public record TrainState(long step, long skipped, int consecutiveSkipped, int epoch, int batch, double lossScale,
+        int scaleGoodSteps) {
     public TrainState {
-        if (step < 0 || skipped < 0 || consecutiveSkipped < 0 || epoch < 0 || batch < 0 || lossScale < 0 || scaleGoodSteps < 0)
+        if (step < 0 || skipped < 0 || consecutiveSkipped < 0 || epoch < 0 || batch < 0 || lossScale < 0
+                || scaleGoodSteps < 0)
             throw new IllegalArgumentException("negative field in training state");
     }
 
@@ -24,7 +26,8 @@ public record TrainState(long step, long skipped, int consecutiveSkipped, int ep
 
     /** The state after one step that consumed a batch and left the loader at {@code next}. */
     public TrainState advanced(boolean skippedStep, Loader.Position next) {
-        return new TrainState(step + 1, skipped + (skippedStep ? 1 : 0), skippedStep ? consecutiveSkipped + 1 : 0, next.epoch(), next.batch(),
+        return new TrainState(step + 1, skipped + (skippedStep ? 1 : 0), skippedStep ? consecutiveSkipped + 1 : 0,
+                next.epoch(), next.batch(),
                 lossScale, scaleGoodSteps);
     }
 

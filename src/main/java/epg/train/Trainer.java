@@ -83,9 +83,13 @@ public final class Trainer {
     private final LossScaler scaler;
 
     /** {@code config} is the stage's resolved configuration record, written to (or checked against) config.json. */
-    public Trainer(Stage stage, Settings settings, RunDir dir, Object config) { this(stage, settings, dir, config, Distributed.single()); }
+    public Trainer(Stage stage, Settings settings, RunDir dir, Object config) {
+        this(stage, settings, dir, config, Distributed.single());
+    }
 
-    /** One rank of a data-parallel run; the stage must have been built for the same {@code group} (docs/distributed.md). */
+    /**
+     * One rank of a data-parallel run; the stage must have been built for the same {@code group} (docs/distributed.md).
+     */
     public Trainer(Stage stage, Settings settings, RunDir dir, Object config, Distributed group) {
         Torch.init();
         this.config = config;
@@ -129,8 +133,10 @@ public final class Trainer {
             group.allReduceMax(t);
             double[] v = Torch.toDoubles(t);
             if (v[0] != -v[1])
-                throw new IllegalStateException("rank " + group.rank() + " resumed at step " + state.step() + " but other ranks at steps "
-                        + (long) -v[1] + " to " + (long) v[0] + ": every rank must see the same run directory (a shared file system)");
+                throw new IllegalStateException("rank " + group.rank() + " resumed at step " + state.step()
+                        + " but other ranks at steps "
+                        + (long) -v[1] + " to " + (long) v[0]
+                        + ": every rank must see the same run directory (a shared file system)");
         }
     }
 
@@ -155,7 +161,8 @@ public final class Trainer {
                     try (Autocast a = Autocast.of(settings.run().device(), settings.precision())) {
                         loss = stage.loss(batch, k);
                     }
-                    // Section: backward (of the scaled loss under fp16), then the gradients averaged over ranks and unscaled.
+                    // Section: backward (of the scaled loss under fp16), then the gradients averaged over ranks and
+                    // unscaled.
                     (scaler.enabled() ? loss.total().mul(Torch.scalar(scaler.scale())) : loss.total()).backward();
                     group.checkHooks();
                     averager.average();
@@ -180,8 +187,10 @@ public final class Trainer {
                     state = state.advanced(skip, loader.position());
                     if (scaler.enabled()) state = state.withScaler(scaler.state());
                     if (state.consecutiveSkipped() >= MAX_SKIPS_IN_A_ROW)
-                        throw new IllegalStateException(state.consecutiveSkipped() + " steps in a row had a non-finite loss or gradient (up to step "
-                                + state.step() + "); stopping. Resume from the last checkpoint with a lower learning rate or without bf16.");
+                        throw new IllegalStateException(state.consecutiveSkipped()
+                                + " steps in a row had a non-finite loss or gradient (up to step "
+                                + state.step() + "); stopping. Resume from the last checkpoint with a lower learning "
+                                + "rate or without bf16.");
                     // Section: log.
                     interval.add(skip, lossValue, terms);
                     if (group.isMain() && (state.step() % settings.run().logEvery() == 0 || state.step() == end))
@@ -234,7 +243,7 @@ public final class Trainer {
         }
     }
 
-    /** sqrt(Σ‖g‖²) over the trainable parameters with a gradient. */
+    /** sqrt(Σ‖θ‖²): the norm of the trainable weights themselves (not of their gradients). */
     private double parameterNorm() {
         TensorVector norms = new TensorVector();
         for (Tensor p : trainable.values()) norms.push_back(p.detach().norm());
@@ -255,7 +264,8 @@ public final class Trainer {
             terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
         }
 
-        JsonObject line(TrainState st, double lr, double gradNorm, double paramNorm, int batch, Map<String, Double> values) {
+        JsonObject line(TrainState st, double lr, double gradNorm, double paramNorm, int batch, Map<String,
+                Double> values) {
             double secs = (System.nanoTime() - start) / 1e9;
             JsonObject o = new JsonObject();
             o.addProperty("step", st.step());

@@ -1,4 +1,4 @@
-// Issue 10: the parts of `epg bench suite` that are not timings: call counts, extrapolation, clipping, memory reading, case list.
+// docs/benchmarks.md: the non-timing parts of `epg bench suite`: call counts, extrapolation, clipping, memory, cases.
 package epg.bench;
 
 import epg.train.GradNorm;
@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchSuiteTest {
     @Test
     void heun32WithTheReleasedIntervalCosts62CallsOf74EvaluationsAt256Px() {
-        // Spec §6: 62 + 12 = 74 at 256 px (6 grid points inside (0.19·4, 1.61·4], each reached twice, each guided call doubled).
+        // Spec §6: 62 + 12 = 74 at 256 px (6 grid points inside (0.19·4, 1.61·4], each reached twice, each guided call
+        // doubled).
         assertArrayEquals(new int[]{62, 12}, SamplingRun.calls(Presets.get("EPG-B/16")));
     }
 
@@ -33,13 +34,16 @@ class BenchSuiteTest {
             Tensor p = Torch.fromDoubles(new double[]{1, 1}, 2).requires_grad_(true);
             Tensor q = Torch.fromDoubles(new double[]{0}, 1);
             Tensor loss = Torch.fromDoubles(new double[]{3, 4}, 2).mul(p).sum();
-            loss.backward();                                                                          // grad (3, 4), norm 5
-            assertEquals(5, GradNorm.clip(List.of(p, q), 1), 1e-12);                                  // q has no gradient
+            // grad (3, 4), norm 5
+            loss.backward();
+            // q has no gradient
+            assertEquals(5, GradNorm.clip(List.of(p, q), 1), 1e-12);
             double[] g = Torch.toDoubles(p.grad());
             assertEquals(3 / (5 + 1e-6), g[0], 1e-12);
             assertEquals(4 / (5 + 1e-6), g[1], 1e-12);
             assertEquals(1, GradNorm.of(List.of(p)), 1e-6);
-            assertEquals(1, GradNorm.clip(List.of(p), 2), 1e-6);                                    // below the limit: unchanged
+            // below the limit: unchanged
+            assertEquals(1, GradNorm.clip(List.of(p), 2), 1e-6);
             assertEquals(3 / (5 + 1e-6), Torch.toDoubles(p.grad())[0], 1e-12);
         }
     }
@@ -47,11 +51,13 @@ class BenchSuiteTest {
     @Test
     void peakMemoryRisesWithATouchedAllocationAndFallsBackOnReset() {
         try (Scope s = Scope.open()) {
-            Torch.ones(50_000_000).sum().item_double();                                                // 200 MB written, then freed
+            // 200 MB written, then freed
+            Torch.ones(50_000_000).sum().item_double();
         }
         double high = PeakMemory.mib();
         assertTrue(high > 200, "VmHWM after touching 200 MB: " + high);
-        if (!PeakMemory.reset()) return;                                                             // kernels without clear_refs 5
+        // kernels without clear_refs 5
+        if (!PeakMemory.reset()) return;
         double after = PeakMemory.mib();
         assertTrue(after < high - 100, "VmHWM after reset " + after + " vs " + high);
     }
@@ -61,8 +67,10 @@ class BenchSuiteTest {
         List<SuiteCase> quick = BenchSuite.cases(true), full = BenchSuite.cases(false);
         assertTrue(quick.stream().allMatch(c -> c.model() == null || c.model().imageSize() == 32));
         assertEquals(8, quick.size());
-        assertTrue(full.stream().anyMatch(c -> c.subject().equals("EPG-B/16") && c.batch() == 8 && c.name().equals("diffusion-step")));
-        assertTrue(full.stream().anyMatch(c -> c.subject().equals("RCM-B/16") && c.batch() == 8 && c.name().equals("pretrain-step")));
+        assertTrue(full.stream().anyMatch(c -> c.subject().equals("EPG-B/16") && c.batch() == 8
+                && c.name().equals("diffusion-step")));
+        assertTrue(full.stream().anyMatch(c -> c.subject().equals("RCM-B/16") && c.batch() == 8
+                && c.name().equals("pretrain-step")));
         // 2 flops per multiply-accumulate, 3 forwards per trained image: EPG-T's count ×6×32 for a diffusion step.
         SuiteCase d = quick.get(1);
         assertEquals(6 * 32 * epg.config.ModelSize.gflops(Presets.get("EPG-T")), d.gflop(), 1e-9);
@@ -75,7 +83,8 @@ class BenchSuiteTest {
         assertEquals(List.of("fp32", "bf16"), q.stream().map(SuiteCase::dtype).toList());
         assertTrue(q.stream().allMatch(c -> c.subject().equals("EPG-T") && c.batch() == 32
                 && c.kind().torchName().equals("consistency")));
-        List<SuiteCase> b = full.stream().filter(c -> c.name().equals("consistency-step") && c.subject().equals("EPG-B/16")).toList();
+        List<SuiteCase> b = full.stream().filter(c -> c.name().equals("consistency-step")
+                && c.subject().equals("EPG-B/16")).toList();
         assertEquals(1, b.size());
         SuiteCase b16 = b.get(0);
         assertEquals(List.of(8, 1, 2, false), List.of(b16.batch(), b16.warmup(), b16.steps(), b16.bf16()));
@@ -91,7 +100,8 @@ class BenchSuiteTest {
     void aConsistencyStepRunsAtTinySize() {
         try (Scope s = Scope.open()) {
             ConsistencyStep step = new ConsistencyStep(Presets.get("EPG-T"), 2, false, 0);
-            step.run();                                                                              // throws on a non-finite loss or norm
+            // throws on a non-finite loss or norm
+            step.run();
             step.run();
         }
     }

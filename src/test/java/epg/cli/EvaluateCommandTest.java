@@ -1,4 +1,4 @@
-// Issue 7: `epg evaluate` end to end with the offline RCM extractor (no Inception weights needed), PNG and .npz inputs.
+// Spec §7: `epg evaluate` end to end with the offline RCM extractor (no Inception weights needed), PNG and .npz inputs.
 package epg.cli;
 
 import com.google.gson.Gson;
@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvaluateCommandTest {
-    static final ModelConfig GOLDEN_RCM = new ModelConfig("golden", Kind.RCM, 32, 4, 3, 2, 64, 4, 0, 0, 0, 10, 4, 128, 32, 3, 0, 0, true);
+    static final ModelConfig GOLDEN_RCM = new ModelConfig("golden", Kind.RCM, 32, 4, 3, 2, 64, 4, 0, 0, 0, 10, 4, 128,
+            32, 3, 0, 0, true);
     @TempDir
     static Path dir;
     static Path checkpoint, samplesNpz, samplesPng, refNpz;
@@ -49,7 +50,8 @@ class EvaluateCommandTest {
     static void files() throws IOException {
         try (Scope s = Scope.open()) {
             checkpoint = dir.resolve("rcm.safetensors");
-            Safetensors.write(checkpoint, Checkpoints.readTensors(fixture("nn/rcm.safetensors")), Map.of("config", new Gson().toJson(GOLDEN_RCM)));
+            Safetensors.write(checkpoint, Checkpoints.readTensors(fixture("nn/rcm.safetensors")),
+                    Map.of("config", new Gson().toJson(GOLDEN_RCM)));
             Tensor samples = images(24, 1, 3), ref = images(30, 2, 3);
             samplesNpz = dir.resolve("samples.npz");
             refNpz = dir.resolve("ref.npz");
@@ -71,7 +73,8 @@ class EvaluateCommandTest {
     static void writePngs(Tensor images, Path folder) throws IOException {
         long[] s = Torch.shape(images), v = Torch.toLongs(images);
         for (int i = 0; i < s[0]; i++) {
-            BufferedImage img = new BufferedImage(32, 32, s[3] == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+            BufferedImage img = new BufferedImage(32, 32, s[3] == 1 ? BufferedImage.TYPE_BYTE_GRAY
+                    : BufferedImage.TYPE_INT_RGB);
             for (int y = 0; y < 32; y++)
                 for (int x = 0; x < 32; x++) {
                     int p = (int) (((i * 32L + y) * 32 + x) * s[3]);
@@ -94,7 +97,8 @@ class EvaluateCommandTest {
     }
 
     static JsonObject evaluate(Path samples, Path ref, Path json) throws IOException {
-        Run r = epg("evaluate", samples.toString(), ref.toString(), "--features", "rcm:" + checkpoint, "--batch", "7", "--out", json.toString());
+        Run r = epg("evaluate", samples.toString(), ref.toString(), "--features", "rcm:" + checkpoint, "--batch", "7",
+                "--out", json.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("extractor rcm:rcm.safetensors") && r.out().contains("FID:"), r.out());
         return new Gson().fromJson(Files.readString(json), JsonObject.class);
@@ -110,7 +114,8 @@ class EvaluateCommandTest {
         assertTrue(j.get("sfid").isJsonNull() && j.get("inceptionScore").isJsonNull(), "no sFID/IS without Inception");
         try (Scope s = Scope.open()) {
             RcmExtractor e = RcmExtractor.load(checkpoint, null);
-            Tensor fs = e.extract(Npz.read(samplesNpz, "arr_0")).pool(), fr = e.extract(Npz.read(refNpz, "arr_0")).pool();
+            Tensor fs = e.extract(Npz.read(samplesNpz, "arr_0")).pool(),
+                    fr = e.extract(Npz.read(refNpz, "arr_0")).pool();
             double fid = FrechetDistance.between(FeatureStats.of(fs), FeatureStats.of(fr));
             assertTrue(fid > 0.01, "distinct sets are apart: " + fid);
             assertEquals(fid, j.get("fid").getAsDouble(), 1e-6 * fid, "batched CLI run = one-batch computation");
@@ -119,7 +124,8 @@ class EvaluateCommandTest {
             assertEquals(pr.recall(), j.get("recall").getAsDouble());
         }
         JsonObject png = evaluate(samplesPng, refNpz, dir.resolve("png.json"));
-        assertEquals(j.get("fid").getAsDouble(), png.get("fid").getAsDouble(), 0.0, "PNG folder and .npz give the same images");
+        assertEquals(j.get("fid").getAsDouble(), png.get("fid").getAsDouble(), 0.0,
+                "PNG folder and .npz give the same images");
     }
 
     @Test
@@ -150,7 +156,8 @@ class EvaluateCommandTest {
             enc.load(Checkpoints.readTensors(fixture("nn/rcm.safetensors")), true);
             enc.eval();
             float c = (float) (250 * Math.log(sigma));
-            Tensor want = enc.representation(x.sub(mean).div(std.mul(new Scalar(2.0))).mul(new Scalar(cIn)), Torch.fromFloats(new float[]{c, c, c}, 3));
+            Tensor want = enc.representation(x.sub(mean).div(std.mul(new Scalar(2.0))).mul(new Scalar(cIn)),
+                    Torch.fromFloats(new float[]{c, c, c}, 3));
             assertClose(e.extract(img).pool(), want, 1e-6, "h at σ_min·s");
         }
     }
@@ -170,29 +177,35 @@ class EvaluateCommandTest {
             writePngs(images(1, 4, 3), mixed);
             Files.copy(grey.resolve("001.png"), mixed.resolve("zz-grey.png"));
             try (ImageSource src = ImageSource.open(mixed)) {
-                assertTrue(img.narrow(0, 1, 1).repeat(1, 1, 1, 3).equal(src.next(2).narrow(0, 1, 1)), "grey repeated to RGB");
+                assertTrue(img.narrow(0, 1, 1).repeat(1, 1, 1, 3).equal(src.next(2).narrow(0, 1, 1)),
+                        "grey repeated to RGB");
             }
         }
     }
 
     @Test
     void withoutAnExtractorTheErrorSaysWhereTheWeightsAre() {
-        Run r = epg("evaluate", samplesNpz.toString(), refNpz.toString(), "--inception", dir.resolve("nowhere.pth").toString());
+        Run r = epg("evaluate", samplesNpz.toString(), refNpz.toString(), "--inception",
+                dir.resolve("nowhere.pth").toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("github.com/mseitzer/pytorch-fid/releases") && r.err().contains("nowhere.pth"), r.err());
+        assertTrue(r.err().contains("github.com/mseitzer/pytorch-fid/releases") && r.err().contains("nowhere.pth"),
+                r.err());
         Run none = epg("evaluate", samplesNpz.toString(), refNpz.toString());
         assertEquals(1, none.code());
-        assertTrue(none.err().contains("--features rcm:CHECKPOINT") && none.err().contains("pt_inception-2015-12-05-6726825d.pth"), none.err());
+        assertTrue(none.err().contains("--features rcm:CHECKPOINT") && none.err()
+                .contains("pt_inception-2015-12-05-6726825d.pth"), none.err());
     }
 
     @Test
     void statisticsWithoutImagesAreOnlyForInception() throws IOException {
         Path statsOnly = dir.resolve("stats-only.npz");
         try (Scope s = Scope.open()) {
-            Npz.write(statsOnly, Map.of("mu", Torch.zeros(ScalarType.Double, 64), "sigma", Torch.zeros(ScalarType.Double, 64, 64)));
+            Npz.write(statsOnly, Map.of("mu", Torch.zeros(ScalarType.Double, 64), "sigma",
+                    Torch.zeros(ScalarType.Double, 64, 64)));
         }
         Run r = epg("evaluate", samplesNpz.toString(), statsOnly.toString(), "--features", "rcm:" + checkpoint);
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("stats-only.npz has neither arr_0 images nor images to compute rcm:rcm.safetensors statistics"), r.err());
+        assertTrue(r.err().contains("stats-only.npz has neither arr_0 images nor images to compute "
+                + "rcm:rcm.safetensors statistics"), r.err());
     }
 }

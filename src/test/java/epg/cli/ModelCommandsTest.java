@@ -1,4 +1,4 @@
-// Issue 2 CLI: `epg models`, `epg inspect`, `epg convert` and the model file (weights + configuration).
+// Spec §2: `epg models`, `epg inspect`, `epg convert` and the model file (weights + configuration).
 package epg.cli;
 
 import epg.config.ModelSize;
@@ -34,7 +34,8 @@ class ModelCommandsTest {
     void modelsListsEveryPresetWithItsExactParameterCount() {
         String out = run("models");
         for (var c : Presets.all().values())
-            assertTrue(out.contains(c.name()) && out.contains(String.format("%,d", ModelSize.parameters(c))), c.name() + " missing in\n" + out);
+            assertTrue(out.contains(c.name()) && out.contains(String.format("%,d", ModelSize.parameters(c))), c.name()
+                    + " missing in\n" + out);
         assertTrue(out.contains("582,986,064"), out);
     }
 
@@ -49,7 +50,8 @@ class ModelCommandsTest {
         }
         String listing = run("inspect", out.toString());
         assertTrue(listing.contains("decoder_blocks.1.skip_linear.weight") && listing.contains("[96, 160]"), listing);
-        assertTrue(listing.contains("448,208"), listing); // floating-point values = the fixture script's parameter count
+        // floating-point values = the fixture script's parameter count
+        assertTrue(listing.contains("448,208"), listing);
 
         Path model = dir.resolve("model.safetensors");
         try (Scope s = Scope.open()) {
@@ -78,7 +80,8 @@ class ModelCommandsTest {
             Map<String, Tensor> a = Checkpoints.readTensors(model), b = Checkpoints.readTensors(pth);
             assertEquals(java.util.List.copyOf(a.keySet()), java.util.List.copyOf(b.keySet()));
             for (String k : a.keySet()) assertTrue(a.get(k).equal(b.get(k)), k);
-            new EpgModel(GoldenNetworkTestAccess.epgConfig()).load(b, true); // strict: every key of the model, nothing else
+            // strict: every key of the model, nothing else
+            new EpgModel(GoldenNetworkTestAccess.epgConfig()).load(b, true);
         }
         epg.TestSupport.Cli bad = epg.TestSupport.cli("convert", model.toString(), dir.resolve("model.bin").toString());
         assertEquals(1, bad.code());

@@ -14,7 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelSizeTest {
-    /** The spec's table gives millions to two decimals (EPG-G: one); both resolutions share the counts but pos_embed. */
+    /**
+     * The spec's table gives millions to two decimals (EPG-G: one); both resolutions share the counts but pos_embed.
+     */
     @ParameterizedTest
     @CsvSource({"EPG-S/16,115.53", "EPG-B/16,228.91", "EPG-L/16,540.22", "EPG-XL/16,582.99", "EPG-XXL/16,788.92",
             "RCM-S/16,64.29", "RCM-B/16,106.81", "RCM-L/16,224.58"})
@@ -35,13 +37,16 @@ class ModelSizeTest {
         assertTrue(Math.abs(g - gflops) / gflops < 0.015, preset + ": " + g + " GFLOPs vs " + gflops);
     }
 
-    /** The analytic count equals the parameters actually allocated (small and medium presets; EPG-B is 229 M floats). */
+    /**
+     * The analytic count equals the parameters actually allocated (small and medium presets; EPG-B is 229 M floats).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"EPG-T", "RCM-T", "EPG-M", "RCM-S/16", "EPG-S/32"})
     void analyticCountEqualsAllocatedModel(String preset) {
         ModelConfig c = Presets.get(preset);
         try (Scope s = Scope.open()) {
-            long allocated = c.kind() == ModelConfig.Kind.EPG ? new EpgModel(c).parameterCount() : new RcmEncoder(c).parameterCount();
+            long allocated = c.kind() == ModelConfig.Kind.EPG ? new EpgModel(c).parameterCount()
+                    : new RcmEncoder(c).parameterCount();
             assertEquals(ModelSize.parameters(c), allocated, preset);
         }
     }

@@ -1,4 +1,4 @@
-// Spec §3.1 (tests): sampled augmentation parameters over 10k draws against torchvision's rule and the MoCo v3 probabilities.
+// Spec §3.1: sampled augmentation parameters over 10k draws against torchvision's rule and MoCo v3's probabilities.
 package epg.data;
 
 import com.google.gson.JsonElement;
@@ -51,7 +51,8 @@ class AugmentStatisticsTest {
             SplittableRandom r = new SplittableRandom(w * 1000L + h);
             for (int i = 0; i < N; i++) {
                 RandomResizedCrop c = RandomResizedCrop.sample(r, w, h);
-                assertTrue(c.left() >= 0 && c.top() >= 0 && c.left() + c.width() <= w && c.top() + c.height() <= h, c.toString());
+                assertTrue(c.left() >= 0 && c.top() >= 0 && c.left() + c.width() <= w && c.top() + c.height() <= h,
+                        c.toString());
                 area[i] = (double) c.width() * c.height() / (w * h);
                 logRatio[i] = Math.log((double) c.width() / c.height());
             }
@@ -66,11 +67,15 @@ class AugmentStatisticsTest {
 
     @Test
     void fallbackIsTheCentralCropOfTheAllowedRatio() {
-        // hand-derived: on a 200x2 strip every try needs h >= round(sqrt(0.08*400/(4/3))) = 5 > 2 rows, so all ten fail;
-        // in_ratio 100 > 4/3 gives h = 2, w = round(2*4/3) = 3, top 0, left (200-3)//2 = 98; likewise for the tall strip
+        // hand-derived: on a 200x2 strip every try needs h >= round(sqrt(0.08*400/(4/3))) = 5 > 2 rows, so all ten
+        // fail;
+        // in_ratio 100 > 4/3 gives h = 2, w = round(2*4/3) = 3, top 0, left (200-3)//2 = 98; likewise for the tall
+        // strip
         for (long seed = 0; seed < 20; seed++) {
-            assertEquals(new RandomResizedCrop(0, 98, 2, 3), RandomResizedCrop.sample(new SplittableRandom(seed), 200, 2));
-            assertEquals(new RandomResizedCrop(98, 0, 3, 2), RandomResizedCrop.sample(new SplittableRandom(seed), 2, 200));
+            assertEquals(new RandomResizedCrop(0, 98, 2, 3), RandomResizedCrop.sample(new SplittableRandom(seed), 200,
+                    2));
+            assertEquals(new RandomResizedCrop(98, 0, 3, 2), RandomResizedCrop.sample(new SplittableRandom(seed), 2,
+                    200));
         }
     }
 
@@ -98,8 +103,10 @@ class AugmentStatisticsTest {
             double[] xs = java.util.Arrays.copyOf(factors[k], jittered);
             for (double x : xs) assertTrue(x >= lo[k] && x <= hi[k], "factor " + k + " = " + x);
             assertMean("factor " + k, (lo[k] + hi[k]) / 2, (hi[k] - lo[k]) / Math.sqrt(12), xs);
-            double min = java.util.Arrays.stream(xs).min().orElseThrow(), max = java.util.Arrays.stream(xs).max().orElseThrow();
-            assertTrue(min < lo[k] + 0.01 * (hi[k] - lo[k]) && max > hi[k] - 0.01 * (hi[k] - lo[k]), "factor " + k + " range [" + min + ", " + max + "]");
+            double min = java.util.Arrays.stream(xs).min().orElseThrow(),
+                    max = java.util.Arrays.stream(xs).max().orElseThrow();
+            assertTrue(min < lo[k] + 0.01 * (hi[k] - lo[k]) && max > hi[k] - 0.01 * (hi[k] - lo[k]), "factor " + k
+                    + " range [" + min + ", " + max + "]");
             boolean[] first = new boolean[jittered];
             for (int i = 0; i < firstOp[k]; i++) first[i] = true;
             assertProbability("operation " + k + " first", 0.25, first);

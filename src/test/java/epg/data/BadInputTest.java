@@ -1,4 +1,4 @@
-// Spec §8 (tests): corrupt, truncated, unsupported and missing inputs give errors naming the file; prepare skips and reports them.
+// Spec §8: corrupt, truncated, unsupported and missing inputs give errors naming the file; prepare skips them.
 package epg.data;
 
 import org.junit.jupiter.api.Test;
@@ -99,7 +99,8 @@ class BadInputTest {
         ImageFolderDataset prepared = ImageFolderDataset.open(dest);
         assertEquals(3, prepared.size());
         assertEquals(List.of(0, 1, 1), Arrays.stream(prepared.labels()).boxed().toList());
-        assertEquals(0, Fixtures.maxDiff(CenterCrop.adm(ImageDecoder.readRgb(src.resolve("dog/d2.jpg")), 16), prepared.image(2)));
+        assertEquals(0, Fixtures.maxDiff(CenterCrop.adm(ImageDecoder.readRgb(src.resolve("dog/d2.jpg")), 16),
+                prepared.image(2)));
         // resume: the finished files are kept, nothing is redone
         Files.delete(dest.resolve("dog/d1.png"));
         Prepare.Report again = Prepare.run(src, dest, 16, 1, () -> {});
@@ -109,7 +110,8 @@ class BadInputTest {
         // a second run at another resolution does not silently reuse the 16 px files
         Prepare.Report other = Prepare.run(src, dest, 12, 1, () -> {});
         assertEquals(0, other.reused());
-        assertTrue(other.failures().stream().anyMatch(f -> f.file().equals(src.resolve("dog/d1.png")) && f.reason().contains(dest.resolve("dog/d1.png") + ": already exists")), other.failures().toString());
+        assertTrue(other.failures().stream().anyMatch(f -> f.file().equals(src.resolve("dog/d1.png"))
+                && f.reason().contains(dest.resolve("dog/d1.png") + ": already exists")), other.failures().toString());
     }
 
     @Test

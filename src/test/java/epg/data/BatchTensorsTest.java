@@ -31,11 +31,14 @@ class BatchTensorsTest {
             java.util.List<ByteImage> images = BatchTensors.toImages(t.clean(), Normalization.IMAGENET);
             assertEquals(4, images.size());
             for (int k = 0; k < 4; k++)
-                assertArrayEquals(Normalization.IMAGENET.denormalize(b.clean(), k * b.sampleLength(), 3, 16, 16).pixels(), images.get(k).pixels());
+                assertArrayEquals(Normalization.IMAGENET.denormalize(b.clean(), k * b.sampleLength(), 3, 16, 16)
+                        .pixels(), images.get(k).pixels());
             ByteImage first = CenterCrop.adm(LoaderTest.TOY.image(b.indices()[0]), 16);
-            assertTrue(Fixtures.maxDiff(first, images.get(0)) == 0 || Fixtures.maxDiff(first.flip(), images.get(0)) == 0);
+            assertTrue(Fixtures.maxDiff(first, images.get(0)) == 0 || Fixtures.maxDiff(first.flip(),
+                    images.get(0)) == 0);
         }
-        Batch fine = new Batch(b.position(), b.size(), b.channels(), b.resolution(), b.labels(), b.indices(), b.clean(), null, null);
+        Batch fine = new Batch(b.position(), b.size(), b.channels(), b.resolution(), b.labels(), b.indices(), b.clean(),
+                null, null);
         try (PointerScope scope = new PointerScope()) {
             assertNull(BatchTensors.of(fine).view1());
         }

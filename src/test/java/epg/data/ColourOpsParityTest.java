@@ -1,4 +1,4 @@
-// Spec §3.1 (tests): brightness, contrast, saturation, hue, grey-scale, solarize and blur against torchvision 0.14 / PIL 9.4.
+// Spec §3.1: brightness, contrast, saturation, hue, grey, solarize and blur against torchvision 0.14 / PIL 9.4.
 package epg.data;
 
 import com.google.gson.JsonElement;
@@ -37,8 +37,10 @@ class ColourOpsParityTest {
         int cases = 0;
         for (JsonElement e : Fixtures.manifest().getAsJsonArray("blurs")) {
             JsonObject c = e.getAsJsonObject();
-            ByteImage mine = GaussianBlur.apply(ImageDecoder.readRgb(Fixtures.file(c.get("input").getAsString())), c.get("sigma").getAsDouble());
-            assertEquals(0, Fixtures.maxDiff(ImageDecoder.readRgb(Fixtures.file(c.get("expected").getAsString())), mine), c.toString());
+            ByteImage mine = GaussianBlur.apply(ImageDecoder.readRgb(Fixtures.file(c.get("input").getAsString())),
+                    c.get("sigma").getAsDouble());
+            assertEquals(0, Fixtures.maxDiff(ImageDecoder.readRgb(Fixtures.file(c.get("expected").getAsString())),
+                    mine), c.toString());
             cases++;
         }
         assertTrue(cases >= 7);

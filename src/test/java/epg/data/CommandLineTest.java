@@ -1,4 +1,4 @@
-// Spec §8 (tests): `epg prepare` through the picocli entry point, with a bad file among good ones, and a missing source.
+// Spec §8: `epg prepare` through the picocli entry point, with a bad file among good ones, and a missing source.
 package epg.data;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,8 @@ class CommandLineTest {
         ImageDecoder.writePng(BadInputTest.picture(40, 30), src.resolve("a_1.png"));
         ImageDecoder.writePng(BadInputTest.picture(30, 40), src.resolve("b_1.png"));
         Path bad = Files.write(src.resolve("b_2.png"), new byte[]{(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0});
-        epg.TestSupport.Cli r = epg.TestSupport.cli("prepare", src.toString(), dest.toString(), "--resolution", "8", "--threads", "2");
+        epg.TestSupport.Cli r = epg.TestSupport.cli("prepare", src.toString(), dest.toString(), "--resolution", "8",
+                "--threads", "2");
         String stdout = r.out(), stderr = r.err();
         assertEquals(0, r.code(), stderr);
         assertTrue(stderr.contains("skipped " + bad), stderr);
@@ -35,7 +36,8 @@ class CommandLineTest {
     @Test
     void missingSourceIsAClearError() {
         Path missing = tmp.resolve("nope");
-        epg.TestSupport.Cli r = epg.TestSupport.cli("prepare", missing.toString(), tmp.resolve("d").toString(), "--resolution", "8");
+        epg.TestSupport.Cli r = epg.TestSupport.cli("prepare", missing.toString(), tmp.resolve("d").toString(),
+                "--resolution", "8");
         assertEquals(1, r.code());
         assertTrue(r.err().contains(missing.toString()), r.err());
     }

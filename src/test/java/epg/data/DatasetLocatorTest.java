@@ -213,7 +213,8 @@ class DatasetLocatorTest {
         assertCacheHoldsTheFiles(locator.locate(spec()));
         assertEquals(1, requests.get());
         assertEquals(1, log().lines().count(), log());
-        String notice = "tiny is not on this machine; fetching the Debian package dataset-tiny from " + base + "debian/";
+        String notice = "tiny is not on this machine; fetching the Debian package dataset-tiny from " + base
+                + "debian/";
         assertTrue(log().startsWith(notice), log());
         assertEquals(tmp.resolve("cache").resolve("tiny"), locator.locate(spec()), "found in the cache");
         assertEquals(1, requests.get(), "the second look needs no download");
@@ -289,7 +290,8 @@ class DatasetLocatorTest {
     void aPackageWithoutTheFilesIsNamed() throws Exception {
         Path file = Files.write(tmp.resolve("x.deb"), deb);
         Path out = Files.createDirectories(tmp.resolve("out"));
-        IOException e = assertThrows(IOException.class, () -> DebArchive.extract(file, DATA_DIR, Set.of("absent.gz"), out));
+        IOException e = assertThrows(IOException.class, () -> DebArchive.extract(file, DATA_DIR, Set.of("absent.gz"),
+                out));
         assertTrue(e.getMessage().contains(DATA_DIR + "/[absent.gz]"), e.getMessage());
     }
 

@@ -75,7 +75,8 @@ class LoaderTest {
 
     @Test
     void differentSeedsDiffer() {
-        try (Loader a = new Loader(TOY, cfg(1)); Loader b = new Loader(TOY, new Loader.Config(4, 16, Loader.Mode.PRETRAIN, Normalization.IMAGENET, 43, 0, 1, 1, 3))) {
+        try (Loader a = new Loader(TOY, cfg(1)); Loader b = new Loader(TOY, new Loader.Config(4, 16,
+                Loader.Mode.PRETRAIN, Normalization.IMAGENET, 43, 0, 1, 1, 3))) {
             assertNotEquals(Arrays.toString(a.next().indices()) + Arrays.toString(a.next().indices()),
                     Arrays.toString(b.next().indices()) + Arrays.toString(b.next().indices()));
         }
@@ -104,14 +105,16 @@ class LoaderTest {
     void ranksHoldConsecutiveBlocksOfTheGlobalBatchOfOneProcess() {
         Dataset d = TOY.map(3, img -> img);
         Loader.Config global = new Loader.Config(10, 8, Loader.Mode.PRETRAIN, Normalization.SIMPLE, 7, 0, 1, 1, 1);
-        try (Loader one = new Loader(d, global); Loader r0 = new Loader(d, global.split(0, 2)); Loader r1 = new Loader(d, global.split(1, 2))) {
+        try (Loader one = new Loader(d, global); Loader r0 = new Loader(d, global.split(0, 2));
+                Loader r1 = new Loader(d, global.split(1, 2))) {
             assertEquals(one.batchesPerEpoch(), r0.batchesPerEpoch());
             for (int i = 0; i < 7; i++) { // crosses an epoch (5 global batches of 10)
                 Batch all = one.next(), a = r0.next(), b = r1.next();
                 assertArrayEquals(Arrays.copyOfRange(all.indices(), 0, 5), a.indices());
                 assertArrayEquals(Arrays.copyOfRange(all.indices(), 5, 10), b.indices());
                 int len = all.sampleLength();
-                assertArrayEquals(Arrays.copyOfRange(all.view2(), 5 * len, 10 * len), b.view2(), 0f, "augmentations depend on the sample, not the rank");
+                assertArrayEquals(Arrays.copyOfRange(all.view2(), 5 * len, 10 * len), b.view2(), 0f,
+                        "augmentations depend on the sample, not the rank");
             }
         }
         assertThrows(IllegalArgumentException.class, () -> global.split(0, 3));
@@ -148,7 +151,8 @@ class LoaderTest {
             for (int k = 0; k < 10; k++) {
                 ByteImage got = Normalization.SIMPLE.denormalize(b.clean(), k * b.sampleLength(), 3, 12, 12);
                 boolean isFlip = Fixtures.maxDiff(base.flip(), got) == 0;
-                assertTrue(isFlip || Fixtures.maxDiff(base, got) == 0, "sample " + k + " is neither the image nor its mirror");
+                assertTrue(isFlip || Fixtures.maxDiff(base, got) == 0, "sample " + k
+                        + " is neither the image nor its mirror");
                 if (isFlip) flipped++;
             }
             assertTrue(flipped > 0 && flipped < 10, "flips in 10 draws: " + flipped);
@@ -158,7 +162,8 @@ class LoaderTest {
     @Test
     void tooSmallDatasetIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Loader(TOY, new Loader.Config(30, 8, Loader.Mode.FINETUNE, Normalization.SIMPLE, 1, 0, 2, 1, 1)));
+                () -> new Loader(TOY, new Loader.Config(30, 8, Loader.Mode.FINETUNE, Normalization.SIMPLE, 1, 0, 2, 1,
+                        1)));
         assertTrue(e.getMessage().contains("no full batch"), e.getMessage());
     }
 }

@@ -26,7 +26,8 @@ class PilParityTest {
         int worst = 0, cases = 0;
         for (JsonElement e : Fixtures.manifest().getAsJsonArray("crops")) {
             JsonObject c = e.getAsJsonObject();
-            ByteImage mine = CenterCrop.adm(ImageDecoder.readRgb(Fixtures.file(c.get("input").getAsString())), c.get("resolution").getAsInt());
+            ByteImage mine = CenterCrop.adm(ImageDecoder.readRgb(Fixtures.file(c.get("input").getAsString())),
+                    c.get("resolution").getAsInt());
             int d = Fixtures.maxDiff(ImageDecoder.readRgb(Fixtures.file(c.get("expected").getAsString())), mine);
             assertTrue(d <= TOLERANCE, c + ": max difference " + d);
             worst = Math.max(worst, d);

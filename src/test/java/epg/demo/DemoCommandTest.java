@@ -56,7 +56,8 @@ class DemoCommandTest {
     private static void checkRun(Path out, int models) throws Exception {
         for (String f : List.of("config.json", "demo.json", "report.html", "reference/reference.npz",
                 "reference/grid.png", "rcm/config.json", "rcm/log.jsonl", "rcm/encoder.safetensors",
-                "diffusion/config.json", "diffusion/log.jsonl", "diffusion/model.safetensors", "scratch/model.safetensors",
+                "diffusion/config.json", "diffusion/log.jsonl", "diffusion/model.safetensors",
+                        "scratch/model.safetensors",
                 "consistency/model.safetensors", "consistency/log.jsonl"))
             assertTrue(Files.isRegularFile(out.resolve(f)), f + " is missing");
         JsonObject demo = JsonParser.parseString(Files.readString(out.resolve("demo.json"))).getAsJsonObject();

@@ -16,7 +16,9 @@ class FinetuneSchedulesTest {
         for (int k = 0; k < 2000; k++) {
             double z = r.nextGaussian() * 2.5, sigma = Math.exp(-1.2 + 1.6 * z);
             int best = 0;
-            for (int j = 1; j < 1280; j++) if (Math.abs(sigma - KarrasGrid.unshifted(j, 1280)) < Math.abs(sigma - KarrasGrid.unshifted(best, 1280))) best = j;
+            for (int j = 1; j < 1280; j++)
+                if (Math.abs(sigma - KarrasGrid.unshifted(j, 1280)) < Math.abs(sigma
+                        - KarrasGrid.unshifted(best, 1280))) best = j;
             assertEquals(best, s.index(z), "z = " + z);
         }
         assertEquals(0, s.index(10));     // σ far above σ_max
@@ -37,12 +39,14 @@ class FinetuneSchedulesTest {
         SnappedLognormal s = new SnappedLognormal(-1.2, 1.6, 1280, SnappedLognormal.Weighting.EDM);
         double t = KarrasGrid.unshifted(640, 1280) * 0.5; // shifted level at 32 px (s = 1/2)
         assertEquals((t * t + 0.25) / (t * t * 0.25), s.weight(640, 0.5), 1e-12);
-        assertEquals(SnappedLognormal.released().weight(640), SnappedLognormal.released().weight(640, 0.5), 0); // grid ignores the shift
+        // grid ignores the shift
+        assertEquals(SnappedLognormal.released().weight(640), SnappedLognormal.released().weight(640, 0.5), 0);
     }
 
     @Test
     void weightFloorHoldsTheWeightOfTheFloorLevelBelowIt() {
-        // grid point 846 (σ = 0.4986) is the one nearest 0.5; its weights computed independently (python, double precision)
+        // grid point 846 (σ = 0.4986) is the one nearest 0.5; its weights computed independently (python, double
+        // precision)
         SnappedLognormal grid = new SnappedLognormal(-1.2, 1.6, 1280, SnappedLognormal.Weighting.GRID, 0.5);
         SnappedLognormal edm = new SnappedLognormal(-1.2, 1.6, 1280, SnappedLognormal.Weighting.EDM, 0.5);
         for (int i : new int[]{846, 1000, 1279}) {
@@ -81,7 +85,8 @@ class FinetuneSchedulesTest {
             for (long step = 0; step <= 6000; step += 1000) {
                 double r = p.r(t, step);
                 assertTrue(r >= KarrasGrid.SIGMA_MIN, "r = " + r);
-                assertTrue(r < t || t <= 2 * KarrasGrid.SIGMA_MIN && r == KarrasGrid.SIGMA_MIN, "r = " + r + ", t = " + t);
+                assertTrue(r < t || t <= 2 * KarrasGrid.SIGMA_MIN && r == KarrasGrid.SIGMA_MIN, "r = " + r + ", t = "
+                        + t);
                 assertTrue(r / t >= previous, "r/t fell at step " + step);
                 previous = r / t;
             }

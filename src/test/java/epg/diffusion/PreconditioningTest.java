@@ -1,4 +1,4 @@
-// Spec §1, §4, §5: c_in, c(σ), c_skip, c_out at hand-computed points; D(x, σ_min·s) = x exactly for a consistency model.
+// Spec §1, §4, §5: c_in, c(σ), c_skip, c_out at hand-computed points; D(x, σ_min·s) = x for a consistency model.
 package epg.diffusion;
 
 import epg.tensor.Rng;
@@ -31,8 +31,10 @@ class PreconditioningTest {
         try (Scope s = Scope.open()) {
             double[] sigma = {0.008, 0.5, 2.0, 320};
             Tensor t = Torch.fromDoubles(sigma, 4);
-            double[] cin = Torch.toDoubles(Preconditioning.cIn(t)), c = Torch.toDoubles(Preconditioning.timeCondition(t)),
-                    skip = Torch.toDoubles(Preconditioning.cSkip(t, 4)), out = Torch.toDoubles(Preconditioning.cOut(t, 4));
+            double[] cin = Torch.toDoubles(Preconditioning.cIn(t)),
+                    c = Torch.toDoubles(Preconditioning.timeCondition(t)),
+                    skip = Torch.toDoubles(Preconditioning.cSkip(t, 4)),
+                            out = Torch.toDoubles(Preconditioning.cOut(t, 4));
             for (int i = 0; i < 4; i++) {
                 assertEquals(Preconditioning.cIn(sigma[i]), cin[i], 1e-14);
                 assertEquals(Preconditioning.timeCondition(sigma[i]), c[i], 1e-11);
@@ -58,7 +60,8 @@ class PreconditioningTest {
             assertEquals(-2 / Math.sqrt(2.5), xs[1], 1e-6);
             assertEquals(5 / Math.sqrt(0.3125), xs[4], 1e-5);      // 1/sqrt(0.25² + 0.5²)
             assertEquals(10 / Math.sqrt(2.5), dd[0], 1e-5);
-            assertArrayEquals(new float[]{(float) (250 * Math.log(1.5)), (float) (-250 * Math.log(4))}, Torch.toFloats(seen[1]), 1e-4f);
+            assertArrayEquals(new float[]{(float) (250 * Math.log(1.5)), (float) (-250 * Math.log(4))},
+                    Torch.toFloats(seen[1]), 1e-4f);
         }
     }
 
@@ -67,10 +70,13 @@ class PreconditioningTest {
         try (Scope s = Scope.open()) {
             Rng rng = new Rng(7);
             for (double shift : new double[]{0.5, 1, 4, 8}) {
-                Tensor x = torch.randn(new long[]{3, 3, 4, 4}, rng.optional(), Torch.options(torch.ScalarType.Float)); // [B, C, H, W]
-                Tensor sigma = torch.full(new long[]{3}, new Scalar(0.002 * shift), Torch.options(torch.ScalarType.Float));
+                // [B, C, H, W]
+                Tensor x = torch.randn(new long[]{3, 3, 4, 4}, rng.optional(), Torch.options(torch.ScalarType.Float));
+                Tensor sigma = torch.full(new long[]{3}, new Scalar(0.002 * shift),
+                        Torch.options(torch.ScalarType.Float));
                 Preconditioning p = new Preconditioning(Preconditioning.Kind.CONSISTENCY, shift);
-                Tensor d = p.denoise((xs, c, y) -> xs.mul(new Scalar(1e4)).add(new Scalar(123.0)), x, sigma, Torch.fromLongs(new long[]{0, 0, 0}, 3));
+                Tensor d = p.denoise((xs, c, y) -> xs.mul(new Scalar(1e4)).add(new Scalar(123.0)), x, sigma,
+                        Torch.fromLongs(new long[]{0, 0, 0}, 3));
                 assertArrayEquals(Torch.toFloats(x), Torch.toFloats(d), 0f, "shift " + shift);
             }
         }
@@ -80,7 +86,8 @@ class PreconditioningTest {
     void consistencyAwayFromTheBoundaryMixesInputAndNetwork() {
         try (Scope s = Scope.open()) {
             Tensor x = Torch.fromFloats(new float[]{2}, 1, 1, 1, 1);
-            Tensor d = new Preconditioning(Preconditioning.Kind.CONSISTENCY, 1).denoise((xs, c, y) -> torch.ones_like(xs),
+            Tensor d = new Preconditioning(Preconditioning.Kind.CONSISTENCY, 1)
+                    .denoise((xs, c, y) -> torch.ones_like(xs),
                     x, Torch.fromFloats(new float[]{0.502f}, 1), Torch.fromLongs(new long[]{0}, 1));
             assertEquals(2 * 0.5 + 0.3528469923239136, Torch.toFloats(d)[0], 1e-6); // c_skip·x + c_out·1
         }

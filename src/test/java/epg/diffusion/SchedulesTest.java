@@ -1,4 +1,4 @@
-// Spec §1 and §3: Karras grid, c_in/c(σ), the iCT curriculum and the temperature schedules against hand-computed values.
+// Spec §1 and §3: Karras grid, c_in/c(σ), the iCT curriculum and the temperature schedules against hand values.
 package epg.diffusion;
 
 import org.junit.jupiter.api.Test;

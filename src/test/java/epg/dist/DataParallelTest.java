@@ -1,4 +1,4 @@
-// Issue 9 (tests): 2 processes of batch B equal 1 process of batch 2B; a killed rank stops the job with a clear error.
+// docs/distributed.md: 2 processes of batch B equal 1 process of batch 2B; a killed rank stops the job clearly.
 package epg.dist;
 
 import epg.tensor.Safetensors;
@@ -37,7 +37,8 @@ class DataParallelTest {
         int status = job.await(30);
         assertEquals(0, status, () -> read(two.resolve("out.txt")));
         try (Scope s = Scope.open()) {
-            PretrainStage one = RankMain.train(tmp.resolve("one"), STEPS, BATCH, Distributed.single(), Trainer.Listener.NONE);
+            PretrainStage one = RankMain.train(tmp.resolve("one"), STEPS, BATCH, Distributed.single(),
+                    Trainer.Listener.NONE);
             Map<String, Tensor> reference = RankMain.weights(one);
             Map<String, Tensor> rank0 = Safetensors.readTensors(two.resolve("rank-0.safetensors"));
             Map<String, Tensor> rank1 = Safetensors.readTensors(two.resolve("rank-1.safetensors"));
@@ -51,13 +52,17 @@ class DataParallelTest {
                 if (!k.contains("running_")) worstParam = Math.max(worstParam, d);
                 ranksApart = Math.max(ranksApart, maxAbs(rank0.get(k), rank1.get(k)));
             }
-            moved = maxAbs(reference.get("online.pos_embed"), RankMain.weights(new PretrainStage(epg.TinyRuns.config(STEPS, BATCH, true, "constant", 1000))).get("online.pos_embed"));
-            System.out.printf("data parallel: max |2×%d − 1×%d| over weights and BatchNorm statistics = %.3g (%s), over parameters %.3g; ranks differ by %.3g; weights moved %.3g%n",
+            moved = maxAbs(reference.get("online.pos_embed"),
+                    RankMain.weights(new PretrainStage(epg.TinyRuns.config(STEPS, BATCH, true, "constant", 1000)))
+                    .get("online.pos_embed"));
+            System.out.printf("data parallel: max |2×%d − 1×%d| over weights and BatchNorm statistics = %.3g (%s), "
+                    + "over parameters %.3g; ranks differ by %.3g; weights moved %.3g%n",
                     BATCH / 2, BATCH, worst, worstKey, worstParam, ranksApart, moved);
             assertTrue(worst < 1e-5, "2 processes differ from 1 by " + worst + " at " + worstKey);
             assertEquals(0, ranksApart, "the ranks hold different weights");
             assertTrue(moved > 1e-3, "the weights did not move");
-            assertNotEquals(0, maxAbs(reference.get("online.projection_head.1.running_mean"), Torch.zeros(64)), "BatchNorm statistics did not update");
+            assertNotEquals(0, maxAbs(reference.get("online.projection_head.1.running_mean"), Torch.zeros(64)),
+                    "BatchNorm statistics did not update");
         }
     }
 
@@ -72,11 +77,13 @@ class DataParallelTest {
             epg.nn.ModelFile.save(encoder, e, Map.of());
         }
         Launcher job = Launcher.local(2, 60);
-        job.start(FinetuneRankMain.class.getName(), List.of(two.toString(), Long.toString(STEPS), Integer.toString(BATCH), encoder.toString()),
+        job.start(FinetuneRankMain.class.getName(), List.of(two.toString(), Long.toString(STEPS),
+                Integer.toString(BATCH), encoder.toString()),
                 ProcessBuilder.Redirect.appendTo(two.resolve("out.txt").toFile()));
         assertEquals(0, job.await(60), () -> read(two.resolve("out.txt")));
         try (Scope s = Scope.open()) {
-            Map<String, Tensor> reference = FinetuneRankMain.train(tmp.resolve("ft-one"), STEPS, BATCH, encoder.toString(), Distributed.single());
+            Map<String, Tensor> reference = FinetuneRankMain.train(tmp.resolve("ft-one"), STEPS, BATCH,
+                    encoder.toString(), Distributed.single());
             Map<String, Tensor> rank0 = Safetensors.readTensors(two.resolve("finetune-rank-0.safetensors"));
             assertEquals(reference.keySet(), rank0.keySet());
             for (String stage : List.of("diffusion.", "consistency.")) {
@@ -86,10 +93,13 @@ class DataParallelTest {
                     double d = k.startsWith(stage) ? maxAbs(reference.get(k), rank0.get(k)) : 0;
                     if (d > worst) { worst = d; worstKey = k; }
                 }
-                System.out.printf("data parallel %s max |2×%d − 1×%d| = %.3g at %s%n", stage, BATCH / 2, BATCH, worst, worstKey);
+                System.out.printf("data parallel %s max |2×%d − 1×%d| = %.3g at %s%n", stage, BATCH / 2, BATCH, worst,
+                        worstKey);
                 assertTrue(worst < 1e-5, stage + " 2 processes differ from 1 by " + worst);
                 double moved = 0;
-                for (String k : reference.keySet()) if (k.startsWith(stage + "online.blocks")) moved = Math.max(moved, maxAbs(reference.get(k), reference.get(k.replace("online.", "ema."))));
+                for (String k : reference.keySet())
+                    if (k.startsWith(stage + "online.blocks")) moved =
+                            Math.max(moved, maxAbs(reference.get(k), reference.get(k.replace("online.", "ema."))));
                 assertTrue(moved > 1e-4, stage + " weights did not move: " + moved);
             }
         }
@@ -100,7 +110,8 @@ class DataParallelTest {
         Path run = tmp.resolve("killed");
         Files.createDirectories(run);
         Launcher job = Launcher.local(2, 20);
-        List<Process> ranks = job.start(RankMain.class.getName(), List.of(run.toString(), "100000", Integer.toString(BATCH)), ProcessBuilder.Redirect.PIPE);
+        List<Process> ranks = job.start(RankMain.class.getName(), List.of(run.toString(), "100000",
+                Integer.toString(BATCH)), ProcessBuilder.Redirect.PIPE);
         BufferedReader victim = new BufferedReader(new InputStreamReader(ranks.get(1).getInputStream()));
         for (String line; (line = victim.readLine()) != null; ) if (line.equals("step 2")) break;
         long killed = System.nanoTime();
@@ -108,7 +119,8 @@ class DataParallelTest {
         assertTrue(ranks.get(0).waitFor(60, TimeUnit.SECONDS), "rank 0 still runs 60 s after rank 1 was killed");
         double seconds = (System.nanoTime() - killed) / 1e9;
         String out = new String(ranks.get(0).getInputStream().readAllBytes());
-        System.out.printf("killed rank: rank 0 stopped %.1f s later with status %d: %s%n", seconds, ranks.get(0).exitValue(), out.lines().filter(l -> l.startsWith("error")).findFirst().orElse(""));
+        System.out.printf("killed rank: rank 0 stopped %.1f s later with status %d: %s%n", seconds,
+                ranks.get(0).exitValue(), out.lines().filter(l -> l.startsWith("error")).findFirst().orElse(""));
         assertEquals(1, ranks.get(0).exitValue(), out);
         assertTrue(out.contains("rank 0 of 2") && out.contains("another rank has stopped"), out);
     }
@@ -120,7 +132,8 @@ class DataParallelTest {
         Path run = tmp.resolve("stalled");
         Files.createDirectories(run);
         Launcher job = Launcher.local(2, 5);
-        List<Process> ranks = job.start(RankMain.class.getName(), List.of(run.toString(), "100000", Integer.toString(BATCH)), ProcessBuilder.Redirect.PIPE);
+        List<Process> ranks = job.start(RankMain.class.getName(), List.of(run.toString(), "100000",
+                Integer.toString(BATCH)), ProcessBuilder.Redirect.PIPE);
         BufferedReader victim = new BufferedReader(new InputStreamReader(ranks.get(1).getInputStream()));
         for (String line; (line = victim.readLine()) != null; ) if (line.equals("step 2")) break;
         long stopped = System.nanoTime();
@@ -129,7 +142,8 @@ class DataParallelTest {
             assertTrue(ranks.get(0).waitFor(60, TimeUnit.SECONDS), "rank 0 still runs 60 s after rank 1 stalled");
             double seconds = (System.nanoTime() - stopped) / 1e9;
             String out = new String(ranks.get(0).getInputStream().readAllBytes());
-            System.out.printf("stalled rank: rank 0 stopped %.1f s later: %s%n", seconds, out.lines().filter(l -> l.startsWith("error")).findFirst().orElse(""));
+            System.out.printf("stalled rank: rank 0 stopped %.1f s later: %s%n", seconds,
+                    out.lines().filter(l -> l.startsWith("error")).findFirst().orElse(""));
             assertEquals(1, ranks.get(0).exitValue(), out);
             assertTrue(out.contains("did not answer within 5 s") && seconds >= 4, out);
         } finally {
@@ -138,7 +152,8 @@ class DataParallelTest {
     }
 
     private static double maxAbs(Tensor a, Tensor b) {
-        return a.to(org.bytedeco.pytorch.global.torch.ScalarType.Double).sub(b.to(org.bytedeco.pytorch.global.torch.ScalarType.Double)).abs().max().item_double();
+        return a.to(org.bytedeco.pytorch.global.torch.ScalarType.Double)
+                .sub(b.to(org.bytedeco.pytorch.global.torch.ScalarType.Double)).abs().max().item_double();
     }
 
     private static String read(Path p) {

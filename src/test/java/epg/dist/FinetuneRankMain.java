@@ -1,4 +1,4 @@
-// Issue 9 (tests): one rank of data-parallel diffusion and consistency fine-tuning, run as its own JVM by DataParallelTest.
+// docs/distributed.md: one rank of data-parallel diffusion and consistency fine-tuning, a JVM of DataParallelTest.
 package epg.dist;
 
 import epg.TinyRuns;
@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Args: run directory, steps, global batch, RCM encoder file. Writes RUN/finetune-rank-R.safetensors ("diffusion.*", "consistency.*"). */
+/**
+ * Args: run directory, steps, global batch, RCM encoder file. Writes RUN/finetune-rank-R.safetensors ("diffusion.*",
+ * "consistency.*").
+ */
 public final class FinetuneRankMain {
     public static void main(String[] args) {
         try (Distributed group = Distributed.fromEnvironment(); Scope s = Scope.open()) {
@@ -32,9 +35,11 @@ public final class FinetuneRankMain {
 
     /**
      * Both stages, {@code steps} steps each at global batch {@code batch}: diffusion from scratch (label dropout 0.1),
-     * consistency from {@code encoder} with the auxiliary loss (targets gathered); see TinyRuns.forDataParallel. Returns online and EMA weights of both.
+     * consistency from {@code encoder} with the auxiliary loss (targets gathered); see TinyRuns.forDataParallel.
+     * Returns online and EMA weights of both.
      */
-    static Map<String, Tensor> train(Path run, long steps, int batch, String encoder, Distributed group) throws Exception {
+    static Map<String, Tensor> train(Path run, long steps, int batch, String encoder,
+            Distributed group) throws Exception {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Task task : Task.values()) {
             String init = task == Task.DIFFUSION ? "scratch" : encoder;
@@ -42,7 +47,8 @@ public final class FinetuneRankMain {
             Stage stage = task.stage(cfg, group);
             new Trainer(stage, cfg.trainerSettings(), new RunDir(run.resolve(task.id())), cfg, group)
                     .run(TinyRuns.synthetic(64), cfg.loaderConfig(), steps, Trainer.Listener.NONE);
-            stage.modules().forEach((name, m) -> m.stateDict().forEach((k, v) -> out.put(task.id() + "." + name + "." + k, v)));
+            stage.modules().forEach((name, m) -> m.stateDict().forEach((k, v) ->
+                    out.put(task.id() + "." + name + "." + k, v)));
         }
         return out;
     }

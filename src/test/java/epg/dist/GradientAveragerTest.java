@@ -1,4 +1,4 @@
-// Issue 9 (tests): gradient buckets are packed in order up to the size limit; one process leaves gradients alone.
+// docs/distributed.md: gradient buckets are packed in order up to the size limit; one process leaves gradients alone.
 package epg.dist;
 
 import epg.tensor.Scope;

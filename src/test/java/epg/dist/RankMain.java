@@ -1,4 +1,4 @@
-// Issue 9 (tests): one rank of the data-parallel pre-training used by DataParallelTest, run as its own JVM.
+// docs/distributed.md: one rank of the data-parallel pre-training used by DataParallelTest, run as its own JVM.
 package epg.dist;
 
 import epg.TinyRuns;
@@ -14,13 +14,20 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Args: run directory, steps, global batch. Writes RUN/rank-R.safetensors (online.* and momentum.*); prints "step N" per step. */
+/**
+ * Args: run directory, steps, global batch. Writes RUN/rank-R.safetensors (online.* and momentum.*); prints "step N"
+ * per step.
+ */
 public final class RankMain {
     public static void main(String[] args) {
         try (Distributed group = Distributed.fromEnvironment(); Scope s = Scope.open()) {
             Path run = Path.of(args[0]);
-            PretrainStage stage = train(run, Long.parseLong(args[1]), Integer.parseInt(args[2]), group, new Trainer.Listener() {
-                @Override public void stepped(long step, com.google.gson.JsonObject line) { System.out.println("step " + step); System.out.flush(); }
+            PretrainStage stage = train(run, Long.parseLong(args[1]), Integer.parseInt(args[2]), group,
+                    new Trainer.Listener() {
+                @Override public void stepped(long step, com.google.gson.JsonObject line) {
+                    System.out.println("step " + step);
+                    System.out.flush();
+                }
             });
             Safetensors.write(run.resolve("rank-" + group.rank() + ".safetensors"), weights(stage), Map.of());
         } catch (Throwable e) {
@@ -32,10 +39,12 @@ public final class RankMain {
     }
 
     /** The tiny pre-training of the tests: {@code steps} steps at global batch {@code batch} on 64 synthetic images. */
-    static PretrainStage train(Path run, long steps, int batch, Distributed group, Trainer.Listener listener) throws Exception {
+    static PretrainStage train(Path run, long steps, int batch, Distributed group,
+            Trainer.Listener listener) throws Exception {
         PretrainConfig cfg = TinyRuns.config(steps, batch, true, "constant", 1000);
         PretrainStage stage = new PretrainStage(cfg, group);
-        new Trainer(stage, cfg.trainerSettings(), new RunDir(run), cfg, group).run(TinyRuns.synthetic(64), cfg.loaderConfig(), steps, listener);
+        new Trainer(stage, cfg.trainerSettings(), new RunDir(run), cfg, group)
+                .run(TinyRuns.synthetic(64), cfg.loaderConfig(), steps, listener);
         return stage;
     }
 

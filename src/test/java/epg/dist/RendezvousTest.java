@@ -1,4 +1,4 @@
-// Issue 9 (tests): the rendezvous read from torchrun's and SLURM's variables, and bad values named.
+// docs/distributed.md: the rendezvous read from torchrun's and SLURM's variables, and bad values named.
 package epg.dist;
 
 import org.junit.jupiter.api.Test;
@@ -12,14 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RendezvousTest {
     @Test
     void torchrunVariables() {
-        Rendezvous r = Rendezvous.fromEnvironment(Map.of("RANK", "3", "WORLD_SIZE", "8", "LOCAL_RANK", "1", "MASTER_ADDR", "node7", "MASTER_PORT", "29400",
+        Rendezvous r = Rendezvous.fromEnvironment(Map.of("RANK", "3", "WORLD_SIZE", "8", "LOCAL_RANK", "1",
+                "MASTER_ADDR", "node7", "MASTER_PORT", "29400",
                 "SLURM_PROCID", "5", "SLURM_NTASKS", "16"));
         assertEquals(new Rendezvous(3, 8, 1, "node7", 29400, 300), r);
     }
 
     @Test
     void slurmVariablesWhenTorchrunsAreAbsent() {
-        Rendezvous r = Rendezvous.fromEnvironment(Map.of("SLURM_PROCID", "5", "SLURM_NTASKS", "16", "SLURM_LOCALID", "1", "MASTER_ADDR", "n1", "EPG_DIST_TIMEOUT", "30"));
+        Rendezvous r = Rendezvous.fromEnvironment(Map.of("SLURM_PROCID", "5", "SLURM_NTASKS", "16", "SLURM_LOCALID",
+                "1", "MASTER_ADDR", "n1", "EPG_DIST_TIMEOUT", "30"));
         assertEquals(new Rendezvous(5, 16, 1, "n1", Rendezvous.DEFAULT_PORT, 30), r);
     }
 
@@ -32,13 +34,17 @@ class RendezvousTest {
 
     @Test
     void badValuesAreNamed() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Rendezvous.fromEnvironment(Map.of("WORLD_SIZE", "two", "RANK", "0")))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Rendezvous.fromEnvironment(Map.of("WORLD_SIZE",
+                "two", "RANK", "0")))
                 .getMessage().contains("WORLD_SIZE='two'"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Rendezvous.fromEnvironment(Map.of("WORLD_SIZE", "2", "RANK", "2", "MASTER_ADDR", "a")))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Rendezvous.fromEnvironment(Map.of("WORLD_SIZE",
+                "2", "RANK", "2", "MASTER_ADDR", "a")))
                 .getMessage().contains("RANK 2"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Rendezvous.fromEnvironment(Map.of("WORLD_SIZE", "2", "RANK", "1")))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Rendezvous.fromEnvironment(Map.of("WORLD_SIZE",
+                "2", "RANK", "1")))
                 .getMessage().contains("MASTER_ADDR"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Rendezvous.fromEnvironment(Map.of("WORLD_SIZE", "2")))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Rendezvous.fromEnvironment(Map.of("WORLD_SIZE",
+                "2")))
                 .getMessage().contains("RANK is not set"));
     }
 

@@ -17,7 +17,8 @@ class NtXentTest {
     void handComputedIdentityCase() {
         try (Scope s = Scope.open()) {
             // rows are normalised first: f = diag(3, 2) → I; logits = I; τ = (0.5, 1)
-            Tensor f = Torch.fromFloats(new float[]{3, 0, 0, 2}, 2, 2), g = Torch.fromFloats(new float[]{1, 0, 0, 1}, 2, 2);
+            Tensor f = Torch.fromFloats(new float[]{3, 0, 0, 2}, 2, 2),
+                    g = Torch.fromFloats(new float[]{1, 0, 0, 1}, 2, 2);
             float[] loss = Torch.toFloats(NtXent.perSample(f, g, Torch.fromFloats(new float[]{0.5f, 1f}, 2)));
             assertEquals(Math.log(Math.exp(2) + 1) - 2, loss[0], 1e-6); // = log(1 + e^−2) = 0.126928
             assertEquals(Math.log(Math.E + 1) - 1, loss[1], 1e-6);      // = log(1 + e^−1) = 0.313262
@@ -29,7 +30,8 @@ class NtXentTest {
         try (Scope s = Scope.open()) {
             // f0 = (1, 1)/√2, g0 = (1, 0), g1 = (0, 1): logits row 0 = (1/√2, 1/√2) → loss_0 = log 2 at any τ
             // f1 = (0, 1): logits row 1 = (0, 1), τ = 0.2 → loss_1 = log(e^0 + e^5) − 5
-            Tensor f = Torch.fromFloats(new float[]{1, 1, 0, 1}, 2, 2), g = Torch.fromFloats(new float[]{1, 0, 0, 1}, 2, 2);
+            Tensor f = Torch.fromFloats(new float[]{1, 1, 0, 1}, 2, 2),
+                    g = Torch.fromFloats(new float[]{1, 0, 0, 1}, 2, 2);
             float[] loss = Torch.toFloats(NtXent.perSample(f, g, Torch.fromFloats(new float[]{0.3f, 0.2f}, 2)));
             assertEquals(Math.log(2), loss[0], 1e-6);
             assertEquals(Math.log(1 + Math.exp(5)) - 5, loss[1], 1e-6);

@@ -37,12 +37,15 @@ class RcmLossTest {
             momentum.eval();
             new Ema(online, momentum, 0.99, false);
             Tensor[] x = inputs(c);
-            RcmLoss.Terms t = new RcmLoss(online, momentum, SHIFT, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            RcmLoss.Terms t = new RcmLoss(online, momentum, SHIFT, NtXent.Gather.LOCAL)
+                    .compute(x[0], x[1], x[2], x[3], I, N, TAU);
             assertEquals(t.contrastive().item_double() + t.consistency().item_double(), t.loss().item_double(), 1e-6);
             assertTrue(t.contrastive().item_double() > 0 && t.consistency().item_double() > 0);
             t.loss().backward();
-            momentum.namedParameters().forEach((k, p) -> assertFalse(p.grad().defined(), "momentum " + k + " has a gradient"));
-            online.namedParameters().forEach((k, p) -> assertTrue(p.grad().defined(), "online " + k + " has no gradient"));
+            momentum.namedParameters().forEach((k, p) -> assertFalse(p.grad().defined(), "momentum " + k
+                    + " has a gradient"));
+            online.namedParameters().forEach((k, p) -> assertTrue(p.grad().defined(), "online " + k
+                    + " has no gradient"));
         }
     }
 
@@ -52,7 +55,8 @@ class RcmLossTest {
             ModelConfig c = TinyRuns.rcm();
             RcmEncoder online = encoder(c);
             Tensor[] x = inputs(c);
-            RcmLoss.Terms t = new RcmLoss(online, null, SHIFT, false, true, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            RcmLoss.Terms t = new RcmLoss(online, null, SHIFT, false, true, NtXent.Gather.LOCAL)
+                    .compute(x[0], x[1], x[2], x[3], I, N, TAU);
             assertEquals(0, t.contrastive().item_double(), 0);
             t.loss().backward();
             Map<String, Tensor> viaLoss = grads(online);
@@ -67,11 +71,14 @@ class RcmLossTest {
             double maxStop = 0, maxThrough = 0;
             for (String k : viaLoss.keySet()) {
                 if (k.startsWith("projection_head")) continue; // h does not pass through the projector
-                maxStop = Math.max(maxStop, maxAbs(viaLoss.get(k).sub(stopGrad.get(k))) / Math.max(1e-12, maxAbs(stopGrad.get(k))));
-                maxThrough = Math.max(maxThrough, maxAbs(viaLoss.get(k).sub(throughTarget.get(k))) / Math.max(1e-12, maxAbs(throughTarget.get(k))));
+                maxStop = Math.max(maxStop, maxAbs(viaLoss.get(k).sub(stopGrad.get(k))) / Math.max(1e-12,
+                        maxAbs(stopGrad.get(k))));
+                maxThrough = Math.max(maxThrough, maxAbs(viaLoss.get(k).sub(throughTarget.get(k))) / Math.max(1e-12,
+                        maxAbs(throughTarget.get(k))));
             }
             assertTrue(maxStop < 1e-4, "gradients differ from the stop-gradient computation by " + maxStop);
-            assertTrue(maxThrough > 1e-2, "a target with gradient would give the same gradients (" + maxThrough + "): the check cannot fail");
+            assertTrue(maxThrough > 1e-2, "a target with gradient would give the same gradients (" + maxThrough
+                    + "): the check cannot fail");
         }
     }
 
@@ -83,14 +90,17 @@ class RcmLossTest {
             momentum.load(online.stateDict(), true);
             momentum.eval();
             Tensor[] x = inputs(c);
-            RcmLoss.Terms both = new RcmLoss(online, momentum, SHIFT, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
-            RcmLoss.Terms only = new RcmLoss(online, momentum, SHIFT, true, false, NtXent.Gather.LOCAL).compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            RcmLoss.Terms both = new RcmLoss(online, momentum, SHIFT, NtXent.Gather.LOCAL)
+                    .compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            RcmLoss.Terms only = new RcmLoss(online, momentum, SHIFT, true, false, NtXent.Gather.LOCAL)
+                    .compute(x[0], x[1], x[2], x[3], I, N, TAU);
             assertTrue(both.consistency().item_double() > 0, "the full loss has a consistency term");
             assertEquals(0, only.consistency().item_double(), 0);
             assertEquals(both.contrastive().item_double(), only.contrastive().item_double(), 1e-6);
             assertEquals(only.contrastive().item_double(), only.loss().item_double(), 0);
             only.loss().backward();
-            // h feeds only the consistency term; with it off the gradient reaches the encoder through the projector alone.
+            // h feeds only the consistency term; with it off the gradient reaches the encoder through the projector
+            // alone.
             assertTrue(online.namedParameters().get("projection_head.0.weight").grad().defined());
         }
     }
@@ -108,9 +118,11 @@ class RcmLossTest {
         long b = x[2].size(0);
         Tensor h = online.representation(x[2].add(x[3].mul(Torch.scalar(t))).mul(Torch.scalar(Preconditioning.cIn(t))),
                 torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t))));
-        Tensor target = online.representation(x[2].add(x[3].mul(Torch.scalar(t2))).mul(Torch.scalar(Preconditioning.cIn(t2))),
+        Tensor target = online.representation(x[2].add(x[3].mul(Torch.scalar(t2)))
+                .mul(Torch.scalar(Preconditioning.cIn(t2))),
                 torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t2))));
-        Tensor loss = NtXent.perSample(h, detach ? target.detach() : target, torch.full(new long[]{b}, Torch.scalar(TAU))).mean();
+        Tensor loss = NtXent.perSample(h, detach ? target.detach() : target,
+                torch.full(new long[]{b}, Torch.scalar(TAU))).mean();
         loss.backward();
         return loss.item_double();
     }

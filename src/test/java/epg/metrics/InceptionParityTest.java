@@ -1,4 +1,4 @@
-// Issue 7: our FID Inception equals torchvision's inception_v3 adapted per pytorch-fid (scripts/fixtures/make_inception_parity.py).
+// Spec §7: our FID Inception equals torchvision's inception_v3 as pytorch-fid adapts it (make_inception_parity.py).
 package epg.metrics;
 
 import epg.tensor.Npz;
@@ -123,29 +123,38 @@ class InceptionParityTest {
         assertTrue(err <= REL, what + ": relative error " + err + " > " + REL);
     }
 
-    /** `epg evaluate` with Inception features: a reference made from images scores FID = sFID = 0 against them (~30 image passes). */
+    /**
+     * `epg evaluate` with Inception features: a reference made from images scores FID = sFID = 0 against them (~30
+     * image passes).
+     */
     @Test
     @Tag("slow")
     void evaluateCommandWithInception() throws IOException {
         InceptionV3 net = net();
         try (Scope s = Scope.open()) {
             Tensor images = Npz.read(fixture("metrics/inception_io.npz"), "images").repeat(6, 1, 1, 1).narrow(0, 0, 11);
-            images = images.add(Torch.fromLongs(java.util.stream.LongStream.range(0, 11).toArray(), 11, 1, 1, 1).to(ScalarType.Byte));
+            images = images.add(Torch.fromLongs(java.util.stream.LongStream.range(0, 11).toArray(), 11, 1, 1, 1)
+                    .to(ScalarType.Byte));
             Path samples = dir.resolve("samples.npz"), ref = dir.resolve("ref.npz"), json = dir.resolve("eval.json");
             Npz.write(samples, Map.of("arr_0", images));
             String weights = dir.resolve("inception.pth").toString();
-            assertEquals(0, Main.commandLine().execute("evaluate", "--make-ref", samples.toString(), ref.toString(), "--inception", weights,
+            assertEquals(0, Main.commandLine().execute("evaluate", "--make-ref", samples.toString(), ref.toString(),
+                    "--inception", weights,
                     "--batch", "4"));
             Features f = net.extract(images);
-            assertTrue(FeatureStats.of(f.pool()).mu().allclose(Npz.read(ref, "mu"), 1e-9, 1e-9, false), "mu of the reference file");
-            assertTrue(FeatureStats.of(f.spatial()).sigma().allclose(Npz.read(ref, "sigma_s"), 1e-9, 1e-9, false), "sigma_s of the reference file");
-            assertEquals(0, Main.commandLine().execute("evaluate", samples.toString(), ref.toString(), "--inception", weights, "--batch", "4",
+            assertTrue(FeatureStats.of(f.pool()).mu().allclose(Npz.read(ref, "mu"), 1e-9, 1e-9, false),
+                    "mu of the reference file");
+            assertTrue(FeatureStats.of(f.spatial()).sigma().allclose(Npz.read(ref, "sigma_s"), 1e-9, 1e-9, false),
+                    "sigma_s of the reference file");
+            assertEquals(0, Main.commandLine().execute("evaluate", samples.toString(), ref.toString(), "--inception",
+                    weights, "--batch", "4",
                     "--out", json.toString()));
             JsonObject j = new Gson().fromJson(Files.readString(json), JsonObject.class);
             assertEquals(InceptionV3.ID, j.get("extractor").getAsString());
             assertEquals("file", j.get("referenceStatistics").getAsString());
             assertEquals(11, j.get("sampleCount").getAsLong());
-            System.out.println("Inception evaluate, a set against itself: FID " + j.get("fid") + ", sFID " + j.get("sfid"));
+            System.out.println("Inception evaluate, a set against itself: FID " + j.get("fid") + ", sFID "
+                    + j.get("sfid"));
             assertTrue(Math.abs(j.get("fid").getAsDouble()) < 1e-6 && Math.abs(j.get("sfid").getAsDouble()) < 1e-6,
                     "a set against itself: FID " + j.get("fid") + ", sFID " + j.get("sfid"));
             assertEquals(InceptionScore.of(f.logits()), j.get("inceptionScore").getAsDouble(), 1e-6);
@@ -156,9 +165,10 @@ class InceptionParityTest {
 
     @Test
     void missingWeightsSayWhereToGetThem() {
-        IOException e = assertThrows(IOException.class, () -> InceptionV3.load(dir.resolve("none").resolve(InceptionV3.WEIGHTS_FILE)));
-        assertTrue(e.getMessage().contains("https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/pt_inception-2015-12-05-6726825d.pth"),
-                e.getMessage());
+        IOException e = assertThrows(IOException.class, () -> InceptionV3.load(dir.resolve("none")
+                .resolve(InceptionV3.WEIGHTS_FILE)));
+        assertTrue(e.getMessage().contains("https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/"
+                + "pt_inception-2015-12-05-6726825d.pth"), e.getMessage());
     }
 
     @Test
@@ -171,11 +181,14 @@ class InceptionParityTest {
             assertArrayEquals(new long[]{192, 160, 1, 7}, Torch.shape(sd.get("Mixed_6d.branch7x7dbl_5.conv.weight")));
             assertArrayEquals(new long[]{384, 384, 3, 1}, Torch.shape(sd.get("Mixed_7c.branch3x3dbl_3b.conv.weight")));
             assertArrayEquals(new long[]{1008, 2048}, Torch.shape(sd.get("fc.weight")));
-            assertEquals(23_850_960L, new InceptionV3().parameterCount(), "torchvision's inception_v3(num_classes=1008, aux_logits=False)");
+            assertEquals(23_850_960L, new InceptionV3().parameterCount(),
+                    "torchvision's inception_v3(num_classes=1008, aux_logits=False)");
         }
     }
 
-    /** Guards BasicConv2d's contiguous() against libtorch's wrong channels-last 1×1 convolutions (80 output channels). */
+    /**
+     * Guards BasicConv2d's contiguous() against libtorch's wrong channels-last 1×1 convolutions (80 output channels).
+     */
     @Test
     void channelsLastInputGivesTheSameOutput() {
         try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {

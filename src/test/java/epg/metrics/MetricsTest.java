@@ -1,4 +1,4 @@
-// Issue 7: FID/sFID, Inception Score and precision/recall equal NumPy/SciPy values (scripts/fixtures/make_metrics_fixtures.py).
+// Spec §7: FID/sFID, IS and precision/recall equal NumPy/SciPy values (scripts/fixtures/make_metrics_fixtures.py).
 package epg.metrics;
 
 import epg.tensor.Npz;
@@ -55,7 +55,8 @@ class MetricsTest {
     void frechetDistanceOfASetWithItselfIsZero() {
         FeatureStats a = FeatureStats.of(m.get("fid_regular_x")), s = FeatureStats.of(m.get("fid_singular_x"));
         assertTrue(Math.abs(FrechetDistance.between(a, a)) < 1e-6, "FID(a, a) = " + FrechetDistance.between(a, a));
-        assertTrue(Math.abs(FrechetDistance.between(s, s)) < 1e-6, "FID(s, s) of a rank-deficient set = " + FrechetDistance.between(s, s));
+        assertTrue(Math.abs(FrechetDistance.between(s, s)) < 1e-6, "FID(s, s) of a rank-deficient set = "
+                + FrechetDistance.between(s, s));
         assertTrue(Math.abs(value("fid_self_value")) < 1e-6, "the SciPy reference agrees");
     }
 
@@ -65,8 +66,10 @@ class MetricsTest {
             FeatureStats a = FeatureStats.of(m.get("fid_regular_x"));
             Tensor nan = a.sigma().clone();
             nan.fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
-            assertTrue(Double.isNaN(FrechetDistance.traceSqrtProduct(nan, a.sigma())), "NaN input is reported as non-finite");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrechetDistance.between(new FeatureStats(a.mu(), nan), a));
+            assertTrue(Double.isNaN(FrechetDistance.traceSqrtProduct(nan, a.sigma())),
+                    "NaN input is reported as non-finite");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                    FrechetDistance.between(new FeatureStats(a.mu(), nan), a));
             assertTrue(e.getMessage().contains("not finite"), e.getMessage());
         }
     }
@@ -93,7 +96,8 @@ class MetricsTest {
         // 180 references and 150 samples fit one default block; blocks of 7 x 11 cut them with ragged edges.
         Tensor ref = m.get("pr_ref"), sam = m.get("pr_sam");
         Tensor sorted = PrecisionRecall.squaredDistances(ref, ref).sort(1, false).get0();
-        assertTrue(PrecisionRecall.radii(ref, 3, 7).allclose(sorted.select(1, 3), 1e-12, 1e-12, false), "k-th neighbour, self excluded");
+        assertTrue(PrecisionRecall.radii(ref, 3, 7).allclose(sorted.select(1, 3), 1e-12, 1e-12, false),
+                "k-th neighbour, self excluded");
         assertEquals(PrecisionRecall.of(ref, sam), PrecisionRecall.of(ref, sam, 3, 7, 11));
     }
 
@@ -104,7 +108,8 @@ class MetricsTest {
         assertEquals(16, ref.pool().dim());
         assertEquals(7, ref.spatial().dim());
         assertEquals(-7.5 / 8 * 1e-3, ref.pool().mu().select(0, 0).item_double(), 0.0);
-        assertEquals(1.0 * 2.0 / 7, ref.pool().sigma().select(0, 0).select(0, 1).item_double(), 0.0, "sigma[0][1] = 1·2/7");
+        assertEquals(1.0 * 2.0 / 7, ref.pool().sigma().select(0, 0).select(0, 1).item_double(), 0.0,
+                "sigma[0][1] = 1·2/7");
         assertEquals(0.1, ref.spatial().sigma().select(0, 6).select(0, 6).item_double(), 0.0);
     }
 }

@@ -1,4 +1,4 @@
-// Issue 2 golden test: the Java networks reproduce an independent PyTorch build of spec §2 (scripts/fixtures/make_nn_fixtures.py).
+// Spec §2, golden test: the Java networks reproduce an independent PyTorch build (fixtures/make_nn_fixtures.py).
 package epg.nn;
 
 import epg.config.ModelConfig;
@@ -32,7 +32,8 @@ class GoldenNetworkTest {
             EpgModel m = new EpgModel(epg(fused));
             assertTrue(m.load(Checkpoints.readTensors(fixture("nn/" + file)), true).clean());
             m.eval();
-            assertClose(m.forward(io.get("x"), io.get("c"), io.get("y")), io.get("epg_out"), 1e-5, "EPG forward from " + file);
+            assertClose(m.forward(io.get("x"), io.get("c"), io.get("y")), io.get("epg_out"), 1e-5, "EPG forward from "
+                    + file);
         }
     }
 
@@ -48,7 +49,8 @@ class GoldenNetworkTest {
             assertClose(eval.h(), io.get("rcm_h"), 1e-5, "RCM h");
             assertClose(eval.proj(), io.get("rcm_proj_eval"), 1e-5, "RCM projection (running statistics)");
             m.train(true);
-            assertClose(m.forward(io.get("x"), io.get("c")).proj(), io.get("rcm_proj_train"), 1e-5, "RCM projection (batch statistics)");
+            assertClose(m.forward(io.get("x"), io.get("c")).proj(), io.get("rcm_proj_train"), 1e-5,
+                    "RCM projection (batch statistics)");
         }
     }
 
@@ -66,15 +68,21 @@ class GoldenNetworkTest {
         try (Scope s = Scope.open()) {
             Map<String, Tensor> rcmWeights = Checkpoints.readTensors(fixture("nn/rcm.safetensors"));
             EpgModel m = new EpgModel(epg(true));
-            var strict = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> m.load(rcmWeights, true));
-            assertTrue(strict.getMessage().contains("decoder_blocks.0.skip_linear.weight") && strict.getMessage().contains("non-strictly"), strict.getMessage());
+            var strict = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () ->
+                    m.load(rcmWeights, true));
+            assertTrue(strict.getMessage().contains("decoder_blocks.0.skip_linear.weight")
+                    && strict.getMessage().contains("non-strictly"), strict.getMessage());
             LoadReport r = m.load(rcmWeights, false);
-            assertTrue(r.unexpected().stream().allMatch(k -> k.startsWith("projection_head.")) && r.unexpected().size() == 13, r.toString());
-            assertTrue(r.missing().contains("class_embed.weight") && r.missing().stream().noneMatch(k -> k.startsWith("blocks.")), r.toString());
-            assertClose(m.blocks.items().get(1).mlp.fc2.weight, rcmWeights.get("blocks.1.mlp.fc2.weight"), 0, "encoder weight copied");
+            assertTrue(r.unexpected().stream().allMatch(k -> k.startsWith("projection_head."))
+                    && r.unexpected().size() == 13, r.toString());
+            assertTrue(r.missing().contains("class_embed.weight") && r.missing().stream()
+                    .noneMatch(k -> k.startsWith("blocks.")), r.toString());
+            assertClose(m.blocks.items().get(1).mlp.fc2.weight, rcmWeights.get("blocks.1.mlp.fc2.weight"), 0,
+                    "encoder weight copied");
             Map<String, Tensor> wrong = new java.util.HashMap<>(Checkpoints.readTensors(fixture("nn/epg.safetensors")));
             wrong.put("out.weight", epg.tensor.Torch.zeros(48, 95));
-            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> m.load(wrong, false));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () ->
+                    m.load(wrong, false));
             assertTrue(e.getMessage().contains("out.weight (expected [48, 96], found [48, 95])"), e.getMessage());
         }
     }

@@ -1,4 +1,4 @@
-// Issue 2: a long training loop must not grow in resident memory (shared/notes/libtorch-from-java.md, trap 2).
+// Spec §2: a long training loop must not grow in resident memory (shared/notes/libtorch-from-java.md, trap 2).
 package epg.nn;
 
 import epg.bench.TrainStep;
@@ -23,7 +23,8 @@ class NativeMemoryTest {
         for (int i = 0; i < 500; i++) step.run();
         long c = nativeKb();
         double growth = Math.min(b - a, c - b) / (double) a;
-        assertTrue(growth < 0.05, "resident memory outside the Java heap grew in both intervals: " + a + " -> " + b + " -> " + c + " kB ("
+        assertTrue(growth < 0.05, "resident memory outside the Java heap grew in both intervals: " + a + " -> " + b
+                + " -> " + c + " kB ("
                 + 100 * growth + "% at least)");
     }
 

@@ -1,4 +1,4 @@
-// Issue 8 (report): chart axes and the SVG of a loss chart, against hand-worked values.
+// docs/demo.md: chart axes and the SVG of a loss chart, against hand-worked values.
 package epg.report;
 
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,8 @@ class SvgLineChartTest {
         assertEquals(500, Math.pow(10, t.get(2)), 1e-9);
         // log axis over [19, 29.9]: only 20 is m × 10^k, so value steps: (29.9 − 19)/4 = 2.7 → 5, ticks 20 and 25
         List<Double> narrow = new Axis(Math.log10(19), Math.log10(29.9), 0, 1, true).ticks();
-        assertEquals(List.of(20.0, 25.0), narrow.stream().map(v -> (double) Math.round(Math.pow(10, v) * 1e6) / 1e6).toList());
+        assertEquals(List.of(20.0, 25.0), narrow.stream().map(v -> (double) Math.round(Math.pow(10, v) * 1e6) / 1e6)
+                .toList());
         assertEquals("12k", Axis.label(12000));
         assertEquals("0.25", Axis.label(0.25));
         assertEquals("800", Axis.label(800));
@@ -46,7 +47,8 @@ class SvgLineChartTest {
         assertEquals(2, svg.split("<polyline", -1).length - 1);
         assertTrue(svg.contains("scratch &lt;x&gt;"), "escaped legend");
         assertTrue(svg.contains("(log scale)"));
-        // x: [0, 100] onto [64, 624]; y: log10 v over [log10 0.25, 0] onto [256, 28]: 1 at the top, 0.5 halfway, 0.25 at the bottom.
+        // x: [0, 100] onto [64, 624]; y: log10 v over [log10 0.25, 0] onto [256, 28]: 1 at the top, 0.5 halfway, 0.25
+        // at the bottom.
         assertTrue(svg.contains("64.0,28.0 344.0,142.0 624.0,256.0"), svg);
         assertTrue(new SvgLineChart("empty", "step", "loss", false).svg().contains("no data"));
     }

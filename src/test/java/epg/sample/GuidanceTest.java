@@ -20,7 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GuidanceTest {
     private static final int CLASSES = 10;
 
-    /** D = label·0.01 + 0 * x (so conditional and unconditional outputs differ); counts images evaluated per label kind. */
+    /**
+     * D = label·0.01 + 0 * x (so conditional and unconditional outputs differ); counts images evaluated per label kind.
+     */
     static final class Counting implements Denoiser {
         long conditional, unconditional;
 
@@ -28,7 +30,8 @@ class GuidanceTest {
         public Tensor denoise(Tensor x, Tensor sigma, Tensor labels) {
             long[] y = Torch.toLongs(labels);
             for (long v : y) if (v == CLASSES) unconditional++; else conditional++;
-            return x.mul(new Scalar(0.0)).add(labels.to(x.scalar_type()).mul(new Scalar(0.01)).reshape(y.length, 1, 1, 1));
+            return x.mul(new Scalar(0.0)).add(labels.to(x.scalar_type()).mul(new Scalar(0.01))
+                    .reshape(y.length, 1, 1, 1));
         }
     }
 
@@ -36,7 +39,8 @@ class GuidanceTest {
         try (Scope s = Scope.open()) {
             Counting inner = new Counting();
             Guidance g = new Guidance(inner, cfg, low, high, shift, CLASSES);
-            new Heun().sample(g, torch.zeros(new long[]{2, 1, 2, 2}), BatchTensors.labels(new int[]{3, 4}), new KarrasGrid(32, shift), null);
+            new Heun().sample(g, torch.zeros(new long[]{2, 1, 2, 2}), BatchTensors.labels(new int[]{3, 4}),
+                    new KarrasGrid(32, shift), null);
             assertEquals(2 * g.evaluations(), inner.conditional + inner.unconditional, "two images per call");
             assertEquals(2 * 62, inner.conditional, "the conditional prediction at every call");
             return g.evaluations();
@@ -82,7 +86,8 @@ class GuidanceTest {
             // σ per image: inside, below, inside. D_c = 0.01·y, D_u = 0.10: guided = 0.10 + 2.5·(0.01·y − 0.10).
             Tensor sigma = Torch.fromFloats(new float[]{1.0f, 0.1f, 1.61f}, 3);
             float[] d = Torch.toFloats(g.denoise(x, sigma, BatchTensors.labels(new int[]{2, 3, 7})));
-            assertArrayEquals(new float[]{0.10f + 2.5f * (0.02f - 0.10f), 0.03f, 0.10f + 2.5f * (0.07f - 0.10f)}, d, 1e-6f);
+            assertArrayEquals(new float[]{0.10f + 2.5f * (0.02f - 0.10f), 0.03f, 0.10f + 2.5f * (0.07f - 0.10f)}, d,
+                    1e-6f);
             assertEquals(2, g.evaluations());
         }
     }

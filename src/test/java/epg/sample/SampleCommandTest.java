@@ -1,4 +1,4 @@
-// Spec §6 end to end: `epg sample` and `epg denoise` on a tiny random EPG model file; batch size never changes an image.
+// Spec §6 end to end: `epg sample` and `epg denoise` on a tiny random EPG model; batch size never changes an image.
 package epg.sample;
 
 import epg.config.ModelConfig;
@@ -39,9 +39,12 @@ class SampleCommandTest {
     static Path modelFile;
     static EpgModel model;
 
-    /** 8 px RGB, patch 4 (4 tokens), one 16-wide block each side, 4 classes; the zero-initialised head made non-zero. */
+    /**
+     * 8 px RGB, patch 4 (4 tokens), one 16-wide block each side, 4 classes; the zero-initialised head made non-zero.
+     */
     static EpgModel tinyModel() {
-        ModelConfig c = new ModelConfig("EPG-tiny", ModelConfig.Kind.EPG, 8, 4, 3, 1, 16, 2, 1, 16, 2, 4, 2, 0, 0, 0, 0, 0, false);
+        ModelConfig c = new ModelConfig("EPG-tiny", ModelConfig.Kind.EPG, 8, 4, 3, 1, 16, 2, 1, 16, 2, 4, 2, 0, 0, 0, 0,
+                0, false);
         EpgModel m = new EpgModel(c);
         Rng rng = new Rng(1);
         Init.epg(m, rng);
@@ -67,11 +70,13 @@ class SampleCommandTest {
     @Test
     void sampleWritesPngsGridAndAReadableNpz() throws Exception {
         Path out = tmp.resolve("samples");
-        String[] r = run("sample", modelFile.toString(), "--seeds", "3,10-13", "--steps", "6", "--cfg", "2.5", "--batch", "2", "--out", out.toString());
+        String[] r = run("sample", modelFile.toString(), "--seeds", "3,10-13", "--steps", "6", "--cfg", "2.5",
+                "--batch", "2", "--out", out.toString());
         assertEquals("0", r[0], r[2]);
         // Heun-6: 2·5 calls; of the unshifted points 80, 24.4, 5.84, 0.965, 0.085, 0.002 one lies in (0.19, 1.61]: +2
         assertTrue(r[1].contains("sampled 5 images") && r[1].contains("NFE 12 per image"), r[1]);
-        for (long seed : new long[]{3, 10, 11, 12, 13}) assertTrue(Files.exists(out.resolve(SampleRun.fileName(seed))), "seed " + seed);
+        for (long seed : new long[]{3, 10, 11, 12, 13})
+            assertTrue(Files.exists(out.resolve(SampleRun.fileName(seed))), "seed " + seed);
         assertEquals(5, Files.list(out).filter(p -> p.getFileName().toString().matches("\\d{6}\\.png")).count());
         ByteImage grid = ImageDecoder.readRgb(out.resolve(SampleRun.GRID));
         assertEquals(24, grid.width());  // 3 columns of 8 px
@@ -83,7 +88,8 @@ class SampleCommandTest {
             int start = 10 + header.length();
             assertEquals(start + 5 * 8 * 8 * 3, npy.length);
             ByteImage second = ImageDecoder.readRgb(out.resolve(SampleRun.fileName(10)));
-            assertArrayEquals(second.pixels(), Arrays.copyOfRange(npy, start + 192, start + 384), "npz image 1 = 000010.png");
+            assertArrayEquals(second.pixels(), Arrays.copyOfRange(npy, start + 192, start + 384),
+                    "npz image 1 = 000010.png");
         }
     }
 
@@ -96,7 +102,8 @@ class SampleCommandTest {
         List<List<ByteImage>> images = new java.util.ArrayList<>();
         int[] batches = {8, 3};
         for (int k = 0; k < 2; k++) {
-            SampleRun run = SampleRun.of(d, Normalization.IMAGENET, new SampleOptions(EdmStochastic.RELEASED, 8, 2.0, 0.19, 1.61, batches[k]));
+            SampleRun run = SampleRun.of(d, Normalization.IMAGENET, new SampleOptions(EdmStochastic.RELEASED, 8, 2.0,
+                    0.19, 1.61, batches[k]));
             Guidance g = run.guidance();
             float[] all = new float[8 * 192];
             List<ByteImage> imgs = new java.util.ArrayList<>();
@@ -123,18 +130,22 @@ class SampleCommandTest {
         assertTrue(diff <= 1e-3 * scale, "samples, batch 8 vs 3: max difference " + diff + " of " + scale);
         for (int i = 0; i < 8; i++) {
             byte[] a = images.get(0).get(i).pixels(), b = images.get(1).get(i).pixels();
-            for (int j = 0; j < a.length; j++) assertTrue(Math.abs((a[j] & 0xFF) - (b[j] & 0xFF)) <= 1, "image " + i + " pixel " + j);
+            for (int j = 0; j < a.length; j++)
+                assertTrue(Math.abs((a[j] & 0xFF) - (b[j] & 0xFF)) <= 1, "image " + i + " pixel " + j);
         }
-        assertFalse(Arrays.equals(images.get(0).get(0).pixels(), images.get(0).get(1).pixels()), "different seeds differ");
+        assertFalse(Arrays.equals(images.get(0).get(0).pixels(), images.get(0).get(1).pixels()),
+                "different seeds differ");
     }
 
     @Test
     void denoiseCommandIsOneDenoiserCall() throws Exception {
         try (Scope s = Scope.open()) {
-            Tensor x = torch.randn(new long[]{2, 3, 8, 8}, new Rng(5).optional(), Torch.options(torch.ScalarType.Float)); // [B, C, H, W]
+            Tensor x = torch.randn(new long[]{2, 3, 8, 8}, new Rng(5).optional(),
+                    Torch.options(torch.ScalarType.Float)); // [B, C, H, W]
             Path in = tmp.resolve("x.npy"), out = tmp.resolve("d.npy"), boundary = tmp.resolve("b.npy");
             Npy.write(in, x);
-            String[] r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--label", "2", "--output", out.toString());
+            String[] r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--label",
+                    "2", "--output", out.toString());
             assertEquals("0", r[0], r[2]);
             Tensor expected = new ModelDenoiser(model, Preconditioning.Kind.DIFFUSION).denoise(x,
                     torch.full(new long[]{2}, new Scalar(0.7)), epg.data.BatchTensors.labels(new int[]{2, 2}));
@@ -144,17 +155,21 @@ class SampleCommandTest {
             // per-image labels from a .npy: the same as the denoiser called with those labels
             Path labelFile = tmp.resolve("y.npy"), perImage = tmp.resolve("dy.npy");
             Npy.write(labelFile, epg.data.BatchTensors.labels(new int[]{1, 3}));
-            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--labels", labelFile.toString(), "--output", perImage.toString());
+            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--labels",
+                    labelFile.toString(), "--output", perImage.toString());
             assertEquals("0", r[0], r[2]);
             Tensor expectedY = new ModelDenoiser(model, Preconditioning.Kind.DIFFUSION).denoise(x,
                     torch.full(new long[]{2}, new Scalar(0.7)), epg.data.BatchTensors.labels(new int[]{1, 3}));
             assertArrayEquals(Torch.toFloats(expectedY), Torch.toFloats(Npy.read(perImage)), 1e-6f);
-            assertFalse(Arrays.equals(Torch.toFloats(expected), Torch.toFloats(expectedY)), "the labels matter to this model");
+            assertFalse(Arrays.equals(Torch.toFloats(expected), Torch.toFloats(expectedY)),
+                    "the labels matter to this model");
             Npy.write(labelFile, epg.data.BatchTensors.labels(new int[]{1, 3, 0}));
-            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--labels", labelFile.toString(), "--output", perImage.toString());
+            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--labels",
+                    labelFile.toString(), "--output", perImage.toString());
             assertTrue(r[2].contains("must hold 2 integer class ids"), r[2]);
             // consistency parameterisation at σ_min·s (s = 8/64): D = x, clamped to [-1, 1]
-            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", Double.toString(0.002 * 0.125),
+            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma",
+                    Double.toString(0.002 * 0.125),
                     "--parameterisation", "consistency", "--output", boundary.toString());
             assertEquals("0", r[0], r[2]);
             float[] xv = Torch.toFloats(x), bv = Torch.toFloats(Npy.read(boundary));
@@ -164,10 +179,12 @@ class SampleCommandTest {
 
     @Test
     void badArgumentsAreClearErrors() {
-        String[] r = run("sample", modelFile.toString(), "--num", "3", "--seeds", "0-9", "--out", tmp.resolve("x").toString());
+        String[] r = run("sample", modelFile.toString(), "--num", "3", "--seeds", "0-9", "--out",
+                tmp.resolve("x").toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("--num 3 but --seeds lists 10 seeds"), r[2]);
-        r = run("sample", modelFile.toString(), "--num", "2", "--sampler", "ddim", "--out", tmp.resolve("x").toString());
+        r = run("sample", modelFile.toString(), "--num", "2", "--sampler", "ddim", "--out",
+                tmp.resolve("x").toString());
         assertTrue(r[2].contains("unknown sampler 'ddim'"), r[2]);
     }
 }

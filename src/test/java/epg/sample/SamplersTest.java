@@ -28,7 +28,8 @@ class SamplersTest {
     void oneEulerAndOneHeunStepMatchHandComputation() {
         try (Scope s = Scope.open()) {
             // Data N(0, 1): D(x, σ) = x/(1 + σ²). From x = 3 at σ = 2 to σ = 1:
-            // Euler: d = (3 − 0.6)/2 = 1.2, x' = 3 − 1.2 = 1.8; Heun: D(1.8, 1) = 0.9, d' = 0.9, x' = 3 − (1.2 + 0.9)/2 = 1.95.
+            // Euler: d = (3 − 0.6)/2 = 1.2, x' = 3 − 1.2 = 1.8; Heun: D(1.8, 1) = 0.9, d' = 0.9, x' = 3 − (1.2 + 0.9)/2
+            // = 1.95.
             Denoiser d = Analytic.gaussian(0, 1);
             Tensor x = Torch.fromDoubles(new double[]{3}, 1, 1, 1, 1);
             assertEquals(1.8, Torch.toDoubles(Euler.step(d, x, zeroLabels(1), 2, 1))[0], 1e-12);
@@ -56,7 +57,8 @@ class SamplersTest {
             try (Scope s = Scope.open()) {
                 int n = 3000;
                 Tensor noise = new SeedNoise(seeds(n), new long[]{1, 2, 2}).initial().to(torch.ScalarType.Double);
-                Tensor x = new Heun().sample(Analytic.pointMasses(POINTS, WEIGHTS), noise, zeroLabels(n), new KarrasGrid(32, shift), null);
+                Tensor x = new Heun().sample(Analytic.pointMasses(POINTS, WEIGHTS), noise, zeroLabels(n),
+                        new KarrasGrid(32, shift), null);
                 double[] v = Torch.toDoubles(x);
                 int[] nearest = new int[POINTS.length];
                 double worst = 0;
@@ -72,17 +74,22 @@ class SamplersTest {
                     worst = Math.max(worst, Math.sqrt(bestD));
                 }
                 for (int k = 0; k < POINTS.length; k++)
-                    assertEquals(WEIGHTS[k], nearest[k] / (double) n, 0.03, "shift " + shift + ", fraction at point " + k);
+                    assertEquals(WEIGHTS[k], nearest[k] / (double) n, 0.03, "shift " + shift + ", fraction at point "
+                            + k);
                 assertTrue(worst < 0.02 * shift, "shift " + shift + ": a sample lies " + worst + " from every point");
             }
         }
     }
 
-    /** Mean and standard deviation of all pixels of {@code sampler}'s output for data N(0.3, 0.4²), n images of 4 pixels. */
+    /**
+     * Mean and standard deviation of all pixels of {@code sampler}'s output for data N(0.3, 0.4²), n images of 4
+     * pixels.
+     */
     static double[] gaussianMoments(Sampler sampler, int n, int steps, double shift) {
         try (Scope s = Scope.open()) {
             SeedNoise noise = new SeedNoise(seeds(n), new long[]{1, 2, 2});
-            double[] v = Torch.toDoubles(sampler.sample(Analytic.gaussian(0.3, 0.4), noise.initial().to(torch.ScalarType.Double),
+            double[] v = Torch.toDoubles(sampler.sample(Analytic.gaussian(0.3, 0.4),
+                    noise.initial().to(torch.ScalarType.Double),
                     zeroLabels(n), new KarrasGrid(steps, shift), noise));
             double mean = 0, sq = 0;
             for (double a : v) mean += a / v.length;
@@ -147,10 +154,13 @@ class SamplersTest {
     void oneStepAndTwoStepMatchHandComputation() {
         try (Scope s = Scope.open()) {
             // A consistency-like function D(x, σ) = x/(1 + σ); seed 3, two pixels, shift 4.
-            Denoiser d = (x, sigma, y) -> x.div(sigma.add(new org.bytedeco.pytorch.Scalar(1.0)).reshape(x.size(0), 1, 1, 1));
+            Denoiser d = (x, sigma, y) -> x.div(sigma.add(new org.bytedeco.pytorch.Scalar(1.0))
+                    .reshape(x.size(0), 1, 1, 1));
             long[] shape = {1, 1, 2};
-            float[] eps = Torch.toFloats(torch.randn(shape, new GeneratorOptional(torch.make_generator_cpu(3)), Torch.options(torch.ScalarType.Float)));
-            float[] z = Torch.toFloats(torch.randn(shape, new GeneratorOptional(torch.make_generator_cpu(Rng.derive(3, 1))), Torch.options(torch.ScalarType.Float)));
+            float[] eps = Torch.toFloats(torch.randn(shape, new GeneratorOptional(torch.make_generator_cpu(3)),
+                    Torch.options(torch.ScalarType.Float)));
+            float[] z = Torch.toFloats(torch.randn(shape, new GeneratorOptional(torch.make_generator_cpu(Rng.derive(3,
+                    1))), Torch.options(torch.ScalarType.Float)));
             SeedNoise noise = new SeedNoise(new long[]{3}, shape);
             KarrasGrid grid = new KarrasGrid(32, 4);
             float[] one = Torch.toFloats(new OneStep().sample(d, noise.initial(), zeroLabels(1), grid, noise));

@@ -31,9 +31,11 @@ class NpyNpzTest {
         byte[] h = Npy.header(new Npy.Header(DType.F32, new long[]{2, 3}));
         assertEquals(128, h.length);
         assertEquals(0x76, h[8]);
-        assertEquals(dict + " ".repeat(128 - 10 - dict.length() - 1) + "\n", new String(h, 10, 118, StandardCharsets.ISO_8859_1));
+        assertEquals(dict + " ".repeat(128 - 10 - dict.length() - 1) + "\n",
+                new String(h, 10, 118, StandardCharsets.ISO_8859_1));
         String grey = "{'descr': '|u1', 'fortran_order': False, 'shape': (5,), }";
-        assertEquals(grey, new String(Npy.header(new Npy.Header(DType.U8, new long[]{5})), 10, grey.length(), StandardCharsets.ISO_8859_1));
+        assertEquals(grey, new String(Npy.header(new Npy.Header(DType.U8, new long[]{5})), 10, grey.length(),
+                StandardCharsets.ISO_8859_1));
     }
 
     @Test

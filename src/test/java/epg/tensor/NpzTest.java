@@ -1,4 +1,4 @@
-// Issue 7: the .npy/.npz reader and writer against files written by NumPy (scripts/fixtures/make_metrics_fixtures.py).
+// Spec §7: the .npy/.npz reader and writer against files written by NumPy (scripts/fixtures/make_metrics_fixtures.py).
 package epg.tensor;
 
 import org.bytedeco.pytorch.Tensor;
@@ -42,7 +42,8 @@ class NpzTest {
         long[] i8 = new long[12];
         for (int i = 0; i < 12; i++) i8[i] = i - 3;
         Map<String, Tensor> m = new LinkedHashMap<>();
-        m.put("arr_0", Torch.fromLongs(java.util.stream.IntStream.range(0, img.length).mapToLong(i -> img[i] & 0xff).toArray(), 6, 8, 8, 3).to(ScalarType.Byte));
+        m.put("arr_0", Torch.fromLongs(java.util.stream.IntStream.range(0, img.length).mapToLong(i -> img[i] & 0xff)
+                .toArray(), 6, 8, 8, 3).to(ScalarType.Byte));
         m.put("mu", Torch.fromDoubles(mu, 16));
         m.put("sigma", Torch.fromDoubles(sigma, 16, 16));
         m.put("mu_s", Torch.fromDoubles(muS, 7));
@@ -117,12 +118,14 @@ class NpzTest {
             Tensor img = expected().get("arr_0");
             requirePython("numpy");
             String sums = python(60, "-c", "import numpy as np, sys; z = np.load(sys.argv[1]); "
-                    + "print(z['arr_0'].dtype, z['arr_0'].shape, int(z['arr_0'].astype(np.int64).sum()), repr(float(z['mu'].sum())))", out.toString());
+                    + "print(z['arr_0'].dtype, z['arr_0'].shape, int(z['arr_0'].astype(np.int64).sum()), "
+                    + "repr(float(z['mu'].sum())))", out.toString());
             long total = 0;
             for (long v : Torch.toLongs(img)) total += v;
             double muSum = 0;
             for (double v : Torch.toDoubles(expected().get("mu"))) muSum += v;
-            assertEquals("uint8 (6, 8, 8, 3) " + total + " " + Double.toString(muSum).replace("E", "e"), sums.trim().replace("E", "e"));
+            assertEquals("uint8 (6, 8, 8, 3) " + total + " " + Double.toString(muSum).replace("E", "e"),
+                    sums.trim().replace("E", "e"));
         }
     }
 
@@ -151,7 +154,8 @@ class NpzTest {
     @Test
     void missingArrayAndEmptyFileAreNamed(@TempDir Path dir) throws IOException {
         IOException missing = assertThrows(IOException.class, () -> Npz.read(fixture("metrics/adm_ref.npz"), "mu_x"));
-        assertTrue(missing.getMessage().contains("no array 'mu_x'") && missing.getMessage().contains("sigma_s"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("no array 'mu_x'") && missing.getMessage().contains("sigma_s"),
+                missing.getMessage());
         Path empty = Files.createFile(dir.resolve("empty.npz"));
         IOException e = assertThrows(IOException.class, () -> Npz.read(empty));
         assertTrue(e.getMessage().contains("empty.npz") && e.getMessage().contains("empty"), e.getMessage());

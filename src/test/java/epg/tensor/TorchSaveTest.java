@@ -1,4 +1,4 @@
-// Issue 5: the torch.save writer (the released nnet_ema.pth format) against our reader and PyTorch 1.13's torch.load.
+// Spec §2: the torch.save writer (the released nnet_ema.pth format) against our reader and PyTorch 1.13's torch.load.
 package epg.tensor;
 
 import com.google.gson.JsonObject;
@@ -43,7 +43,8 @@ class TorchSaveTest {
         m.put("bf16", randn(rng, 7).to(ScalarType.BFloat16));
         m.put("f16", randn(rng, 2, 3).to(ScalarType.Half));
         m.put("f64", randn(rng, 3).to(ScalarType.Double));
-        m.put("i64", Torch.fromLongs(new long[]{-(1L << 40), -1, 0, 255, 256, (1L << 31), Long.MAX_VALUE, Long.MIN_VALUE}, 2, 4));
+        m.put("i64", Torch.fromLongs(new long[]{-(1L << 40), -1, 0, 255, 256, (1L << 31), Long.MAX_VALUE,
+                Long.MIN_VALUE}, 2, 4));
         m.put("i32", Torch.fromLongs(new long[]{-5, 70000}, 2).to(ScalarType.Int));
         m.put("u8", Torch.fromLongs(new long[]{0, 7, 255}, 3).to(ScalarType.Byte));
         m.put("bool", Torch.fromLongs(new long[]{1, 0, 1}, 3).to(ScalarType.Bool));
@@ -53,7 +54,8 @@ class TorchSaveTest {
     }
 
     static Tensor randn(Rng rng, long... shape) {
-        return org.bytedeco.pytorch.global.torch.randn(shape, rng.optional(), Torch.options(ScalarType.Float)); // [shape]
+        // [shape]
+        return org.bytedeco.pytorch.global.torch.randn(shape, rng.optional(), Torch.options(ScalarType.Float));
     }
 
     static String sha256(Tensor t) {
@@ -128,7 +130,8 @@ class TorchSaveTest {
             Map<String, Tensor> made = TorchPickle.read(fixture("tensor/made_by_torch.pth"));
             JsonObject want = JsonParser.parseString(Files.readString(fixture("tensor/made_by_torch.json")))
                     .getAsJsonObject().getAsJsonObject("tensors");
-            assertEquals(List.copyOf(want.keySet()), List.copyOf(made.keySet()), "keys in order, as torch.load saw them");
+            assertEquals(List.copyOf(want.keySet()), List.copyOf(made.keySet()),
+                    "keys in order, as torch.load saw them");
             made.forEach((k, t) -> {
                 var row = want.getAsJsonArray(k);
                 assertEquals(pyName(row.get(0).getAsString()), DType.of(t.scalar_type()).name(), "dtype of " + k);
@@ -171,7 +174,8 @@ class TorchSaveTest {
     @Tag("oracle")
     void pytorchAndOurWriterAgreeBothWays() throws IOException {
         requirePython("torch", "numpy");
-        Path made = dir.resolve("made_by_torch.pth"), again = dir.resolve("rewritten.pth"), model = dir.resolve("epg_rewritten.pth");
+        Path made = dir.resolve("made_by_torch.pth"), again = dir.resolve("rewritten.pth"),
+                model = dir.resolve("epg_rewritten.pth");
         python(120, SCRIPT, "make", made.toString());
         try (Scope s = Scope.open()) {
             Map<String, Tensor> m = sample();
@@ -181,7 +185,8 @@ class TorchSaveTest {
             TorchSave.write(again, TorchPickle.read(made));
             TorchSave.write(model, TorchPickle.read(fixture("nn/epg.pth")));
             String[] lines = python(120, SCRIPT, "describe", f.toString(), big.toString(),
-                    "same", made.toString(), again.toString(), fixture("nn/epg.pth").toString(), model.toString()).strip().split("\n");
+                    "same", made.toString(), again.toString(), fixture("nn/epg.pth").toString(), model.toString())
+                            .strip().split("\n");
             assertEquals(4, lines.length, String.join("\n", lines));
             assertEquals("same 12", lines[2]);
             assertTrue(lines[3].startsWith("same "), lines[3]);
@@ -214,7 +219,8 @@ class TorchSaveTest {
     private static String pyName(String torchName) {
         return switch (torchName) {
             case "float32" -> "F32"; case "float64" -> "F64"; case "float16" -> "F16"; case "bfloat16" -> "BF16";
-            case "int64" -> "I64"; case "int32" -> "I32"; case "int16" -> "I16"; case "int8" -> "I8"; case "uint8" -> "U8";
+            case "int64" -> "I64"; case "int32" -> "I32"; case "int16" -> "I16"; case "int8" -> "I8"; case "uint8" ->
+                    "U8";
             case "bool" -> "BOOL"; default -> torchName;
         };
     }

@@ -1,4 +1,4 @@
-// Ema (exact lerp arithmetic, parameters only unless asked) and LrSchedule (warm-up, cosine, steps) against hand values.
+// Ema (exact lerp, parameters only unless asked) and LrSchedule (warm-up, cosine, steps) against hand values.
 package epg.train;
 
 import epg.nn.BatchNorm1d;
@@ -21,8 +21,10 @@ class EmaAndScheduleTest {
             set(dst, new float[]{0.25f, -2, 10}, new float[]{3, 3, 3}, new float[]{0, 0, 0});
             new Ema(src, dst, 0.9, false).update();
             // lerp with weight 0.1: t + 0.1·(s − t), in float32
-            assertArrayEquals(lerp(new float[]{0.25f, -2, 10}, new float[]{1, 2, 3}, 0.1f), Torch.toFloats(dst.weight), 1e-7f);
-            assertArrayEquals(lerp(new float[]{3, 3, 3}, new float[]{-1, 0.5f, 4}, 0.1f), Torch.toFloats(dst.bias), 1e-7f);
+            assertArrayEquals(lerp(new float[]{0.25f, -2, 10}, new float[]{1, 2, 3}, 0.1f), Torch.toFloats(dst.weight),
+                    1e-7f);
+            assertArrayEquals(lerp(new float[]{3, 3, 3}, new float[]{-1, 0.5f, 4}, 0.1f), Torch.toFloats(dst.bias),
+                    1e-7f);
             assertArrayEquals(new float[]{0, 0, 0}, Torch.toFloats(dst.runningMean), 0f); // buffers untouched
             assertFalse(dst.weight.requires_grad());
         }

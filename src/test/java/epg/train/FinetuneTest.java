@@ -1,4 +1,4 @@
-// Spec §4–§5: the fine-tuning stages' losses at initialisation by hand, the replayed dropout mask, the frozen encoder, exact resume, model files.
+// Spec §4–§5: fine-tuning losses at init by hand, replayed dropout mask, frozen encoder, exact resume, model files.
 package epg.train;
 
 import epg.TinyRuns;
@@ -68,7 +68,8 @@ class FinetuneTest {
             double[] z = firstNormals(cfg, 8);
             SnappedLognormal levels = SnappedLognormal.released();
             double expected = 0;
-            for (int b = 0; b < 8; b++) expected += levels.weight(levels.index(z[b])) * meanSquare(batch.clean(), b * 256, 256) / 8;
+            for (int b = 0; b < 8; b++)
+                expected += levels.weight(levels.index(z[b])) * meanSquare(batch.clean(), b * 256, 256) / 8;
             double loss = new DiffusionStage(cfg).loss(batch, 0).total().item_double();
             assertEquals(expected, loss, 1e-5 * expected);
         }
@@ -92,7 +93,8 @@ class FinetuneTest {
                 double d = 0;
                 for (int k = b * 256; k < (b + 1) * 256; k++) {
                     double x = batch.clean()[k];
-                    double diff = Preconditioning.cSkip(t, shift) * (x + eps[k] * t) - Preconditioning.cSkip(rr, shift) * (x + eps[k] * rr);
+                    double diff = Preconditioning.cSkip(t, shift) * (x + eps[k] * t)
+                            - Preconditioning.cSkip(rr, shift) * (x + eps[k] * rr);
                     d += diff * diff;
                 }
                 expected += (t > rr ? d / Math.sqrt(d + 0.06 * 0.06) / (t - rr) : 0) / 8;
@@ -132,12 +134,16 @@ class FinetuneTest {
             ConsistencyStage stage = new ConsistencyStage(cfg);
             Map<String, float[]> before = floats(stage.frozen().stateDict());
             Map<String, float[]> file = floats(Checkpoints.readTensors(rcm));
-            float[] blockBefore = Torch.toFloats(stage.net().online().namedParameters().get("blocks.0.attn.qkv.weight"));
-            assertArrayEquals(file.get("blocks.0.attn.qkv.weight"), blockBefore, 0f, "encoder init did not load the pre-trained weights");
-            new Trainer(stage, cfg.trainerSettings(), new RunDir(tmp.resolve("c")), cfg).run(TinyRuns.synthetic(16), cfg.loaderConfig(), 3, Trainer.Listener.NONE);
+            float[] blockBefore = Torch.toFloats(stage.net().online().namedParameters()
+                    .get("blocks.0.attn.qkv.weight"));
+            assertArrayEquals(file.get("blocks.0.attn.qkv.weight"), blockBefore, 0f,
+                    "encoder init did not load the pre-trained weights");
+            new Trainer(stage, cfg.trainerSettings(), new RunDir(tmp.resolve("c")), cfg)
+                    .run(TinyRuns.synthetic(16), cfg.loaderConfig(), 3, Trainer.Listener.NONE);
             floats(stage.frozen().stateDict()).forEach((k, v) -> assertArrayEquals(before.get(k), v, 0f, k));
             stage.frozen().namedParameters().forEach((k, v) -> assertFalse(v.grad().defined(), k + " has a gradient"));
-            assertNotEquals(0, maxDiff(blockBefore, Torch.toFloats(stage.net().online().namedParameters().get("blocks.0.attn.qkv.weight"))));
+            assertNotEquals(0, maxDiff(blockBefore, Torch.toFloats(stage.net().online().namedParameters()
+                    .get("blocks.0.attn.qkv.weight"))));
             String log = Files.readString(tmp.resolve("c").resolve(RunDir.LOG));
             assertTrue(log.contains("\"aux\"") && log.contains("\"consistency\""), log);
         }
@@ -164,13 +170,16 @@ class FinetuneTest {
             cfg = withAux(cfg, 0);
             ConsistencyStage stage = new ConsistencyStage(cfg);
             RunDir dir = new RunDir(tmp.resolve("m"));
-            new Trainer(stage, cfg.trainerSettings(), dir, cfg).run(TinyRuns.synthetic(16), cfg.loaderConfig(), 2, Trainer.Listener.NONE);
+            new Trainer(stage, cfg.trainerSettings(), dir, cfg).run(TinyRuns.synthetic(16), cfg.loaderConfig(), 2,
+                    Trainer.Listener.NONE);
             var contents = Checkpoints.read(dir.file(FinetunedModel.MODEL_FILE));
             assertEquals("consistency", contents.metadata().get(Preconditioning.METADATA_KEY));
             assertEquals("simple", contents.metadata().get("normalization")); // grey data
             assertEquals(cfg.model(), ModelFile.config(contents, dir.file(FinetunedModel.MODEL_FILE)));
-            floats(stage.net().ema().stateDict()).forEach((k, v) -> assertArrayEquals(v, Torch.toFloats(contents.tensors().get(k)), 0f, k));
-            ModelDenoiser d = ModelDenoiser.load(dir.file(FinetunedModel.MODEL_FILE), null, null, Preconditioning.Kind.DIFFUSION);
+            floats(stage.net().ema().stateDict()).forEach((k, v) -> assertArrayEquals(v,
+                    Torch.toFloats(contents.tensors().get(k)), 0f, k));
+            ModelDenoiser d = ModelDenoiser.load(dir.file(FinetunedModel.MODEL_FILE), null, null,
+                    Preconditioning.Kind.DIFFUSION);
             assertEquals(Preconditioning.Kind.CONSISTENCY, d.preconditioning().kind());
             assertTrue(Files.isRegularFile(dir.file(FinetunedModel.PREVIEWS).resolve("step-0000002.png")));
         }
@@ -180,19 +189,25 @@ class FinetuneTest {
     void badInitFilesAreNamed() {
         FinetuneConfig cfg = TinyRuns.finetune(DIFFUSION, tmp.resolve("missing.safetensors").toString(), 2, 8, 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DiffusionStage(cfg));
-        assertTrue(e.getMessage().contains("missing.safetensors") && e.getMessage().contains("scratch"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> withAux(TinyRuns.finetune(CONSISTENCY, "scratch", 2, 8, 2), 1)); // aux loss without an encoder
+        assertTrue(e.getMessage().contains("missing.safetensors") && e.getMessage().contains("scratch"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> withAux(TinyRuns.finetune(CONSISTENCY, "scratch", 2, 8, 2),
+                1)); // aux loss without an encoder
     }
 
     @Test
     void aGivenFrozenEncoderMustMatchTheAuxWeightAndTheResolution() {
         try (Scope s = Scope.open()) {
             FinetuneConfig noAux = withAux(TinyRuns.finetune(CONSISTENCY, "scratch", 2, 8, 2), 0);
-            RcmEncoder fits = new RcmEncoder(TinyRuns.rcm()), wrongSize = new RcmEncoder(epg.config.Presets.get("RCM-T"));
-            assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(noAux, epg.dist.Distributed.single(), fits));
+            RcmEncoder fits = new RcmEncoder(TinyRuns.rcm()),
+                    wrongSize = new RcmEncoder(epg.config.Presets.get("RCM-T"));
+            assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(noAux,
+                    epg.dist.Distributed.single(), fits));
             FinetuneConfig aux = noAux.withRcm("given").withConsistency(noAux.consistency().withAuxWeight(1));
-            assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(aux, epg.dist.Distributed.single(), null));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(aux, epg.dist.Distributed.single(), wrongSize));
+            assertThrows(IllegalArgumentException.class, () -> new ConsistencyStage(aux, epg.dist.Distributed.single(),
+                    null));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                    new ConsistencyStage(aux, epg.dist.Distributed.single(), wrongSize));
             assertTrue(e.getMessage().contains("RCM-T") && e.getMessage().contains("32 px"), e.getMessage());
         }
     }
@@ -201,8 +216,10 @@ class FinetuneTest {
     void labelDropoutExtremes() {
         try (Scope s = Scope.open()) {
             Tensor y = BatchTensors.labels(new int[]{0, 1, 2, 3});
-            assertArrayEquals(new long[]{4, 4, 4, 4}, Torch.toLongs(LabelDropout.apply(y, Torch.ones(4).mul(Torch.scalar(0.5)), 1, 4)));
-            assertArrayEquals(new long[]{0, 1, 2, 3}, Torch.toLongs(LabelDropout.apply(y, Torch.ones(4).mul(Torch.scalar(0.5)), 0.5, 4)));
+            assertArrayEquals(new long[]{4, 4, 4, 4}, Torch.toLongs(LabelDropout.apply(y,
+                    Torch.ones(4).mul(Torch.scalar(0.5)), 1, 4)));
+            assertArrayEquals(new long[]{0, 1, 2, 3}, Torch.toLongs(LabelDropout.apply(y,
+                    Torch.ones(4).mul(Torch.scalar(0.5)), 0.5, 4)));
         }
     }
 
@@ -246,7 +263,9 @@ class FinetuneTest {
     private static void perturbHead(EpgModel m) {
         try (NoGradGuard g = new NoGradGuard()) {
             m.namedParameters().forEach((k, v) -> {
-                if (k.startsWith("out.") || k.contains("adaLN")) v.copy_(torch.randn(v.sizes().vec().get(), new Rng(k.hashCode()).optional(), Torch.options(ScalarType.Float)).mul(Torch.scalar(0.1)));
+                if (k.startsWith("out.") || k.contains("adaLN"))
+                    v.copy_(torch.randn(v.sizes().vec().get(), new Rng(k.hashCode()).optional(),
+                            Torch.options(ScalarType.Float)).mul(Torch.scalar(0.1)));
             });
         }
     }

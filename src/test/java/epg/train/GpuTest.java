@@ -1,4 +1,4 @@
-// Issue 9 (tests, tag "gpu"): the CUDA paths of pre-training: fp32 on CUDA follows the CPU, bf16 and fp16 (loss scaler) train.
+// Spec §3 (tag "gpu"): the CUDA paths of pre-training: fp32 on CUDA follows the CPU, bf16 and fp16 (loss scaler) train.
 package epg.train;
 
 import epg.TinyRuns;
@@ -50,7 +50,8 @@ class GpuTest {
                 train("cuda", precision, dir.root());
                 String state = java.nio.file.Files.readString(dir.latest().orElseThrow().resolve("state.json"));
                 System.out.println("gpu: " + precision + " state " + state.replace("\n", " "));
-                double scale = com.google.gson.JsonParser.parseString(state).getAsJsonObject().get("lossScale").getAsDouble();
+                double scale = com.google.gson.JsonParser.parseString(state).getAsJsonObject().get("lossScale")
+                        .getAsDouble();
                 assertTrue(precision.equals("fp16") ? scale > 0 : scale == 0, state);
                 String log = java.nio.file.Files.readString(dir.file(RunDir.LOG));
                 assertTrue(!log.contains("NaN") && log.contains("\"loss\""), log);
@@ -62,7 +63,8 @@ class GpuTest {
         PretrainConfig c = TinyRuns.config(5, 8, true, "constant", 5);
         PretrainConfig cfg = c.withRun(c.run().withDevice(device).withLogEvery(1)).withPrecision(precision);
         PretrainStage stage = new PretrainStage(cfg);
-        new Trainer(stage, cfg.trainerSettings(), new RunDir(run), cfg).run(TinyRuns.synthetic(32), cfg.loaderConfig(), 5, Trainer.Listener.NONE);
+        new Trainer(stage, cfg.trainerSettings(), new RunDir(run), cfg)
+                .run(TinyRuns.synthetic(32), cfg.loaderConfig(), 5, Trainer.Listener.NONE);
         return stage;
     }
 }

@@ -1,4 +1,4 @@
-// Spec §3 mixed precision (tests): the dynamic loss scaler halves on overflow, grows after N good steps, and is inert when off.
+// Spec §3 mixed precision: the loss scaler halves on overflow, grows after N good steps, is inert when off.
 package epg.train;
 
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-// End to end through the command line: `epg pretrain` on Fashion-MNIST, resume with --stop-at, `epg inspect rcm-std`, `epg inspect FILE`.
+// Command line end to end: `epg pretrain` on Fashion-MNIST, --stop-at resume, `epg inspect rcm-std` and FILE.
 package epg.train;
 
 import epg.TinyRuns;
@@ -21,8 +21,10 @@ class PretrainCommandTest {
     @Test
     void theRanksOfNprocRunTheSameCommandLineWithoutIt() {
         assertEquals(java.util.List.of("pretrain", "--out", "x", "--batch", "8"),
-                epg.cli.ParallelOptions.withoutNproc(java.util.List.of("pretrain", "--nproc", "2", "--out", "x", "--nproc=3", "--batch", "8")));
-        String err = captureErr(() -> assertEquals(1, run("pretrain", "--out", tmp.resolve("n").toString(), "--nproc", "3", "--batch", "8")));
+                epg.cli.ParallelOptions.withoutNproc(java.util.List.of("pretrain", "--nproc", "2", "--out", "x",
+                        "--nproc=3", "--batch", "8")));
+        String err = captureErr(() -> assertEquals(1, run("pretrain", "--out", tmp.resolve("n").toString(), "--nproc",
+                "3", "--batch", "8")));
         assertTrue(err.contains("--batch 8 does not split over --nproc 3"), err);
     }
 
@@ -31,7 +33,8 @@ class PretrainCommandTest {
         TinyRuns.oneThread();
         String data = IdxFiles.fashionMnistLayout(tmp.resolve("data")).toString();
         String out = tmp.resolve("run").toString();
-        String[] common = {"pretrain", "--preset", "RCM-T", "--data", data, "--steps", "3", "--batch", "4", "--warmup", "1",
+        String[] common = {"pretrain", "--preset", "RCM-T", "--data", data, "--steps", "3", "--batch", "4", "--warmup",
+                "1",
                 "--out", out, "--log-every", "1", "--checkpoint-every", "2", "--workers", "1", "--threads", "1"};
         assertEquals(0, run(concat(common, "--stop-at", "2")));
         assertEquals("step-2", Files.readString(Path.of(out, "checkpoints", "latest")).trim());

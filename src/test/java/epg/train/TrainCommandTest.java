@@ -1,4 +1,4 @@
-// End to end through the command line: `epg pretrain` → `epg train` (both tasks) → `epg sample` (Heun, one- and two-step).
+// Command line end to end: `epg pretrain` → `epg train` (both tasks) → `epg sample` (Heun, one- and two-step).
 package epg.train;
 
 import epg.TestSupport;
@@ -26,7 +26,8 @@ class TrainCommandTest {
         TinyRuns.oneThread();
         String data = IdxFiles.fashionMnistLayout(tmp.resolve("data")).toString();
         Path rcm = tmp.resolve("rcm"), diff = tmp.resolve("diff"), cons = tmp.resolve("cons");
-        ok(TestSupport.cli("pretrain", "--data", data, "--preset", "RCM-T", "--steps", "2", "--batch", "4", "--warmup", "1",
+        ok(TestSupport.cli("pretrain", "--data", data, "--preset", "RCM-T", "--steps", "2", "--batch", "4", "--warmup",
+                "1",
                 "--out", rcm.toString(), "--workers", "1", "--threads", "1", "--checkpoint-every", "1", "--keep", "0"));
         String encoder = rcm.resolve(PretrainStage.ENCODER_FILE).toString();
         String[] common = {"--data", data, "--preset", "EPG-T", "--steps", "2", "--batch", "4", "--warmup", "1",
@@ -34,15 +35,18 @@ class TrainCommandTest {
                 "--checkpoint-every", "1", "--keep", "0"};
         ok(TestSupport.cli(concat(new String[]{"train", "--task", "diffusion", "--out", diff.toString()}, common)));
         ok(TestSupport.cli(concat(new String[]{"train", "--task", "consistency", "--out", cons.toString()}, common)));
-        assertEquals("diffusion", Checkpoints.read(diff.resolve(FinetunedModel.MODEL_FILE)).metadata().get("parameterisation"));
+        assertEquals("diffusion", Checkpoints.read(diff.resolve(FinetunedModel.MODEL_FILE)).metadata()
+                .get("parameterisation"));
         assertEquals(2, Files.readAllLines(cons.resolve(RunDir.LOG)).size());
         assertTrue(Files.readString(cons.resolve(RunDir.LOG)).contains("\"aux\""));
         assertTrue(Files.isRegularFile(diff.resolve(FinetunedModel.PREVIEWS).resolve("step-0000002.png")));
 
-        ok(TestSupport.cli("sample", diff.resolve(FinetunedModel.MODEL_FILE).toString(), "--num", "2", "--steps", "3", "--cfg", "2",
+        ok(TestSupport.cli("sample", diff.resolve(FinetunedModel.MODEL_FILE).toString(), "--num", "2", "--steps", "3",
+                "--cfg", "2",
                 "--out", tmp.resolve("s1").toString()));
         for (String sampler : new String[]{"onestep", "twostep"})
-            ok(TestSupport.cli("sample", cons.resolve(FinetunedModel.MODEL_FILE).toString(), "--num", "2", "--sampler", sampler,
+            ok(TestSupport.cli("sample", cons.resolve(FinetunedModel.MODEL_FILE).toString(), "--num", "2", "--sampler",
+                    sampler,
                     "--out", tmp.resolve(sampler).toString()));
         for (String d : new String[]{"s1", "onestep", "twostep"}) {
             assertTrue(Files.isRegularFile(tmp.resolve(d).resolve("000001.png")), d);
@@ -60,10 +64,13 @@ class TrainCommandTest {
         Safetensors.Contents c = Checkpoints.read(first);
         assertEquals("1", c.metadata().get("step"));
         assertEquals("consistency", c.metadata().get("parameterisation"));
-        TestSupport.assertSameTensors(Checkpoints.readTensors(cons.resolve("checkpoints/step-1/" + FinetunedModel.EMA + ".safetensors")), c.tensors(), "step 1");
+        TestSupport.assertSameTensors(Checkpoints.readTensors(cons.resolve("checkpoints/step-1/" + FinetunedModel.EMA
+                + ".safetensors")), c.tensors(), "step 1");
         Map<String, Tensor> last = Checkpoints.readTensors(cons.resolve(FinetunedModel.MODEL_FILE));
-        assertFalse(c.tensors().entrySet().stream().allMatch(e -> e.getValue().equal(last.get(e.getKey()))), "step 1 and step 2 differ");
-        ok(TestSupport.cli("sample", first.toString(), "--num", "2", "--sampler", "onestep", "--out", tmp.resolve("first").toString()));
+        assertFalse(c.tensors().entrySet().stream().allMatch(e -> e.getValue().equal(last.get(e.getKey()))),
+                "step 1 and step 2 differ");
+        ok(TestSupport.cli("sample", first.toString(), "--num", "2", "--sampler", "onestep", "--out",
+                tmp.resolve("first").toString()));
         TestSupport.Cli missing = TestSupport.cli("export", cons.toString(), "--step", "7");
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("step 7") && missing.err().contains("[1, 2]"), missing.err());
@@ -78,7 +85,8 @@ class TrainCommandTest {
     @Test
     void aMissingEncoderFileIsNamed() {
         String data = IdxFiles.fashionMnistLayout(tmp.resolve("data")).toString();
-        TestSupport.Cli r = TestSupport.cli("train", "--data", data, "--task", "diffusion", "--steps", "2", "--batch", "4",
+        TestSupport.Cli r = TestSupport.cli("train", "--data", data, "--task", "diffusion", "--steps", "2", "--batch",
+                "4",
                 "--warmup", "1",
                 "--init", tmp.resolve("nope.safetensors").toString(), "--out", tmp.resolve("x").toString());
         assertEquals(1, r.code());

@@ -41,18 +41,21 @@ class TrainerTest {
         Map<String, float[]> resumed = run(cfg, data, tmp.resolve("b"), 20);
         assertEquals(straight.keySet(), resumed.keySet());
         straight.forEach((k, v) -> assertArrayEquals(v, resumed.get(k), 0f, k));
-        assertNotEquals(0, maxDiff(half.get("online.pos_embed"), straight.get("online.pos_embed")), "weights did not move in 10 steps");
+        assertNotEquals(0, maxDiff(half.get("online.pos_embed"), straight.get("online.pos_embed")),
+                "weights did not move in 10 steps");
 
         RunDir b = new RunDir(tmp.resolve("b"));
         assertEquals("step-20", Files.readString(b.checkpoints().resolve(RunDir.LATEST)).trim());
-        for (String f : List.of("online.safetensors", "momentum.safetensors", "optimizer.safetensors", "rng.safetensors", "state.json"))
+        for (String f : List.of("online.safetensors", "momentum.safetensors", "optimizer.safetensors",
+                "rng.safetensors", "state.json"))
             assertTrue(Files.isRegularFile(b.checkpoints().resolve("step-10").resolve(f)), f);
         assertTrue(Files.isRegularFile(b.file(PretrainStage.ENCODER_FILE)));
         assertTrue(Files.isRegularFile(b.file(RunDir.CONFIG)));
         List<JsonObject> logA = log(tmp.resolve("a")), logB = log(tmp.resolve("b"));
         assertEquals(4, logB.size()); // steps 5, 10, 15, 20
         assertEquals(logA.get(3).get("loss").getAsDouble(), logB.get(3).get("loss").getAsDouble(), 0);
-        for (String key : List.of("contrastive", "consistency", "tau_max", "N", "lr", "grad_norm", "param_norm", "images_per_s", "skipped"))
+        for (String key : List.of("contrastive", "consistency", "tau_max", "N", "lr", "grad_norm", "param_norm",
+                "images_per_s", "skipped"))
             assertTrue(logB.get(3).has(key), key);
         assertEquals(20, Json(b.checkpoints().resolve("step-20/state.json")).get("step").getAsLong());
         // a different configuration in the same directory is refused
@@ -65,13 +68,16 @@ class TrainerTest {
         RunDir d = new RunDir(tmp.resolve("cfg"));
         d.writeConfig(Map.of("lr", 1.0, "threads", 1, "logEvery", 10));
         d.writeConfig(Map.of("lr", 1.0, "threads", 2, "logEvery", 5));
-        assertThrows(IllegalArgumentException.class, () -> d.writeConfig(Map.of("lr", 2.0, "threads", 2, "logEvery", 5)));
+        assertThrows(IllegalArgumentException.class, () -> d.writeConfig(Map.of("lr", 2.0, "threads", 2, "logEvery",
+                5)));
         assertTrue(Files.readString(d.file(RunDir.CONFIG)).contains("\"threads\": 2"));
         // a setting newer than the stored file is accepted at its neutral value only
         RunDir old = new RunDir(tmp.resolve("old"));
         old.writeConfig(Map.of("lr", 1.0, "noise", Map.of("pMean", -1.2)));
-        assertThrows(IllegalArgumentException.class, () -> old.writeConfig(Map.of("lr", 1.0, "noise", Map.of("pMean", -1.2, "floor", 0.5))));
-        assertThrows(IllegalArgumentException.class, () -> old.writeConfig(Map.of("lr", 1.0, "noise", Map.of("pMean", -1.2), "flag", true)));
+        assertThrows(IllegalArgumentException.class, () -> old.writeConfig(Map.of("lr", 1.0, "noise",
+                Map.of("pMean", -1.2, "floor", 0.5))));
+        assertThrows(IllegalArgumentException.class, () -> old.writeConfig(Map.of("lr", 1.0, "noise",
+                Map.of("pMean", -1.2), "flag", true)));
         assertThrows(IllegalArgumentException.class, () -> old.writeConfig(Map.of("lr", 1.0)));
         old.writeConfig(Map.of("lr", 1.0, "noise", Map.of("pMean", -1.2, "floor", 0.0), "flag", false));
     }
@@ -82,17 +88,21 @@ class TrainerTest {
             PretrainConfig cfg = TinyRuns.config(5, 8, true, "constant", 100);
             PretrainStage stage = new PretrainStage(cfg);
             Map<String, Tensor> before = clone(stage.momentum().namedParameters());
-            new Trainer(stage, cfg.trainerSettings(), new RunDir(tmp.resolve("m")), cfg).run(TinyRuns.synthetic(16), cfg.loaderConfig(), 1, Trainer.Listener.NONE);
+            new Trainer(stage, cfg.trainerSettings(), new RunDir(tmp.resolve("m")), cfg)
+                    .run(TinyRuns.synthetic(16), cfg.loaderConfig(), 1, Trainer.Listener.NONE);
             Map<String, Tensor> online = stage.online().namedParameters(), after = stage.momentum().namedParameters();
             for (String k : before.keySet()) {
-                Tensor expected = before.get(k).add(online.get(k).sub(before.get(k)).mul(Torch.scalar(0.01))); // 0.99·m + 0.01·θ
+                // 0.99·m + 0.01·θ
+                Tensor expected = before.get(k).add(online.get(k).sub(before.get(k)).mul(Torch.scalar(0.01)));
                 assertTrue(maxDiff(Torch.toFloats(expected), Torch.toFloats(after.get(k))) < 1e-7, k);
                 assertTrue(!after.get(k).grad().defined(), k + " has a gradient");
             }
-            assertNotEquals(0, maxDiff(Torch.toFloats(before.get("pos_embed")), Torch.toFloats(after.get("pos_embed"))));
+            assertNotEquals(0, maxDiff(Torch.toFloats(before.get("pos_embed")),
+                    Torch.toFloats(after.get("pos_embed"))));
             // released BatchNorm mode: the momentum network keeps its initial statistics; the online one updates them
             stage.momentum().namedBuffers().forEach((k, v) -> {
-                if (k.endsWith("running_mean")) assertEquals(0, maxDiff(Torch.toFloats(v), new float[(int) v.numel()]), k);
+                if (k.endsWith("running_mean"))
+                    assertEquals(0, maxDiff(Torch.toFloats(v), new float[(int) v.numel()]), k);
             });
             assertTrue(Torch.toFloats(stage.online().namedBuffers().get("projection_head.1.running_mean"))[0] != 0);
         }
@@ -104,14 +114,16 @@ class TrainerTest {
         Loader.Config lc = Loader.Config.of(4, 16, Loader.Mode.FINETUNE, 0).threads(1, 1);
         // NaN at step 3 only: one skipped step, the parameter moved on the other 5
         Toy toy = new Toy(Set.of(3L));
-        TrainState st = new Trainer(toy, toy.settings(6), new RunDir(tmp.resolve("nan1")), "toy").run(data, lc, 6, Trainer.Listener.NONE);
+        TrainState st = new Trainer(toy, toy.settings(6), new RunDir(tmp.resolve("nan1")), "toy")
+                .run(data, lc, 6, Trainer.Listener.NONE);
         assertEquals(1, st.skipped());
         assertEquals(6, st.step());
         assertEquals(0, st.consecutiveSkipped());
         // always NaN: stops after 20 in a row with a message
         Toy bad = new Toy(null);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new Trainer(bad, bad.settings(100), new RunDir(tmp.resolve("nan2")), "toy").run(data, lc, 100, Trainer.Listener.NONE));
+                () -> new Trainer(bad, bad.settings(100), new RunDir(tmp.resolve("nan2")), "toy")
+                        .run(data, lc, 100, Trainer.Listener.NONE));
         assertTrue(e.getMessage().contains("20 steps in a row"), e.getMessage());
         assertEquals(1f, Torch.toFloats(bad.w)[0], 0f, "a skipped step must not change the weights");
     }
@@ -146,7 +158,8 @@ class TrainerTest {
             Trainer t = new Trainer(stage, cfg.trainerSettings(), new RunDir(dir), cfg);
             t.run(data, cfg.loaderConfig(), stopAt, Trainer.Listener.NONE);
             Map<String, float[]> out = new LinkedHashMap<>();
-            stage.modules().forEach((name, m) -> m.stateDict().forEach((k, v) -> out.put(name + "." + k, Torch.toFloats(v))));
+            stage.modules().forEach((name, m) -> m.stateDict().forEach((k, v) ->
+                    out.put(name + "." + k, Torch.toFloats(v))));
             t.optimizer().state().forEach((k, v) -> out.put("opt." + k, Torch.toFloats(v)));
             return out;
         }
@@ -165,8 +178,11 @@ class TrainerTest {
     }
 
     private static List<JsonObject> log(Path dir) throws Exception {
-        return Files.readAllLines(dir.resolve(RunDir.LOG)).stream().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        return Files.readAllLines(dir.resolve(RunDir.LOG)).stream().map(l -> JsonParser.parseString(l)
+                .getAsJsonObject()).toList();
     }
 
-    private static JsonObject Json(Path f) throws Exception { return JsonParser.parseString(Files.readString(f)).getAsJsonObject(); }
+    private static JsonObject Json(Path f) throws Exception {
+        return JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+    }
 }
