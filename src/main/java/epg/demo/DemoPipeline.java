@@ -316,12 +316,15 @@ public final class DemoPipeline {
     }
 
     private DemoResult result(long start) {
-        double load = loadAverage();
+        double load = loadAverage(), wall = (System.nanoTime() - start) / 1e9;
         int cores = Runtime.getRuntime().availableProcessors();
+        // The load average counts this run's own busy threads too (about its CPU time per wall second): only more
+        // than a core's worth beyond them means other processes took CPU from the stages.
+        double own = wall > 0 ? (ProcessCpu.seconds() - cpuStart) / wall : 0;
         List<String> notes = new ArrayList<>();
-        if (load > cores) notes.add(String.format(Locale.ROOT, "The machine was busy (load average %.1f on %d cores "
-                + "at the end): wall times are inflated by other processes; CPU time is what the stages cost.", load,
-                cores));
+        if (load - own > 1 && load > cores) notes.add(String.format(Locale.ROOT, "The machine was busy (load "
+                + "average %.1f on %d cores at the end, this run's own share about %.1f): wall times are inflated by "
+                + "other processes; CPU time is what the stages cost.", load, cores, own));
         DemoPlan p = budget == null ? null : budget.plan();
         return new DemoResult(options.budgetMinutes(), options.smoke(), p == null ? List.of() : planItems(p),
                 p == null ? 0 : p.referenceImages(), Torch.threads(), options.bf16(),
