@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one entry to the native libraries: {@link Torch#init()}, the CLI and the data loader call {@link #load()} before
@@ -68,16 +69,16 @@ public final class Natives {
     }
 
     /** A libtorch or libc10 mapped into this process from outside JavaCPP's cache, if any (Linux; else empty). */
-    static java.util.Optional<String> foreignLibtorch() {
+    static Optional<String> foreignLibtorch() {
         Path maps = Path.of("/proc/self/maps");
-        if (!Files.isReadable(maps)) return java.util.Optional.empty();
+        if (!Files.isReadable(maps)) return Optional.empty();
         try (var lines = Files.lines(maps)) {
             String cache = cacheDir();
             return lines.map(l -> l.substring(l.indexOf('/') < 0 ? l.length() : l.indexOf('/')))
                     .filter(p -> p.matches(".*/lib(torch|torch_cpu|c10)\\.so.*") && !p.startsWith(cache))
                     .findFirst();
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
