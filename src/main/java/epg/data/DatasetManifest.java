@@ -4,6 +4,7 @@ package epg.data;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import epg.tensor.AtomicFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,10 +35,7 @@ public record DatasetManifest(int resolution, List<String> classes, Map<String, 
 
     public void write(Path file) {
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, GSON.toJson(this));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.writeString(file, GSON.toJson(this));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write (" + e.getMessage() + ")", e);
         }

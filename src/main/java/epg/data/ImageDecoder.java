@@ -1,6 +1,8 @@
 // Spec §8: decoding PNG, JPEG, BMP and GIF with javax.imageio into RGB as PIL's convert('RGB') does.
 package epg.data;
 
+import epg.tensor.AtomicFile;
+
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -11,6 +13,7 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,12 +118,11 @@ public final class ImageDecoder {
 
     /** Writes a lossless PNG, through a temporary file so that an interrupted write leaves nothing. */
     public static void writePng(ByteImage image, Path file) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            if (file.getParent() != null) Files.createDirectories(file.getParent());
-            if (!ImageIO.write(image.toBufferedImage(), "png", tmp.toFile())) throw new IOException("no PNG writer");
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, channel -> {
+                if (!ImageIO.write(image.toBufferedImage(), "png", Channels.newOutputStream(channel)))
+                    throw new IOException("no PNG writer");
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write PNG (" + e.getMessage()
                     + "); check free space and permissions", e);
