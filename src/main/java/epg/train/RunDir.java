@@ -56,15 +56,30 @@ public final class RunDir {
      * Writes {@code config.json}, or, when the directory already holds a run, checks that it is the same
      * configuration apart from its {@link RunControl} settings (a resumed run must not silently change its settings).
      * A setting the stored file lacks (added by a later version) matches when it holds its neutral value
-     * (0, false, null), which is how such settings are defined, so an upgrade does not strand a run half-way.
+     * (0, false, null) or the value its record gives a missing key (the documented default, which is the behaviour
+     * of the versions before it), so an upgrade does not strand a run half-way.
      */
     public void writeConfig(Object config) throws IOException {
         Path f = file(CONFIG);
         String json = Json.pretty(config);
-        if (Files.exists(f) && !sameSettings(withoutRunControl(Files.readString(f)), withoutRunControl(json)))
-            throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f
-                    + "); use a new --out directory or the same settings");
+        if (Files.exists(f)) {
+            String stored = Files.readString(f);
+            JsonElement now = withoutRunControl(json);
+            if (!sameSettings(withoutRunControl(stored), now)
+                    && !sameSettings(withoutRunControl(reread(stored, config.getClass())), now))
+                throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f
+                        + "); use a new --out directory or the same settings");
+        }
         AtomicFile.writeString(f, json + "\n");
+    }
+
+    /** The stored settings read into their record and written again (missing keys take their defaults). */
+    private static String reread(String stored, Class<?> type) {
+        try {
+            return Json.pretty(Json.parse(stored, type, CONFIG));
+        } catch (RuntimeException e) { // not readable as this record: compare the file as it is
+            return stored;
+        }
     }
 
     private static boolean sameSettings(JsonElement stored, JsonElement now) {
