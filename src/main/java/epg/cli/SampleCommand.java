@@ -5,6 +5,7 @@ import epg.config.ModelConfig;
 import epg.data.DatasetManifest;
 import epg.data.Normalization;
 import epg.progress.Progress;
+import epg.sample.Autoguidance;
 import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.ModelDenoiser;
@@ -41,6 +42,12 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
             description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)")
     double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
+    @Option(names = "--autoguidance", paramLabel = "S", description = "autoguidance scale s > 0 (the release's "
+            + "autog_scale): D + s·(D − D_poor) at every noise level; needs --autoguidance-model and --cfg 1")
+    double autoguidance;
+    @Option(names = "--autoguidance-model", paramLabel = "FILE", description = "the poorer EPG model file that "
+            + "guides (the release's poor_path: e.g. an earlier checkpoint from `epg export`)")
+    Path autoguidanceModel;
     @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling "
             + "(default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
     @Option(names = "--classes", split = ",",
@@ -69,15 +76,37 @@ public final class SampleCommand implements Callable<Integer> {
         ModelConfig c = model.model().config;
         SampleOptions options = new SampleOptions(s, steps, cfg, cfgInterval[0], cfgInterval[1], batch);
         SampleRun run = SampleRun.of(model, normalization(model), options);
+        ModelDenoiser poor = poorModel(entry, c);
+        if (poor != null) run = run.withDenoiser(new Autoguidance(model, poor, autoguidance));
         Progress progress = new Progress("sample", seedList.length, System.err);
         int[] labelList = labelList(seedList.length, c.numClasses());
         SampleRun.Result r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); });
         progress.finish();
         String how = entry.walksGrid() ? sampler + ", " + steps + " points" : sampler;
-        System.out.printf("sampled %d images of %s (%s, w %.2f, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
-                r.images(), c.name(), how, cfg, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
+        String guide = poor == null ? String.format("w %.2f", cfg)
+                : String.format("autoguidance s %.2f by %s", autoguidance, autoguidanceModel.getFileName());
+        System.out.printf("sampled %d images of %s (%s, %s, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
+                r.images(), c.name(), how, guide, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
                 r.imagesPerSecond(), r.nfePerImage(), out);
         return 0;
+    }
+
+    /** The guiding model of --autoguidance (null when off); it must take the same images and labels. */
+    private ModelDenoiser poorModel(Samplers entry, ModelConfig c) throws java.io.IOException {
+        if (autoguidance == 0 && autoguidanceModel == null) return null;
+        if (!(autoguidance > 0) || autoguidanceModel == null)
+            throw new IllegalArgumentException("autoguidance needs both --autoguidance S (> 0) and "
+                    + "--autoguidance-model FILE");
+        if (cfg != 1)
+            throw new IllegalArgumentException("--autoguidance replaces classifier-free guidance (the release applies "
+                    + "one of them): drop --cfg or set it to 1");
+        ModelDenoiser poor = modelOptions.load(autoguidanceModel, entry.parameterisation());
+        ModelConfig p = poor.model().config;
+        if (p.imageSize() != c.imageSize() || p.channels() != c.channels() || p.numClasses() != c.numClasses())
+            throw new IllegalArgumentException(autoguidanceModel + " (" + p.name() + ", " + p.imageSize() + " px, "
+                    + p.channels() + " channels, " + p.numClasses() + " classes) cannot guide " + c.name() + " ("
+                    + c.imageSize() + " px, " + c.channels() + " channels, " + c.numClasses() + " classes)");
+        return batchInvariant ? poor.batchInvariant() : poor;
     }
 
     private long[] seedList() {

@@ -186,6 +186,11 @@ public final class RunDir {
                 + " (--keep 0 keeps every checkpoint)");
     }
 
+    /** The steps of the complete checkpoints kept, oldest first. */
+    public List<Long> steps() throws IOException {
+        return stepDirectories().stream().filter(RunDir::isComplete).map(RunDir::stepOf).toList();
+    }
+
     /** The step-N directories, oldest first (none when there is no checkpoints folder). */
     private List<Path> stepDirectories() throws IOException {
         List<Path> steps = new ArrayList<>();
