@@ -32,9 +32,9 @@ import java.util.stream.Stream;
 
 @Command(name = "pca", mixinStandardHelpOptions = true,
         description = {"Figures 5/6 of the paper: the first three principal components of the encoder's patch tokens "
-                + "as RGB, per image, at several noise levels (one PCA over all images and levels).",
+                + "as RGB, per image, at several noise levels.",
                 "The picture has a row per image and, per noise level (in --sigmas order), the noisy input beside its "
-                        + "token colours."})
+                        + "token colours. One PCA per level, over all images (--joint: one over all levels)."})
 public final class PcaCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL",
             description = "an EPG model file or RCM encoder file, or a run directory holding model.safetensors "
@@ -63,6 +63,8 @@ public final class PcaCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "noise seed (default ${DEFAULT-VALUE})") long seed;
     @Option(names = "--scale", defaultValue = "4", description = "pixels per image pixel (default ${DEFAULT-VALUE})")
     int scale;
+    @Option(names = "--joint", description = "one PCA over all noise levels (default: one per level, over the images)")
+    boolean joint;
     @Option(names = "--out", required = true, description = "the picture (.png)") Path out;
 
     @Override
@@ -78,13 +80,15 @@ public final class PcaCommand implements Callable<Integer> {
                     + c.numClasses() + ", " + c.numClasses() + " = unconditional)");
         List<ByteImage> pictures = pictures(c.imageSize(), c.channels());
         PcaFigure.Result r = PcaFigure.render(net, pictures, normalization(contents, c.channels()), sigmas, seed,
-                cond, scale);
+                cond, scale, joint);
         ImageDecoder.writePng(r.picture(), out);
-        System.out.printf(Locale.ROOT, "%s, %d images, sigma %s (unshifted; s = %.3g)%s: components explain "
-                        + "%.1f%%, %.1f%%, %.1f%% of the token variance -> %s%n", c.name(), pictures.size(),
-                java.util.Arrays.toString(sigmas), c.shift(), net instanceof EpgModel
-                        ? (cond == c.numClasses() ? ", unconditional" : ", class " + cond) : "",
-                100 * r.variance()[0], 100 * r.variance()[1], 100 * r.variance()[2], out);
+        System.out.printf(Locale.ROOT, "%s, %d images, sigma %s (unshifted; s = %.3g)%s -> %s%n", c.name(),
+                pictures.size(), java.util.Arrays.toString(sigmas), c.shift(), net instanceof EpgModel
+                        ? (cond == c.numClasses() ? ", unconditional" : ", class " + cond) : "", out);
+        for (int k = 0; k < r.variance().length; k++)
+            System.out.printf(Locale.ROOT, "%s: components explain %.1f%%, %.1f%%, %.1f%% of the token variance%n",
+                    joint ? "all levels" : "sigma " + sigmas[k], 100 * r.variance()[k][0], 100 * r.variance()[k][1],
+                    100 * r.variance()[k][2]);
         return 0;
     }
 

@@ -83,7 +83,7 @@ public record CheckpointEvaluation(int images, SampleOptions sampling, FeatureEx
             lines.add(line);
             log.println(Json.compact(line));
             log.flush();
-            write(lines, out);
+            write(lines, out, log);
         }
         return lines;
     }
@@ -131,8 +131,8 @@ public record CheckpointEvaluation(int images, SampleOptions sampling, FeatureEx
 
     private static void add(JsonObject o, String key, Double v) { if (v != null) o.addProperty(key, v); }
 
-    /** OUT (JSON lines) and, per metric present, OUT-base.KEY.svg and .png. */
-    private void write(List<JsonObject> lines, Path out) throws IOException {
+    /** OUT (JSON lines) and, per metric present, OUT-base.KEY.svg and .png (the PNG when Java2D can draw text). */
+    private void write(List<JsonObject> lines, Path out, PrintWriter log) throws IOException {
         StringBuilder b = new StringBuilder();
         for (JsonObject l : lines) b.append(Json.compact(l)).append('\n');
         AtomicFile.writeString(out, b.toString());
@@ -142,7 +142,11 @@ public record CheckpointEvaluation(int images, SampleOptions sampling, FeatureEx
             SvgLineChart chart = new SvgLineChart(metricName(metric) + " against training step", "step",
                     metricName(metric), false).add(series).withMarkers();
             AtomicFile.writeString(chart(out, metric[0], "svg"), chart.svg());
-            chart.writePng(chart(out, metric[0], "png"));
+            try {
+                chart.writePng(chart(out, metric[0], "png"));
+            } catch (RuntimeException | LinkageError | java.awt.AWTError e) { // e.g. a JRE without fonts
+                log.println("note: no PNG chart (" + e + "); the SVG is written");
+            }
         }
     }
 

@@ -22,23 +22,24 @@ import java.util.List;
 
 /**
  * For image i and unshifted level σ_k (t = σ_k·s): x_t = x + t·ε_i (one ε per image, drawn from the seed, the same at
- * every level), the encoder's patch tokens of c_in(t)·x_t at c(t) (EPG: with the given label), one {@link PatchPca}
- * fitted on the tokens of every image and level, and a picture: a row per image, per level a pair of tiles: the noisy
- * input (σ_data·c_in·x_t, which keeps the data range) and the tokens' first three components as RGB, each token a
- * block of patch × scale pixels. Pairs are separated by a white gap of 2·scale pixels.
+ * every level), the encoder's patch tokens of c_in(t)·x_t at c(t) (EPG: with the given label), a {@link PatchPca}
+ * fitted per level on the tokens of every image (colours compare across images; the noise level itself would
+ * otherwise be the first component), or one over all levels ({@code joint}), and a picture: a row per image, per
+ * level a pair of tiles: the noisy input (σ_data·c_in·x_t, which keeps the data range) and the tokens' first three
+ * components as RGB, each token a block of patch × scale pixels. Pairs are separated by a white gap of 2·scale pixels.
  */
 public final class PcaFigure {
     private PcaFigure() {}
 
-    /** The picture and the share of the variance each of the three components explains. */
-    public record Result(ByteImage picture, double[] variance) {}
+    /** The picture and, per fit (each level, or one joint fit), the variance share of each of the components. */
+    public record Result(ByteImage picture, double[][] variance) {}
 
     /**
      * {@code images}: at the model's resolution and channel count; {@code label}: the class of every image for an EPG
      * model (numClasses = unconditional), ignored by an RCM encoder.
      */
     public static Result render(VitEncoder model, List<ByteImage> images, Normalization norm, double[] sigmas,
-            long seed, int label, int scale) {
+            long seed, int label, int scale, boolean joint) {
         var c = model.config;
         int n = images.size(), res = c.imageSize(), ch = c.channels();
         if (n == 0 || sigmas.length == 0) throw new IllegalArgumentException("no images or no noise levels");
@@ -64,14 +65,22 @@ public final class PcaFigure {
                 tokens.add(model.patchTokens(in, cond, labels));                                  // [n, L, D]
                 shown.add(in.mul(Torch.scalar(KarrasGrid.SIGMA_DATA)));                      // [n, C, H, W]
             }
-            Tensor all = torch.stack(new TensorVector(tokens.toArray(new Tensor[0])));           // [K, n, L, D]
-            PatchPca pca = PatchPca.fit(all.reshape(-1, c.dim()));
-            return new Result(compose(pca, tokens, shown, norm, c.imageSize() / c.patchSize(), c.patchSize(), scale),
-                    pca.variance());
+            List<PatchPca> fits = new ArrayList<>();
+            if (joint) {
+                Tensor all = torch.stack(new TensorVector(tokens.toArray(new Tensor[0])));       // [K, n, L, D]
+                PatchPca one = PatchPca.fit(all.reshape(-1, c.dim()));
+                for (int k = 0; k < sigmas.length; k++) fits.add(one);
+            } else {
+                for (Tensor level : tokens) fits.add(PatchPca.fit(level.reshape(-1, c.dim())));  // [n·L, D]
+            }
+            double[][] variance = (joint ? fits.subList(0, 1) : fits).stream().map(PatchPca::variance)
+                    .toArray(double[][]::new);
+            return new Result(compose(fits, tokens, shown, norm, c.imageSize() / c.patchSize(), c.patchSize(), scale),
+                    variance);
         }
     }
 
-    private static ByteImage compose(PatchPca pca, List<Tensor> tokens, List<Tensor> shown, Normalization norm,
+    private static ByteImage compose(List<PatchPca> fits, List<Tensor> tokens, List<Tensor> shown, Normalization norm,
             int grid, int patch, int scale) {
         int n = (int) tokens.get(0).size(0), levels = tokens.size(), tile = grid * patch * scale, gap = 2 * scale;
         ByteImage out = ByteImage.blank(levels * (2 * tile + gap) - gap, n * tile, 3);
@@ -79,7 +88,7 @@ public final class PcaFigure {
         for (int k = 0; k < levels; k++) {
             List<ByteImage> inputs = BatchTensors.toImages(shown.get(k), norm);
             Tensor level = tokens.get(k);                                                     // [n, L, D]
-            float[] rgb = Torch.toFloats(pca.rgb(level.reshape(-1, level.size(2))).to(ScalarType.Float)); // [n·L·3]
+            float[] rgb = Torch.toFloats(fits.get(k).rgb(level.reshape(-1, level.size(2))).to(ScalarType.Float));
             for (int i = 0; i < n; i++) {
                 int x0 = k * (2 * tile + gap), y0 = i * tile;
                 paste(out, upscale(inputs.get(i).toRgb(), scale), x0, y0);
