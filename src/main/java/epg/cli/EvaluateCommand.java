@@ -4,6 +4,7 @@ package epg.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import epg.metrics.ClassAccuracy;
 import epg.metrics.Evaluation;
 import epg.metrics.EvaluationResult;
@@ -20,12 +21,15 @@ import epg.sample.Samplers;
 import epg.sample.TwoStep;
 import epg.tensor.AtomicFile;
 import epg.tensor.Torch;
+import epg.train.RunDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -147,22 +151,25 @@ public final class EvaluateCommand implements Callable<Integer> {
     private int evaluateRun(FeatureExtractor extractor) throws Exception {
         if (makeRef) throw new IllegalArgumentException("--make-ref takes a data folder or .npz, not a run directory");
         if (reference != null && extractor == null) throw new IllegalArgumentException(noExtractor());
+        if (reference == null && features != null)
+            throw new IllegalArgumentException("--features needs REF, the reference batch to measure against");
         Samplers entry = Samplers.named(sampler != null ? sampler : defaultSampler());
-        SampleOptions options = new SampleOptions(entry.make(new Samplers.Options(TwoStep.ECT_MID_SIGMA)), steps, cfg,
+        int points = entry.walksGrid() ? steps : 2; // one- and two-step use σ_max alone, whatever the grid size
+        SampleOptions options = new SampleOptions(entry.make(new Samplers.Options(TwoStep.ECT_MID_SIGMA)), points, cfg,
                 Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, batch);
-        CheckpointEvaluation e = new CheckpointEvaluation(num, options, reference == null ? null : extractor,
-                reference, classAccuracy, batch);
+        CheckpointEvaluation e = new CheckpointEvaluation(num, entry.cliName(), options,
+                reference == null ? null : extractor, reference, classAccuracy, batch);
         Path target = out != null ? out : samples.resolve("evaluate.jsonl");
         String base = target.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         var lines = e.run(samples, target, target.resolveSibling(base + "-samples"), spec.commandLine().getErr());
-        spec.commandLine().getOut().printf("%d checkpoints judged -> %s%n", lines.size(), target);
+        spec.commandLine().getOut().printf("%d checkpoints judged (earlier lines of the same settings kept) -> %s%n",
+                lines.size(), target);
         return 0;
     }
 
     /** Heun for a diffusion run, one step for a consistency run. */
-    private String defaultSampler() throws java.io.IOException {
-        String json = java.nio.file.Files.readString(samples.resolve("config.json"));
-        var o = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+    private String defaultSampler() throws IOException {
+        var o = JsonParser.parseString(Files.readString(samples.resolve(RunDir.CONFIG))).getAsJsonObject();
         return o.has("task") && o.get("task").getAsString().equalsIgnoreCase("consistency") ? "onestep" : "heun";
     }
 

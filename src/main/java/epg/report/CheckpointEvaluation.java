@@ -2,7 +2,9 @@
 package epg.report;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import epg.config.Json;
 import epg.data.Normalization;
 import epg.metrics.ClassAccuracy;
@@ -28,7 +30,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 
 /**
@@ -36,17 +40,20 @@ import java.util.stream.LongStream;
  * k, class-balanced labels, the same for every step) into SAMPLES/step-N/, which are judged as `epg evaluate` judges a
  * folder (Fréchet distance and the rest against a reference, and/or class accuracy). Each step adds one JSON line to
  * the output file (rewritten whole after every step, so an interrupted evaluation keeps the steps done), and every
- * metric one chart of its value against the step (SVG and PNG).
+ * metric one chart of its value against the step (SVG and PNG). Every line carries its "settings"; a step whose line
+ * in an existing output file has the same settings is not evaluated again, so re-running on a growing run adds only
+ * its new checkpoints.
  *
  * @param images        samples per checkpoint
+ * @param sampler       the sampler's command-line name (for the record)
  * @param sampling      sampler, grid, guidance, batch
  * @param extractor     feature space of the Fréchet distance (null: none)
  * @param reference     ADM-style reference batch (with {@code extractor})
  * @param classAccuracy judge 32 px Fashion-MNIST samples with the committed classifier
  * @param batch         images per feature-extraction pass
  */
-public record CheckpointEvaluation(int images, SampleOptions sampling, FeatureExtractor extractor, Path reference,
-                                   boolean classAccuracy, int batch) {
+public record CheckpointEvaluation(int images, String sampler, SampleOptions sampling, FeatureExtractor extractor,
+                                   Path reference, boolean classAccuracy, int batch) {
     /** The metrics charted, by JSON key, with their axis names. */
     private static final String[][] CHARTED = {{"fid", "FID"}, {"classAccuracy", "class accuracy"}};
 
@@ -73,8 +80,13 @@ public record CheckpointEvaluation(int images, SampleOptions sampling, FeatureEx
         long[] seeds = LongStream.range(0, images).toArray();
         int[] labels = Labels.balanced(images, cfg.model().numClasses());
         FashionClassifier judge = classAccuracy ? FashionClassifier.load() : null;
+        Map<Long, JsonObject> done = previous(out);
         List<JsonObject> lines = new ArrayList<>();
         for (long step : steps) {
+            if (done.containsKey(step)) {
+                lines.add(done.get(step));
+                continue;
+            }
             Path folder = samples.resolve("step-" + step);
             try (Scope s = Scope.open()) {
                 SampleRun.of(denoiser(dir, cfg, step), norm, sampling).run(seeds, labels, folder, n -> { });
@@ -88,10 +100,36 @@ public record CheckpointEvaluation(int images, SampleOptions sampling, FeatureEx
         return lines;
     }
 
+    /** What fixes a step's line besides its checkpoint: equal settings, equal numbers. */
+    JsonObject settings() {
+        JsonObject o = new JsonObject();
+        o.addProperty("images", images);
+        o.addProperty("sampler", sampler);
+        o.addProperty("points", sampling.steps());
+        o.addProperty("cfg", sampling.cfg());
+        o.addProperty("extractor", extractor == null ? null : extractor.id());
+        o.addProperty("reference", reference == null ? null : reference.toAbsolutePath().toString());
+        o.addProperty("classAccuracy", classAccuracy);
+        return o;
+    }
+
+    /** The lines of an earlier evaluation into {@code out} made with these settings, by step. */
+    private Map<Long, JsonObject> previous(Path out) throws IOException {
+        Map<Long, JsonObject> done = new LinkedHashMap<>();
+        if (!Files.isRegularFile(out)) return done;
+        JsonElement mine = JsonParser.parseString(Json.compact(settings())); // as written: null members left out
+        for (String line : Files.readAllLines(out)) {
+            if (line.isBlank()) continue;
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            if (mine.equals(o.get("settings")) && o.has("step")) done.put(o.get("step").getAsLong(), o);
+        }
+        return done;
+    }
+
     /** The run's configuration; a pre-training run is refused (it has no samples to judge). */
     private static FinetuneConfig config(RunDir dir) throws IOException {
         String json = Files.readString(dir.file(RunDir.CONFIG));
-        if (!com.google.gson.JsonParser.parseString(json).getAsJsonObject().has("task"))
+        if (!JsonParser.parseString(json).getAsJsonObject().has("task"))
             throw new IllegalArgumentException(dir.root() + " is a pre-training run: evaluate the fine-tuning runs "
                     + "(epg train) made from it");
         return Json.parse(json, FinetuneConfig.class, dir.file(RunDir.CONFIG).toString());
@@ -126,6 +164,7 @@ public record CheckpointEvaluation(int images, SampleOptions sampling, FeatureEx
             }
         }
         o.addProperty("samples", npz.toString());
+        o.add("settings", settings());
         return o;
     }
 

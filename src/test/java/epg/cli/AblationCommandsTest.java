@@ -107,6 +107,14 @@ class AblationCommandsTest {
         assertEquals(0, fd.get(0).get("fid").getAsDouble(), 1e-6, "step 1 sampled again: the same images");
         assertTrue(fd.get(1).get("fid").getAsDouble() > 1e-4, "step 2 is another model: " + fd.get(1));
         assertTrue(Files.readString(tmp.resolve("fd.fid.svg")).contains("FD (RCM)"));
+
+        // the same settings again: the lines are kept, nothing is sampled again
+        String before = Files.readString(run.resolve("evaluate.jsonl"));
+        deleteTree(run.resolve("evaluate-samples/step-2"));
+        ok(TestSupport.cli("evaluate", run.toString(), "--class-accuracy", "--num", "10", "--steps", "3", "--batch",
+                "10"));
+        assertEquals(before, Files.readString(run.resolve("evaluate.jsonl")));
+        assertFalse(Files.exists(run.resolve("evaluate-samples/step-2")), "step 2 was sampled again");
     }
 
     /** Guided by itself, autoguidance changes nothing; by an earlier checkpoint, it does. */
@@ -158,6 +166,12 @@ class AblationCommandsTest {
     private static List<JsonObject> lines(Path f) throws Exception {
         return Files.readAllLines(f).stream().filter(l -> !l.isBlank())
                 .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     private static void ok(TestSupport.Cli r) { assertEquals(0, r.code(), r.out() + r.err()); }
