@@ -38,7 +38,7 @@ public final class SvgLineChart {
 
     public boolean isEmpty() { return series.isEmpty(); }
 
-    /** Draws a dot at every point as well (for series of a few points, e.g. one per checkpoint). */
+    /** Draws a dot at every point as well, with room above and below (for a few points, e.g. one per checkpoint). */
     public SvgLineChart withMarkers() {
         markers = true;
         return this;
@@ -71,6 +71,10 @@ public final class SvgLineChart {
         }
         boolean log = logY && series.stream().allMatch(s -> min(s.values()) > 0);
         double[] xr = range(true, false), yr = range(false, log);
+        if (markers) { // dots on the frame would be cut in half: 6% of the range free above and below
+            double pad = 0.06 * (yr[1] - yr[0]);
+            yr = new double[]{yr[0] - pad, yr[1] + pad};
+        }
         Axis x = new Axis(xr[0], xr[1], LEFT, W - RIGHT, false), y = new Axis(yr[0], yr[1], H - BOTTOM, TOP, log);
         axes(c, x, y);
         for (int k = 0; k < series.size(); k++) line(c, series.get(k), x, y, COLOURS[k % COLOURS.length]);
