@@ -18,7 +18,9 @@ import java.util.concurrent.Callable;
 public final class PrepareCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "source folder") Path src;
     @Parameters(index = "1", description = "destination folder") Path dest;
+    @Bounds(min = 1)
     @Option(names = "--resolution", required = true, description = "output side in pixels") int resolution;
+    @Bounds(min = 1, max = 4096)
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 

@@ -29,26 +29,35 @@ import java.util.stream.LongStream;
                 + "samples.npz (arr_0 uint8 [N, H, W, 3], what ADM's evaluator reads). Each "
                 + "image depends only on its seed and label.")
 public final class SampleCommand implements Callable<Integer> {
+    /** The most images one invocation samples (--num, or the seeds --seeds lists). */
+    static final int MAX_IMAGES = 10_000_000;
     @Parameters(index = "0", paramLabel = "CHECKPOINT",
             description = "EPG model file (safetensors with config, or .pth with --preset)") Path checkpoint;
+    @Bounds(min = 1, max = SampleCommand.MAX_IMAGES)
     @Option(names = "--num", description = "images (seeds 0..N-1 unless --seeds is given)") Integer num;
     @Option(names = "--seeds", description = "seeds as ranges and lists, e.g. 0-99 or 1,5,9-12") String seeds;
+    @Bounds(min = 2)
     @Option(names = "--steps", description = "Karras grid points (default: ${DEFAULT-VALUE})") int steps = 32;
     @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})") String sampler = "heun";
+    @Bounds(min = 0)
     @Option(names = "--cfg", description = "guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; "
             + "default: ${DEFAULT-VALUE})") double cfg = 1.0;
+    @Bounds(min = 0)
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
             description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)")
     double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
+    @Bounds(above = 0)
     @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling "
             + "(default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
+    @Bounds(min = 0)
     @Option(names = "--classes", split = ",",
             description = "class ids to cycle through, e.g. 1,5,7 (numClasses = unconditional)") List<Integer> classes;
     @Option(names = "--labels", description = "balanced, frequency (needs --class-counts) or unconditional "
             + "(default: ${DEFAULT-VALUE})") String labels = "balanced";
     @Option(names = "--class-counts", paramLabel = "DATASET_JSON",
             description = "dataset.json whose per-class counts weight --labels frequency") Path classCounts;
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", description = "images per batch (default: ${DEFAULT-VALUE})") int batch = 16;
     @Option(names = "--batch-invariant", description = "run the network one image at a time: every image "
             + "bit-identical whatever --batch (batched matrix products round differently in the "
@@ -120,8 +129,11 @@ public final class SampleCommand implements Callable<Integer> {
             try {
                 if (dash < 0) out.add(Long.parseLong(p));
                 else {
-                    long end = Long.parseLong(p.substring(dash + 1));
-                    for (long v = Long.parseLong(p.substring(0, dash)); v <= end; v++) out.add(v);
+                    long start = Long.parseLong(p.substring(0, dash)), end = Long.parseLong(p.substring(dash + 1));
+                    if (end < start || Long.compareUnsigned(end - start, MAX_IMAGES - out.size()) >= 0)
+                        throw new IllegalArgumentException("bad seed range '" + p + "' in --seeds: "
+                                + (end < start ? "it ends before it starts" : "more than " + MAX_IMAGES + " seeds"));
+                    for (long v = start; v <= end; v++) out.add(v);
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("bad seed list '" + text
