@@ -1,6 +1,7 @@
 // Spec §8: `epg prepare SRC DEST --resolution R`.
 package epg.cli;
 
+import epg.data.ImageDecoder;
 import epg.data.ImageListing;
 import epg.data.Prepare;
 import epg.progress.Progress;
@@ -24,8 +25,15 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Bounds(min = 1, max = Integer.MAX_VALUE / 3)
+    @Option(names = "--max-image-pixels", description = "largest source image decoded, width x height (default: "
+            + "$" + ImageDecoder.MAX_PIXELS_ENV + ", else " + ImageDecoder.DEFAULT_MAX_PIXELS + "); larger ones are "
+            + "reported and skipped")
+    Long maxImagePixels;
+
     @Override
     public Integer call() {
+        if (maxImagePixels != null) ImageDecoder.setMaxPixels(maxImagePixels);
         ImageListing listing = ImageListing.scan(src);
         Progress progress = new Progress("prepare", listing.entries().size(), System.err);
         Prepare.Report r = Prepare.run(listing, dest, resolution, threads, progress::step);

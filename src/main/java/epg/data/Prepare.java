@@ -40,6 +40,9 @@ public final class Prepare {
     /** {@code onFile} runs once per source file, from the worker threads (a progress bar's step). */
     public static Report run(ImageListing listing, Path dest, int resolution, int threads, Runnable onFile) {
         if (resolution <= 0) throw new IllegalArgumentException("--resolution must be positive, got " + resolution);
+        if ((long) resolution * resolution > ImageDecoder.maxPixels())
+            throw new IllegalArgumentException("--resolution " + resolution + " makes images of more than the "
+                    + ImageDecoder.maxPixels() + " pixels images may have (" + ImageDecoder.MAX_PIXELS_ENV + ")");
         List<ImageListing.Entry> entries = listing.entries();
         List<String> outputs = entries.stream().map(e -> e.relative().replaceFirst("(\\.[^./]*)?$", ".png")).toList();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
