@@ -58,6 +58,7 @@ public final class TorchPickle {
             Storages storages = new Storages(zip, archive, file, length);
             Object root = unpickle(zip, pkl, storages, file, length);
             Map<String, PickledTensor.Layout> layouts = layouts(root, file);
+            if (layouts.isEmpty()) throw new IOException(file + ": data.pkl holds no tensors (not a state dict?)");
             storages.checkTotal(layouts.values());
             return materialise(layouts, storages);
         }
@@ -77,7 +78,9 @@ public final class TorchPickle {
         try {
             return new BoundedUnpickler(storages.allowedGlobals(), storages::resolve).read(pickle);
         } catch (IOException | RuntimeException | StackOverflowError e) {
-            throw new IOException(source + ": " + oneLine(e) + " (not a state dict torch.save wrote; refused)", e);
+            String m = oneLine(e);
+            throw new IOException(source + ": " + m + (m.contains("refused") ? "" : " (not a state dict pickle as "
+                    + "torch.save writes it; refused)"), e);
         }
     }
 
@@ -155,7 +158,7 @@ public final class TorchPickle {
         }
 
         private IOException refused(String why) {
-            return new IOException(file + ": data.pkl " + why + "; refused");
+            return new IOException(file + ": data.pkl: " + why + "; refused");
         }
     }
 
