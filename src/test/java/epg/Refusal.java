@@ -40,6 +40,7 @@ public final class Refusal {
         Cost c = assertTimeoutPreemptively(TIME_LIMIT, () -> run(reader, allocated), name + ": not refused within "
                 + TIME_LIMIT.toSeconds() + " s (a hang?)");
         assertFalse(c.message().contains("\n"), name + ": the message has more than one line:\n" + c.message());
+        assertTrue(c.message().length() <= 1000, name + ": the message is " + c.message().length() + " characters");
         for (String e : expected)
             assertTrue(c.message().toLowerCase().contains(e.toLowerCase()), name + ": the message lacks '" + e
                     + "': " + c.message());

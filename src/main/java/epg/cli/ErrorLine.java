@@ -13,6 +13,8 @@ import java.nio.file.NotDirectoryException;
  * the path; a multi-line message (libtorch's C++ frames, a library's troubleshooting link) keeps its first line.
  */
 final class ErrorLine {
+    private static final int MAX = 1000;
+
     private ErrorLine() {}
 
     static String of(Throwable e) {
@@ -39,8 +41,10 @@ final class ErrorLine {
         return path + other + ": " + what;
     }
 
+    /** The first line, at most {@link #MAX} characters (a message may quote a whole hostile input). */
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
+        String line = (nl < 0 ? s : s.substring(0, nl)).strip();
+        return line.length() <= MAX ? line : line.substring(0, MAX - 3) + "...";
     }
 }

@@ -41,9 +41,9 @@ public final class ImageDecoder {
     /** The largest image (width × height) that {@link #readRgb} decodes; a larger one fails before decoding. */
     public static long maxPixels() { return maxPixels > 0 ? maxPixels : envMaxPixels(); }
 
-    /** Sets {@link #maxPixels} for this process (e.g. `epg prepare --max-image-pixels`). */
+    /** Sets {@link #maxPixels} for this process (e.g. `epg prepare --max-image-pixels`); 0 restores the default. */
     public static void setMaxPixels(long pixels) {
-        if (pixels < 1 || pixels > ARRAY_PIXELS)
+        if (pixels < 0 || pixels > ARRAY_PIXELS)
             throw new IllegalArgumentException("the image limit must be in [1, " + ARRAY_PIXELS + "] pixels, got "
                     + pixels);
         maxPixels = pixels;

@@ -4,8 +4,8 @@ package epg.tensor;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import epg.config.Json;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -52,9 +52,9 @@ record SafetensorsHeader(List<Entry> tensors, Map<String, String> metadata, long
         readFully(ch, hb, 8, file);
         JsonElement json;
         try {
-            json = JsonParser.parseString(new String(hb.array(), StandardCharsets.UTF_8).trim());
-        } catch (RuntimeException e) {
-            throw corrupt(file, "the header is not JSON (" + firstLine(e) + ")");
+            json = Json.tree(new String(hb.array(), StandardCharsets.UTF_8).trim(), "the header");
+        } catch (IllegalArgumentException e) {
+            throw corrupt(file, e.getMessage());
         }
         if (!json.isJsonObject()) throw corrupt(file, "the header is not a JSON object");
         return parse(json.getAsJsonObject(), size - 8 - headerLen, 8 + headerLen, file);
@@ -167,12 +167,6 @@ record SafetensorsHeader(List<Entry> tensors, Map<String, String> metadata, long
     private static String brief(JsonElement v) {
         String s = v.toString();
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
-    }
-
-    private static String firstLine(Throwable e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return (nl < 0 ? m : m.substring(0, nl)).replaceFirst("^([a-z]+\\.)+[A-Za-z]+(Exception|Error): ", "");
     }
 
     static void readFully(FileChannel ch, ByteBuffer b, long pos, Path file) throws IOException {

@@ -87,7 +87,8 @@ public final class TorchPickle {
     private static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        m = nl < 0 ? m : m.substring(0, nl);
+        return m.length() <= 300 ? m : m.substring(0, 297) + "...";
     }
 
     /** The tensors of the tree under {@code root}, keyed by their dotted path, each view checked. */

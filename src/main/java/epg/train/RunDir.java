@@ -101,10 +101,9 @@ public final class RunDir {
     private static JsonElement withoutRunControl(String json, Path file) {
         JsonElement e;
         try {
-            e = JsonParser.parseString(json);
-        } catch (RuntimeException ex) {
-            throw new IllegalArgumentException(file + " is not valid JSON (" + Json.firstLine(ex) + "); restore it "
-                    + "or use a new --out directory", ex);
+            e = Json.tree(json, file.toString());
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(ex.getMessage() + "; restore it or use a new --out directory", ex);
         }
         if (e.isJsonObject()) RUN_CONTROL.forEach(e.getAsJsonObject()::remove);
         return e;

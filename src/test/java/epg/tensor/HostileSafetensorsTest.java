@@ -46,7 +46,7 @@ class HostileSafetensorsTest {
         cs.add(new Case("empty file", "", "shorter than its 8-byte header"));
         cs.add(new Case("header length 2^40", 1L << 40, W + "}", "1099511627776"));
         cs.add(new Case("header length negative", Long.MIN_VALUE, W + "}", "9223372036854775808"));
-        cs.add(new Case("header not JSON", "{\"w\": [1, 2", "not JSON"));
+        cs.add(new Case("header not JSON", "{\"w\": [1, 2", "not valid JSON"));
         cs.add(new Case("header a JSON array", "[1, 2, 3]", "not a JSON object"));
         cs.add(new Case("offsets past the end", "{\"w\":{\"dtype\":\"F32\",\"shape\":[8],\"data_offsets\":[0,32]}}",
                 "tensor 'w'", "data_offsets", "outside"));
