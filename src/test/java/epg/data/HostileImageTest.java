@@ -71,6 +71,22 @@ class HostileImageTest {
         assertTrue(r.failures().get(0).reason().contains("declares 20000x20000"), r.failures().get(0).reason());
     }
 
+    @Test
+    void idxFilesClaimingImpossibleSizesAreRefusedBeforeAllocating() throws IOException {
+        int[][] claims = {{Integer.MAX_VALUE, 28, 28}, {60000, 1 << 20, 1 << 20}, {-5, 28, 28}, {10, 0, 28},
+                {100000, 28, 28}};
+        String[] expected = {"more than 2^31 bytes", "dimension 1", "dimension 0", "dimension 1", "truncated"};
+        for (int i = 0; i < claims.length; i++) {
+            for (String suffix : new String[]{"", ".gz"}) {
+                Path d = Files.createDirectories(dir.resolve("idx" + i + suffix.replace('.', '_')));
+                IdxFiles.write(d.resolve("train-images-idx3-ubyte" + suffix), 0x0803, claims[i], new byte[784]);
+                IdxFiles.write(d.resolve("train-labels-idx1-ubyte" + suffix), 0x0801, new int[]{1}, new byte[1]);
+                Refusal.check(java.util.Arrays.toString(claims[i]), () -> IdxDataset.open(d, true), null, 0,
+                        d.resolve("train-images-idx3-ubyte" + suffix).toString(), expected[i]);
+            }
+        }
+    }
+
     private static byte[] createParents(Path dir, byte[] b) throws IOException {
         Files.createDirectories(dir);
         return b;
