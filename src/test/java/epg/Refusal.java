@@ -1,4 +1,4 @@
-// docs/robustness.md (fault suite): a hostile input must be refused with one line, quickly and without a big allocation.
+// docs/robustness.md (fault suite): a hostile input is refused with one line, quickly and without a big allocation.
 package epg;
 
 import org.junit.jupiter.api.function.Executable;

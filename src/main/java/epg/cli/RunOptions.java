@@ -6,6 +6,7 @@ import epg.data.DatasetRegistry;
 import epg.tensor.Torch;
 import epg.train.DataSource;
 import epg.train.RunControl;
+import epg.train.RunDir;
 import epg.train.Schedule;
 import picocli.CommandLine.Option;
 
@@ -54,8 +55,9 @@ public final class RunOptions {
             description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).")
     int threads;
 
-    /** Initialises libtorch with --threads (when given). */
+    /** Refuses an --out that cannot be a run directory, then initialises libtorch with --threads (when given). */
     void initTorch() {
+        RunDir.requireUsable(out);
         Torch.init();
         if (threads > 0) Torch.setThreads(threads);
     }

@@ -50,8 +50,8 @@ public final class Json {
     public static JsonElement tree(String json, String what) {
         int depth = depth(json);
         if (depth > MAX_DEPTH)
-            throw new IllegalArgumentException(what + " is not valid JSON here: it nests arrays and objects deeper than "
-                    + MAX_DEPTH + " levels");
+            throw new IllegalArgumentException(what + " is not valid JSON here: it nests arrays and objects deeper "
+                    + "than " + MAX_DEPTH + " levels");
         try {
             return JsonParser.parseString(json);
         } catch (RuntimeException e) {

@@ -59,7 +59,7 @@ record PickledTensor(Object[] args) {
         return out;
     }
 
-    /** offset + Σ (size_k - 1)·stride_k, the last element the view reads (-1 when it is empty); checked for overflow. */
+    /** offset + Σ (size_k - 1)·stride_k, the last element the view reads (-1 when empty), checked for overflow. */
     private static long lastIndex(long offset, long[] size, long[] stride, String where) {
         try {
             long elements = 1, last = offset;

@@ -59,9 +59,7 @@ public final class RunDir {
      * (0, false, null), which is how such settings are defined, so an upgrade does not strand a run half-way.
      */
     public void writeConfig(Object config) throws IOException {
-        if (Files.exists(root) && !Files.isDirectory(root))
-            throw new IllegalArgumentException(root + " is an existing file, not a run directory; give --out a "
-                    + "folder (new, or an earlier run to resume)");
+        requireUsable(root);
         Path f = file(CONFIG);
         String json = Json.pretty(config);
         if (Files.exists(f)) {
@@ -72,6 +70,13 @@ public final class RunDir {
                         differ) + " (stored in " + f + "); use a new --out directory or the same settings");
         }
         AtomicFile.writeString(f, json + "\n");
+    }
+
+    /** A run directory must be a folder or not exist yet: an existing file is refused before any work starts. */
+    public static void requireUsable(Path root) {
+        if (Files.exists(root) && !Files.isDirectory(root))
+            throw new IllegalArgumentException(root + " is an existing file, not a run directory; give --out a "
+                    + "folder (new, or an earlier run to resume)");
     }
 
     /** Adds "key stored -> now" to {@code out} for every setting that differs (nested keys joined by dots). */

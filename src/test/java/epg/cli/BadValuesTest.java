@@ -60,7 +60,8 @@ class BadValuesTest {
 
     @Test
     void aUsageErrorIsOneLineWithAHint() {
-        refused(2, List.of("sample", "m.safetensors", "--out", "x", "--bogus"), "Unknown option", "see epg sample --help");
+        refused(2, List.of("sample", "m.safetensors", "--out", "x", "--bogus"), "Unknown option",
+                "see epg sample --help");
         refused(2, List.of("train", "--task", "diffusion"), "Missing required option", "see epg train --help");
     }
 

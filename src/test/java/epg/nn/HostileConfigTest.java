@@ -94,7 +94,8 @@ class HostileConfigTest {
     @Test
     void datasetManifestsWithWrongValuesAreRefused() throws IOException {
         String[][] cases = {
-                {"{\"resolution\":16,\"classes\":[\"a\"],\"counts\":{},\"images\":[{\"file\":\"a/1.png\",\"label\":3}]}",
+                {"{\"resolution\":16,\"classes\":[\"a\"],\"counts\":{},\"images\":[{\"file\":\"a/1.png\","
+                        + "\"label\":3}]}",
                         "images[0].label 3"},
                 {"{\"resolution\":16,\"classes\":[\"a\"],\"counts\":{},\"images\":[{\"file\":\"../../x.png\","
                         + "\"label\":0}]}", "leads outside"},
