@@ -64,8 +64,6 @@ public final class SampleFolder {
      * the returned lock.
      */
     public static FolderLock claim(Path out, JsonObject record, boolean overwrite) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out))
-            throw new IllegalArgumentException("--out " + out + " is a file; give a folder");
         FolderLock lock = FolderLock.acquire(out, "--out");
         try {
             AtomicFile.deleteTemporaries(out);

@@ -37,6 +37,8 @@ public final class FolderLock implements AutoCloseable {
      * Where the file system has no locks (some network mounts) a warning is printed and the folder is used unlocked.
      */
     public static FolderLock acquire(Path folder, String option) throws IOException {
+        if (Files.exists(folder) && !Files.isDirectory(folder))
+            throw new IllegalArgumentException(option + " " + folder + " is a file, not a folder; give a folder");
         Files.createDirectories(folder);
         Path file = folder.resolve(FILE);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
