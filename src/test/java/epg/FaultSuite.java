@@ -53,7 +53,7 @@ public final class FaultSuite {
         Process p = pb.start();
         Thread watchdog = new Thread(() -> {
             try {
-                if (!p.waitFor(180, TimeUnit.SECONDS)) p.destroyForcibly();
+                if (!p.waitFor(600, TimeUnit.SECONDS)) p.destroyForcibly();
             } catch (InterruptedException e) {
                 p.destroyForcibly();
             }

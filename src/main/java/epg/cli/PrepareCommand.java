@@ -14,8 +14,8 @@ import java.util.concurrent.Callable;
 @Command(name = "prepare", mixinStandardHelpOptions = true,
         description = "ADM centre crop of an image folder (class sub-folders, or flat with "
                 + "<class>_<id> names) to lossless PNGs "
-                + "and DEST/dataset.json. Resumable: finished outputs are kept, those of changed sources redone. Bad files are "
-                + "reported and skipped.")
+                + "and DEST/dataset.json. Resumable: finished outputs are kept, those of changed sources redone. "
+                + "Bad files are reported and skipped.")
 public final class PrepareCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "source folder") Path src;
     @Parameters(index = "1", description = "destination folder") Path dest;

@@ -1,4 +1,4 @@
-// Spec §8 resumable `epg prepare`: changed sources are redone, a full disk stops it cleanly, a killed run's litter goes.
+// Spec §8 resumable `epg prepare`: changed sources redone, a full disk stops it cleanly, a killed run's litter goes.
 package epg.data;
 
 import epg.FaultSuite;
