@@ -76,7 +76,7 @@ class BadValuesTest {
             ModelFile.save(model, new EpgModel(Presets.get("EPG-T")), Map.of());
         }
         refused(1, List.of("sample", model.toString(), "--num", "1", "--out", file.toString()), file.toString(),
-                "already exists");
+                "is a file, not a folder");
         assertEquals("not a folder", Files.readString(file));
     }
 
