@@ -12,6 +12,7 @@ import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
 import epg.sample.Samplers;
+import epg.sample.SeedList;
 import epg.sample.TwoStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +20,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
@@ -82,7 +82,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     private long[] seedList() {
         if (seeds == null && num == null) throw new IllegalArgumentException("give --num N or --seeds LIST");
-        long[] list = seeds == null ? LongStream.range(0, num).toArray() : parseSeeds(seeds);
+        long[] list = seeds == null ? LongStream.range(0, num).toArray() : SeedList.parse(seeds, Integer.MAX_VALUE);
         if (num != null && num != list.length)
             throw new IllegalArgumentException("--num " + num + " but --seeds lists " + list.length + " seeds");
         return list;
@@ -109,26 +109,5 @@ public final class SampleCommand implements Callable<Integer> {
         String name = normalization != null ? normalization
                 : model.metadata().getOrDefault("normalization", "imagenet");
         return Normalization.parse(name).forChannels(model.model().config.channels());
-    }
-
-    /** "0-99", "1,5,9-12" → the seeds in the order written. */
-    static long[] parseSeeds(String text) {
-        List<Long> out = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            int dash = p.indexOf('-', 1);
-            try {
-                if (dash < 0) out.add(Long.parseLong(p));
-                else {
-                    long end = Long.parseLong(p.substring(dash + 1));
-                    for (long v = Long.parseLong(p.substring(0, dash)); v <= end; v++) out.add(v);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad seed list '" + text
-                        + "': use ranges and lists such as 0-99 or 1,5,9-12");
-            }
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException("empty seed list '" + text + "'");
-        return out.stream().mapToLong(Long::longValue).toArray();
     }
 }

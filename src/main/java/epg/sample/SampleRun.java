@@ -54,8 +54,11 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         return new Guidance(denoiser, options.cfg(), options.cfgLow(), options.cfgHigh(), shift, numClasses);
     }
 
-    /** The samples [B, C, H, W] of one batch, model range. */
-    public Tensor batch(long[] seeds, int[] labels, Guidance guided) {
+    /**
+     * The samples [B, C, H, W] of one batch, model range. {@code guided} is {@link #guidance()}, or a wrapper of it
+     * that forwards both of its {@code denoise} methods (the samplers call the one with a host σ).
+     */
+    public Tensor batch(long[] seeds, int[] labels, Denoiser guided) {
         try (NoGradGuard g = new NoGradGuard()) {
             SeedNoise noise = new SeedNoise(seeds, imageShape);
             KarrasGrid grid = options.grid(shift);

@@ -30,20 +30,8 @@ public final class Safetensors {
     public static Contents read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < 8) throw corrupt(file, "shorter than its 8-byte header length");
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, len, 0);
-            long headerLen = len.flip().getLong();
-            if (headerLen <= 0 || headerLen > size - 8 || headerLen > 100_000_000)
-                throw corrupt(file, "header length " + headerLen + " is impossible");
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            JsonObject header;
-            try {
-                header = GSON.fromJson(new String(hb.array(), StandardCharsets.UTF_8).trim(), JsonObject.class);
-            } catch (RuntimeException e) {
-                throw corrupt(file, "header is not JSON (" + e.getMessage() + ")");
-            }
+            long headerLen = headerLength(ch, file);
+            JsonObject header = header(ch, file, headerLen);
             long base = 8 + headerLen;
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             Map<String, String> metadata = new LinkedHashMap<>();
@@ -73,6 +61,55 @@ public final class Safetensors {
     }
 
     public static Map<String, Tensor> readTensors(Path file) throws IOException { return read(file).tensors(); }
+
+    /**
+     * The string metadata alone, from the header, without reading any tensor; an error when the file is not
+     * safetensors or is shorter than its header says (a file still being written, or cut short).
+     */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long headerLen = headerLength(ch, file);
+            JsonObject header = header(ch, file, headerLen);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            long end = 0;
+            for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+                if (e.getKey().equals("__metadata__") && e.getValue().isJsonObject()) {
+                    e.getValue().getAsJsonObject().entrySet()
+                            .forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
+                } else if (e.getValue().isJsonObject() && e.getValue().getAsJsonObject().has("data_offsets")) {
+                    end = Math.max(end, e.getValue().getAsJsonObject().get("data_offsets").getAsJsonArray().get(1)
+                            .getAsLong());
+                }
+            }
+            if (8 + headerLen + end > ch.size())
+                throw corrupt(file, "its tensors need " + (8 + headerLen + end) + " bytes but it has " + ch.size()
+                        + " (truncated or still being written?)");
+            return metadata;
+        }
+    }
+
+    private static long headerLength(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        if (size < 8) throw corrupt(file, "shorter than its 8-byte header length");
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, len, 0);
+        long headerLen = len.flip().getLong();
+        if (headerLen <= 0 || headerLen > size - 8 || headerLen > 100_000_000)
+            throw corrupt(file, "header length " + headerLen + " is impossible");
+        return headerLen;
+    }
+
+    private static JsonObject header(FileChannel ch, Path file, long headerLen) throws IOException {
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, hb, 8);
+        try {
+            JsonObject header = GSON.fromJson(new String(hb.array(), StandardCharsets.UTF_8).trim(), JsonObject.class);
+            if (header == null) throw corrupt(file, "header is empty");
+            return header;
+        } catch (RuntimeException e) {
+            throw corrupt(file, "header is not JSON (" + e.getMessage() + ")");
+        }
+    }
 
     /** Writes {@code tensors} (any device; copied to CPU) with string metadata, atomically (temporary file, rename). */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
