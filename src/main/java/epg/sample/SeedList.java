@@ -17,9 +17,11 @@ public final class SeedList {
             try {
                 if (dash < 0) out.add(Long.parseLong(p));
                 else {
-                    long start = Long.parseLong(p.substring(0, dash).trim()), end = Long.parseLong(p.substring(dash + 1));
-                    if (end >= start && end - start >= max - out.size()) throw tooMany(text, max);
-                    for (long v = start; v <= end; v++) out.add(v);
+                    long start = Long.parseLong(p.substring(0, dash).trim());
+                    long end = Long.parseLong(p.substring(dash + 1));
+                    long span = end < start ? -1 : spanOf(start, end, text, max);
+                    if (span >= max - out.size()) throw tooMany(text, max);
+                    for (long k = 0; k <= span; k++) out.add(start + k); // no v++ past Long.MAX_VALUE
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("bad seed list '" + text
@@ -46,6 +48,15 @@ public final class SeedList {
             i = j + 1;
         }
         return b.toString();
+    }
+
+    /** end − start, or an error when it does not fit a long (a range of more than 2^63 seeds). */
+    private static long spanOf(long start, long end, String text, int max) {
+        try {
+            return Math.subtractExact(end, start);
+        } catch (ArithmeticException e) {
+            throw tooMany(text, max);
+        }
     }
 
     private static IllegalArgumentException tooMany(String text, int max) {

@@ -136,6 +136,7 @@ public final class SampleJob {
         String out = "view-" + request.sampler().cliName() + "-" + id.substring(0, 6);
         o.addProperty("command", request.command(modelShown, out));
         o.addProperty("out", out);
+        o.addProperty("threads", epg.tensor.Torch.threads());
         if (result != null) o.add("result", resultJson());
         return o;
     }

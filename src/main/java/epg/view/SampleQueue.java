@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 
 /**
- * One sampling thread (libtorch's own threads already use every core). At most {@code capacity} jobs wait or run; another is refused with 429. Finished jobs are kept (their images
+ * One sampling thread (libtorch's own threads already use every core). At most {@code capacity} jobs wait or run;
+ * another is refused with 429. Finished jobs are kept (their images
  * served) until {@link #KEPT_FINISHED} newer ones have finished. Job ids are random, so that no other page can guess
  * and cancel one.
  */

@@ -34,7 +34,8 @@
   const IGNORED = new Set(['step', 'timestamp', 'time', 'epoch', 'wall', 'elapsed']);
   const TITLES = {
     loss: ['loss', 'total'], lr: ['learning rate', ''], grad_norm: ['gradient norm', 'before clipping'],
-    param_norm: ['parameter norm', ''], images_per_s: ['throughput', 'images/s'], sigma_mean: ['mean σ', 'of the batch'],
+    param_norm: ['parameter norm', ''], images_per_s: ['throughput', 'images/s'],
+    sigma_mean: ['mean σ', 'of the batch'],
     tau_max: ['τ_max', 'temperature'], N: ['N', 'discretisation steps'], ect_stage: ['ECT stage', ''],
     skipped: ['skipped steps', 'non-finite'], contrastive: ['contrastive loss', 'RCM'],
     consistency: ['consistency loss', ''], aux: ['auxiliary RCM loss', ''], loss_scale: ['loss scale', ''],
@@ -156,7 +157,8 @@
   function runRow(r, now) {
     const id = runId(r);
     const live = r.modified && now - r.modified < 60000 && r.lastStep >= 0 && (r.steps < 0 || r.lastStep < r.steps);
-    const box = h('input', {type: 'checkbox', title: 'compare on the charts', disabled: r.lastStep < 0 && !S.logs.has(id)});
+    const box = h('input', {type: 'checkbox', title: 'compare on the charts',
+      disabled: r.lastStep < 0 && !S.logs.has(id)});
     box.checked = S.selected.has(id);
     box.addEventListener('click', e => {
       e.stopPropagation();
@@ -257,7 +259,8 @@
     }
     const ids = [...S.selected].filter(id => S.logs.has(id) && S.byId.has(id));
     $('chart-hint').textContent = ids.length
-      ? ids.length + (ids.length === 1 ? ' run' : ' runs') + ' · updates every 2 s · drag to zoom, double-click to reset'
+      ? ids.length + (ids.length === 1 ? ' run' : ' runs')
+        + ' · updates every 2 s · drag to zoom, double-click to reset'
       : '';
     if (!keys.length) {
       if (!box.querySelector('.empty')) box.replaceChildren(h('p', {class: 'empty'},
@@ -348,7 +351,8 @@
     const title = h('div', {class: 'detail-title'}, h('h2', {}, r.name), h('span', {class: 'badge ' + r.kind}, r.kind),
       r.lastStep >= 0 ? h('span', {class: 'hint'}, 'step ' + r.lastStep + (r.steps > 0 ? ' of ' + r.steps : '')) : null,
       d.report ? h('a', {href: d.report, target: '_blank', rel: 'noopener'}, 'report.html') : null,
-      d.config && d.config.file ? h('a', {href: d.config.file, target: '_blank', rel: 'noopener'}, 'config.json') : null);
+      d.config && d.config.file ? h('a', {href: d.config.file, target: '_blank', rel: 'noopener'}, 'config.json')
+        : null);
     cards.push(title);
     if (d.previews.length) cards.push(previewCard(r, d.previews));
     if (d.images.length) cards.push(h('div', {class: 'card'}, h('h3', {}, 'Samples'),
@@ -422,14 +426,16 @@
         h('td', {class: 'num'}, v.precision == null ? '–' : fmt(v.precision) + ' / ' + fmt(v.recall)),
         h('td', {class: 'num'}, acc));
     });
-    return h('div', {class: 'card wide'}, h('h3', {}, 'Evaluations ', h('small', {class: 'hint'}, 'epg evaluate reports')),
+    return h('div', {class: 'card wide'},
+      h('h3', {}, 'Evaluations ', h('small', {class: 'hint'}, 'epg evaluate reports')),
       h('table', {}, h('tr', {}, ['report', 'samples', 'FID / FD', 'sFID', 'IS', 'precision / recall', 'class acc.']
         .map(t => h('th', {}, t))), rows));
   }
 
   function checkpointCard(cps) {
     const rows = cps.slice().reverse().map(c => h('tr', {}, h('td', {class: 'num'}, c.step),
-      h('td', {class: c.complete ? 'ok' : 'warn'}, c.complete ? 'complete' : 'incomplete (being written, or cut short)'),
+      h('td', {class: c.complete ? 'ok' : 'warn'},
+        c.complete ? 'complete' : 'incomplete (being written, or cut short)'),
       h('td', {}, c.latest ? 'latest' : ''), h('td', {class: 'num'}, bytes(c.bytes)),
       h('td', {}, ago(c.modified))));
     return h('div', {class: 'card'}, h('h3', {}, 'Checkpoints ', h('small', {class: 'hint'}, 'kept: ' + cps.length)),
@@ -516,7 +522,9 @@
     ss.replaceChildren(...S.samplers.map(s => h('option', {value: s.name}, s.name)));
     sel.addEventListener('change', () => modelChanged(true));
     ss.addEventListener('change', samplerChanged);
-    $('pg-cfg').addEventListener('input', () => { $('pg-cfg-out').textContent = Number($('pg-cfg').value).toFixed(1); });
+    $('pg-cfg').addEventListener('input', () => {
+      $('pg-cfg-out').textContent = Number($('pg-cfg').value).toFixed(1);
+    });
     $('pg-form').addEventListener('submit', e => { e.preventDefault(); submit(); });
     $('pg-cancel').addEventListener('click', cancel);
     $('pg-copy').addEventListener('click', copyCommand);
@@ -669,7 +677,8 @@
     const r = j.result;
     $('pg-result').hidden = false;
     $('pg-stats').replaceChildren(...[
-      h('span', {}, h('b', {}, (1000 * r.secondsPerImage).toFixed(r.secondsPerImage < 0.01 ? 2 : 0) + ' ms'), ' per image'),
+      h('span', {}, h('b', {}, (1000 * r.secondsPerImage).toFixed(r.secondsPerImage < 0.01 ? 2 : 0) + ' ms'),
+        ' per image'),
       h('span', {}, r.images.length + ' images in ', h('b', {}, r.seconds.toFixed(2) + ' s')),
       h('span', {}, 'NFE ', h('b', {}, r.nfePerImage)),
       r.loadSeconds > 0.05 ? h('span', {}, 'model loaded in ' + r.loadSeconds.toFixed(1) + ' s') : null,
@@ -699,6 +708,8 @@
       img.src = t.url;
     }
     $('pg-command').textContent = j.command;
+    $('pg-reproduce').textContent = 'the same images, bit for bit, as SEED.png files and grid.png, with '
+      + j.threads + ' libtorch thread' + (j.threads === 1 ? '' : 's') + ' as here (EPG_THREADS)';
   }
 
   async function cancel() {
@@ -708,7 +719,10 @@
 
   function copyCommand() {
     const text = $('pg-command').textContent;
-    const done = () => { $('pg-copy').textContent = 'copied'; setTimeout(() => { $('pg-copy').textContent = 'copy'; }, 1200); };
+    const done = () => {
+      $('pg-copy').textContent = 'copied';
+      setTimeout(() => { $('pg-copy').textContent = 'copy'; }, 1200);
+    };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done);
     else {
       const range = document.createRange();

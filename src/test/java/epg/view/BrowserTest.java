@@ -46,8 +46,8 @@ class BrowserTest {
     @Test
     void theChartsShowTheRunsPoints() throws Exception {
         String dom = chromium("--dump-dom", server.url() + "#runs");
-        Matcher loss = Pattern.compile("<div class=\"chart\" data-key=\"loss\" data-points=\"(\\d+)\" data-runs=\"(\\d+)"
-                + "\">(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
+        Matcher loss = Pattern.compile("<div class=\"chart\" data-key=\"loss\" data-points=\"(\\d+)\" "
+                + "data-runs=\"(\\d+)\">(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
         assertTrue(loss.find(), "a loss chart: " + excerpt(dom, "charts"));
         // the runs ticked by default: every logged run: rcm 10 lines, consistency 4, diffusion 3, broken 2 (of 3
         // good lines, one has a NaN loss)

@@ -66,7 +66,8 @@ final class HttpTestClient {
             headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
         }
         byte[] body;
-        if (headers.containsKey("content-length")) body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+        if (headers.containsKey("content-length"))
+            body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
         else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) body = chunked(in);
         else body = in.readAllBytes();
         return new Reply(Integer.parseInt(status.substring(9, 12)), headers, body);
