@@ -48,8 +48,9 @@ public final class Http {
                 } catch (HttpError e) {
                     error(ex, e.status(), e.getMessage());
                 } catch (IOException e) {
-                    // the client went away while we wrote: nothing to tell it
-                } catch (Exception | StackOverflowError e) {
+                    // a file that could not be read, or the client went away (then the reply goes nowhere)
+                    error(ex, 500, "cannot read: " + e.getMessage());
+                } catch (Exception | Error e) {
                     error(ex, 500, "internal error: " + e);
                 }
             } finally {

@@ -45,9 +45,9 @@ public final class RunDetails {
         o.add("models", ModelCatalog.modelsIn(root, dir));
         o.add("evaluations", evaluations(root, dir));
         o.add("images", images(root, dir));
-        if (Files.isRegularFile(dir.resolve(DemoLayout.RESULT))) o.add("demo", jsonFile(root, dir.resolve(
-                DemoLayout.RESULT)));
-        if (Files.isRegularFile(dir.resolve(DemoLayout.REPORT)))
+        if (Files.exists(dir.resolve(DemoLayout.RESULT), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            o.add("demo", jsonFile(root, dir.resolve(DemoLayout.RESULT)));
+        if (RunIndex.plainFile(dir.resolve(DemoLayout.REPORT)))
             o.addProperty("report", url(root, dir.resolve(DemoLayout.REPORT)));
         return o;
     }
@@ -62,11 +62,12 @@ public final class RunDetails {
 
     /** {"value": the parsed object} or {"error": why} or JSON null when the file is missing. */
     static JsonElement jsonFile(RootDirs.Root root, Path file) {
-        if (!Files.isRegularFile(file)) return com.google.gson.JsonNull.INSTANCE;
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return com.google.gson.JsonNull.INSTANCE;
         JsonObject o = new JsonObject();
         o.addProperty("file", url(root, file));
         JsonObject v = RunIndex.readObject(file);
-        if (v == null) o.addProperty("error", file.getFileName() + " is not a JSON object (being written?)");
+        if (Files.isSymbolicLink(file)) o.addProperty("error", file.getFileName() + " is a link: not followed");
+        else if (v == null) o.addProperty("error", file.getFileName() + " is not a JSON object (being written?)");
         else o.add("value", v);
         return o;
     }
@@ -95,7 +96,7 @@ public final class RunDetails {
     private static JsonArray checkpoints(Path dir) throws IOException {
         String latest = null;
         Path pointer = dir.resolve(RunDir.LATEST);
-        if (Files.isRegularFile(pointer)) latest = Files.readString(pointer).trim();
+        if (RunIndex.plainFile(pointer) && Files.size(pointer) < 256) latest = Files.readString(pointer).trim();
         List<Path> steps = new ArrayList<>();
         for (Path p : list(dir)) if (STEP_DIR.matcher(p.getFileName().toString()).matches()) steps.add(p);
         steps.sort(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(5))));

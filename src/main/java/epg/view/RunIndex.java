@@ -32,6 +32,8 @@ public final class RunIndex {
     public static final int MAX_DEPTH = 5, MAX_DIRS = 5000;
     private static final Set<String> SKIP = Set.of(RunDir.CHECKPOINTS, DemoLayout.PREVIEWS, "node_modules", "target");
     private static final int TAIL = 8192;
+    /** The largest JSON file read (configurations, demo.json and evaluations are a few kB). */
+    static final long MAX_JSON = 4L * 1024 * 1024;
 
     private RunIndex() {}
 
@@ -92,9 +94,14 @@ public final class RunIndex {
         return "run";
     }
 
-    /** A JSON object file, or null when it is missing or not one (half-written, hand-edited). */
+    /**
+     * A JSON object file, or null when it is missing, not one (half-written, hand-edited), a symbolic link (never
+     * followed: it could lead outside the served folders) or larger than {@link #MAX_JSON}.
+     */
     static JsonObject readObject(Path file) {
+        if (!plainFile(file)) return null;
         try {
+            if (Files.size(file) > MAX_JSON) return null;
             JsonElement e = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
             return e.isJsonObject() ? e.getAsJsonObject() : null;
         } catch (IOException | RuntimeException e) {
@@ -114,7 +121,7 @@ public final class RunIndex {
 
     /** The "step" of the last complete line of {@code log} (read from its last few KiB), or -1. */
     static long lastStep(Path log) {
-        if (!Files.isRegularFile(log)) return -1;
+        if (!plainFile(log)) return -1;
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             long size = f.length(), start = Math.max(0, size - TAIL);
             byte[] b = new byte[(int) (size - start)];
@@ -130,6 +137,9 @@ public final class RunIndex {
         }
         return -1;
     }
+
+    /** A regular file that is no symbolic link. */
+    static boolean plainFile(Path p) { return Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS); }
 
     private static long modified(Path dir) {
         long t = 0;

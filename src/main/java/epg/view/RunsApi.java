@@ -56,8 +56,7 @@ public final class RunsApi {
         Map<String, String> q = Http.query(ex);
         Path dir = roots.resolve(Http.param(q, "root"), Http.param(q, "path"));
         Path log = dir.resolve(epg.train.RunDir.LOG);
-        if (Files.isSymbolicLink(log) && !log.toRealPath().startsWith(roots.root(q.get("root")).real()))
-            throw new HttpError(403, "the log is a link that leads outside the served directories");
+        if (Files.isSymbolicLink(log)) throw new HttpError(403, "the log is a symbolic link: not followed");
         long from = Http.longParam(q, "from", 0, 0, Long.MAX_VALUE / 2);
         long line = Http.longParam(q, "line", 1, 1, Long.MAX_VALUE / 2);
         Http.json(ex, 200, LogChunk.read(log, from, line, q.getOrDefault("version", "")));

@@ -121,11 +121,11 @@ public final class SampleApi {
     private void events(HttpExchange ex, SampleJob job) throws IOException, InterruptedException {
         Http.method(ex, "GET");
         if (!job.watch()) throw new HttpError(409, "job " + job.id() + " is already watched by another stream");
-        Http.headers(ex, "text/event-stream; charset=utf-8");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
         long seen = -1;
         try {
+            Http.headers(ex, "text/event-stream; charset=utf-8");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
             while (true) {
                 long now = job.awaitChange(seen, HEARTBEAT_MILLIS);
                 if (now == seen) {
@@ -140,6 +140,8 @@ public final class SampleApi {
         } catch (IOException e) {
             job.cancel("the page was closed");
             throw e;
+        } finally {
+            job.unwatch();
         }
     }
 

@@ -99,6 +99,12 @@ public final class SampleJob {
         return true;
     }
 
+    /** The stream that watched the job has ended (after the job finished, or with its cancellation). */
+    synchronized void unwatch() {
+        watched = false;
+        lastSeen = System.nanoTime();
+    }
+
     /** Whether nobody watches the job and nobody asked for {@code leaseNanos}. */
     synchronized boolean abandoned(long leaseNanos) {
         return !state.finished() && !watched && System.nanoTime() - lastSeen > leaseNanos;

@@ -43,7 +43,8 @@ final class ViewFixtures {
     /**
      * {@code root}/runs: demo/ (demo.json), demo/rcm (pre-training log, an RCM encoder file), demo/consistency and
      * demo/diffusion (logs, previews, checkpoints, model files), demo/broken (half-written config, bad log lines,
-     * truncated model), demo/samples/one (grid, npz, evaluation); links escape.txt and escape/ to {@code root}/secret.
+     * truncated model), demo/samples/one (grid, npz, evaluation), demo/linked (config.json and log.jsonl are links
+     * to files outside); links escape.txt and escape/ to {@code root}/secret.
      * Returns the runs folder.
      */
     static Path runs(Path root) throws IOException {
@@ -52,6 +53,11 @@ final class ViewFixtures {
         Files.writeString(secret.resolve("secret.txt"), SECRET);
         Files.createSymbolicLink(runs.resolve("escape.txt"), secret.resolve("secret.txt"));
         Files.createSymbolicLink(runs.resolve("escape"), secret);
+        Files.writeString(secret.resolve("config.json"), "{\"task\": \"" + SECRET + "\"}");
+        Files.writeString(secret.resolve("log.jsonl"), "{\"step\": 1, \"" + SECRET + "\": 1}\n");
+        Files.createDirectories(runs.resolve("demo/linked"));
+        Files.createSymbolicLink(runs.resolve("demo/linked/config.json"), secret.resolve("config.json"));
+        Files.createSymbolicLink(runs.resolve("demo/linked/log.jsonl"), secret.resolve("log.jsonl"));
         write(demo.resolve("demo.json"), "{\"budgetMinutes\": 1.0, \"smoke\": true, \"metrics\": [], \"stages\": []}");
         rcm(demo.resolve("rcm"));
         EpgModel model = tinyModel();

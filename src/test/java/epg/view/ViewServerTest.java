@@ -179,6 +179,12 @@ class ViewServerTest {
         assertEquals(403, http.get("/api/run?root=0&path=%2Ftmp").status());
         assertEquals(403, http.get("/api/run?root=0&path=escape").status());
         assertEquals(403, http.get("/api/log?root=0&path=escape").status());
+        HttpTestClient.Reply linked = http.get("/api/run?root=0&path=demo/linked");
+        assertEquals(200, linked.status());
+        assertFalse(linked.text().contains(ViewFixtures.SECRET), "a linked config.json is not followed");
+        assertTrue(linked.json().getAsJsonObject("config").get("error").getAsString().contains("a link"));
+        assertEquals(403, http.get("/api/log?root=0&path=demo/linked").status(), "a linked log.jsonl");
+        assertFalse(http.get("/api/runs").text().contains(ViewFixtures.SECRET));
         assertEquals(403, http.postJson("/api/sample", "{\"model\": \"../x.safetensors\"}").status());
         HttpTestClient.Reply ok = http.get("/files/0/demo/demo.json");
         assertEquals(200, ok.status(), "an ordinary file is served");
