@@ -8,19 +8,23 @@ import epg.progress.Progress;
 import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.ModelDenoiser;
+import epg.sample.SampleFolder;
 import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
 import epg.sample.Samplers;
 import epg.sample.SeedList;
 import epg.sample.TwoStep;
+import epg.tensor.FolderLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 
@@ -53,7 +57,10 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--batch-invariant", description = "run the network one image at a time: every image "
             + "bit-identical whatever --batch (batched matrix products round differently in the "
             + "last bits; slower for small models)") boolean batchInvariant;
-    @Option(names = "--out", required = true, description = "output folder") Path out;
+    @Option(names = "--out", required = true, description = "output folder: new, empty, or an earlier sampling of "
+            + "the same model, settings and seeds (sampling.json), which is redone") Path out;
+    @Option(names = "--overwrite", description = "delete the samples of another model or settings in --out first")
+    boolean overwrite;
     @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: the sampler's (Samplers)
     @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; "
             + "grey data always simple)") String normalization;
@@ -71,13 +78,31 @@ public final class SampleCommand implements Callable<Integer> {
         SampleRun run = SampleRun.of(model, normalization(model), options);
         Progress progress = new Progress("sample", seedList.length, System.err);
         int[] labelList = labelList(seedList.length, c.numClasses());
-        SampleRun.Result r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); });
+        SampleRun.Result r;
+        try (FolderLock lock = SampleFolder.claim(out, SampleFolder.record(checkpoint, settings(model), seedList,
+                labelList), overwrite)) {
+            r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); });
+        }
         progress.finish();
         String how = entry.walksGrid() ? sampler + ", " + steps + " points" : sampler;
         System.out.printf("sampled %d images of %s (%s, w %.2f, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
                 r.images(), c.name(), how, cfg, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
                 r.imagesPerSecond(), r.nfePerImage(), out);
         return 0;
+    }
+
+    /** What changes the images (sampling.json): not the batch size, which changes only their last bits. */
+    private Map<String, Object> settings(ModelDenoiser model) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("preset", model.model().config.name());
+        m.put("parameterisation", model.preconditioning().kind().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("normalization", normalization(model).name().toLowerCase(java.util.Locale.ROOT));
+        m.put("sampler", sampler);
+        m.put("steps", steps);
+        m.put("cfg", cfg);
+        m.put("cfg_interval", cfgInterval);
+        m.put("mid_sigma", midSigma);
+        return m;
     }
 
     private long[] seedList() {

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 public final class Safetensors {
     private static final Gson GSON = new Gson();
@@ -63,8 +64,9 @@ public final class Safetensors {
     public static Map<String, Tensor> readTensors(Path file) throws IOException { return read(file).tensors(); }
 
     /**
-     * The string metadata alone, from the header, without reading any tensor; an error when the file is not
-     * safetensors or is shorter than its header says (a file still being written, or cut short).
+     * The string metadata of a file, from its header alone (no tensor is read: a cheap look at a model file's step or
+     * configuration); an error when the file is not safetensors or is shorter than its header says (a file still
+     * being written, or cut short).
      */
     public static Map<String, String> metadata(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -111,12 +113,16 @@ public final class Safetensors {
         }
     }
 
-    /** Writes {@code tensors} (any device; copied to CPU) with string metadata, atomically (temporary file, rename). */
+    /**
+     * Writes {@code tensors} (any device; copied to CPU) with string metadata, atomically (temporary file, rename).
+     * The tensors keep the map's order; the metadata is written sorted by key, so the same content gives the same
+     * bytes whatever map the caller passes (Map.of's order changes from one JVM to the next).
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
-            metadata.forEach(meta::addProperty);
+            new TreeMap<>(metadata).forEach(meta::addProperty);
             header.add("__metadata__", meta);
         }
         List<Tensor> contiguous = new ArrayList<>();
