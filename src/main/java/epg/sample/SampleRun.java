@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.IntConsumer;
 
 /**
@@ -34,6 +36,8 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         SampleOptions options) {
     public static final String NPZ = "samples.npz", GRID = "grid.png";
     public static final int GRID_IMAGES = 64;
+    /** With several classes the grid shows a row of up to {@code GRID_COLUMNS} images for each of the first classes. */
+    public static final int GRID_COLUMNS = 8, GRID_CLASSES = 16;
 
     /** A run of the model behind {@code m} (its class count, image shape and shift). */
     public static SampleRun of(ModelDenoiser m, Normalization normalization, SampleOptions options) {
@@ -76,6 +80,7 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         Files.createDirectories(out);
         Guidance guided = guidance();
         List<ByteImage> first = new ArrayList<>();
+        Map<Integer, List<ByteImage>> byClass = new TreeMap<>();
         long start = System.nanoTime();
         int batches = 0;
         try (var npz = Npz.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3)) {
@@ -88,11 +93,17 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
                     ImageDecoder.writePng(img, out.resolve(fileName(seeds[from + k])));
                     npz.write(img.toRgb().pixels());
                     if (first.size() < GRID_IMAGES) first.add(img);
+                    int label = labels[from + k];
+                    if (byClass.size() < GRID_CLASSES || byClass.containsKey(label)) {
+                        List<ByteImage> row = byClass.computeIfAbsent(label, c -> new ArrayList<>());
+                        if (row.size() < GRID_COLUMNS) row.add(img);
+                    }
                 }
                 progress.accept(images.size());
             }
         }
-        ImageDecoder.writePng(ImageGrid.of(first), out.resolve(GRID));
+        ImageDecoder.writePng(byClass.size() > 1 ? ImageGrid.rows(new ArrayList<>(byClass.values()))
+                : ImageGrid.of(first), out.resolve(GRID));
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(seeds.length, seconds, guided.evaluations() / batches);
     }
