@@ -5,7 +5,7 @@ import epg.data.BatchTensors;
 import epg.data.ByteImage;
 import epg.data.Normalization;
 import epg.sample.Guidance;
-import epg.sample.ImageGrid;
+import epg.sample.GridSheet;
 import epg.sample.ModelDenoiser;
 import epg.sample.SampleRun;
 import epg.tensor.Scope;
@@ -163,6 +163,7 @@ public final class SampleQueue implements AutoCloseable {
         long[] seeds = r.seeds();
         List<ByteImage> images = new ArrayList<>();
         Recorder first = null;
+        GridSheet sheet = new GridSheet();
         long start = System.nanoTime();
         int batches = 0;
         for (int from = 0; from < seeds.length; from += SampleRequest.BATCH, batches++) {
@@ -174,11 +175,12 @@ public final class SampleQueue implements AutoCloseable {
                 images.addAll(BatchTensors.toImages(run.batch(Arrays.copyOfRange(seeds, from, to),
                         Arrays.copyOfRange(labels, from, to), rec), norm));
             }
+            for (int k = from; k < to; k++) sheet.add(images.get(k), labels[k]);
             job.progress(to, 0, expected);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         List<byte[]> pngs = images.stream().map(Png::encode).toList();
-        return trajectory(first, run.shift(), pngs, labels, Png.encode(ImageGrid.of(images)), seconds, loadSeconds,
+        return trajectory(first, run.shift(), pngs, labels, Png.encode(sheet.image()), seconds, loadSeconds,
                 guided.evaluations() / batches);
     }
 
