@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, InspectCommand.class, ConvertCommand.class,
                 PrepareCommand.class, PretrainCommand.class, TrainCommand.class, ExportCommand.class, DemoCommand.class,
                         SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, ViewCommand.class})
 public final class Main implements Runnable {
     /** `epg [COMMAND] --offline`: no dataset is fetched; a missing one is an error saying how to provide it. */
     @Option(names = "--offline", scope = CommandLine.ScopeType.INHERIT,

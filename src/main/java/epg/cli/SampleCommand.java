@@ -13,6 +13,7 @@ import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
 import epg.sample.Samplers;
+import epg.sample.SeedList;
 import epg.sample.TwoStep;
 import epg.tensor.FolderLock;
 import picocli.CommandLine.Command;
@@ -21,7 +22,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +116,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     private long[] seedList() {
         if (seeds == null && num == null) throw new IllegalArgumentException("give --num N or --seeds LIST");
-        long[] list = seeds == null ? LongStream.range(0, num).toArray() : parseSeeds(seeds);
+        long[] list = seeds == null ? LongStream.range(0, num).toArray() : SeedList.parse(seeds, MAX_IMAGES);
         if (num != null && num != list.length)
             throw new IllegalArgumentException("--num " + num + " but --seeds lists " + list.length + " seeds");
         return list;
@@ -143,29 +143,5 @@ public final class SampleCommand implements Callable<Integer> {
         String name = normalization != null ? normalization
                 : model.metadata().getOrDefault("normalization", "imagenet");
         return Normalization.parse(name).forChannels(model.model().config.channels());
-    }
-
-    /** "0-99", "1,5,9-12" → the seeds in the order written. */
-    static long[] parseSeeds(String text) {
-        List<Long> out = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            int dash = p.indexOf('-', 1);
-            try {
-                if (dash < 0) out.add(Long.parseLong(p));
-                else {
-                    long start = Long.parseLong(p.substring(0, dash)), end = Long.parseLong(p.substring(dash + 1));
-                    if (end < start || Long.compareUnsigned(end - start, MAX_IMAGES - out.size()) >= 0)
-                        throw new IllegalArgumentException("bad seed range '" + p + "' in --seeds: "
-                                + (end < start ? "it ends before it starts" : "more than " + MAX_IMAGES + " seeds"));
-                    for (long v = start; v <= end; v++) out.add(v);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad seed list '" + text
-                        + "': use ranges and lists such as 0-99 or 1,5,9-12");
-            }
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException("empty seed list '" + text + "'");
-        return out.stream().mapToLong(Long::longValue).toArray();
     }
 }

@@ -14,11 +14,8 @@ import org.bytedeco.pytorch.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.IntConsumer;
 
 /**
@@ -58,8 +55,11 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         return new Guidance(denoiser, options.cfg(), options.cfgLow(), options.cfgHigh(), shift, numClasses);
     }
 
-    /** The samples [B, C, H, W] of one batch, model range. */
-    public Tensor batch(long[] seeds, int[] labels, Guidance guided) {
+    /**
+     * The samples [B, C, H, W] of one batch, model range. {@code guided} is {@link #guidance()}, or a wrapper of it
+     * that forwards both of its {@code denoise} methods (the samplers call the one with a host σ).
+     */
+    public Tensor batch(long[] seeds, int[] labels, Denoiser guided) {
         try (NoGradGuard g = new NoGradGuard()) {
             SeedNoise noise = new SeedNoise(seeds, imageShape);
             KarrasGrid grid = options.grid(shift);
@@ -76,8 +76,7 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         if (seeds.length == 0) throw new IllegalArgumentException("no images to sample");
         Files.createDirectories(out);
         Guidance guided = guidance();
-        List<ByteImage> first = new ArrayList<>();
-        Map<Integer, List<ByteImage>> byClass = new TreeMap<>();
+        GridSheet sheet = new GridSheet();
         long start = System.nanoTime();
         int batches = 0;
         try (var npz = Npz.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3)) {
@@ -89,18 +88,12 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
                     ByteImage img = images.get(k);
                     ImageDecoder.writePng(img, out.resolve(fileName(seeds[from + k])));
                     npz.write(img.toRgb().pixels());
-                    if (first.size() < GRID_IMAGES) first.add(img);
-                    int label = labels[from + k];
-                    if (byClass.size() < GRID_CLASSES || byClass.containsKey(label)) {
-                        List<ByteImage> row = byClass.computeIfAbsent(label, c -> new ArrayList<>());
-                        if (row.size() < GRID_COLUMNS) row.add(img);
-                    }
+                    sheet.add(img, labels[from + k]);
                 }
                 progress.accept(images.size());
             }
         }
-        ImageDecoder.writePng(byClass.size() > 1 ? ImageGrid.rows(new ArrayList<>(byClass.values()))
-                : ImageGrid.of(first), out.resolve(GRID));
+        ImageDecoder.writePng(sheet.image(), out.resolve(GRID));
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(seeds.length, seconds, guided.evaluations() / batches);
     }

@@ -57,6 +57,8 @@ class NumericOptionsTest {
         legal("bench model", "--batch --steps --rounds");
         legal("bench model", "--warmup", "0");
         legal("bench data", "--workers --batch --batches --images");
+        legal("view", "--port", "0");
+        legal("view", "--queue");
     }
 
     private static final List<String> PROBES = List.of("NaN", "Infinity", "-Infinity", "1e400", "0", "-1");
