@@ -88,6 +88,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "(--class-accuracy; default: the .npz's 'labels' or 'arr_1' array, else balanced = epg sample's default)")
     String labels;
 
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", defaultValue = "50", description = "images per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
 
@@ -96,6 +97,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "RUN/evaluate.jsonl, samples in RUN/evaluate-samples/)")
     Path out;
 
+    @Bounds(min = 1, max = SampleCommand.MAX_IMAGES)
     @Option(names = "--num", defaultValue = "1000",
             description = "a run: images sampled per checkpoint, seeds 0..N-1, balanced labels (default: "
                     + "${DEFAULT-VALUE})")
@@ -105,10 +107,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "a run: ${COMPLETION-CANDIDATES} (default: heun for diffusion, onestep for consistency)")
     String sampler;
 
+    @Bounds(min = 2)
     @Option(names = "--steps", defaultValue = "32",
             description = "a run: Karras grid points (default: ${DEFAULT-VALUE})")
     int steps;
 
+    @Bounds(min = 0)
     @Option(names = "--cfg", defaultValue = "1", description = "a run: guidance weight w, 1 = none (default: "
             + "${DEFAULT-VALUE})")
     double cfg;

@@ -47,11 +47,14 @@ public final class PcaCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = DatasetRegistry.DEFAULT,
             description = "dataset name or folder when --images is not given (default ${DEFAULT-VALUE})")
     String data;
+    @Bounds(min = 1)
     @Option(names = "--num", defaultValue = "8", description = "images at most (default ${DEFAULT-VALUE})")
     int num;
+    @Bounds(min = 0)
     @Option(names = "--sigmas", split = ",", description = "unshifted noise levels, multiplied by s "
             + "(default 0.002,0.2,0.5,1,2,5)")
     double[] sigmas = {0.002, 0.2, 0.5, 1, 2, 5};
+    @Bounds(min = 0)
     @Option(names = "--label", description = "EPG model: the class every image is conditioned on (default: the "
             + "unconditional label)")
     Integer label;
@@ -60,7 +63,9 @@ public final class PcaCommand implements Callable<Integer> {
     String normalization;
     @Option(names = "--preset", description = "model preset when the file carries no configuration")
     String preset;
+    @Bounds
     @Option(names = "--seed", defaultValue = "0", description = "noise seed (default ${DEFAULT-VALUE})") long seed;
+    @Bounds(min = 1, max = 64)
     @Option(names = "--scale", defaultValue = "4", description = "pixels per image pixel (default ${DEFAULT-VALUE})")
     int scale;
     @Option(names = "--joint", description = "one PCA over all noise levels (default: one per level, over the images)")

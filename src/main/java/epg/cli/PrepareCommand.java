@@ -1,6 +1,7 @@
 // Spec §8: `epg prepare SRC DEST --resolution R`.
 package epg.cli;
 
+import epg.data.ImageDecoder;
 import epg.data.ImageListing;
 import epg.data.Prepare;
 import epg.progress.Progress;
@@ -14,25 +15,35 @@ import java.util.concurrent.Callable;
 @Command(name = "prepare", mixinStandardHelpOptions = true,
         description = "ADM centre crop of an image folder (class sub-folders, or flat with "
                 + "<class>_<id> names) to lossless PNGs "
-                + "and DEST/dataset.json. Resumable: finished outputs are kept. Bad files are reported and skipped.")
+                + "and DEST/dataset.json. Resumable: finished outputs are kept, those of changed sources redone. "
+                + "Bad files are reported and skipped.")
 public final class PrepareCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "source folder") Path src;
     @Parameters(index = "1", description = "destination folder") Path dest;
+    @Bounds(min = 1)
     @Option(names = "--resolution", required = true, description = "output side in pixels") int resolution;
+    @Bounds(min = 1, max = 4096)
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Bounds(min = 1, max = Integer.MAX_VALUE / 3)
+    @Option(names = "--max-image-pixels", description = "largest source image decoded, width x height (default: "
+            + "$" + ImageDecoder.MAX_PIXELS_ENV + ", else " + ImageDecoder.DEFAULT_MAX_PIXELS + "); larger ones are "
+            + "reported and skipped")
+    Long maxImagePixels;
+
     @Override
     public Integer call() {
+        if (maxImagePixels != null) ImageDecoder.setMaxPixels(maxImagePixels);
         ImageListing listing = ImageListing.scan(src);
         Progress progress = new Progress("prepare", listing.entries().size(), System.err);
         Prepare.Report r = Prepare.run(listing, dest, resolution, threads, progress::step);
         progress.finish();
         r.failures().forEach(f -> System.err.println("skipped " + f.reason()));
         System.out.printf("prepared %d images in %d classes at %dx%d into %s: %d "
-                + "written, %d already done, %d skipped%n",
+                + "written (%d of them for changed sources), %d already done, %d skipped%n",
                 r.manifest().images().size(), r.manifest().classes().size(), resolution, resolution, dest, r.written(),
-                        r.reused(), r.failures().size());
+                        r.redone(), r.reused(), r.failures().size());
         return 0;
     }
 }

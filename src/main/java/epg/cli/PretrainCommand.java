@@ -33,39 +33,50 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "RCM-T",
             description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).")
     String preset;
+    @Bounds(min = 1)
     @Option(names = "--steps", defaultValue = "600000", description = "Total steps K (default ${DEFAULT-VALUE}).")
     long steps;
+    @Bounds(above = 0)
     @Option(names = "--lr", defaultValue = "6e-4",
             description = "Peak learning rate at batch 1024, scaled linearly (default ${DEFAULT-VALUE}).")
     double lr;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1 (default ${DEFAULT-VALUE}).")
     double beta1;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--beta2", defaultValue = "0.95",
             description = "AdamW beta2 (default ${DEFAULT-VALUE} released; paper 0.999).")
     double beta2;
+    @Bounds(min = 0)
     @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.03; 0.05 for width >= 1024).")
     Double weightDecay;
     @Option(names = "--no-decay-tokens", description = "No weight decay on pos_embed and cls_token.")
     boolean noDecayTokens;
+    @Bounds(min = 0)
     @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
     @Option(names = "--temperature", defaultValue = "constant",
             description = "Consistency temperature schedule: constant (released) or "
                     + "cosine (paper) (default ${DEFAULT-VALUE}).")
     String temperature;
+    @Bounds(above = 0)
     @Option(names = "--tau-max",
             description = "Consistency temperature at sigma_max at step 0, the paper's tau2 (default 0.1 constant, "
                     + "0.2 cosine; Table 12b: 0.1, 0.2, 0.5).")
     Double tauMax;
+    @Bounds(above = 0)
     @Option(names = "--tau-min",
             description = "Consistency temperature at sigma_min, where the cosine ends, the paper's tau1 "
                     + "(default 0.1).")
     Double tauMin;
+    @Bounds(min = 1)
     @Option(names = "--proj-out",
             description = "Projector output width (default: the preset's; 256 released config, 768 released "
                     + "launch script).")
     Integer projOut;
+    @Bounds(min = 1)
     @Option(names = "--proj-hidden", description = "Projector hidden width (default: the preset's; 4096 released).")
     Integer projHidden;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--momentum", defaultValue = "0.99",
             description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).")
     double momentum;

@@ -9,19 +9,23 @@ import epg.sample.Autoguidance;
 import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.ModelDenoiser;
+import epg.sample.SampleFolder;
 import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
 import epg.sample.Samplers;
+import epg.sample.SeedList;
 import epg.sample.TwoStep;
+import epg.tensor.FolderLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 
@@ -30,37 +34,50 @@ import java.util.stream.LongStream;
                 + "samples.npz (arr_0 uint8 [N, H, W, 3], what ADM's evaluator reads). Each "
                 + "image depends only on its seed and label.")
 public final class SampleCommand implements Callable<Integer> {
+    /** The most images one invocation samples (--num, or the seeds --seeds lists). */
+    static final int MAX_IMAGES = 10_000_000;
     @Parameters(index = "0", paramLabel = "CHECKPOINT",
             description = "EPG model file (safetensors with config, or .pth with --preset)") Path checkpoint;
+    @Bounds(min = 1, max = SampleCommand.MAX_IMAGES)
     @Option(names = "--num", description = "images (seeds 0..N-1 unless --seeds is given)") Integer num;
     @Option(names = "--seeds", description = "seeds as ranges and lists, e.g. 0-99 or 1,5,9-12") String seeds;
+    @Bounds(min = 2)
     @Option(names = "--steps", description = "Karras grid points (default: ${DEFAULT-VALUE})") int steps = 32;
     @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})") String sampler = "heun";
+    @Bounds(min = 0)
     @Option(names = "--cfg", description = "guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; "
             + "default: ${DEFAULT-VALUE})") double cfg = 1.0;
+    @Bounds(min = 0)
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
             description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)")
     double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
+    @Bounds(min = 0)
     @Option(names = "--autoguidance", paramLabel = "S", description = "autoguidance scale s > 0 (the release's "
             + "autog_scale): D + s·(D − D_poor) at every noise level; needs --autoguidance-model and --cfg 1")
     double autoguidance;
     @Option(names = "--autoguidance-model", paramLabel = "FILE", description = "the poorer EPG model file that "
             + "guides (the release's poor_path: e.g. an earlier checkpoint from `epg export`)")
     Path autoguidanceModel;
+    @Bounds(above = 0)
     @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling "
             + "(default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
+    @Bounds(min = 0)
     @Option(names = "--classes", split = ",",
             description = "class ids to cycle through, e.g. 1,5,7 (numClasses = unconditional)") List<Integer> classes;
     @Option(names = "--labels", description = "balanced, frequency (needs --class-counts) or unconditional "
             + "(default: ${DEFAULT-VALUE})") String labels = "balanced";
     @Option(names = "--class-counts", paramLabel = "DATASET_JSON",
             description = "dataset.json whose per-class counts weight --labels frequency") Path classCounts;
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", description = "images per batch (default: ${DEFAULT-VALUE})") int batch = 16;
     @Option(names = "--batch-invariant", description = "run the network one image at a time: every image "
             + "bit-identical whatever --batch (batched matrix products round differently in the "
             + "last bits; slower for small models)") boolean batchInvariant;
-    @Option(names = "--out", required = true, description = "output folder") Path out;
+    @Option(names = "--out", required = true, description = "output folder: new, empty, or an earlier sampling of "
+            + "the same model, settings and seeds (sampling.json), which is redone") Path out;
+    @Option(names = "--overwrite", description = "delete the samples of another model or settings in --out first")
+    boolean overwrite;
     @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: the sampler's (Samplers)
     @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; "
             + "grey data always simple)") String normalization;
@@ -80,7 +97,11 @@ public final class SampleCommand implements Callable<Integer> {
         if (poor != null) run = run.withDenoiser(new Autoguidance(model, poor, autoguidance));
         Progress progress = new Progress("sample", seedList.length, System.err);
         int[] labelList = labelList(seedList.length, c.numClasses());
-        SampleRun.Result r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); });
+        SampleRun.Result r;
+        try (FolderLock lock = SampleFolder.claim(out, SampleFolder.record(checkpoint, settings(model), seedList,
+                labelList), overwrite)) {
+            r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); });
+        }
         progress.finish();
         String how = entry.walksGrid() ? sampler + ", " + steps + " points" : sampler;
         String guide = poor == null ? String.format("w %.2f", cfg)
@@ -109,9 +130,27 @@ public final class SampleCommand implements Callable<Integer> {
         return batchInvariant ? poor.batchInvariant() : poor;
     }
 
+    /** What changes the images (sampling.json): not the batch size, which changes only their last bits. */
+    private Map<String, Object> settings(ModelDenoiser model) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("preset", model.model().config.name());
+        m.put("parameterisation", model.preconditioning().kind().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("normalization", normalization(model).name().toLowerCase(java.util.Locale.ROOT));
+        m.put("sampler", sampler);
+        m.put("steps", steps);
+        m.put("cfg", cfg);
+        m.put("cfg_interval", cfgInterval);
+        m.put("mid_sigma", midSigma);
+        if (autoguidanceModel != null) {
+            m.put("autoguidance", autoguidance);
+            m.put("autoguidance_model", autoguidanceModel.toAbsolutePath().toString());
+        }
+        return m;
+    }
+
     private long[] seedList() {
         if (seeds == null && num == null) throw new IllegalArgumentException("give --num N or --seeds LIST");
-        long[] list = seeds == null ? LongStream.range(0, num).toArray() : parseSeeds(seeds);
+        long[] list = seeds == null ? LongStream.range(0, num).toArray() : SeedList.parse(seeds, MAX_IMAGES);
         if (num != null && num != list.length)
             throw new IllegalArgumentException("--num " + num + " but --seeds lists " + list.length + " seeds");
         return list;
@@ -138,26 +177,5 @@ public final class SampleCommand implements Callable<Integer> {
         String name = normalization != null ? normalization
                 : model.metadata().getOrDefault("normalization", "imagenet");
         return Normalization.parse(name).forChannels(model.model().config.channels());
-    }
-
-    /** "0-99", "1,5,9-12" → the seeds in the order written. */
-    static long[] parseSeeds(String text) {
-        List<Long> out = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            int dash = p.indexOf('-', 1);
-            try {
-                if (dash < 0) out.add(Long.parseLong(p));
-                else {
-                    long end = Long.parseLong(p.substring(dash + 1));
-                    for (long v = Long.parseLong(p.substring(0, dash)); v <= end; v++) out.add(v);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad seed list '" + text
-                        + "': use ranges and lists such as 0-99 or 1,5,9-12");
-            }
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException("empty seed list '" + text + "'");
-        return out.stream().mapToLong(Long::longValue).toArray();
     }
 }

@@ -3,13 +3,17 @@ package epg.nn;
 
 import epg.config.Json;
 import epg.config.ModelConfig;
+import epg.config.ModelSize;
 import epg.tensor.Checkpoints;
 import epg.tensor.Safetensors;
+import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 public final class ModelFile {
     public static final String CONFIG_KEY = "config", FORMAT_KEY = "format", FORMAT = "epg-model-v1";
@@ -25,10 +29,33 @@ public final class ModelFile {
         Safetensors.write(file, model.stateDict(), meta);
     }
 
+    /**
+     * The "step" metadata of a model file a training run wrote; empty when the file is missing, unreadable or has
+     * none (then the run writes it again).
+     */
+    public static OptionalLong step(Path file) {
+        if (!Files.isRegularFile(file)) return OptionalLong.empty();
+        try {
+            String step = Safetensors.metadata(file).get("step");
+            return step == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(step));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     /** The configuration stored in a checkpoint, or null for files without one (e.g. the released .pth files). */
     public static ModelConfig config(Safetensors.Contents contents, Path file) {
         String json = contents.metadata().get(CONFIG_KEY);
-        return json == null ? null : Json.parse(json, ModelConfig.class, "the configuration stored in " + file);
+        if (json == null) return null;
+        String what = file + ": metadata key '" + CONFIG_KEY + "'";
+        ModelConfig c = Json.parse(json, ModelConfig.class, what);
+        // A description larger than the weights the file holds is corrupt: refuse it before building the network.
+        long held = contents.tensors().values().stream().mapToLong(Tensor::numel).sum();
+        long needed = ModelSize.parameters(c);
+        if (needed > held)
+            throw new IllegalArgumentException(what + " describes " + c.name() + " with " + needed + " parameters, "
+                    + "but the file holds " + held + " values: the file is corrupt or its description is wrong");
+        return c;
     }
 
     /**
