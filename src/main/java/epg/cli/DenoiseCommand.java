@@ -20,13 +20,19 @@ import java.util.concurrent.Callable;
 
 @Command(name = "denoise", mixinStandardHelpOptions = true,
         description = "One denoiser call D(x, σ, y) on given data (clamped to [-1, 1] as in "
-                + "sampling); float32 .npy in and out.")
+                + "sampling, unless --no-clamp); float32 .npy in and out.")
 public final class DenoiseCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "EPG model file") Path checkpoint;
     @Option(names = "--input", required = true,
             description = ".npy of x, [B, C, H, W] or [C, H, W], model range") Path input;
-    @Option(names = "--sigma", required = true,
-            description = "noise level of x as D sees it (already shifted: s·σ)") double sigma;
+    @Option(names = "--sigma",
+            description = "noise level of x as D sees it (already shifted: s·σ), the same for every image")
+    Double sigma;
+    @Option(names = "--sigmas", paramLabel = "FILE.npy",
+            description = ".npy of one noise level per image, [B] (shifted, as --sigma; instead of --sigma)")
+    Path sigmaFile;
+    @Option(names = "--no-clamp",
+            description = "the raw prediction D(x, σ, y) of the network, not clamped to [-1, 1]") boolean noClamp;
     @Option(names = "--label",
             description = "class id for every image (default: numClasses, unconditional)") Integer label;
     @Option(names = "--labels",
@@ -55,13 +61,30 @@ public final class DenoiseCommand implements Callable<Integer> {
             if (lo < 0 || hi > classes)
                 throw new IllegalArgumentException("label " + (lo < 0 ? lo : hi) + " outside 0.." + classes
                         + " (" + classes + " = unconditional)");
-            Tensor sigmas = torch.full(new long[]{b}, new Scalar(sigma), Torch.options(torch.ScalarType.Float));  // [B]
-            Tensor d = model.denoise(x, sigmas, labels).reshape(shape);
+            Tensor sigmas = sigmas(b);                                                                  // [B]
+            Tensor d = (noClamp ? model.raw() : model).denoise(x, sigmas, labels).reshape(shape);
             Npy.write(output, d);
-            System.out.printf("D(x, %s, %s) of %s -> %s (%s)%n", sigma, labelFile != null ? labelFile : y,
-                    Arrays.toString(shape), output, model.preconditioning().kind().name().toLowerCase());
+            System.out.printf("D(x, %s, %s)%s of %s -> %s (%s)%n", sigmaFile != null ? sigmaFile : sigma,
+                    labelFile != null ? labelFile : y, noClamp ? " unclamped" : "", Arrays.toString(shape), output,
+                    model.preconditioning().kind().name().toLowerCase());
             return 0;
         }
+    }
+
+    /** --sigma for every image, or --sigmas FILE.npy (one positive level per image) → float32 [B]. */
+    private Tensor sigmas(long images) throws java.io.IOException {
+        if ((sigma == null) == (sigmaFile == null))
+            throw new IllegalArgumentException("give the noise level as --sigma S or --sigmas FILE.npy (one of them)");
+        if (sigma != null)
+            return torch.full(new long[]{images}, new Scalar(sigma), Torch.options(torch.ScalarType.Float));
+        Tensor s = Npy.read(sigmaFile);
+        if (s.dim() != 1 || s.size(0) != images || !s.is_floating_point())
+            throw new IllegalArgumentException(sigmaFile + " must hold " + images + " floating-point noise levels, "
+                    + "shape [" + images + "]; it has shape " + Arrays.toString(Torch.shape(s)));
+        Tensor f = s.to(torch.ScalarType.Float);                                                    // [B]
+        if (!(f.min().item_double() > 0))
+            throw new IllegalArgumentException(sigmaFile + " holds a noise level <= 0 (or NaN): every σ must be > 0");
+        return f;
     }
 
     private static Tensor labelsOf(Path file, long images) throws java.io.IOException {

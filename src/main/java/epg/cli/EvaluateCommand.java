@@ -64,6 +64,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "architecture of the rcm: checkpoint when it carries no \"config\" metadata")
     String preset;
 
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "architecture JSON of the rcm: checkpoint instead of --preset (a model of any shape)")
+    Path config;
+
     @Option(names = "--make-ref",
             description = "write a reference batch OUT.npz from DATA (arr_0 + Inception mu/sigma/mu_s/sigma_s)")
     boolean makeRef;
@@ -138,7 +142,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--features inception needs --inception PATH. " + noExtractor());
             return InceptionV3.load(inception);
         }
-        if (f.startsWith("rcm:") && f.length() > 4) return RcmExtractor.load(Path.of(f.substring(4)), preset);
+        if (f.startsWith("rcm:") && f.length() > 4) return RcmExtractor.loadAs(Path.of(f.substring(4)),
+                Architecture.of(preset, config, null));
         throw new IllegalArgumentException("unknown --features '" + f + "': use 'inception' or 'rcm:CHECKPOINT'");
     }
 

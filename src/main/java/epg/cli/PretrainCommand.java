@@ -2,7 +2,6 @@
 package epg.cli;
 
 import epg.config.ModelConfig;
-import epg.config.Presets;
 import epg.data.Dataset;
 import epg.dist.Distributed;
 import epg.progress.TrainProgress;
@@ -30,9 +29,11 @@ import java.util.concurrent.Callable;
                 + "parallel: --nproc N on this machine, or under "
                 + "torchrun / SLURM (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT); see docs/distributed.md.")
 public final class PretrainCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "RCM-T",
-            description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).")
+    @Option(names = "--preset", description = "RCM preset (default RCM-T; `epg models` lists them).")
     String preset;
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "Architecture JSON instead of --preset (a model file's 'config' fields): any RCM shape.")
+    java.nio.file.Path config;
     @Option(names = "--steps", defaultValue = "600000", description = "Total steps K (default ${DEFAULT-VALUE}).")
     long steps;
     @Option(names = "--lr", defaultValue = "6e-4",
@@ -76,7 +77,7 @@ public final class PretrainCommand implements Callable<Integer> {
         run.initTorch();
         String dev = parallel.device(group);
         Dataset dataset = PretrainStage.openData(run.data);
-        ModelConfig base = Presets.get(preset);
+        ModelConfig base = Architecture.of(preset, config, "RCM-T");
         ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
         double decay = weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model);
         RcmObjective objective = new RcmObjective(temperature, momentum, momentumBuffers, !noContrastive,

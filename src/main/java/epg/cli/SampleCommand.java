@@ -4,6 +4,7 @@ package epg.cli;
 import epg.config.ModelConfig;
 import epg.data.DatasetManifest;
 import epg.data.Normalization;
+import epg.diffusion.KarrasGrid;
 import epg.progress.Progress;
 import epg.sample.Guidance;
 import epg.sample.Labels;
@@ -13,6 +14,8 @@ import epg.sample.SampleRun;
 import epg.sample.Sampler;
 import epg.sample.Samplers;
 import epg.sample.TwoStep;
+import epg.tensor.Npy;
+import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,8 +39,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Karras grid points (default: ${DEFAULT-VALUE})") int steps = 32;
     @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})") String sampler = "heun";
-    @Option(names = "--cfg", description = "guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; "
-            + "default: ${DEFAULT-VALUE})") double cfg = 1.0;
+    @Option(names = "--cfg", description = "guidance weight w, 1 = none (default: the released value for the "
+            + "resolution, 2.5 below 512 px (256 px and the 32 px presets), 3.2 at 512 px; 1 for onestep/twostep)")
+    Double cfg;
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
             description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)")
     double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
@@ -45,10 +49,18 @@ public final class SampleCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
     @Option(names = "--classes", split = ",",
             description = "class ids to cycle through, e.g. 1,5,7 (numClasses = unconditional)") List<Integer> classes;
-    @Option(names = "--labels", description = "balanced, frequency (needs --class-counts) or unconditional "
-            + "(default: ${DEFAULT-VALUE})") String labels = "balanced";
+    @Option(names = "--labels", description = "balanced, frequency (needs --class-counts), random (i.i.d. as "
+            + "released, each image's label drawn from its seed; weighted by --class-counts when given, else uniform) "
+            + "or unconditional (default: ${DEFAULT-VALUE})") String labels = "balanced";
     @Option(names = "--class-counts", paramLabel = "DATASET_JSON",
-            description = "dataset.json whose per-class counts weight --labels frequency") Path classCounts;
+            description = "dataset.json whose per-class counts weight --labels frequency or random") Path classCounts;
+    @Option(names = "--grid-precision", paramLabel = "float64|float32", description = "arithmetic of the Karras grid:"
+            + " float64, or float32 as the released sampler computes it in torch (reproduces its trajectories to "
+            + "float rounding) (default: ${DEFAULT-VALUE})") String gridPrecision = "float64";
+    @Option(names = "--init-noise", paramLabel = "FILE.npy", description = "x_T of every image, float32 [N, C, H, W] "
+            + "in model units (already × σ_max·s), instead of each seed's noise") Path initNoise;
+    @Option(names = "--save-float", description = "also write " + SampleRun.FLOATS + ": the float32 sampler outputs "
+            + "[N, C, H, W] in model units, before clamping and quantisation") boolean saveFloat;
     @Option(names = "--batch", description = "images per batch (default: ${DEFAULT-VALUE})") int batch = 16;
     @Option(names = "--batch-invariant", description = "run the network one image at a time: every image "
             + "bit-identical whatever --batch (batched matrix products round differently in the "
@@ -67,17 +79,29 @@ public final class SampleCommand implements Callable<Integer> {
         ModelDenoiser model = modelOptions.load(checkpoint, entry.parameterisation());
         if (batchInvariant) model = model.batchInvariant();
         ModelConfig c = model.model().config;
-        SampleOptions options = new SampleOptions(s, steps, cfg, cfgInterval[0], cfgInterval[1], batch);
+        double w = guidanceWeight(entry, c);
+        SampleOptions options = new SampleOptions(s, steps, w, cfgInterval[0], cfgInterval[1], batch,
+                KarrasGrid.parseFloat32(gridPrecision));
         SampleRun run = SampleRun.of(model, normalization(model), options);
+        int[] labelList = labelList(seedList, c.numClasses());
+        Tensor initial = initNoise == null ? null : Npy.read(initNoise);
         Progress progress = new Progress("sample", seedList.length, System.err);
-        int[] labelList = labelList(seedList.length, c.numClasses());
-        SampleRun.Result r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); });
+        SampleRun.Result r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); },
+                initial, saveFloat);
         progress.finish();
         String how = entry.walksGrid() ? sampler + ", " + steps + " points" : sampler;
-        System.out.printf("sampled %d images of %s (%s, w %.2f, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
-                r.images(), c.name(), how, cfg, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
+        System.out.printf("sampled %d images of %s (%s, w %.2f%s, %s) in %.1f s: %.2f images/s, NFE %d per image"
+                + " -> %s%n",
+                r.images(), c.name(), how, w, cfg == null ? " (released default at " + c.imageSize() + " px)" : "",
+                model.preconditioning().kind().name().toLowerCase(), r.seconds(),
                 r.imagesPerSecond(), r.nfePerImage(), out);
         return 0;
+    }
+
+    /** --cfg, else the released weight for the resolution; none (1) for one- and two-step consistency sampling. */
+    private double guidanceWeight(Samplers entry, ModelConfig c) {
+        if (cfg != null) return cfg;
+        return entry.walksGrid() ? Guidance.releasedWeight(c.imageSize()) : 1.0;
     }
 
     private long[] seedList() {
@@ -88,7 +112,8 @@ public final class SampleCommand implements Callable<Integer> {
         return list;
     }
 
-    private int[] labelList(int n, int numClasses) {
+    private int[] labelList(long[] seedList, int numClasses) {
+        int n = seedList.length;
         if (classes != null) return Labels.cycle(n, classes, numClasses);
         return switch (labels.toLowerCase(java.util.Locale.ROOT)) {
             case "balanced" -> Labels.balanced(n, numClasses);
@@ -96,13 +121,19 @@ public final class SampleCommand implements Callable<Integer> {
             case "frequency" -> {
                 if (classCounts == null)
                     throw new IllegalArgumentException("--labels frequency needs --class-counts DATASET_JSON");
-                DatasetManifest m = DatasetManifest.read(classCounts);
-                long[] counts = m.classes().stream().mapToLong(name -> m.counts().getOrDefault(name, 0)).toArray();
-                yield Labels.frequency(n, counts);
+                yield Labels.frequency(n, classCounts());
             }
+            case "random" -> classCounts == null ? Labels.random(seedList, numClasses)
+                    : Labels.random(seedList, classCounts());
             default -> throw new IllegalArgumentException("unknown --labels '" + labels
-                    + "'; use balanced, frequency or unconditional");
+                    + "'; use balanced, frequency, random or unconditional");
         };
+    }
+
+    /** The per-class image counts of --class-counts, in class order. */
+    private long[] classCounts() {
+        DatasetManifest m = DatasetManifest.read(classCounts);
+        return m.classes().stream().mapToLong(name -> m.counts().getOrDefault(name, 0)).toArray();
     }
 
     private Normalization normalization(ModelDenoiser model) {

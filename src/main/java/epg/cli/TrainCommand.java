@@ -2,7 +2,6 @@
 package epg.cli;
 
 import epg.config.ModelConfig;
-import epg.config.Presets;
 import epg.data.Dataset;
 import epg.diffusion.EctTimePair;
 import epg.diffusion.SnappedLognormal;
@@ -27,6 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -37,9 +37,12 @@ import java.util.concurrent.Callable;
                 + "Options without a default take the released value of the task.")
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "diffusion or consistency.") String task;
-    @Option(names = "--preset", defaultValue = "EPG-T",
-            description = "EPG preset (default ${DEFAULT-VALUE}; `epg models` lists them).")
+    @Option(names = "--preset", description = "EPG preset (default EPG-T; `epg models` lists them).")
     String preset;
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "Architecture JSON instead of --preset (a model file's 'config' fields): any EPG shape; "
+                    + "the data still set its resolution, channels and classes.")
+    Path config;
     @Option(names = "--init", required = true,
             description = "'scratch' or the pre-trained encoder: a stage-1 run's "
                     + "encoder.safetensors or a released RCM checkpoint.")
@@ -55,7 +58,8 @@ public final class TrainCommand implements Callable<Integer> {
     Double weightDecay;
     @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
     @Option(names = "--lr-milestones", paramLabel = "STEP:LR,...",
-            description = "Consistency: step-wise learning rates (default 400000:3e-5,500000:8e-6).")
+            description = "Consistency: learning rate LR for the updates after update STEP, as released "
+                    + "(default 400000:3e-5,500000:8e-6).")
     String milestones;
     @Option(names = "--clip",
             description = "Gradient-norm clipping after warm-up, 0 = off (default 0.5 diffusion, 0 consistency).")
@@ -125,11 +129,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** The released settings of the task, overridden by every option given. */
-    FinetuneConfig config(Dataset dataset, Distributed group) {
+    FinetuneConfig config(Dataset dataset, Distributed group) throws java.io.IOException {
         Task t = Task.parse(task);
-        ModelConfig base = Presets.get(preset);
+        ModelConfig base = Architecture.of(preset, config, "EPG-T");
         if (base.kind() != ModelConfig.Kind.EPG)
-            throw new IllegalArgumentException(preset + " is not an EPG preset; `epg models` lists them");
+            throw new IllegalArgumentException(base.name() + " is not an EPG model; `epg models` lists the presets");
         ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
         FinetuneConfig d = FinetuneConfig.defaults(t, model, run.data, init, run.batch, steps);
         ModelConfig m = dropout != null ? d.model().withDropout(dropout, d.model().attnDropout()) : d.model();

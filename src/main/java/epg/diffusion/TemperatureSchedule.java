@@ -27,8 +27,11 @@ public enum TemperatureSchedule {
     }
 
     /** τ at unshifted noise level σ and step k of K. */
-    public double tau(double sigma, long step, long totalSteps) {
+    public double tau(double sigma, long step, long totalSteps) { return tau(sigma, tauMax(step, totalSteps)); }
+
+    /** τ at unshifted noise level σ for a given τ_max (τ_min = 0.1): the interpolation alone, for any schedule. */
+    public static double tau(double sigma, double tauMax) {
         double lo = KarrasGrid.SIGMA_MIN, hi = KarrasGrid.SIGMA_MAX;
-        return ((sigma - lo) * tauMax(step, totalSteps) + (hi - sigma) * TAU_MIN) / (hi - lo);
+        return ((sigma - lo) * tauMax + (hi - sigma) * TAU_MIN) / (hi - lo);
     }
 }

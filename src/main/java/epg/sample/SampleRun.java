@@ -6,10 +6,14 @@ import epg.data.ByteImage;
 import epg.data.ImageDecoder;
 import epg.data.Normalization;
 import epg.diffusion.KarrasGrid;
+import epg.tensor.DType;
+import epg.tensor.NpyRows;
 import epg.tensor.Npz;
 import epg.tensor.Scope;
+import epg.tensor.Torch;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +36,7 @@ import java.util.function.IntConsumer;
  */
 public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, double shift, Normalization normalization,
         SampleOptions options) {
-    public static final String NPZ = "samples.npz", GRID = "grid.png";
+    public static final String NPZ = "samples.npz", GRID = "grid.png", FLOATS = "samples.npy";
     public static final int GRID_IMAGES = 64;
 
     /** A run of the model behind {@code m} (its class count, image shape and shift). */
@@ -55,11 +59,19 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
     }
 
     /** The samples [B, C, H, W] of one batch, model range. */
-    public Tensor batch(long[] seeds, int[] labels, Guidance guided) {
+    public Tensor batch(long[] seeds, int[] labels, Guidance guided) { return batch(seeds, labels, guided, null); }
+
+    /**
+     * The samples [B, C, H, W] of one batch, model range, from the given x_T [B, C, H, W] (model units, at σ_max·s),
+     * or, when {@code start} is null, from each seed's noise. Stochastic samplers still draw their step noise from
+     * the seeds.
+     */
+    public Tensor batch(long[] seeds, int[] labels, Guidance guided, Tensor start) {
         try (NoGradGuard g = new NoGradGuard()) {
             SeedNoise noise = new SeedNoise(seeds, imageShape);
             KarrasGrid grid = options.grid(shift);
-            return options.sampler().sample(guided, noise.initial(), BatchTensors.labels(labels), grid, noise);
+            Tensor xT = start != null ? start : grid.start(noise.initial());                        // [B, C, H, W]
+            return options.sampler().sampleFrom(guided, xT, BatchTensors.labels(labels), grid, noise);
         }
     }
 
@@ -67,19 +79,33 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
      * Samples every (seed, label) into {@code out}: SEED.png (6 digits), grid.png, samples.npz; reports images done.
      */
     public Result run(long[] seeds, int[] labels, Path out, IntConsumer progress) throws IOException {
+        return run(seeds, labels, out, progress, null, false);
+    }
+
+    /**
+     * As {@link #run(long[], int[], Path, IntConsumer)}; {@code initial} [N, C, H, W] (or null) gives every image's
+     * x_T in model units; {@code saveFloat} also writes {@value #FLOATS}: the float32 sampler outputs [N, C, H, W] in
+     * model units, before any clamp or quantisation.
+     */
+    public Result run(long[] seeds, int[] labels, Path out, IntConsumer progress, Tensor initial, boolean saveFloat)
+            throws IOException {
         if (seeds.length != labels.length)
             throw new IllegalArgumentException(seeds.length + " seeds but " + labels.length + " labels");
         if (seeds.length == 0) throw new IllegalArgumentException("no images to sample");
+        checkInitial(initial, seeds.length);
         Files.createDirectories(out);
         Guidance guided = guidance();
         List<ByteImage> first = new ArrayList<>();
         long start = System.nanoTime();
         int batches = 0;
-        try (var npz = Npz.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3)) {
+        try (var npz = Npz.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3);
+             NpyRows floats = saveFloat ? new NpyRows(out.resolve(FLOATS), DType.F32, seeds.length, imageShape[0],
+                     imageShape[1], imageShape[2]) : null) {
             for (int from = 0; from < seeds.length; from += options.batch(), batches++) {
                 int to = Math.min(seeds.length, from + options.batch());
+                Tensor xT = initial == null ? null : initial.narrow(0, from, to - from);              // [b, C, H, W]
                 List<ByteImage> images = images(Arrays.copyOfRange(seeds, from, to),
-                        Arrays.copyOfRange(labels, from, to), guided);
+                        Arrays.copyOfRange(labels, from, to), guided, xT, floats);
                 for (int k = 0; k < images.size(); k++) {
                     ByteImage img = images.get(k);
                     ImageDecoder.writePng(img, out.resolve(fileName(seeds[from + k])));
@@ -96,9 +122,22 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
 
     public static String fileName(long seed) { return String.format("%06d.png", seed); }
 
-    private List<ByteImage> images(long[] seeds, int[] labels, Guidance guided) {
+    private List<ByteImage> images(long[] seeds, int[] labels, Guidance guided, Tensor start, NpyRows floats)
+            throws IOException {
         try (Scope s = Scope.open()) {
-            return BatchTensors.toImages(batch(seeds, labels, guided), normalization);
+            Tensor x = batch(seeds, labels, guided, start);                                          // [B, C, H, W]
+            if (floats != null) floats.write(x.to(torch.ScalarType.Float));
+            return BatchTensors.toImages(x, normalization);
         }
+    }
+
+    /** x_T must be float32 [N, C, H, W] of this run's image shape, one per seed. */
+    private void checkInitial(Tensor initial, int n) {
+        if (initial == null) return;
+        long[] want = {n, imageShape[0], imageShape[1], imageShape[2]};
+        if (!Arrays.equals(Torch.shape(initial), want) || initial.scalar_type().intern() != torch.ScalarType.Float)
+            throw new IllegalArgumentException("the initial noise must be float32 " + Arrays.toString(want)
+                    + " (x_T in model units, one per image); it is " + Arrays.toString(Torch.shape(initial)) + " "
+                    + initial.scalar_type().intern());
     }
 }
