@@ -40,7 +40,7 @@ public final class ModelFile {
         ModelConfig cfg = config != null ? config : config(c, file);
         if (cfg == null)
             throw new IllegalArgumentException(file
-                    + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16)");
+                    + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16) or --config ARCH_JSON");
         VitEncoder m = cfg.kind() == ModelConfig.Kind.EPG ? new EpgModel(cfg) : new RcmEncoder(cfg);
         m.load(c.tensors(), strict);
         return m;
