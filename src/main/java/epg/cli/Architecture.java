@@ -30,6 +30,14 @@ final class Architecture {
         if (!Files.isRegularFile(file))
             throw new IllegalArgumentException("--config " + file + " does not exist; write the architecture as JSON "
                     + "(the 'configuration' `epg inspect MODEL` prints)");
-        return Json.parse(Files.readString(file), ModelConfig.class, "the architecture in " + file);
+        try {
+            return Json.parse(Files.readString(file), ModelConfig.class, "the architecture in " + file);
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) cause = cause.getCause();
+            if (cause instanceof IllegalArgumentException && cause != e)
+                throw new IllegalArgumentException("the architecture in " + file + ": " + cause.getMessage(), e);
+            throw e;
+        }
     }
 }
