@@ -9,11 +9,13 @@ import epg.progress.Progress;
 import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.ModelDenoiser;
+import epg.sample.SampleFolder;
 import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
 import epg.sample.Samplers;
 import epg.sample.TwoStep;
+import epg.tensor.FolderLock;
 import epg.tensor.Npy;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 
@@ -65,7 +69,10 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--batch-invariant", description = "run the network one image at a time: every image "
             + "bit-identical whatever --batch (batched matrix products round differently in the "
             + "last bits; slower for small models)") boolean batchInvariant;
-    @Option(names = "--out", required = true, description = "output folder") Path out;
+    @Option(names = "--out", required = true, description = "output folder: new, empty, or an earlier sampling of "
+            + "the same model, settings and seeds (sampling.json), which is redone") Path out;
+    @Option(names = "--overwrite", description = "delete the samples of another model or settings in --out first")
+    boolean overwrite;
     @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: the sampler's (Samplers)
     @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; "
             + "grey data always simple)") String normalization;
@@ -86,8 +93,12 @@ public final class SampleCommand implements Callable<Integer> {
         int[] labelList = labelList(seedList, c.numClasses());
         Tensor initial = initNoise == null ? null : Npy.read(initNoise);
         Progress progress = new Progress("sample", seedList.length, System.err);
-        SampleRun.Result r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); },
-                initial, saveFloat);
+        SampleRun.Result r;
+        try (FolderLock lock = SampleFolder.claim(out, SampleFolder.record(checkpoint, settings(model, w), seedList,
+                labelList), overwrite)) {
+            r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); }, initial,
+                    saveFloat);
+        }
         progress.finish();
         String how = entry.walksGrid() ? sampler + ", " + steps + " points" : sampler;
         System.out.printf("sampled %d images of %s (%s, w %.2f%s, %s) in %.1f s: %.2f images/s, NFE %d per image"
@@ -102,6 +113,27 @@ public final class SampleCommand implements Callable<Integer> {
     private double guidanceWeight(Samplers entry, ModelConfig c) {
         if (cfg != null) return cfg;
         return entry.walksGrid() ? Guidance.releasedWeight(c.imageSize()) : 1.0;
+    }
+
+    /**
+     * What changes the images (sampling.json): not the batch size, which changes only their last bits, nor
+     * --save-float. {@code w} is the guidance weight used (given or the released default).
+     */
+    private Map<String, Object> settings(ModelDenoiser model, double w) throws java.io.IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("preset", model.model().config.name());
+        m.put("parameterisation", model.preconditioning().kind().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("normalization", normalization(model).name().toLowerCase(java.util.Locale.ROOT));
+        m.put("sampler", sampler);
+        m.put("steps", steps);
+        m.put("cfg", w);
+        m.put("cfg_interval", cfgInterval);
+        m.put("mid_sigma", midSigma);
+        m.put("grid_precision", gridPrecision.toLowerCase(java.util.Locale.ROOT));
+        if (initNoise != null)
+            m.put("init_noise", initNoise.toAbsolutePath().normalize() + " " + java.nio.file.Files.size(initNoise)
+                    + " bytes, modified " + java.nio.file.Files.getLastModifiedTime(initNoise));
+        return m;
     }
 
     private long[] seedList() {
