@@ -226,10 +226,11 @@ class SampleCommandTest {
                     "--out", tmp.resolve("float-bad").toString());
             assertTrue(r[2].contains("the initial noise must be float32 [3, 3, 8, 8]"), r[2]);
             // the float32 grid (--grid-precision float32) is another, nearby trajectory
+            Path d = tmp.resolve("float-d");
             r = run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--save-float",
-                    "--grid-precision", "float32", "--out", c.toString());
+                    "--grid-precision", "float32", "--out", d.toString());
             assertEquals("0", r[0], r[2]);
-            float[] f32 = Torch.toFloats(Npy.read(c.resolve(SampleRun.FLOATS))), f64 = Torch.toFloats(fromSeeds);
+            float[] f32 = Torch.toFloats(Npy.read(d.resolve(SampleRun.FLOATS))), f64 = Torch.toFloats(fromSeeds);
             assertFalse(Arrays.equals(f32, f64));
             float scale = fromSeeds.abs().max().item().toFloat();
             assertArrayEquals(f64, f32, 1e-4f * scale);
