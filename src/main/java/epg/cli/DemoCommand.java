@@ -31,6 +31,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default ${DEFAULT-VALUE}).")
     Path out;
+    @Bounds(above = 0)
     @Option(names = "--budget", defaultValue = "20", paramLabel = "MINUTES",
             description = "Wall-clock budget in minutes; steps and image counts are sized to it from costs measured "
                     + "first (default ${DEFAULT-VALUE}).") double budget;
@@ -41,8 +42,10 @@ public final class DemoCommand implements Callable<Integer> {
                     + "$EPG_INCEPTION; nothing is downloaded).") Path inception;
     @Option(names = "--precision", defaultValue = "auto", description = "Training precision: bf16 (autocast), fp32, or "
             + "auto = bf16 when the CPU has AVX512-BF16/AMX (default ${DEFAULT-VALUE}).") String precision;
+    @Bounds
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every stage (default ${DEFAULT-VALUE}).")
     long seed;
+    @Bounds(min = 0, max = 4096)
     @Option(names = "--threads", defaultValue = "0",
             description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
     @Option(names = "--report-only", description = "Only rewrite OUT/report.html from "

@@ -25,6 +25,7 @@ public final class DenoiseCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "EPG model file") Path checkpoint;
     @Option(names = "--input", required = true,
             description = ".npy of x, [B, C, H, W] or [C, H, W], model range") Path input;
+    @Bounds(above = 0)
     @Option(names = "--sigma",
             description = "noise level of x as D sees it (already shifted: s·σ), the same for every image")
     Double sigma;
@@ -33,6 +34,7 @@ public final class DenoiseCommand implements Callable<Integer> {
     Path sigmaFile;
     @Option(names = "--no-clamp",
             description = "the raw prediction D(x, σ, y) of the network, not clamped to [-1, 1]") boolean noClamp;
+    @Bounds(min = 0)
     @Option(names = "--label",
             description = "class id for every image (default: numClasses, unconditional)") Integer label;
     @Option(names = "--labels",
@@ -51,10 +53,14 @@ public final class DenoiseCommand implements Callable<Integer> {
             if (x.dim() != 4)
                 throw new IllegalArgumentException(input + " has shape " + Arrays.toString(shape)
                         + "; expected [B, C, H, W] or [C, H, W]");
+            checkImages(Torch.shape(x), model.model().config);
             long b = x.size(0);
             int classes = model.model().config.numClasses(), y = label != null ? label : classes;
             if (label != null && labelFile != null)
                 throw new IllegalArgumentException("give --label or --labels, not both");
+            if (label != null && label > classes)
+                throw new IllegalArgumentException("--label " + label + " is outside 0.." + classes + " (" + classes
+                        + " = unconditional)");
             Tensor labels = labelFile != null ? labelsOf(labelFile, b)
                     : torch.full(new long[]{b}, new Scalar((long) y), Torch.options(torch.ScalarType.Long)); // [B]
             long lo = labels.min().item_long(), hi = labels.max().item_long();
@@ -85,6 +91,14 @@ public final class DenoiseCommand implements Callable<Integer> {
         if (!(f.min().item_double() > 0))
             throw new IllegalArgumentException(sigmaFile + " holds a noise level <= 0 (or NaN): every σ must be > 0");
         return f;
+    }
+
+    /** x [B, C, H, W] must have the model's channels and resolution (before the network sees it). */
+    private void checkImages(long[] shape, epg.config.ModelConfig c) {
+        if (shape[1] != c.channels() || shape[2] != c.imageSize() || shape[3] != c.imageSize())
+            throw new IllegalArgumentException(input + " holds images [C, H, W] = "
+                    + Arrays.toString(Arrays.copyOfRange(shape, 1, 4)) + "; the model " + c.name() + " takes ["
+                    + c.channels() + ", " + c.imageSize() + ", " + c.imageSize() + "]");
     }
 
     private static Tensor labelsOf(Path file, long images) throws java.io.IOException {

@@ -80,6 +80,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "(--class-accuracy; default: the .npz's 'labels' or 'arr_1' array, else balanced = epg sample's default)")
     String labels;
 
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", defaultValue = "50", description = "images per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, InspectCommand.class, ConvertCommand.class,
                 PrepareCommand.class, PretrainCommand.class, TrainCommand.class, ExportCommand.class, DemoCommand.class,
                         SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, ViewCommand.class})
 public final class Main implements Runnable {
     /** `epg [COMMAND] --offline`: no dataset is fetched; a missing one is an error saying how to provide it. */
     @Option(names = "--offline", scope = CommandLine.ScopeType.INHERIT,
@@ -31,11 +31,24 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line, with every subcommand registered. */
+    /**
+     * The configured command line, with every subcommand registered: option values are checked against their
+     * {@link Bounds} before a command runs, and every error (a bad option or a failed command) is one line.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionStrategy(parsed -> {
+            OptionBounds.check(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine line = ex.getCommandLine();
+            line.getErr().println(line.getColorScheme().errorText("error: " + ErrorLine.of(ex) + " (see "
+                    + line.getCommandSpec().qualifiedName() + " --help)"));
+            return line.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
-            line.getErr().println(line.getColorScheme().errorText("error: " + ex.getMessage()));
+            line.getErr().println(line.getColorScheme().errorText("error: " + ErrorLine.of(ex)));
             if (System.getenv("EPG_DEBUG") != null) ex.printStackTrace(line.getErr());
             return 1;
         });

@@ -21,6 +21,7 @@ public final class ParallelOptions {
             description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE}); under a "
                     + "multi-process job cuda means cuda:LOCAL_RANK.")
     String device;
+    @Bounds(min = 1, max = 256)
     @Option(names = "--nproc", defaultValue = "1",
             description = "Data-parallel processes to start on this machine, each "
                     + "with batch/N (default ${DEFAULT-VALUE}).")

@@ -34,25 +34,32 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "ARCH_JSON",
             description = "Architecture JSON instead of --preset (a model file's 'config' fields): any RCM shape.")
     java.nio.file.Path config;
+    @Bounds(min = 1)
     @Option(names = "--steps", defaultValue = "600000", description = "Total steps K (default ${DEFAULT-VALUE}).")
     long steps;
+    @Bounds(above = 0)
     @Option(names = "--lr", defaultValue = "6e-4",
             description = "Peak learning rate at batch 1024, scaled linearly (default ${DEFAULT-VALUE}).")
     double lr;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1 (default ${DEFAULT-VALUE}).")
     double beta1;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--beta2", defaultValue = "0.95",
             description = "AdamW beta2 (default ${DEFAULT-VALUE} released; paper 0.999).")
     double beta2;
+    @Bounds(min = 0)
     @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.03; 0.05 for width >= 1024).")
     Double weightDecay;
     @Option(names = "--no-decay-tokens", description = "No weight decay on pos_embed and cls_token.")
     boolean noDecayTokens;
+    @Bounds(min = 0)
     @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
     @Option(names = "--temperature", defaultValue = "constant",
             description = "Consistency temperature schedule: constant (released) or "
                     + "cosine (paper) (default ${DEFAULT-VALUE}).")
     String temperature;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--momentum", defaultValue = "0.99",
             description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).")
     double momentum;

@@ -6,6 +6,7 @@ import epg.data.DatasetRegistry;
 import epg.tensor.Torch;
 import epg.train.DataSource;
 import epg.train.RunControl;
+import epg.train.RunDir;
 import epg.train.Schedule;
 import picocli.CommandLine.Option;
 
@@ -15,12 +16,15 @@ import java.nio.file.Path;
 public final class RunOptions {
     @Option(names = "--data", defaultValue = DatasetRegistry.DEFAULT, description = "A dataset name (fashion-mnist: "
             + "padded to 32 px; fetched when absent) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
+    @Bounds(min = 1, max = 4096)
     @Option(names = "--resolution",
             description = "Training resolution (default: the named dataset's, 32 for fashion-mnist; a preset's).")
     Integer resolution;
     @Option(names = "--out", required = true, description = "Run directory.") Path out;
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).")
     int batch;
+    @Bounds(min = 1)
     @Option(names = "--stop-at",
             description = "Stop this invocation after this step (the schedules still span --steps).")
     Long stopAt;
@@ -31,22 +35,29 @@ public final class RunOptions {
             description = "matmul-softmax-matmul attention instead of the fused kernel "
                     + "(faster under bf16 at short sequences).")
     boolean mathAttention;
+    @Bounds
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
+    @Bounds(min = 1)
     @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).")
     int logEvery;
+    @Bounds(min = 1)
     @Option(names = "--checkpoint-every", defaultValue = "1000",
             description = "Steps per checkpoint (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
+    @Bounds(min = 0)
     @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept, 0 = all (default ${DEFAULT-VALUE}).")
     int keep;
+    @Bounds(min = 1, max = 256)
     @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default ${DEFAULT-VALUE}).")
     int workers;
+    @Bounds(min = 0, max = 4096)
     @Option(names = "--threads", defaultValue = "0",
             description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).")
     int threads;
 
-    /** Initialises libtorch with --threads (when given). */
+    /** Refuses an --out that cannot be a run directory, then initialises libtorch with --threads (when given). */
     void initTorch() {
+        RunDir.requireUsable(out);
         Torch.init();
         if (threads > 0) Torch.setThreads(threads);
     }

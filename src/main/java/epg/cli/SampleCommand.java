@@ -14,6 +14,7 @@ import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
 import epg.sample.Samplers;
+import epg.sample.SeedList;
 import epg.sample.TwoStep;
 import epg.tensor.FolderLock;
 import epg.tensor.Npy;
@@ -24,7 +25,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,21 +36,29 @@ import java.util.stream.LongStream;
                 + "samples.npz (arr_0 uint8 [N, H, W, 3], what ADM's evaluator reads). Each "
                 + "image depends only on its seed and label.")
 public final class SampleCommand implements Callable<Integer> {
+    /** The most images one invocation samples (--num, or the seeds --seeds lists). */
+    static final int MAX_IMAGES = 10_000_000;
     @Parameters(index = "0", paramLabel = "CHECKPOINT",
             description = "EPG model file (safetensors with config, or .pth with --preset)") Path checkpoint;
+    @Bounds(min = 1, max = SampleCommand.MAX_IMAGES)
     @Option(names = "--num", description = "images (seeds 0..N-1 unless --seeds is given)") Integer num;
     @Option(names = "--seeds", description = "seeds as ranges and lists, e.g. 0-99 or 1,5,9-12") String seeds;
+    @Bounds(min = 2)
     @Option(names = "--steps", description = "Karras grid points (default: ${DEFAULT-VALUE})") int steps = 32;
     @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})") String sampler = "heun";
+    @Bounds(min = 0)
     @Option(names = "--cfg", description = "guidance weight w, 1 = none (default: the released value for the "
             + "resolution, 2.5 below 512 px (256 px and the 32 px presets), 3.2 at 512 px; 1 for onestep/twostep)")
     Double cfg;
+    @Bounds(min = 0)
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
             description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)")
     double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
+    @Bounds(above = 0)
     @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling "
             + "(default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
+    @Bounds(min = 0)
     @Option(names = "--classes", split = ",",
             description = "class ids to cycle through, e.g. 1,5,7 (numClasses = unconditional)") List<Integer> classes;
     @Option(names = "--labels", description = "balanced, frequency (needs --class-counts), random (i.i.d. as "
@@ -65,6 +73,7 @@ public final class SampleCommand implements Callable<Integer> {
             + "in model units (already × σ_max·s), instead of each seed's noise") Path initNoise;
     @Option(names = "--save-float", description = "also write " + SampleRun.FLOATS + ": the float32 sampler outputs "
             + "[N, C, H, W] in model units, before clamping and quantisation") boolean saveFloat;
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", description = "images per batch (default: ${DEFAULT-VALUE})") int batch = 16;
     @Option(names = "--batch-invariant", description = "run the network one image at a time: every image "
             + "bit-identical whatever --batch (batched matrix products round differently in the "
@@ -138,7 +147,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     private long[] seedList() {
         if (seeds == null && num == null) throw new IllegalArgumentException("give --num N or --seeds LIST");
-        long[] list = seeds == null ? LongStream.range(0, num).toArray() : parseSeeds(seeds);
+        long[] list = seeds == null ? LongStream.range(0, num).toArray() : SeedList.parse(seeds, MAX_IMAGES);
         if (num != null && num != list.length)
             throw new IllegalArgumentException("--num " + num + " but --seeds lists " + list.length + " seeds");
         return list;
@@ -172,26 +181,5 @@ public final class SampleCommand implements Callable<Integer> {
         String name = normalization != null ? normalization
                 : model.metadata().getOrDefault("normalization", "imagenet");
         return Normalization.parse(name).forChannels(model.model().config.channels());
-    }
-
-    /** "0-99", "1,5,9-12" → the seeds in the order written. */
-    static long[] parseSeeds(String text) {
-        List<Long> out = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            int dash = p.indexOf('-', 1);
-            try {
-                if (dash < 0) out.add(Long.parseLong(p));
-                else {
-                    long end = Long.parseLong(p.substring(dash + 1));
-                    for (long v = Long.parseLong(p.substring(0, dash)); v <= end; v++) out.add(v);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad seed list '" + text
-                        + "': use ranges and lists such as 0-99 or 1,5,9-12");
-            }
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException("empty seed list '" + text + "'");
-        return out.stream().mapToLong(Long::longValue).toArray();
     }
 }

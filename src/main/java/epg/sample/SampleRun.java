@@ -18,7 +18,6 @@ import org.bytedeco.pytorch.global.torch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -38,6 +37,8 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         SampleOptions options) {
     public static final String NPZ = "samples.npz", GRID = "grid.png", FLOATS = "samples.npy";
     public static final int GRID_IMAGES = 64;
+    /** With several classes the grid shows a row of up to {@code GRID_COLUMNS} images for each of the first classes. */
+    public static final int GRID_COLUMNS = 8, GRID_CLASSES = 16;
 
     /** A run of the model behind {@code m} (its class count, image shape and shift). */
     public static SampleRun of(ModelDenoiser m, Normalization normalization, SampleOptions options) {
@@ -58,15 +59,17 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         return new Guidance(denoiser, options.cfg(), options.cfgLow(), options.cfgHigh(), shift, numClasses);
     }
 
-    /** The samples [B, C, H, W] of one batch, model range. */
-    public Tensor batch(long[] seeds, int[] labels, Guidance guided) { return batch(seeds, labels, guided, null); }
+    /**
+     * The samples [B, C, H, W] of one batch, model range. {@code guided} is {@link #guidance()}, or a wrapper of it
+     * that forwards both of its {@code denoise} methods (the samplers call the one with a host σ).
+     */
+    public Tensor batch(long[] seeds, int[] labels, Denoiser guided) { return batch(seeds, labels, guided, null); }
 
     /**
-     * The samples [B, C, H, W] of one batch, model range, from the given x_T [B, C, H, W] (model units, at σ_max·s),
-     * or, when {@code start} is null, from each seed's noise. Stochastic samplers still draw their step noise from
-     * the seeds.
+     * The same from the given x_T [B, C, H, W] (model units, at σ_max·s), or, when {@code start} is null, from each
+     * seed's noise. Stochastic samplers still draw their step noise from the seeds.
      */
-    public Tensor batch(long[] seeds, int[] labels, Guidance guided, Tensor start) {
+    public Tensor batch(long[] seeds, int[] labels, Denoiser guided, Tensor start) {
         try (NoGradGuard g = new NoGradGuard()) {
             SeedNoise noise = new SeedNoise(seeds, imageShape);
             KarrasGrid grid = options.grid(shift);
@@ -95,7 +98,7 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         checkInitial(initial, seeds.length);
         Files.createDirectories(out);
         Guidance guided = guidance();
-        List<ByteImage> first = new ArrayList<>();
+        GridSheet sheet = new GridSheet();
         long start = System.nanoTime();
         int batches = 0;
         try (var npz = Npz.uint8(out.resolve(NPZ), "arr_0", seeds.length, imageShape[1], imageShape[2], 3);
@@ -110,12 +113,12 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
                     ByteImage img = images.get(k);
                     ImageDecoder.writePng(img, out.resolve(fileName(seeds[from + k])));
                     npz.write(img.toRgb().pixels());
-                    if (first.size() < GRID_IMAGES) first.add(img);
+                    sheet.add(img, labels[from + k]);
                 }
                 progress.accept(images.size());
             }
         }
-        ImageDecoder.writePng(ImageGrid.of(first), out.resolve(GRID));
+        ImageDecoder.writePng(sheet.image(), out.resolve(GRID));
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(seeds.length, seconds, guided.evaluations() / batches);
     }

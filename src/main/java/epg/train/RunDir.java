@@ -61,20 +61,41 @@ public final class RunDir {
      * (0, false, null), which is how such settings are defined, so an upgrade does not strand a run half-way.
      */
     public void writeConfig(Object config) throws IOException {
+        requireUsable(root);
         Path f = file(CONFIG);
         String json = Json.pretty(config);
-        if (Files.exists(f) && !sameSettings(withoutRunControl(Files.readString(f)), withoutRunControl(json)))
-            throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f
-                    + "); use a new --out directory or the same settings");
+        if (Files.exists(f)) {
+            List<String> differ = new ArrayList<>();
+            differences("", withoutRunControl(Files.readString(f), f), withoutRunControl(json, f), differ);
+            if (!differ.isEmpty())
+                throw new IllegalArgumentException(root + " holds a run with other settings: " + String.join("; ",
+                        differ) + " (stored in " + f + "); use a new --out directory or the same settings");
+        }
         AtomicFile.writeString(f, json + "\n");
     }
 
-    private static boolean sameSettings(JsonElement stored, JsonElement now) {
-        if (!stored.isJsonObject() || !now.isJsonObject()) return stored.equals(now);
+    /** A run directory must be a folder or not exist yet: an existing file is refused before any work starts. */
+    public static void requireUsable(Path root) {
+        if (Files.exists(root) && !Files.isDirectory(root))
+            throw new IllegalArgumentException(root + " is an existing file, not a run directory; give --out a "
+                    + "folder (new, or an earlier run to resume)");
+    }
+
+    /** Adds "key stored -> now" to {@code out} for every setting that differs (nested keys joined by dots). */
+    private static void differences(String key, JsonElement stored, JsonElement now, List<String> out) {
+        if (!stored.isJsonObject() || !now.isJsonObject()) {
+            if (!stored.equals(now)) out.add((key.isEmpty() ? "the configuration" : key) + " " + stored + " -> " + now);
+            return;
+        }
         JsonObject a = stored.getAsJsonObject(), b = now.getAsJsonObject();
-        for (String k : a.keySet()) if (!b.has(k) || !sameSettings(a.get(k), b.get(k))) return false;
-        for (String k : b.keySet()) if (!a.has(k) && !neutral(b.get(k))) return false;
-        return true;
+        for (String k : a.keySet()) {
+            String name = key.isEmpty() ? k : key + "." + k;
+            if (!b.has(k)) out.add(name + " " + a.get(k) + " -> (absent)");
+            else differences(name, a.get(k), b.get(k), out);
+        }
+        for (String k : b.keySet())
+            if (!a.has(k) && !neutral(b.get(k)))
+                out.add((key.isEmpty() ? k : key + "." + k) + " (absent) -> " + b.get(k));
     }
 
     private static boolean neutral(JsonElement e) {
@@ -84,8 +105,13 @@ public final class RunDir {
         return p.isBoolean() ? !p.getAsBoolean() : p.isNumber() && p.getAsDouble() == 0;
     }
 
-    private static JsonElement withoutRunControl(String json) {
-        var e = JsonParser.parseString(json);
+    private static JsonElement withoutRunControl(String json, Path file) {
+        JsonElement e;
+        try {
+            e = Json.tree(json, file.toString());
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(ex.getMessage() + "; restore it or use a new --out directory", ex);
+        }
         if (e.isJsonObject()) RUN_CONTROL.forEach(e.getAsJsonObject()::remove);
         return e;
     }

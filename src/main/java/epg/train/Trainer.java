@@ -241,6 +241,13 @@ public final class Trainer {
 
     /** Rank 0 writes; every rank waits until it has (so none runs ahead of the last complete checkpoint). */
     private void checkpoint(TrainState state) throws IOException {
+        // Non-finite weights (a learning rate far too high) must not replace the last good checkpoint or model file.
+        double norm;
+        try (Scope s = Scope.open()) { norm = parameterNorm(); }
+        if (!Double.isFinite(norm))
+            throw new IllegalStateException("the weights are no longer finite at step " + state.step() + " ("
+                    + state.skipped() + " steps skipped so far); nothing is written and the last checkpoint is kept. "
+                    + "Resume with a lower learning rate.");
         if (group.isMain()) {
             try (Scope s = Scope.open()) {
                 dir.saveCheckpoint(state, stage.modules(), optimizer, stage.generators(),

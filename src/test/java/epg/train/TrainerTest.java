@@ -27,6 +27,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,12 +168,44 @@ class TrainerTest {
         }
     }
 
+    /** All skipped: the step never advances (as released), so the run stops at 20 in a row having written nothing. */
+    @Test
+    void aRunWhoseEveryStepIsSkippedFailsAndWritesNothing() {
+        Dataset data = TinyRuns.synthetic(16);
+        Loader.Config lc = Loader.Config.of(4, 16, Loader.Mode.FINETUNE, 0).threads(1, 1);
+        Toy bad = new Toy(null);
+        Path dir = tmp.resolve("all-skipped");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Trainer(bad, bad.settings(5), new RunDir(dir), "toy")
+                        .run(data, lc, 5, Trainer.Listener.NONE));
+        assertTrue(e.getMessage().contains("20 steps in a row") && e.getMessage().contains("(at step 0)"),
+                e.getMessage());
+        assertFalse(Files.exists(dir.resolve("checkpoints")), "a run that learned nothing wrote a checkpoint");
+    }
+
+    @Test
+    void weightsThatBecameNonFiniteAreNeverCheckpointed() {
+        Dataset data = TinyRuns.synthetic(16);
+        Loader.Config lc = Loader.Config.of(4, 16, Loader.Mode.FINETUNE, 0).threads(1, 1);
+        Toy toy = new Toy(Set.of());
+        toy.lr = Double.POSITIVE_INFINITY; // the first step sends w to -inf; the later ones are skipped
+        Path dir = tmp.resolve("inf");
+        Trainer.Settings every = toy.settings(3);
+        Trainer.Settings settings = new Trainer.Settings(every.schedule(), every.lr(), every.adam(), 0,
+                Precision.FP32, every.run().withCheckpointEvery(1));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Trainer(toy, settings, new RunDir(dir), "toy").run(data, lc, 3, Trainer.Listener.NONE));
+        assertTrue(e.getMessage().contains("no longer finite at step 1"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("checkpoints")), "non-finite weights were checkpointed");
+    }
+
     /** A one-parameter stage: loss = w², or NaN at the given attempts (0-based loss calls; all when null). */
     private static final class Toy extends Module implements Stage {
         final Tensor w = parameter("w", Torch.ones(1));
         private final Set<Long> nanAttempts;
         final List<Long> steps = new ArrayList<>();
         long afterSteps;
+        double lr = 0.1;
 
         Toy(Set<Long> nanAttempts) { this.nanAttempts = nanAttempts; }
 
@@ -182,6 +215,9 @@ class TrainerTest {
             return new Trainer.Settings(new Schedule(4, steps, Math.min(4, steps - 1)), lr, adam, 0, Precision.FP32,
                     run);
         }
+
+        /** A constant learning rate ({@link #lr}). */
+        Trainer.Settings settings(long steps) { return settings(steps, k -> lr); }
 
         public Map<String, Module> modules() { return Map.of("toy", this); }
         public Map<String, Tensor> trainable() { return namedParameters(); }
