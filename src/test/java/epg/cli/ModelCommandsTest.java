@@ -91,7 +91,7 @@ class ModelCommandsTest {
         java.nio.file.Files.writeString(arch, "{\"name\": \"x\", \"kind\": \"EPG\"}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Architecture.of(null, arch, null));
-        assertTrue(e.getMessage().startsWith("the architecture in " + arch + ": imageSize must be > 0"),
+        assertTrue(e.getMessage().startsWith("the architecture in " + arch + ": imageSize must be in [1, 4096]"),
                 e.getMessage());
     }
 
