@@ -4,6 +4,7 @@ package epg.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import epg.metrics.ClassAccuracy;
 import epg.metrics.Evaluation;
 import epg.metrics.EvaluationResult;
@@ -13,14 +14,22 @@ import epg.metrics.ImageSource;
 import epg.metrics.InceptionV3;
 import epg.metrics.RcmExtractor;
 import epg.metrics.SampleLabels;
+import epg.report.CheckpointEvaluation;
+import epg.sample.Guidance;
+import epg.sample.SampleOptions;
+import epg.sample.Samplers;
+import epg.sample.TwoStep;
 import epg.tensor.AtomicFile;
 import epg.tensor.Torch;
+import epg.train.RunDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -34,7 +43,10 @@ import java.util.concurrent.Callable;
                 "With --class-accuracy, also (without REF: only) the share of Fashion-MNIST samples that a classifier "
                         + "assigns to their class.",
                 "Prints the metrics and writes them as JSON; every result names the feature "
-                        + "extractor that produced it."})
+                        + "extractor that produced it.",
+                "SAMPLES may also be a fine-tuning run directory (epg train --out): then every kept checkpoint samples "
+                        + "--num images and is judged, one JSON line per step in RUN/evaluate.jsonl, with a chart of "
+                        + "each metric against the step (.svg and .png beside it)."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -85,8 +97,29 @@ public final class EvaluateCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--out", paramLabel = "JSON",
-            description = "where to write the JSON report (default: SAMPLES with .eval.json)")
+            description = "where to write the JSON report (default: SAMPLES with .eval.json; for a run: "
+                    + "RUN/evaluate.jsonl, samples in RUN/evaluate-samples/)")
     Path out;
+
+    @Bounds(min = 1, max = SampleCommand.MAX_IMAGES)
+    @Option(names = "--num", defaultValue = "1000",
+            description = "a run: images sampled per checkpoint, seeds 0..N-1, balanced labels (default: "
+                    + "${DEFAULT-VALUE})")
+    int num;
+
+    @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
+            description = "a run: ${COMPLETION-CANDIDATES} (default: heun for diffusion, onestep for consistency)")
+    String sampler;
+
+    @Bounds(min = 2)
+    @Option(names = "--steps", defaultValue = "32",
+            description = "a run: Karras grid points (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Bounds(min = 0)
+    @Option(names = "--cfg", defaultValue = "1", description = "a run: guidance weight w, 1 = none (default: "
+            + "${DEFAULT-VALUE})")
+    double cfg;
 
     @Override
     public Integer call() throws Exception {
@@ -94,6 +127,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Torch.init();
         var log = spec.commandLine().getErr();
         FeatureExtractor extractor = extractor();
+        if (CheckpointEvaluation.isRun(samples)) return evaluateRun(extractor);
         if (makeRef) {
             if (reference == null) throw new IllegalArgumentException("--make-ref needs DATA and OUT.npz");
             long n = Evaluation.makeReference(extractor, samples, reference, batch, log);
@@ -119,6 +153,32 @@ public final class EvaluateCommand implements Callable<Integer> {
         AtomicFile.writeString(target, gson.toJson(json) + "\n");
         spec.commandLine().getOut().println(printed + "wrote " + target);
         return 0;
+    }
+
+    /** `epg evaluate RUN [REF]`: every kept checkpoint sampled and judged (Figure 7). */
+    private int evaluateRun(FeatureExtractor extractor) throws Exception {
+        if (makeRef) throw new IllegalArgumentException("--make-ref takes a data folder or .npz, not a run directory");
+        if (reference != null && extractor == null) throw new IllegalArgumentException(noExtractor());
+        if (reference == null && features != null)
+            throw new IllegalArgumentException("--features needs REF, the reference batch to measure against");
+        Samplers entry = Samplers.named(sampler != null ? sampler : defaultSampler());
+        int points = entry.walksGrid() ? steps : 2; // one- and two-step use σ_max alone, whatever the grid size
+        SampleOptions options = new SampleOptions(entry.make(new Samplers.Options(TwoStep.ECT_MID_SIGMA)), points, cfg,
+                Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, batch);
+        CheckpointEvaluation e = new CheckpointEvaluation(num, entry.cliName(), options,
+                reference == null ? null : extractor, reference, classAccuracy, batch);
+        Path target = out != null ? out : samples.resolve("evaluate.jsonl");
+        String base = target.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        var lines = e.run(samples, target, target.resolveSibling(base + "-samples"), spec.commandLine().getErr());
+        spec.commandLine().getOut().printf("%d checkpoints judged (earlier lines of the same settings kept) -> %s%n",
+                lines.size(), target);
+        return 0;
+    }
+
+    /** Heun for a diffusion run, one step for a consistency run. */
+    private String defaultSampler() throws IOException {
+        var o = JsonParser.parseString(Files.readString(samples.resolve(RunDir.CONFIG))).getAsJsonObject();
+        return o.has("task") && o.get("task").getAsString().equalsIgnoreCase("consistency") ? "onestep" : "heun";
     }
 
     /** Adds "classAccuracy" and "classLabels" (where the labels came from) to {@code json}; returns the table. */

@@ -16,10 +16,11 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true, subcommands = RcmStdCommand.class,
+@Command(name = "inspect", mixinStandardHelpOptions = true, subcommands = {RcmStdCommand.class, PcaCommand.class},
         description = "Show a checkpoint's keys, shapes, dtypes, parameter count and "
                 + "configuration (safetensors or torch.save .pth). "
-                + "`epg inspect rcm-std MODEL` runs the representation-collapse diagnostic instead.")
+                + "`epg inspect rcm-std MODEL` runs the representation-collapse diagnostic, "
+                + "`epg inspect pca MODEL` draws the PCA of its encoder features (paper Figures 5/6).")
 public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE") Path file;
 

@@ -59,6 +59,24 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "Consistency temperature schedule: constant (released) or "
                     + "cosine (paper) (default ${DEFAULT-VALUE}).")
     String temperature;
+    @Bounds(above = 0)
+    @Option(names = "--tau-max",
+            description = "Consistency temperature at sigma_max at step 0, the paper's tau2 (default 0.1 constant, "
+                    + "0.2 cosine; Table 12b: 0.1, 0.2, 0.5).")
+    Double tauMax;
+    @Bounds(above = 0)
+    @Option(names = "--tau-min",
+            description = "Consistency temperature at sigma_min, where the cosine ends, the paper's tau1 "
+                    + "(default 0.1).")
+    Double tauMin;
+    @Bounds(min = 1)
+    @Option(names = "--proj-out",
+            description = "Projector output width (default: the preset's; 256 released config, 768 released "
+                    + "launch script).")
+    Integer projOut;
+    @Bounds(min = 1)
+    @Option(names = "--proj-hidden", description = "Projector hidden width (default: the preset's; 4096 released).")
+    Integer projHidden;
     @Bounds(min = 0, below = 1)
     @Option(names = "--momentum", defaultValue = "0.99",
             description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).")
@@ -85,10 +103,10 @@ public final class PretrainCommand implements Callable<Integer> {
         String dev = parallel.device(group);
         Dataset dataset = PretrainStage.openData(run.data);
         ModelConfig base = Architecture.of(preset, config, "RCM-T");
-        ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
+        ModelConfig model = projector(run.model(base, dataset.channels(), dataset.numClasses()));
         double decay = weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model);
-        RcmObjective objective = new RcmObjective(temperature, momentum, momentumBuffers, !noContrastive,
-                !noConsistency);
+        RcmObjective objective = new RcmObjective(temperature, tauMax != null ? tauMax : 0,
+                tauMin != null ? tauMin : 0, momentum, momentumBuffers, !noContrastive, !noConsistency);
         PretrainConfig cfg = new PretrainConfig(model, run.source(), run.schedule(steps, warmup),
                 new Optimiser(lr, beta1, beta2, decay), noDecayTokens, objective, parallel.precision(), run.seed,
                 run.control(dev, RunControl.DEFAULTS.previewEvery()));
@@ -109,5 +127,12 @@ public final class PretrainCommand implements Callable<Integer> {
             System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(),
                     dir.file(PretrainStage.ENCODER_FILE));
         return 0;
+    }
+
+    /** The model with --proj-hidden and --proj-out applied. */
+    ModelConfig projector(ModelConfig model) {
+        if (projOut == null && projHidden == null) return model;
+        return model.toBuilder().projector(projHidden != null ? projHidden : model.projHidden(),
+                projOut != null ? projOut : model.projOut(), model.projLayers()).build();
     }
 }

@@ -6,6 +6,7 @@ import epg.data.DatasetManifest;
 import epg.data.Normalization;
 import epg.diffusion.KarrasGrid;
 import epg.progress.Progress;
+import epg.sample.Autoguidance;
 import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.ModelDenoiser;
@@ -55,6 +56,13 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
             description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)")
     double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
+    @Bounds(min = 0)
+    @Option(names = "--autoguidance", paramLabel = "S", description = "autoguidance scale s > 0 (the release's "
+            + "autog_scale): D + s·(D − D_poor) at every noise level; needs --autoguidance-model and --cfg 1")
+    double autoguidance;
+    @Option(names = "--autoguidance-model", paramLabel = "FILE", description = "the poorer EPG model file that "
+            + "guides (the release's poor_path: e.g. an earlier checkpoint from `epg export`)")
+    Path autoguidanceModel;
     @Bounds(above = 0)
     @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling "
             + "(default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
@@ -101,6 +109,8 @@ public final class SampleCommand implements Callable<Integer> {
         SampleRun run = SampleRun.of(model, normalization(model), options);
         int[] labelList = labelList(seedList, c.numClasses());
         Tensor initial = initNoise == null ? null : Npy.read(initNoise);
+        ModelDenoiser poor = poorModel(entry, c);
+        if (poor != null) run = run.withDenoiser(new Autoguidance(model, poor, autoguidance));
         Progress progress = new Progress("sample", seedList.length, System.err);
         SampleRun.Result r;
         try (FolderLock lock = SampleFolder.claim(out, SampleFolder.record(checkpoint, settings(model, w), seedList,
@@ -110,10 +120,11 @@ public final class SampleCommand implements Callable<Integer> {
         }
         progress.finish();
         String how = entry.walksGrid() ? sampler + ", " + steps + " points" : sampler;
-        System.out.printf("sampled %d images of %s (%s, w %.2f%s, %s) in %.1f s: %.2f images/s, NFE %d per image"
-                + " -> %s%n",
-                r.images(), c.name(), how, w, cfg == null ? " (released default at " + c.imageSize() + " px)" : "",
-                model.preconditioning().kind().name().toLowerCase(), r.seconds(),
+        String guide = poor == null ? String.format("w %.2f%s", w, cfg == null ? " (released default at "
+                + c.imageSize() + " px)" : "")
+                : String.format("autoguidance s %.2f by %s", autoguidance, autoguidanceModel.getFileName());
+        System.out.printf("sampled %d images of %s (%s, %s, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
+                r.images(), c.name(), how, guide, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
                 r.imagesPerSecond(), r.nfePerImage(), out);
         return 0;
     }
@@ -122,6 +133,24 @@ public final class SampleCommand implements Callable<Integer> {
     private double guidanceWeight(Samplers entry, ModelConfig c) {
         if (cfg != null) return cfg;
         return entry.walksGrid() ? Guidance.releasedWeight(c.imageSize()) : 1.0;
+    }
+
+    /** The guiding model of --autoguidance (null when off); it must take the same images and labels. */
+    private ModelDenoiser poorModel(Samplers entry, ModelConfig c) throws java.io.IOException {
+        if (autoguidance == 0 && autoguidanceModel == null) return null;
+        if (!(autoguidance > 0) || autoguidanceModel == null)
+            throw new IllegalArgumentException("autoguidance needs both --autoguidance S (> 0) and "
+                    + "--autoguidance-model FILE");
+        if (cfg != null && cfg != 1)
+            throw new IllegalArgumentException("--autoguidance replaces classifier-free guidance (the release applies "
+                    + "one of them): drop --cfg or set it to 1");
+        ModelDenoiser poor = modelOptions.load(autoguidanceModel, entry.parameterisation());
+        ModelConfig p = poor.model().config;
+        if (p.imageSize() != c.imageSize() || p.channels() != c.channels() || p.numClasses() != c.numClasses())
+            throw new IllegalArgumentException(autoguidanceModel + " (" + p.name() + ", " + p.imageSize() + " px, "
+                    + p.channels() + " channels, " + p.numClasses() + " classes) cannot guide " + c.name() + " ("
+                    + c.imageSize() + " px, " + c.channels() + " channels, " + c.numClasses() + " classes)");
+        return batchInvariant ? poor.batchInvariant() : poor;
     }
 
     /**
@@ -142,6 +171,10 @@ public final class SampleCommand implements Callable<Integer> {
         if (initNoise != null)
             m.put("init_noise", initNoise.toAbsolutePath().normalize() + " " + java.nio.file.Files.size(initNoise)
                     + " bytes, modified " + java.nio.file.Files.getLastModifiedTime(initNoise));
+        if (autoguidanceModel != null) {
+            m.put("autoguidance", autoguidance);
+            m.put("autoguidance_model", autoguidanceModel.toAbsolutePath().toString());
+        }
         return m;
     }
 

@@ -11,6 +11,7 @@ import epg.tensor.Torch;
 import epg.train.ConsistencyStage;
 import epg.train.ConsistencyTerms;
 import epg.train.DiffusionStage;
+import epg.train.EncoderTraining;
 import epg.train.FinetuneConfig;
 import epg.train.FinetunedModel;
 import epg.train.Optimiser;
@@ -63,6 +64,16 @@ public final class TrainCommand implements Callable<Integer> {
     Double weightDecay;
     @Bounds(min = 0)
     @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
+    @Option(names = "--freeze-encoder",
+            description = "Keep the pre-trained encoder fixed; train only the decoder, class table and output "
+                    + "(Table 13 'Frozen').")
+    boolean freezeEncoder;
+    @Bounds(min = 0, max = 1)
+    @Option(names = "--lrd",
+            description = "Layer-wise learning-rate decay of the encoder, 0 = off (default 0; Table 13: 0.5).")
+    Double lrd;
+    @Option(names = "--lrd-mode", description = "Layers --lrd decays: encoder (released default) or all.")
+    String lrdMode;
     @Option(names = "--lr-milestones", paramLabel = "STEP:LR,...",
             description = "Consistency: learning rate LR for the updates after update STEP, as released "
                     + "(default 400000:3e-5,500000:8e-6).")
@@ -130,6 +141,11 @@ public final class TrainCommand implements Callable<Integer> {
                     cfg.model().name(), cfg.model().imageSize(), net.online().parameterCount(), cfg.init(),
                     net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)",
                     dataset.size(), run.batch, cfg.optimiser().lr(), Torch.threads(), run.out);
+            if (cfg.encoder().freezeEncoder() || cfg.encoder().lrd() > 0)
+                System.out.printf("encoder: %s, %,d of %,d parameters trained%n", cfg.encoder().freezeEncoder()
+                        ? "frozen" : "layer-wise lr decay " + cfg.encoder().lrd() + " (" + cfg.encoder().lrdMode()
+                        + ")", stage.trainable().values().stream().mapToLong(t -> t.numel()).sum(),
+                        net.online().parameterCount());
             if (cfg.task() == Task.CONSISTENCY && cfg.consistency().auxWeight() == 0)
                 System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
             if (group.worldSize() > 1)
@@ -159,7 +175,8 @@ public final class TrainCommand implements Callable<Integer> {
         Optimiser optimiser = new Optimiser(or(lr, o.lr()), or(beta1, o.beta1()), or(beta2, o.beta2()),
                 or(weightDecay, o.weightDecay()));
         return d.withModel(m).withSource(run.source()).withRcm(rcm).withSchedule(run.schedule(steps, warmup))
-                .withOptimiser(optimiser).withClipNorm(or(clip, d.clipNorm())).withEma(or(ema, d.ema()))
+                .withOptimiser(optimiser).withEncoder(new EncoderTraining(freezeEncoder, or(lrd, 0), lrdMode))
+                .withClipNorm(or(clip, d.clipNorm())).withEma(or(ema, d.ema()))
                 .withLabelDropout(or(labelDropout, d.labelDropout()))
                 .withNoise(noise(d.noise())).withConsistency(consistency(d.consistency())).withSeed(run.seed)
                 .withRun(run.control(parallel.device(group), previewEvery)).withPrecision(parallel.precision());

@@ -70,7 +70,7 @@ public final class Guidance implements Denoiser {
     }
 
     private Tensor conditional(Tensor x, Tensor sigma, Tensor labels) {
-        evaluations += 1;
+        evaluations += inner.networks();
         return inner.denoise(x, sigma, labels);                                                   // [B, C, H, W]
     }
 
@@ -81,7 +81,7 @@ public final class Guidance implements Denoiser {
 
     /** D_c and D_u from one call on the doubled batch. */
     private Tensor[] predictions(Tensor x, Tensor sigma, Tensor labels) {
-        evaluations += 2;
+        evaluations += 2L * inner.networks();
         long b = x.size(0);
         Tensor uncond = torch.full_like(labels, new Scalar(unconditional));                       // [B]
         Tensor both = inner.denoise(torch.cat(new TensorVector(x, x), 0), torch.cat(new TensorVector(sigma, sigma), 0),

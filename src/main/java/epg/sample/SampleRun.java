@@ -55,6 +55,11 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         public double imagesPerSecond() { return images / seconds; }
     }
 
+    /** The same run with another denoiser (e.g. {@link Autoguidance} around the model's). */
+    public SampleRun withDenoiser(Denoiser denoiser) {
+        return new SampleRun(denoiser, numClasses, imageShape, shift, normalization, options);
+    }
+
     public Guidance guidance() {
         return new Guidance(denoiser, options.cfg(), options.cfgLow(), options.cfgHigh(), shift, numClasses);
     }

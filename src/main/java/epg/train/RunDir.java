@@ -58,20 +58,34 @@ public final class RunDir {
      * Writes {@code config.json}, or, when the directory already holds a run, checks that it is the same
      * configuration apart from its {@link RunControl} settings (a resumed run must not silently change its settings).
      * A setting the stored file lacks (added by a later version) matches when it holds its neutral value
-     * (0, false, null), which is how such settings are defined, so an upgrade does not strand a run half-way.
+     * (0, false, null) or the value its record gives a missing key (the documented default, which is the behaviour
+     * of the versions before it), so an upgrade does not strand a run half-way.
      */
     public void writeConfig(Object config) throws IOException {
         requireUsable(root);
         Path f = file(CONFIG);
         String json = Json.pretty(config);
         if (Files.exists(f)) {
-            List<String> differ = new ArrayList<>();
-            differences("", withoutRunControl(Files.readString(f), f), withoutRunControl(json, f), differ);
-            if (!differ.isEmpty())
+            String stored = Files.readString(f);
+            JsonElement now = withoutRunControl(json, f);
+            List<String> differ = new ArrayList<>(), reread = new ArrayList<>();
+            differences("", withoutRunControl(stored, f), now, differ);
+            if (!differ.isEmpty()) // keys an earlier version lacks: compare what its record makes of them
+                differences("", withoutRunControl(reread(stored, config.getClass()), f), now, reread);
+            if (!differ.isEmpty() && !reread.isEmpty())
                 throw new IllegalArgumentException(root + " holds a run with other settings: " + String.join("; ",
                         differ) + " (stored in " + f + "); use a new --out directory or the same settings");
         }
         AtomicFile.writeString(f, json + "\n");
+    }
+
+    /** The stored settings read into their record and written again (missing keys take their defaults). */
+    private static String reread(String stored, Class<?> type) {
+        try {
+            return Json.pretty(Json.parse(stored, type, CONFIG));
+        } catch (RuntimeException e) { // not readable as this record: compare the file as it is
+            return stored;
+        }
     }
 
     /** A run directory must be a folder or not exist yet: an existing file is refused before any work starts. */
@@ -229,6 +243,11 @@ public final class RunDir {
         throw new IOException(root + " holds no complete checkpoint of step " + step + "; kept: "
                 + (kept.isEmpty() ? "none" : kept.stream().map(RunDir::stepOf).toList())
                 + " (--keep 0 keeps every checkpoint)");
+    }
+
+    /** The steps of the complete checkpoints kept, oldest first. */
+    public List<Long> steps() throws IOException {
+        return stepDirectories().stream().filter(RunDir::isComplete).map(RunDir::stepOf).toList();
     }
 
     /** The step-N directories, oldest first (none when there is no checkpoints folder). */

@@ -108,7 +108,7 @@ public final class Trainer {
             stage.modules().values().forEach(m -> m.to(device));
         }
         this.trainable = new LinkedHashMap<>(stage.trainable());
-        this.optimizer = new AdamW(trainable, settings.adam());
+        this.optimizer = new AdamW(trainable, settings.adam(), stage.lrScales());
         this.averager = new GradientAverager(group, trainable.values());
         this.scaler = LossScaler.of(settings.precision() == Precision.FP16);
     }
