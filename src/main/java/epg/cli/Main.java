@@ -1,14 +1,21 @@
-// The `epg` command line (DEVELOPERS.md, "CLI"): one picocli subcommand class per command.
+// The `epg` command line (README "Commands"): one picocli subcommand class per command.
 package epg.cli;
 
+import epg.config.BuildInfo;
 import epg.data.DatasetLocator;
 import epg.tensor.Natives;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "epg", mixinStandardHelpOptions = true, version = "epg 0.1.0",
+import java.io.PrintWriter;
+
+@Command(name = "epg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "End-to-end pixel-space generative modelling (EPG) on libtorch.",
+        footerHeading = "%nExample:%n",
+        footer = {"  epg demo                      # the whole method on Fashion-MNIST in 20 minutes",
+                "  epg sample MODEL --num 64 --out samples && epg evaluate samples REF.npz --inception F",
+                "`epg COMMAND --help` shows each command's options and an example."},
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, InspectCommand.class, ConvertCommand.class,
                 PrepareCommand.class, PretrainCommand.class, TrainCommand.class, ExportCommand.class, DemoCommand.class,
                         SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class,
@@ -34,11 +41,32 @@ public final class Main implements Runnable {
     /** The configured command line, with every subcommand registered. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             line.getErr().println(line.getColorScheme().errorText("error: " + ex.getMessage()));
             if (System.getenv("EPG_DEBUG") != null) ex.printStackTrace(line.getErr());
             return 1;
         });
         return cl;
+    }
+
+    /** A usage error: the one wrong thing, a suggestion for a misspelt option, and where the help is; no usage. */
+    static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for its options and an example.");
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** `epg --version`: the project version and the git commit it was built from. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            BuildInfo b = BuildInfo.current();
+            return new String[]{"epg " + b.version() + " (commit " + b.commit() + ")",
+                    "Java " + System.getProperty("java.version") + ", libtorch 2.10 (JavaCPP presets 1.5.13)"};
+        }
     }
 }

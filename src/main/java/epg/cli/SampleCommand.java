@@ -1,4 +1,4 @@
-// Spec §6: `epg sample CHECKPOINT --num N --steps 32 --sampler heun --cfg 2.5 --seeds 0-99 --batch 16 --out DIR`.
+// Spec §6: `epg sample MODEL --num N --points 32 --sampler heun --cfg 2.5 --seeds 0-99 --batch 16 --out DIR`.
 package epg.cli;
 
 import epg.config.ModelConfig;
@@ -13,71 +13,146 @@ import epg.sample.SampleRun;
 import epg.sample.Sampler;
 import epg.sample.Samplers;
 import epg.sample.TwoStep;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import epg.config.Json;
+import epg.dist.Distributed;
+import epg.tensor.AtomicFile;
+import epg.tensor.Autocast;
+import epg.tensor.Precision;
+import epg.train.Invocation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 
-@Command(name = "sample", mixinStandardHelpOptions = true,
-        description = "Sample images from an EPG model file: one PNG per image (named by seed), grid.png and "
-                + "samples.npz (arr_0 uint8 [N, H, W, 3], what ADM's evaluator reads). Each "
-                + "image depends only on its seed and label.")
+import static java.util.stream.Collectors.joining;
+
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Samples images from an EPG model file.",
+                "Writes into OUT one PNG per image (named by seed), grid.png (the first 64), samples.npz (arr_0: "
+                        + "uint8 [N, H, W, 3], what ADM's evaluator reads; labels: each image's class) and "
+                        + "sample.json (the settings, command line, version and machine). `epg evaluate OUT REF` "
+                        + "reads OUT/samples.npz. Each image depends only on its seed and label, so --batch and "
+                        + "--nproc change no image."},
+        footerHeading = "%nExample:%n",
+        footer = {"  epg sample runs/diffusion/model.safetensors --num 1000 --sampler heun --points 32 --cfg 2.5 "
+                + "--out samples",
+                "  epg evaluate samples ref.npz --inception pt_inception-2015-12-05-6726825d.pth"})
 public final class SampleCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "CHECKPOINT",
-            description = "EPG model file (safetensors with config, or .pth with --preset)") Path checkpoint;
-    @Option(names = "--num", description = "images (seeds 0..N-1 unless --seeds is given)") Integer num;
-    @Option(names = "--seeds", description = "seeds as ranges and lists, e.g. 0-99 or 1,5,9-12") String seeds;
-    @Option(names = "--steps", description = "Karras grid points (default: ${DEFAULT-VALUE})") int steps = 32;
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "EPG model file (safetensors with its configuration, or a released .pth with --preset).")
+    Path checkpoint;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.") Path out;
+    @Option(names = "--num", description = "Number of images (seeds 0..N-1 unless --seeds is given).") Integer num;
+    @Option(names = "--seeds", description = "Seeds as ranges and lists, e.g. 0-99 or 1,5,9-12.") String seeds;
     @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})") String sampler = "heun";
-    @Option(names = "--cfg", description = "guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; "
-            + "default: ${DEFAULT-VALUE})") double cfg = 1.0;
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).") String sampler = "heun";
+    @Option(names = "--points", paramLabel = "N", description = "Points of the Karras noise grid the sampler walks "
+            + "(N-1 steps; ignored by onestep/twostep except for sigma_max) (default: ${DEFAULT-VALUE}).")
+    int points = 32;
+    @Option(names = "--steps", hidden = true, description = "Deprecated spelling of --points.")
+    void steps(int n) { points = n; }
+    @Option(names = "--cfg", description = "Guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; "
+            + "default: ${DEFAULT-VALUE}).") double cfg = 1.0;
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
-            description = "unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61)")
+            description = "Unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61).")
     double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
-    @Option(names = "--mid-sigma", description = "unshifted middle σ of two-step sampling "
-            + "(default: ${DEFAULT-VALUE}, ECT)") double midSigma = TwoStep.ECT_MID_SIGMA;
-    @Option(names = "--classes", split = ",",
-            description = "class ids to cycle through, e.g. 1,5,7 (numClasses = unconditional)") List<Integer> classes;
-    @Option(names = "--labels", description = "balanced, frequency (needs --class-counts) or unconditional "
-            + "(default: ${DEFAULT-VALUE})") String labels = "balanced";
+    @Option(names = "--mid-sigma", description = "Unshifted middle sigma of two-step sampling "
+            + "(default: ${DEFAULT-VALUE}, ECT).") double midSigma = TwoStep.ECT_MID_SIGMA;
+    @Option(names = "--labels", paramLabel = "SPEC", description = "The class of each image: balanced, frequency "
+            + "(needs --class-counts), unconditional, a class id or list to cycle through (3 or 1,5,7), or a .npy "
+            + "of one class id per image (default: ${DEFAULT-VALUE}).") String labels = "balanced";
+    @Option(names = "--classes", hidden = true, split = ",", description = "Deprecated: --labels 1,5,7.")
+    void classes(List<Integer> list) { labels = list.stream().map(String::valueOf).collect(joining(",")); }
     @Option(names = "--class-counts", paramLabel = "DATASET_JSON",
-            description = "dataset.json whose per-class counts weight --labels frequency") Path classCounts;
-    @Option(names = "--batch", description = "images per batch (default: ${DEFAULT-VALUE})") int batch = 16;
-    @Option(names = "--batch-invariant", description = "run the network one image at a time: every image "
+            description = "dataset.json whose per-class counts weight --labels frequency.") Path classCounts;
+    @Option(names = "--batch", description = "Images per network call in each process (default: ${DEFAULT-VALUE}); "
+            + "changes no image beyond float rounding (see --batch-invariant).") int batch = 16;
+    @Option(names = "--batch-invariant", description = "Run the network one image at a time: every image "
             + "bit-identical whatever --batch (batched matrix products round differently in the "
-            + "last bits; slower for small models)") boolean batchInvariant;
-    @Option(names = "--out", required = true, description = "output folder") Path out;
+            + "last bits; slower for small models).") boolean batchInvariant;
     @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: the sampler's (Samplers)
     @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; "
-            + "grey data always simple)") String normalization;
+            + "grey data always simple).") String normalization;
+    @Mixin ComputeOptions compute;
+    @Mixin ParallelOptions parallel;
+    @Spec CommandSpec spec;
+
+    /** The name of the file that describes a sampling run. */
+    static final String DESCRIPTION = "sample.json";
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws Exception { return parallel.run(spec, this::sample); }
+
+    private int sample(Distributed group) throws Exception {
+        String dev = compute.init(group);
+        Precision precision = compute.precision();
         Samplers entry = Samplers.named(sampler);
         Sampler s = entry.make(new Samplers.Options(midSigma));
         if (cfgInterval.length != 2) throw new IllegalArgumentException("--cfg-interval needs two numbers, LOW,HIGH");
         long[] seedList = seedList();
-        ModelDenoiser model = modelOptions.load(checkpoint, entry.parameterisation());
+        ModelDenoiser model = modelOptions.load(checkpoint, entry.parameterisation()).to(dev);
         if (batchInvariant) model = model.batchInvariant();
         ModelConfig c = model.model().config;
-        SampleOptions options = new SampleOptions(s, steps, cfg, cfgInterval[0], cfgInterval[1], batch);
+        SampleOptions options = new SampleOptions(s, points, cfg, cfgInterval[0], cfgInterval[1], batch);
         SampleRun run = SampleRun.of(model, normalization(model), options);
-        Progress progress = new Progress("sample", seedList.length, System.err);
         int[] labelList = labelList(seedList.length, c.numClasses());
-        SampleRun.Result r = run.run(seedList, labelList, out, n -> { for (int i = 0; i < n; i++) progress.step(); });
+        int rank = group.rank(), world = group.worldSize();
+        Progress progress = new Progress("sample", SampleRun.shareSize(seedList.length, batch, rank, world),
+                group.isMain() ? System.err : Progress.SILENT);
+        SampleRun.Result r;
+        try (Autocast a = Autocast.of(dev, precision)) {
+            r = world == 1 ? run.run(seedList, labelList, out, n -> progress.steps(n))
+                    : run.runShare(seedList, labelList, out, n -> progress.steps(n), rank, world);
+        }
         progress.finish();
-        String how = entry.walksGrid() ? sampler + ", " + steps + " points" : sampler;
-        System.out.printf("sampled %d images of %s (%s, w %.2f, %s) in %.1f s: %.2f images/s, NFE %d per image -> %s%n",
-                r.images(), c.name(), how, cfg, model.preconditioning().kind().name().toLowerCase(), r.seconds(),
-                r.imagesPerSecond(), r.nfePerImage(), out);
+        if (world > 1) {
+            group.barrier();
+            if (group.isMain()) SampleRun.collect(seedList, labelList, out);
+            group.barrier();
+        }
+        if (!group.isMain()) return 0;
+        describe(seedList.length, r, dev, precision, world);
+        String how = entry.walksGrid() ? sampler + ", " + points + " points" : sampler;
+        System.out.printf("sampled %d images of %s (%s, w %.2f, %s, %s on %s%s) in %.1f s: %.2f images/s, NFE %d per "
+                        + "image -> %s%n", seedList.length, c.name(), how, cfg,
+                model.preconditioning().kind().name().toLowerCase(), precision.id(), dev,
+                world > 1 ? ", " + world + " processes" : "", r.seconds(), seedList.length / r.seconds(),
+                r.nfePerImage(), out);
         return 0;
+    }
+
+    /** Writes OUT/sample.json: what was sampled, how, by which command line, version and machine. */
+    private void describe(int images, SampleRun.Result r, String dev, Precision precision, int world)
+            throws java.io.IOException {
+        JsonObject o = new JsonObject();
+        o.addProperty("model", checkpoint.toAbsolutePath().toString());
+        o.addProperty("images", images);
+        o.addProperty("seeds", seeds != null ? seeds : "0-" + (images - 1));
+        o.addProperty("labels", labels);
+        o.addProperty("sampler", sampler);
+        o.addProperty("points", points);
+        o.addProperty("cfg", cfg);
+        o.addProperty("cfgLow", cfgInterval[0]);
+        o.addProperty("cfgHigh", cfgInterval[1]);
+        o.addProperty("batch", batch);
+        o.addProperty("batchInvariant", batchInvariant);
+        o.addProperty("nfePerImage", r.nfePerImage());
+        o.addProperty("seconds", r.seconds());
+        o.add("invocation", JsonParser.parseString(Json.compact(Invocation.of("epg",
+                spec.commandLine().getParseResult().originalArgs(), dev, precision, world))));
+        AtomicFile.writeString(out.resolve(DESCRIPTION), Json.pretty(o) + "\n");
     }
 
     private long[] seedList() {
@@ -88,9 +163,14 @@ public final class SampleCommand implements Callable<Integer> {
         return list;
     }
 
-    private int[] labelList(int n, int numClasses) {
-        if (classes != null) return Labels.cycle(n, classes, numClasses);
-        return switch (labels.toLowerCase(java.util.Locale.ROOT)) {
+    /** --labels: a scheme, a class list to cycle through, or a .npy of one class per image. */
+    private int[] labelList(int n, int numClasses) throws java.io.IOException {
+        String spec = labels.trim();
+        if (spec.matches("\\d+(\\s*,\\s*\\d+)*"))
+            return Labels.cycle(n, Arrays.stream(spec.split(",")).map(v -> Integer.valueOf(v.trim())).toList(),
+                    numClasses);
+        if (spec.toLowerCase(Locale.ROOT).endsWith(".npy")) return Labels.fromNpy(Path.of(spec), n, numClasses);
+        return switch (spec.toLowerCase(Locale.ROOT)) {
             case "balanced" -> Labels.balanced(n, numClasses);
             case "unconditional" -> Labels.cycle(n, List.of(numClasses), numClasses);
             case "frequency" -> {
@@ -101,7 +181,7 @@ public final class SampleCommand implements Callable<Integer> {
                 yield Labels.frequency(n, counts);
             }
             default -> throw new IllegalArgumentException("unknown --labels '" + labels
-                    + "'; use balanced, frequency or unconditional");
+                    + "'; use balanced, frequency, unconditional, class ids such as 1,5,7, or a FILE.npy");
         };
     }
 

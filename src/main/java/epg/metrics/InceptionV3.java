@@ -36,6 +36,8 @@ public final class InceptionV3 extends Module implements FeatureExtractor {
     private final InceptionE mixed7b, mixed7c;
     private final Linear fc;
 
+    private Path file;
+
     public InceptionV3() {
         conv1a = child("Conv2d_1a_3x3", new BasicConv2d(3, 32, 3, 2, 0));
         conv2a = child("Conv2d_2a_3x3", new BasicConv2d(32, 32, 3, 1, 0));
@@ -68,11 +70,18 @@ public final class InceptionV3 extends Module implements FeatureExtractor {
         state.keySet().removeIf(k -> k.endsWith(".num_batches_tracked")); // BatchNorm's step counter, unused here
         InceptionV3 net = new InceptionV3();
         net.load(state, true);
+        net.file = weights;
         return net;
     }
 
     @Override
     public String id() { return ID; }
+
+    @Override
+    public Module network() { return this; }
+
+    @Override
+    public Path file() { return file; }
 
     @Override
     public Features extract(Tensor images) {

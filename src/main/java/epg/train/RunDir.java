@@ -1,6 +1,7 @@
 // The self-describing run directory (ARCHITECTURE.md): config.json, log.jsonl, checkpoints/step-N/, latest.
 package epg.train;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -41,7 +43,11 @@ public final class RunDir {
     /** A checkpoint's scalar state, written last: a step directory is complete exactly when it holds this file. */
     private static final String STATE = "state.json", STEP_PREFIX = "step-";
     /** Top-level configuration keys that only steer the process (not the result): a resumed run may change them. */
-    private static final java.util.Set<String> RUN_CONTROL = RunControl.keys();
+    private static final Set<String> RUN_CONTROL = RunControl.keys();
+    /** config.json's list of the command lines, versions and machines that ran this directory, oldest first. */
+    public static final String INVOCATIONS = "invocations";
+    /** Top-level keys that describe a run rather than set it: never compared on resume. */
+    private static final Set<String> DESCRIPTIVE = Set.of(INVOCATIONS, "effectiveLr");
     private final Path root;
 
     public RunDir(Path root) { this.root = root; }
@@ -58,21 +64,49 @@ public final class RunDir {
      * A setting the stored file lacks (added by a later version) matches when it holds its neutral value
      * (0, false, null), which is how such settings are defined, so an upgrade does not strand a run half-way.
      */
-    public void writeConfig(Object config) throws IOException {
+    public void writeConfig(Object config) throws IOException { writeConfig(config, Set.of(), new JsonObject(), null); }
+
+    /**
+     * {@link #writeConfig(Object)} where the settings named in {@code mayChange} may differ from the stored ones too
+     * ({@code epg train --resume RUN --steps N}), with {@code derived} (values computed from the settings, such as
+     * the effective learning rate) at the top level and {@code invocation} appended to the file's "invocations" list.
+     * Neither is compared. A mismatch names every differing setting with its stored and its new value.
+     */
+    public void writeConfig(Object config, Set<String> mayChange, JsonObject derived, Invocation invocation)
+            throws IOException {
         Path f = file(CONFIG);
-        String json = Json.pretty(config);
-        if (Files.exists(f) && !sameSettings(withoutRunControl(Files.readString(f)), withoutRunControl(json)))
-            throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f
-                    + "); use a new --out directory or the same settings");
-        AtomicFile.writeString(f, json + "\n");
+        JsonObject now = JsonParser.parseString(Json.pretty(config)).getAsJsonObject();
+        JsonArray invocations = new JsonArray();
+        if (Files.exists(f)) {
+            JsonObject stored = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+            List<String> differing = new ArrayList<>();
+            differences("", comparable(stored, mayChange), comparable(now, mayChange), differing);
+            if (!differing.isEmpty())
+                throw new IllegalArgumentException(root + " holds a run with other settings: " + String.join(", ",
+                        differing) + " (stored in " + f + "). Resume it as it was (epg train|pretrain --resume "
+                        + root + ", where --steps N extends it), or use a new --out directory");
+            if (stored.has(INVOCATIONS) && stored.get(INVOCATIONS).isJsonArray())
+                invocations = stored.getAsJsonArray(INVOCATIONS);
+        }
+        derived.entrySet().forEach(e -> now.add(e.getKey(), e.getValue()));
+        if (invocation != null) invocations.add(JsonParser.parseString(Json.compact(invocation)));
+        if (!invocations.isEmpty()) now.add(INVOCATIONS, invocations);
+        AtomicFile.writeString(f, Json.pretty(now) + "\n");
     }
 
-    private static boolean sameSettings(JsonElement stored, JsonElement now) {
-        if (!stored.isJsonObject() || !now.isJsonObject()) return stored.equals(now);
-        JsonObject a = stored.getAsJsonObject(), b = now.getAsJsonObject();
-        for (String k : a.keySet()) if (!b.has(k) || !sameSettings(a.get(k), b.get(k))) return false;
-        for (String k : b.keySet()) if (!a.has(k) && !neutral(b.get(k))) return false;
-        return true;
+    /** Every path "a.b" whose values differ, as "a.b: stored X, now Y"; a key only in {@code now} may be neutral. */
+    private static void differences(String path, JsonElement stored, JsonElement now, List<String> out) {
+        if (stored.isJsonObject() && now.isJsonObject()) {
+            JsonObject a = stored.getAsJsonObject(), b = now.getAsJsonObject();
+            for (String k : a.keySet())
+                if (b.has(k)) differences(path + k + ".", a.get(k), b.get(k), out);
+                else out.add(path + k + ": stored " + a.get(k) + ", now absent");
+            for (String k : b.keySet())
+                if (!a.has(k) && !neutral(b.get(k))) out.add(path + k + ": stored absent, now " + b.get(k));
+            return;
+        }
+        if (!stored.equals(now))
+            out.add(path.substring(0, path.length() - 1) + ": stored " + stored + ", now " + now);
     }
 
     private static boolean neutral(JsonElement e) {
@@ -82,10 +116,13 @@ public final class RunDir {
         return p.isBoolean() ? !p.getAsBoolean() : p.isNumber() && p.getAsDouble() == 0;
     }
 
-    private static JsonElement withoutRunControl(String json) {
-        var e = JsonParser.parseString(json);
-        if (e.isJsonObject()) RUN_CONTROL.forEach(e.getAsJsonObject()::remove);
-        return e;
+    /** The settings of a config.json object: without run control, derived values, invocations and {@code skip}. */
+    private static JsonObject comparable(JsonObject config, Set<String> skip) {
+        JsonObject o = config.deepCopy();
+        RUN_CONTROL.forEach(o::remove);
+        DESCRIPTIVE.forEach(o::remove);
+        skip.forEach(o::remove);
+        return o;
     }
 
     /** Appends one line to log.jsonl. */
