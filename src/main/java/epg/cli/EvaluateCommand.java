@@ -101,7 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         FeatureExtractor base = extractor();
         FeatureExtractor extractor = base == null ? null : base.on(dev, compute.precision());
         Path given = samples;
-        samples = makeRef ? samples : ImageSource.resolve(samples);
+        samples = ImageSource.resolve(samples);
         if (!samples.equals(given)) log.println(given + " is an `epg sample` folder: evaluating " + samples);
         if (makeRef) {
             if (reference == null) throw new IllegalArgumentException("--make-ref needs DATA and OUT.npz");

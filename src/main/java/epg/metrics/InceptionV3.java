@@ -90,6 +90,27 @@ public final class InceptionV3 extends Module implements FeatureExtractor {
         }
     }
 
+    /** Training mode on or off; returns this InceptionV3. */
+    @Override
+    public InceptionV3 train(boolean on) {
+        super.train(on);
+        return this;
+    }
+
+    /** Evaluation mode; returns this InceptionV3. */
+    @Override
+    public InceptionV3 eval() {
+        super.eval();
+        return this;
+    }
+
+    /** Moves every tensor to {@code device} in place; returns this InceptionV3. */
+    @Override
+    public InceptionV3 to(org.bytedeco.pytorch.Device device) {
+        super.to(device);
+        return this;
+    }
+
     /** x [B, 3, H, W] in [0, 1] → pool [B, 2048], spatial [B, 2023], logits [B, 1008]. */
     public Features forward(Tensor x) {
         x = torch.upsample_bilinear2d(x, new long[]{SIZE, SIZE}, false).mul(new Scalar(2.0)).sub(new Scalar(1.0));

@@ -14,6 +14,27 @@ public final class RcmEncoder extends VitEncoder {
                 c.projOut(), c.projLayers());
     }
 
+    /** Training mode on or off; returns this RcmEncoder. */
+    @Override
+    public RcmEncoder train(boolean on) {
+        super.train(on);
+        return this;
+    }
+
+    /** Evaluation mode; returns this RcmEncoder. */
+    @Override
+    public RcmEncoder eval() {
+        super.eval();
+        return this;
+    }
+
+    /** Moves every tensor to {@code device} in place; returns this RcmEncoder. */
+    @Override
+    public RcmEncoder to(org.bytedeco.pytorch.Device device) {
+        super.to(device);
+        return this;
+    }
+
     /** The projector's BatchNorm layers use the global batch's statistics over {@code sync}'s replicas (spec §3). */
     public void synchronise(ReplicaSum sync) { projector.synchronise(sync); }
 

@@ -75,7 +75,14 @@ public final class RunDir {
     public void writeConfig(Object config, Set<String> mayChange, JsonObject derived, Invocation invocation)
             throws IOException {
         Path f = file(CONFIG);
-        JsonObject now = JsonParser.parseString(Json.pretty(config)).getAsJsonObject();
+        JsonElement tree = JsonParser.parseString(Json.pretty(config));
+        if (!tree.isJsonObject()) {
+            if (Files.exists(f) && !JsonParser.parseString(Files.readString(f)).equals(tree))
+                throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f + ")");
+            AtomicFile.writeString(f, Json.pretty(config) + "\n");
+            return;
+        }
+        JsonObject now = tree.getAsJsonObject();
         JsonArray invocations = new JsonArray();
         if (Files.exists(f)) {
             JsonObject stored = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
