@@ -21,14 +21,16 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The whole method on Fashion-MNIST at 32 px (RCM-T, EPG-T): RCM pre-training -> diffusion "
+        description = {"Runs the whole method on Fashion-MNIST at 32 px (RCM-T, EPG-T): RCM pre-training -> diffusion "
                 + "fine-tuning (and the same diffusion training from scratch, for the paper's pre-training-vs-scratch "
                 + "comparison) -> consistency fine-tuning -> sampling (Heun with interval guidance; one step) -> "
                 + "evaluation (FD_RCM; FID with --inception).",
                 "Writes OUT/config.json, one run directory per stage, samples/, demo.json and report.html (loss "
                         + "curves, metrics, sample grids, budget and wall time per stage). Before planning it times a "
                         + "few steps of every stage on this machine, then sizes the plan so "
-                        + "that the whole run takes --budget minutes."})
+                        + "that the whole run takes --budget minutes."},
+        footerHeading = "%nExample:%n",
+        footer = {"  epg demo --budget 20 --out runs/demo", "  epg demo --report-only --out runs/demo"})
 public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default ${DEFAULT-VALUE}).")

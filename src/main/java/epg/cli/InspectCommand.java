@@ -17,9 +17,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true, subcommands = RcmStdCommand.class,
-        description = "Show a checkpoint's keys, shapes, dtypes, parameter count and "
+        description = "Shows a checkpoint's keys, shapes, dtypes, parameter count and "
                 + "configuration (safetensors or torch.save .pth). "
-                + "`epg inspect rcm-std MODEL` runs the representation-collapse diagnostic instead.")
+                + "`epg inspect rcm-std MODEL` runs the representation-collapse diagnostic instead.",
+        footerHeading = "%nExample:%n",
+        footer = {"  epg inspect runs/diffusion/model.safetensors", "  epg inspect nnet_ema.pth"})
 public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE") Path file;
 

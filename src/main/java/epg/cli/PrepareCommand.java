@@ -12,18 +12,24 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = "ADM centre crop of an image folder (class sub-folders, or flat with "
-                + "<class>_<id> names) to lossless PNGs "
-                + "and DEST/dataset.json. Resumable: finished outputs are kept. Bad files are reported and skipped.")
+        description = "Centre-crops an image folder (class sub-folders, or flat with "
+                + "<class>_<id> names) as ADM does, to lossless PNGs "
+                + "and DEST/dataset.json. Resumable: finished outputs are kept. Bad files are reported and skipped.",
+        footerHeading = "%nExample:%n", footer = "  epg prepare ~/imagenet/train data/in256 --resolution 256")
 public final class PrepareCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "source folder") Path src;
-    @Parameters(index = "1", description = "destination folder") Path dest;
-    @Option(names = "--resolution", required = true, description = "output side in pixels") int resolution;
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
+    @Parameters(index = "0", paramLabel = "SRC", description = "Source folder.") Path src;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DEST", description = "Destination folder (or --out).")
+    Path destArg;
+    @Option(names = "--out", paramLabel = "DEST", description = "The destination folder, when not given as DEST.")
+    Path destOption;
+    private Path dest;
+    @Option(names = "--resolution", required = true, description = "Output side in pixels.") int resolution;
+    @Option(names = "--threads", description = "Worker threads (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() {
+        dest = OutputPath.of(destArg, destOption, "DEST", "the destination folder");
         ImageListing listing = ImageListing.scan(src);
         Progress progress = new Progress("prepare", listing.entries().size(), System.err);
         Prepare.Report r = Prepare.run(listing, dest, resolution, threads, progress::step);

@@ -60,9 +60,10 @@ final class Resumption {
         return c;
     }
 
-    /** The settings --resume lets differ from config.json: "steps" when --steps was given. */
+    /** The settings --resume lets differ from config.json: "steps" when --steps was given; none without --resume. */
     static Set<String> mayChange(CommandSpec spec) {
-        return spec.commandLine().getParseResult().hasMatchedOption("--steps") ? Set.of("steps") : Set.of();
+        ParseResult p = spec.commandLine().getParseResult();
+        return p.hasMatchedOption("--resume") && p.hasMatchedOption("--steps") ? Set.of("steps") : Set.of();
     }
 
     /** The option required unless --resume is given. */
