@@ -5,6 +5,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonSyntaxException;
 
+/** JSON of configurations, run logs and reports (Gson, records and flattened settings groups). */
 public final class Json {
     private static final Gson PRETTY = builder().setPrettyPrinting().create();
     private static final Gson COMPACT = builder().create();

@@ -29,6 +29,7 @@ public final class Prepare {
         }
     }
 
+    /** What `epg prepare` did: images written, reused from an earlier run, failed, and the manifest. */
     public record Report(int written, int reused, List<Failure> failures, DatasetManifest manifest) {}
 
     private enum Outcome { WRITTEN, REUSED }

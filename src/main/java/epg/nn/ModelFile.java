@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+/** Our model file: a network's weights and its configuration (metadata "config") in one safetensors file. */
 public final class ModelFile {
     public static final String CONFIG_KEY = "config", FORMAT_KEY = "format", FORMAT = "epg-model-v1";
 

@@ -4,6 +4,7 @@ package epg.nn;
 import epg.config.ModelConfig;
 import org.bytedeco.pytorch.Tensor;
 
+/** The RCM pre-training network: a ViT encoder whose normed CLS output h goes through the projection head. */
 public final class RcmEncoder extends VitEncoder {
     private final Projector projector;
 

@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
+/** Crash-safe writes: a temporary file beside the target, forced to disk, then renamed over it. */
 public final class AtomicFile {
     private AtomicFile() {}
 
+    /** Writes a file's content into the channel of its temporary file. */
     public interface Writer { void write(FileChannel channel) throws IOException; }
 
     /** Writes {@code file} so that it is either the complete new content or untouched (e.g. on a full disk). */

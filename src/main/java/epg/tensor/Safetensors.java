@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+/** The safetensors format: an 8-byte header length, a JSON header, then the raw little-endian tensor data. */
 public final class Safetensors {
     private static final Gson GSON = new Gson();
 

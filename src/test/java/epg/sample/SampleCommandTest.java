@@ -39,21 +39,8 @@ class SampleCommandTest {
     static Path modelFile;
     static EpgModel model;
 
-    /**
-     * 8 px RGB, patch 4 (4 tokens), one 16-wide block each side, 4 classes; the zero-initialised head made non-zero.
-     */
-    static EpgModel tinyModel() {
-        ModelConfig c = new ModelConfig("EPG-tiny", ModelConfig.Kind.EPG, 8, 4, 3, 1, 16, 2, 1, 16, 2, 4, 2, 0, 0, 0, 0,
-                0, false);
-        EpgModel m = new EpgModel(c);
-        Rng rng = new Rng(1);
-        Init.epg(m, rng);
-        try (NoGradGuard g = new NoGradGuard()) {
-            m.out.weight.normal_(0, 0.5, rng.optional());
-            m.out.bias.normal_(0, 0.2, rng.optional());
-        }
-        return m;
-    }
+    /** {@link epg.TinyRuns#samplingModel()}: 8 px RGB, 4 classes, a non-zero head. */
+    static EpgModel tinyModel() { return epg.TinyRuns.samplingModel(); }
 
     @BeforeAll
     static void saveModel() throws Exception {
