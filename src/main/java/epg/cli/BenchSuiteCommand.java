@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "suite", mixinStandardHelpOptions = true,
-        description = {"Times training steps (stage 1 RCM, stage 2a diffusion, stage 2b consistency) at 32 px and 256 px in "
+        description = {"Times training steps (stage 1 RCM, stage 2a diffusion, stage 2b consistency) at 32 px and "
+                + "256 px in "
                 + "fp32 and bf16, sampling (Heun 32, CFG 2.5), "
                 + "peak resident memory and GFLOP/s against the measured matmul peak; "
                 + "every case also in PyTorch (same threads) "

@@ -31,7 +31,8 @@ public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "Checkpoint to read: .pth, .pt or .safetensors.") Path in;
     @Parameters(index = "1", arity = "0..1", paramLabel = "OUT",
             description = "Output file: .safetensors, .pth or .pt (or --out).") Path outArg;
-    @Option(names = "--out", paramLabel = "OUT", description = "The output file, when not given as OUT.") Path outOption;
+    @Option(names = "--out", paramLabel = "OUT", description = "The output file, when not given as OUT.")
+    Path outOption;
     private Path out;
     @Option(names = "--preset",
             description = "Preset to record as the file's configuration (checked by loading), e.g. EPG-XL/16.")

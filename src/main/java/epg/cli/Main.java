@@ -18,7 +18,8 @@ import java.io.PrintWriter;
                 "`epg COMMAND --help` shows each command's options and an example."},
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, InspectCommand.class, ConvertCommand.class,
                 PrepareCommand.class, PretrainCommand.class, TrainCommand.class, ExportCommand.class, PlotCommand.class,
-                DemoCommand.class, SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class, BenchCommand.class})
+                DemoCommand.class, SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class,
+                BenchCommand.class})
 public final class Main implements Runnable {
     /** `epg [COMMAND] --offline`: no dataset is fetched; a missing one is an error saying how to provide it. */
     @Option(names = "--offline", scope = CommandLine.ScopeType.INHERIT,

@@ -3,12 +3,12 @@ package epg.cli;
 
 import epg.report.RunCurves;
 import epg.tensor.AtomicFile;
+import epg.train.RunLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,8 +39,8 @@ public final class PlotCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunCurves curves = RunCurves.read(runs);
         List<String> available = curves.numericKeys();
-        List<String> chosen = keys != null ? keys.stream().map(epg.train.RunLog::canonical).toList() : csv ? available
-                : new ArrayList<>(List.of("loss", "lr").stream().filter(available::contains).toList());
+        List<String> chosen = keys != null ? keys.stream().map(RunLog::canonical).toList() : csv ? available
+                : List.of("loss", "lr").stream().filter(available::contains).toList();
         for (String k : chosen)
             if (!available.contains(k))
                 throw new IllegalArgumentException("no run logs '" + k + "'; the logs hold " + available);

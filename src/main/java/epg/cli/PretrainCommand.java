@@ -139,7 +139,8 @@ public final class PretrainCommand implements Callable<Integer> {
 
     /** The settings of the options given, the released ones elsewhere. */
     private PretrainConfig config(Dataset dataset, String dev) {
-        if (baseLr != null && lr != null) throw new IllegalArgumentException("give --base-lr only (--lr is its old name)");
+        if (baseLr != null && lr != null)
+            throw new IllegalArgumentException("give --base-lr only (--lr is its old name)");
         double base = baseLr != null ? baseLr : lr != null ? lr : BASE_LR;
         long k = steps != null ? steps : STEPS;
         ModelConfig model = run.model(Presets.get(preset), dataset.channels(), dataset.numClasses());

@@ -33,7 +33,8 @@ public record RunCurves(List<String> names, List<List<JsonObject>> logs) {
         for (Path run : runs) {
             Path log = Files.isDirectory(run) ? run.resolve(RunDir.LOG) : run;
             if (!Files.isRegularFile(log))
-                throw new IOException(run + " has no " + RunDir.LOG + ": give a run directory of epg pretrain or train");
+                throw new IOException(run + " has no " + RunDir.LOG + ": give a run directory of epg pretrain or "
+                        + "train");
             Path dir = Files.isDirectory(run) ? run : log.toAbsolutePath().getParent();
             names.add(dir.getFileName().toString());
             logs.add(lines(log));

@@ -1,4 +1,4 @@
-// Spec §3 "devices": naming, checking and describing the device a command computes on (cpu, cuda, cuda:N).
+// docs/distributed.md (the CUDA paths): naming, checking and describing the device a command computes on.
 package epg.tensor;
 
 import org.bytedeco.pytorch.global.torch;
