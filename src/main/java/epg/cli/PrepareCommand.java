@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 @Command(name = "prepare", mixinStandardHelpOptions = true,
         description = "Centre-crops an image folder (class sub-folders, or flat with "
                 + "<class>_<id> names) as ADM does, to lossless PNGs "
-                + "and DEST/dataset.json. Resumable: finished outputs are kept. Bad files are reported and skipped.",
+                + "and DEST/dataset.json. Resumable: finished outputs are kept, those of changed sources redone. "
+                + "Bad files are reported and skipped.",
         footerHeading = "%nExample:%n", footer = "  epg prepare ~/imagenet/train data/in256 --resolution 256")
 public final class PrepareCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source folder.") Path src;
@@ -36,9 +37,9 @@ public final class PrepareCommand implements Callable<Integer> {
         progress.finish();
         r.failures().forEach(f -> System.err.println("skipped " + f.reason()));
         System.out.printf("prepared %d images in %d classes at %dx%d into %s: %d "
-                + "written, %d already done, %d skipped%n",
+                + "written (%d of them for changed sources), %d already done, %d skipped%n",
                 r.manifest().images().size(), r.manifest().classes().size(), resolution, resolution, dest, r.written(),
-                        r.reused(), r.failures().size());
+                        r.redone(), r.reused(), r.failures().size());
         return 0;
     }
 }

@@ -8,6 +8,7 @@ import epg.progress.Progress;
 import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.ModelDenoiser;
+import epg.sample.SampleFolder;
 import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
@@ -17,10 +18,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import epg.config.Json;
 import epg.dist.Distributed;
-import epg.tensor.AtomicFile;
 import epg.tensor.Autocast;
 import epg.tensor.Precision;
 import epg.train.Invocation;
+import epg.tensor.FolderLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -31,8 +32,10 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 
@@ -42,7 +45,7 @@ import static java.util.stream.Collectors.joining;
         description = {"Samples images from an EPG model file.",
                 "Writes into OUT one PNG per image (named by seed), grid.png (the first 64), samples.npz (arr_0: "
                         + "uint8 [N, H, W, 3], what ADM's evaluator reads; labels: each image's class) and "
-                        + "sample.json (the settings, command line, version and machine). `epg evaluate OUT REF` "
+                        + "sampling.json (the model, settings, command line, version and machine). `epg evaluate OUT REF` "
                         + "reads OUT/samples.npz. Each image depends only on its seed and label, so --batch and "
                         + "--nproc change no image."},
         footerHeading = "%nExample:%n",
@@ -53,7 +56,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL",
             description = "EPG model file (safetensors with its configuration, or a released .pth with --preset).")
     Path checkpoint;
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.") Path out;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder: new, empty, or an "
+            + "earlier sampling of the same model, settings and seeds (sampling.json), which is redone.") Path out;
     @Option(names = "--num", description = "Number of images (seeds 0..N-1 unless --seeds is given).") Integer num;
     @Option(names = "--seeds", description = "Seeds as ranges and lists, e.g. 0-99 or 1,5,9-12.") String seeds;
     @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
@@ -82,15 +86,14 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--batch-invariant", description = "Run the network one image at a time: every image "
             + "bit-identical whatever --batch (batched matrix products round differently in the "
             + "last bits; slower for small models).") boolean batchInvariant;
+    @Option(names = "--overwrite", description = "Delete the samples of another model or settings in --out first.")
+    boolean overwrite;
     @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: the sampler's (Samplers)
     @Option(names = "--normalization", description = "imagenet or simple (default: the file's metadata, else imagenet; "
             + "grey data always simple).") String normalization;
     @Mixin ComputeOptions compute;
     @Mixin ParallelOptions parallel;
     @Spec CommandSpec spec;
-
-    /** The name of the file that describes a sampling run. */
-    static final String DESCRIPTION = "sample.json";
 
     @Override
     public Integer call() throws Exception { return parallel.run(spec, this::sample); }
@@ -111,19 +114,24 @@ public final class SampleCommand implements Callable<Integer> {
         int rank = group.rank(), world = group.worldSize();
         Progress progress = new Progress("sample", SampleRun.shareSize(seedList.length, batch, rank, world),
                 group.isMain() ? System.err : Progress.SILENT);
+        JsonObject record = SampleFolder.record(checkpoint, settings(model), seedList, labelList);
         SampleRun.Result r;
-        try (Autocast a = Autocast.of(dev, precision)) {
-            r = world == 1 ? run.run(seedList, labelList, out, n -> progress.steps(n))
-                    : run.runShare(seedList, labelList, out, n -> progress.steps(n), rank, world);
-        }
-        progress.finish();
-        if (world > 1) {
+        // rank 0 claims --out (lock, clean-up, sampling.json) before any rank writes into it, and holds it to the end
+        try (FolderLock lock = group.isMain() ? SampleFolder.claim(out, record, overwrite) : null) {
             group.barrier();
-            if (group.isMain()) SampleRun.collect(seedList, labelList, out);
-            group.barrier();
+            try (Autocast a = Autocast.of(dev, precision)) {
+                r = world == 1 ? run.run(seedList, labelList, out, n -> progress.steps(n))
+                        : run.runShare(seedList, labelList, out, n -> progress.steps(n), rank, world);
+            }
+            progress.finish();
+            if (world > 1) {
+                group.barrier();
+                if (group.isMain()) SampleRun.collect(seedList, labelList, out);
+                group.barrier();
+            }
+            if (group.isMain()) SampleFolder.recordRun(out, runRecord(r, dev, precision, world));
         }
         if (!group.isMain()) return 0;
-        describe(seedList.length, r, dev, precision, world);
         String how = entry.walksGrid() ? sampler + ", " + points + " points" : sampler;
         System.out.printf("sampled %d images of %s (%s, w %.2f, %s, %s on %s%s) in %.1f s: %.2f images/s, NFE %d per "
                         + "image -> %s%n", seedList.length, c.name(), how, cfg,
@@ -133,26 +141,31 @@ public final class SampleCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Writes OUT/sample.json: what was sampled, how, by which command line, version and machine. */
-    private void describe(int images, SampleRun.Result r, String dev, Precision precision, int world)
-            throws java.io.IOException {
+    /** What changes the images (sampling.json's "settings"): not the batch size, which changes only their last bits. */
+    private Map<String, Object> settings(ModelDenoiser model) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("preset", model.model().config.name());
+        m.put("parameterisation", model.preconditioning().kind().name().toLowerCase(Locale.ROOT));
+        m.put("normalization", normalization(model).name().toLowerCase(Locale.ROOT));
+        m.put("sampler", sampler);
+        m.put("points", points);
+        m.put("cfg", cfg);
+        m.put("cfgInterval", cfgInterval);
+        m.put("midSigma", midSigma);
+        m.put("labels", labels);
+        return m;
+    }
+
+    /** sampling.json's "run": how this sampling ran, by which command line, version and machine. */
+    private JsonObject runRecord(SampleRun.Result r, String dev, Precision precision, int world) {
         JsonObject o = new JsonObject();
-        o.addProperty("model", checkpoint.toAbsolutePath().toString());
-        o.addProperty("images", images);
-        o.addProperty("seeds", seeds != null ? seeds : "0-" + (images - 1));
-        o.addProperty("labels", labels);
-        o.addProperty("sampler", sampler);
-        o.addProperty("points", points);
-        o.addProperty("cfg", cfg);
-        o.addProperty("cfgLow", cfgInterval[0]);
-        o.addProperty("cfgHigh", cfgInterval[1]);
         o.addProperty("batch", batch);
         o.addProperty("batchInvariant", batchInvariant);
         o.addProperty("nfePerImage", r.nfePerImage());
         o.addProperty("seconds", r.seconds());
         o.add("invocation", JsonParser.parseString(Json.compact(Invocation.of("epg",
                 spec.commandLine().getParseResult().originalArgs(), dev, precision, world))));
-        AtomicFile.writeString(out.resolve(DESCRIPTION), Json.pretty(o) + "\n");
+        return o;
     }
 
     private long[] seedList() {

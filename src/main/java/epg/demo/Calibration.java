@@ -63,10 +63,11 @@ final class Calibration {
         StageCosts.Training pretrain = training(DemoBudget.PRETRAIN,
                 (out, clock) -> stages.pretrain(out, shape.pretrainSteps(), steps(), clock));
         String encoder = dir.resolve(DemoBudget.PRETRAIN).resolve(PretrainStage.ENCODER_FILE).toString();
-        StageCosts.Training diffusion = training(DemoBudget.DIFFUSION, (out, clock) -> stages.finetune(
-                Task.DIFFUSION, encoder, out, shape.diffusionSteps(), steps(), clock));
-        StageCosts.Training consistency = training(DemoBudget.CONSISTENCY, (out, clock) -> stages.finetune(
-                Task.CONSISTENCY, encoder, out, shape.consistencySteps(), steps(), clock));
+        StageCosts.Training diffusion = training(DemoBudget.DIFFUSION, (out, clock) -> stages.diffusion(
+                encoder, out, shape.diffusionSteps(), steps(), clock));
+        String diffusionModel = dir.resolve(DemoBudget.DIFFUSION).resolve(FinetunedModel.MODEL_FILE).toString();
+        StageCosts.Training consistency = training(DemoBudget.CONSISTENCY, (out, clock) -> stages.consistency(
+                diffusionModel, encoder, out, shape.consistencySteps(), steps(), clock));
         Path heunNpz = dir.resolve("samples-heun").resolve(SampleRun.NPZ);
         double heunCall = perImage(DemoBudget.DIFFUSION, true, heunNpz.getParent());
         double oneStep = perImage(DemoBudget.CONSISTENCY, false, dir.resolve("samples-onestep"));

@@ -22,12 +22,16 @@ record DemoConfigs(int batch, String precision, long seed) {
      * Learning rates of the short runs: pre-training's at batch 1024 (scaled: 6.25e-4 at batch 32); fine-tuning's
      * absolute (the released 1e-4 is for batch 1024 over a million steps).
      */
-    static final double PRETRAIN_LR = 2e-2, DIFFUSION_LR = 1e-3, CONSISTENCY_LR = 2e-4;
+    static final double PRETRAIN_LR = 2e-2, DIFFUSION_LR = 2e-3, CONSISTENCY_LR = 1e-3;
     /**
-     * Unshifted σ below which the diffusion loss weights stay at that level's: unfloored, the levels near σ_min take
-     * nearly all of a short run's gradient (EPG-T, 8000 steps: blocky noise unfloored, garments floored).
+     * Diffusion's noise levels and loss weights: EDM's weighting held at its σ = 0.5 value below σ = 0.5, and
+     * ln σ ~ N(0, 1.6) instead of the released N(−1.2, 1.6). The released grid weights 1/(σ_i − σ_{i+1}) and
+     * P_mean −1.2 leave the levels above σ ≈ 5 (1% of the draws, a thousandth of the weight) untrained in a short
+     * run; there the denoiser stays worse than the mean image, and every sample starts from there
+     * (docs/demo.md, "Choices for a short run").
      */
-    static final double DIFFUSION_WEIGHT_FLOOR = 0.5;
+    static final double DIFFUSION_WEIGHT_FLOOR = 0.5, DIFFUSION_P_MEAN = 0.0;
+
     /** Stage 1: RCM pre-training of {@code model} for {@code steps}. */
     PretrainConfig pretrain(ModelConfig model, long steps) {
         PretrainConfig d = PretrainConfig.defaults(model, DemoStages.DATA, batch, steps);
@@ -37,24 +41,34 @@ record DemoConfigs(int batch, String precision, long seed) {
     }
 
     /**
-     * Stage 2a or 2b of {@code model} from {@code init} for {@code steps}: the task's released settings with the
-     * demo's learning rate, warm-up, EMA, no intermediate previews; diffusion with the loss-weight floor, consistency
-     * with ECT stages of a quarter of the run (r approaches t three times instead of never; 100k released).
+     * Stage 2a of {@code model} from {@code init} (an encoder file or "scratch") for {@code steps}: the released
+     * settings with the demo's learning rate, warm-up, EMA, noise levels and loss weights, no intermediate previews.
      */
-    FinetuneConfig finetune(Task task, ModelConfig model, String init, long steps) {
-        FinetuneConfig d = FinetuneConfig.defaults(task, model, DemoStages.DATA, init, batch, steps);
-        boolean diffusion = task == Task.DIFFUSION;
-        FinetuneConfig c = d.withSchedule(d.schedule().withWarmup(DemoPlan.warmup(steps)))
-                .withOptimiser(d.optimiser().withLr(diffusion ? DIFFUSION_LR : CONSISTENCY_LR)).withEma(emaRate(steps))
-                .withPrecision(precision).withSeed(seed).withRun(run(steps));
-        if (diffusion) {
-            SnappedLognormal n = c.noise();
-            return c.withNoise(new SnappedLognormal(n.pMean(), n.pStd(), n.n(), n.weighting(), DIFFUSION_WEIGHT_FLOOR));
-        }
+    FinetuneConfig diffusion(ModelConfig model, String init, long steps) {
+        FinetuneConfig c = common(Task.DIFFUSION, model, init, steps, DIFFUSION_LR);
+        SnappedLognormal n = c.noise();
+        return c.withNoise(new SnappedLognormal(DIFFUSION_P_MEAN, n.pStd(), n.n(), SnappedLognormal.Weighting.EDM,
+                DIFFUSION_WEIGHT_FLOOR));
+    }
+
+    /**
+     * Stage 2b of {@code model} for {@code steps}, started from the stage-2a model file {@code init} (ECT's
+     * initialisation; the paper starts from the encoder and a new decoder, which a few hundred steps cannot turn
+     * into a one-step generator), with the auxiliary loss through the stage-1 encoder {@code rcm}: one ECT stage
+     * for the whole run (r stays far from t), no decoder dropout.
+     */
+    FinetuneConfig consistency(ModelConfig model, String init, String rcm, long steps) {
+        FinetuneConfig c = common(Task.CONSISTENCY, model, init, steps, CONSISTENCY_LR).withRcm(rcm);
+        c = c.withModel(c.model().withDropout(0, c.model().attnDropout()));
         EctTimePair e = c.consistency().timePair();
-        long stage = Math.max(1, steps / 4);
         return c.withConsistency(c.consistency().withTimePair(
-                new EctTimePair(e.pMean(), e.pStd(), e.q(), e.k(), e.b(), stage, stage, e.delta())));
+                new EctTimePair(e.pMean(), e.pStd(), e.q(), e.k(), e.b(), steps, steps, e.delta())));
+    }
+
+    private FinetuneConfig common(Task task, ModelConfig model, String init, long steps, double lr) {
+        FinetuneConfig d = FinetuneConfig.defaults(task, model, DemoStages.DATA, init, batch, steps);
+        return d.withSchedule(d.schedule().withWarmup(DemoPlan.warmup(steps))).withOptimiser(d.optimiser().withLr(lr))
+                .withEma(emaRate(steps)).withPrecision(precision).withSeed(seed).withRun(run(steps));
     }
 
     /** The commands' run control with about 100 log lines, one checkpoint (at the end), no previews before it. */

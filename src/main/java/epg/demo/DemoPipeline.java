@@ -21,7 +21,6 @@ import epg.report.DemoResult;
 import epg.report.LogSeries;
 import epg.report.MetricRow;
 import epg.report.StageRecord;
-import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.SampleRun;
 import epg.tensor.AtomicFile;
@@ -31,7 +30,6 @@ import epg.tensor.Torch;
 import epg.train.FinetuneConfig;
 import epg.train.FinetunedModel;
 import epg.train.PretrainStage;
-import epg.train.Task;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -182,17 +180,24 @@ public final class DemoPipeline {
             ReferenceSet.write(plan.referenceImages(), out.resolve(DemoLayout.REFERENCE));
             return DemoLayout.REFERENCE + "/" + ReferenceSet.NPZ;
         });
-        stage(DemoBudget.PRETRAIN, "Stage 1: RCM pre-training of RCM-T, " + plan.pretrainSteps() + " steps", () -> {
+        stage(DemoBudget.PRETRAIN, "Stage 1: RCM pre-training of " + DemoStages.RCM_PRESET + ", "
+                + plan.pretrainSteps() + " steps", () -> {
             long steps = plan.pretrainSteps();
             library.pretrain(out.resolve(DemoLayout.RCM), steps, steps, new TrainProgress());
             return DemoLayout.RCM + "/" + PretrainStage.ENCODER_FILE;
         });
-        train(DemoBudget.DIFFUSION, "Stage 2a: diffusion fine-tuning of EPG-T from the RCM encoder",
-                Task.DIFFUSION, encoder.toString(), plan.diffusionSteps());
+        String fromEncoder = " of " + DemoStages.EPG_PRESET + " from the RCM encoder";
+        train(DemoBudget.DIFFUSION, "Stage 2a: diffusion fine-tuning" + fromEncoder, plan.diffusionSteps(),
+                steps -> library.diffusion(encoder.toString(), out.resolve(DemoLayout.DIFFUSION), steps, steps,
+                        new TrainProgress()));
         train(DemoBudget.SCRATCH, "Control: the same diffusion training from random initialisation",
-                Task.DIFFUSION, FinetuneConfig.SCRATCH, plan.diffusionSteps());
-        train(DemoBudget.CONSISTENCY, "Stage 2b: consistency fine-tuning of EPG-T from the RCM encoder",
-                Task.CONSISTENCY, encoder.toString(), plan.consistencySteps());
+                plan.diffusionSteps(), steps -> library.diffusion(FinetuneConfig.SCRATCH, out.resolve(
+                        DemoLayout.SCRATCH), steps, steps, new TrainProgress()));
+        Path diffusionModel = out.resolve(DemoLayout.DIFFUSION).resolve(FinetunedModel.MODEL_FILE);
+        train(DemoBudget.CONSISTENCY, "Stage 2b: consistency fine-tuning of the stage-2a model (auxiliary loss"
+                        + " through the RCM encoder)", plan.consistencySteps(),
+                steps -> library.consistency(diffusionModel.toString(), encoder.toString(), out.resolve(
+                        DemoLayout.CONSISTENCY), steps, steps, new TrainProgress()));
         sample(DemoLayout.DIFFUSION, true);
         sample(DemoLayout.SCRATCH, true);
         sample(DemoLayout.CONSISTENCY, false);
@@ -200,11 +205,17 @@ public final class DemoPipeline {
                 + " against the reference set", () -> evaluate(encoder));
     }
 
-    private void train(String dir, String title, Task task, String init, long steps) throws Exception {
+    /** A training stage that runs {@code run} for {@code steps} and leaves its model file. */
+    private void train(String dir, String title, long steps, StageRun run) throws Exception {
         stage(dir, title + ", " + steps + " steps", () -> {
-            library.finetune(task, init, out.resolve(dir), steps, steps, new TrainProgress());
+            run.train(steps);
             return dir + "/" + FinetunedModel.MODEL_FILE;
         });
+    }
+
+    @FunctionalInterface
+    private interface StageRun {
+        void train(long steps) throws Exception;
     }
 
     private void sample(String dir, boolean heun) throws Exception {
@@ -271,13 +282,14 @@ public final class DemoPipeline {
     private MetricRow row(String dir, Sampled s, double fdRcm, Double fid, double accuracy) throws IOException {
         DemoPlan plan = budget.plan();
         boolean scratch = dir.equals(DemoLayout.SCRATCH), consistency = dir.equals(DemoLayout.CONSISTENCY);
-        String model = consistency ? "EPG consistency (RCM init)" : scratch ? "diffusion from scratch"
+        String model = consistency ? "EPG consistency (from 2a)" : scratch ? "diffusion from scratch"
                 : "EPG diffusion (RCM init)";
         String sampler = consistency ? "one step" : String.format(Locale.ROOT,
-                "Heun %d points, w %.1f in (%.2f, %.2f]·s", plan.heunPoints(), plan.cfg(), Guidance.RELEASED_LOW,
-                Guidance.RELEASED_HIGH);
+                "Heun %d points, w %.1f in (%.2f, %.2f]·s", plan.heunPoints(), plan.cfg(), DemoPlan.GUIDANCE_LOW,
+                DemoPlan.GUIDANCE_HIGH);
         double loss = LogSeries.read(out.resolve(dir).resolve(DemoLayout.LOG), "loss", dir).tailMean(5);
-        return new MetricRow(model, scratch ? "random" : "RCM-T encoder", consistency ? plan.consistencySteps()
+        String init = scratch ? "random" : consistency ? "stage-2a model" : DemoStages.RCM_PRESET + " encoder";
+        return new MetricRow(model, init, consistency ? plan.consistencySteps()
                 : plan.diffusionSteps(), sampler, s.nfe(), s.images(), fdRcm, fid, accuracy, loss, s.dir());
     }
 

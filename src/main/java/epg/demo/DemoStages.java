@@ -42,7 +42,7 @@ import java.util.stream.LongStream;
 /** Trains, samples and evaluates with the options of one demo run; the training data is opened once. */
 final class DemoStages {
     /** The demo's data and presets. */
-    static final String DATA = DatasetRegistry.DEFAULT, RCM_PRESET = "RCM-T", EPG_PRESET = "EPG-T";
+    static final String DATA = DatasetRegistry.DEFAULT, RCM_PRESET = "RCM-T/8", EPG_PRESET = "EPG-T/8";
     /** Training resolution: Fashion-MNIST padded 28 → 32 px. */
     static final int RESOLUTION = 32;
     /** Images per feature-extraction batch. */
@@ -64,11 +64,21 @@ final class DemoStages {
                 stopAt, listener);
     }
 
-    /** Stage 2a or 2b from {@code init} ("scratch" or an encoder file) into {@code out}. */
-    TrainState finetune(Task task, String init, Path out, long steps, long stopAt, Trainer.Listener listener)
+    /** Stage 2a from {@code init} ("scratch" or an encoder file) into {@code out}. */
+    TrainState diffusion(String init, Path out, long steps, long stopAt, Trainer.Listener listener)
             throws IOException {
-        FinetuneConfig cfg = configs.finetune(task, model(EPG_PRESET), init, steps);
-        return train(task.stage(cfg, Distributed.single()), cfg.trainerSettings(), cfg, cfg.loaderConfig(), out,
+        return finetune(configs.diffusion(model(EPG_PRESET), init, steps), out, stopAt, listener);
+    }
+
+    /** Stage 2b from the stage-2a model file {@code init}, auxiliary loss through encoder {@code rcm}, into out. */
+    TrainState consistency(String init, String rcm, Path out, long steps, long stopAt, Trainer.Listener listener)
+            throws IOException {
+        return finetune(configs.consistency(model(EPG_PRESET), init, rcm, steps), out, stopAt, listener);
+    }
+
+    private TrainState finetune(FinetuneConfig cfg, Path out, long stopAt, Trainer.Listener listener)
+            throws IOException {
+        return train(cfg.task().stage(cfg, Distributed.single()), cfg.trainerSettings(), cfg, cfg.loaderConfig(), out,
                 stopAt, listener);
     }
 
@@ -91,7 +101,7 @@ final class DemoStages {
             Normalization norm = Normalization.parse(m.metadata().getOrDefault("normalization", "simple"))
                     .forChannels(m.model().config.channels());
             SampleOptions so = new SampleOptions(heun ? new Heun() : new OneStep(), points, heun ? cfg : 1.0,
-                    Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, batch);
+                    DemoPlan.GUIDANCE_LOW, DemoPlan.GUIDANCE_HIGH, batch);
             long[] seeds = LongStream.range(0, n).map(k -> k + configs.seed()).toArray();
             try (Autocast a = Autocast.cpu(bf16)) { // the precision the network was trained in
                 return SampleRun.of(m, norm, so).run(seeds, Labels.balanced(n, m.model().config.numClasses()), dir,
@@ -114,7 +124,7 @@ final class DemoStages {
      */
     long heunEvaluations(int points, double cfg) {
         ModelConfig m = model(EPG_PRESET);
-        Guidance g = new Guidance((x, sigma, y) -> x, cfg, Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, m.shift(),
+        Guidance g = new Guidance((x, sigma, y) -> x, cfg, DemoPlan.GUIDANCE_LOW, DemoPlan.GUIDANCE_HIGH, m.shift(),
                 m.numClasses());
         try (Scope s = Scope.open()) {
             new Heun().sample(g, Torch.zeros(1, 1, 1, 1), Torch.fromLongs(new long[]{0}, 1),

@@ -7,9 +7,11 @@ import epg.tensor.Checkpoints;
 import epg.tensor.Safetensors;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** Our model file: a network's weights and its configuration (metadata "config") in one safetensors file. */
 public final class ModelFile {
@@ -24,6 +26,20 @@ public final class ModelFile {
         meta.put(CONFIG_KEY, Json.compact(model.config));
         if (extraMetadata != null) meta.putAll(extraMetadata);
         Safetensors.write(file, model.stateDict(), meta);
+    }
+
+    /**
+     * The "step" metadata of a model file a training run wrote; empty when the file is missing, unreadable or has
+     * none (then the run writes it again).
+     */
+    public static OptionalLong step(Path file) {
+        if (!Files.isRegularFile(file)) return OptionalLong.empty();
+        try {
+            String step = Safetensors.metadata(file).get("step");
+            return step == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(step));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** The configuration stored in a checkpoint, or null for files without one (e.g. the released .pth files). */

@@ -35,7 +35,7 @@ public final class DemoReport {
     static String html(Path run, DemoResult r) throws IOException {
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>EPG demo</title><style>").append(STYLE).append("</style></head><body>\n");
-        b.append("<h1>EPG demo: Fashion-MNIST at 32 px, RCM-T &rarr; EPG-T</h1>\n<p>")
+        b.append("<h1>EPG demo: Fashion-MNIST at 32 px, RCM pre-training &rarr; EPG</h1>\n<p>")
                 .append(r.finished() == null ? "" : Html.escape(r.finished()) + " &middot; ")
                 .append(String.format(Locale.ROOT, "total wall time <b>%s</b> &middot; budget %.3g min "
                                 + "(plan estimate %s) &middot; %d libtorch threads &middot; training in %s</p>%n",

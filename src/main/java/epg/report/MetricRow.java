@@ -2,8 +2,8 @@
 package epg.report;
 
 /**
- * @param model         "EPG diffusion (RCM init)", "diffusion from scratch", "EPG consistency (RCM init)"
- * @param init          where its weights started: the RCM encoder or random
+ * @param model         "EPG diffusion (RCM init)", "diffusion from scratch", "EPG consistency (from 2a)"
+ * @param init          where its weights started: the RCM encoder, the stage-2a model or random
  * @param trainSteps    optimiser steps of its fine-tuning
  * @param sampler       e.g. "Heun 32 points, w 2.0 in (0.19, 1.61]·s" or "one step"
  * @param nfe           network evaluations per image (a guided call counts 2)

@@ -10,9 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Crash-safe writes: a temporary file beside the target, forced to disk, then renamed over it. */
 public final class AtomicFile {
+    /** The temporary files of {@link #open}: ".NAME.DIGITS.tmp" beside NAME. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.\\d+\\.tmp");
+
     private AtomicFile() {}
 
     /** Writes a file's content into the channel of its temporary file. */
@@ -48,6 +53,23 @@ public final class AtomicFile {
         }
     }
 
+    /** Whether {@code file} is the temporary file of a write that never finished (a crash or a full disk). */
+    public static boolean isTemporary(Path file) { return TEMPORARY.matcher(file.getFileName().toString()).matches(); }
+
+    /**
+     * Deletes the temporary files in {@code dir} (not in sub-folders) that writes killed before their end left;
+     * returns how many. Only the process that owns the folder may call it (a live write's file would go too).
+     */
+    public static int deleteTemporaries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        int n = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator)
+                if (isTemporary(p) && Files.isRegularFile(p) && Files.deleteIfExists(p)) n++;
+        }
+        return n;
+    }
+
     static IOException failed(Path file, Exception e) {
         return new IOException("could not write " + file + " (" + e.getMessage()
                 + "); the previous file, if any, is unchanged", e);
@@ -69,6 +91,7 @@ public final class AtomicFile {
 
         /** Forces the content to disk and renames it over the target (atomically where the file system can). */
         public void commit() throws IOException {
+            FaultPoints.handler().beforeRename(file, tmp);
             channel.force(true);
             channel.close();
             try {
@@ -77,6 +100,7 @@ public final class AtomicFile {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
             committed = true;
+            FaultPoints.handler().afterRename(file);
         }
 
         /** Deletes the temporary file unless committed; the target is untouched. */

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The safetensors format: an 8-byte header length, a JSON header, then the raw little-endian tensor data. */
 public final class Safetensors {
@@ -75,12 +76,16 @@ public final class Safetensors {
 
     public static Map<String, Tensor> readTensors(Path file) throws IOException { return read(file).tensors(); }
 
-    /** Writes {@code tensors} (any device; copied to CPU) with string metadata, atomically (temporary file, rename). */
+    /**
+     * Writes {@code tensors} (any device; copied to CPU) with string metadata, atomically (temporary file, rename).
+     * The tensors keep the map's order; the metadata is written sorted by key, so the same content gives the same
+     * bytes whatever map the caller passes (Map.of's order changes from one JVM to the next).
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
-            metadata.forEach(meta::addProperty);
+            new TreeMap<>(metadata).forEach(meta::addProperty);
             header.add("__metadata__", meta);
         }
         List<Tensor> contiguous = new ArrayList<>();
@@ -105,6 +110,33 @@ public final class Safetensors {
             writeFully(ch, head.flip());
             for (Tensor c : contiguous) writeFully(ch, RawTensor.bytes(c));
         });
+    }
+
+    /**
+     * The string metadata of a file, from its header alone (no tensor is read): a cheap look at a model file's step.
+     */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            if (ch.size() < 8) throw corrupt(file, "shorter than its 8-byte header length");
+            readFully(ch, len, 0);
+            long headerLen = len.flip().getLong();
+            if (headerLen <= 0 || headerLen > ch.size() - 8 || headerLen > 100_000_000)
+                throw corrupt(file, "header length " + headerLen + " is impossible");
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, hb, 8);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            try {
+                JsonObject header = GSON.fromJson(new String(hb.array(), StandardCharsets.UTF_8).trim(),
+                        JsonObject.class);
+                JsonElement m = header == null ? null : header.get("__metadata__");
+                if (m != null && m.isJsonObject())
+                    m.getAsJsonObject().entrySet().forEach(e -> metadata.put(e.getKey(), e.getValue().getAsString()));
+            } catch (RuntimeException e) {
+                throw corrupt(file, "header is not JSON with string metadata (" + e.getMessage() + ")");
+            }
+            return metadata;
+        }
     }
 
     private static long begin(JsonElement e) {

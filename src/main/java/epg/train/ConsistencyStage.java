@@ -137,7 +137,9 @@ public final class ConsistencyStage implements Stage {
     @Override
     public void export(RunDir dir, long step) throws IOException {
         net.export(dir, step);
-        int every = cfg.run().previewEvery();
-        if (every > 0 && step % every == 0 || step == cfg.schedule().steps()) net.preview(dir, step, new OneStep(), 2);
+        if (net.previewDue(step)) net.preview(dir, step, new OneStep(), 2);
     }
+
+    @Override
+    public boolean exported(RunDir dir, long step) { return net.exported(dir, step); }
 }

@@ -77,8 +77,9 @@ public final class DiffusionStage implements Stage {
     @Override
     public void export(RunDir dir, long step) throws IOException {
         net.export(dir, step);
-        int every = cfg.run().previewEvery();
-        if (every > 0 && step % every == 0 || step == cfg.schedule().steps())
-            net.preview(dir, step, new Heun(), PREVIEW_POINTS);
+        if (net.previewDue(step)) net.preview(dir, step, new Heun(), PREVIEW_POINTS);
     }
+
+    @Override
+    public boolean exported(RunDir dir, long step) { return net.exported(dir, step); }
 }

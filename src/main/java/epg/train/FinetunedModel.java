@@ -102,6 +102,18 @@ public final class FinetunedModel {
         ModelFile.save(dir.file(MODEL_FILE), ema, metadata(cfg, step));
     }
 
+    /** Whether a checkpoint at {@code step} gets a preview: every --preview-every steps and at the last step. */
+    public boolean previewDue(long step) {
+        int every = cfg.run().previewEvery();
+        return every > 0 && step % every == 0 || step == cfg.schedule().steps();
+    }
+
+    /** Whether the model file of {@code step} is there, with the step's preview when one is due. */
+    public boolean exported(RunDir dir, long step) {
+        return ModelFile.step(dir.file(MODEL_FILE)).equals(java.util.OptionalLong.of(step))
+                && (!previewDue(step) || Files.isRegularFile(previewFile(dir, step)));
+    }
+
     /** The model file's metadata besides the configuration: "parameterisation", "normalization", "step", "stage". */
     public static Map<String, String> metadata(FinetuneConfig cfg, long step) {
         Map<String, String> meta = new LinkedHashMap<>();
@@ -113,12 +125,16 @@ public final class FinetunedModel {
         return meta;
     }
 
+    private static Path previewFile(RunDir dir, long step) {
+        return dir.file(PREVIEWS).resolve(String.format("step-%07d.png", step));
+    }
+
     /**
      * previews/step-N.png: the EMA model's samples of seeds 0 … 63 (Heun 18 points for diffusion, one step for
      * consistency).
      */
     public Path preview(RunDir dir, long step, Sampler sampler, int gridPoints) throws IOException {
-        Path file = dir.file(PREVIEWS).resolve(String.format("step-%07d.png", step));
+        Path file = previewFile(dir, step);
         Files.createDirectories(file.getParent());
         Normalization norm = Normalization.parse(cfg.source().normalization()).forChannels(cfg.model().channels());
         SampleRun run = SampleRun.of(new ModelDenoiser(ema, cfg.task().kind()), norm, new SampleOptions(sampler,

@@ -142,9 +142,17 @@ public final class PretrainStage implements Stage {
         ModelFile.save(dir.file(ENCODER_FILE), online, metadata(step));
     }
 
+    @Override
+    public boolean exported(RunDir dir, long step) {
+        return ModelFile.step(dir.file(ENCODER_FILE)).equals(java.util.OptionalLong.of(step));
+    }
+
     /** The encoder file's metadata besides the configuration. */
     public static Map<String, String> metadata(long step) {
-        return Map.of("step", Long.toString(step), "stage", "pretrain");
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("stage", "pretrain");
+        meta.put("step", Long.toString(step));
+        return meta;
     }
 
     /** The training split of a registered dataset (found or fetched; DatasetRegistry) or of a dataset folder. */

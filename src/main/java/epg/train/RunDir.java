@@ -10,13 +10,14 @@ import epg.config.Json;
 import epg.nn.Module;
 import epg.tensor.AtomicFile;
 import epg.tensor.Checkpoints;
+import epg.tensor.FaultPoints;
+import epg.tensor.FolderLock;
 import epg.tensor.Rng;
 import epg.tensor.Safetensors;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -132,24 +134,56 @@ public final class RunDir {
         return o;
     }
 
-    /** Appends one line to log.jsonl. */
+    /**
+     * Takes the directory's lock (created when absent) for this process; a second process is refused with the PID and
+     * host of the first. Hold it while anything in the directory is written.
+     */
+    public FolderLock lock() throws IOException { return FolderLock.acquire(root, "--out"); }
+
+    /** Appends one line to log.jsonl; a failed append (a full disk) names the file. */
     public void log(JsonObject line) throws IOException {
         Files.createDirectories(root);
-        Files.writeString(file(LOG), Json.compact(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        Path f = file(LOG);
+        byte[] bytes = (Json.compact(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            FaultPoints.handler().beforeAppend(f, bytes);
+            Files.write(f, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IOException("could not append to " + f + " (" + e.getMessage() + "); the run resumes from its "
+                    + "last checkpoint once it can write again", e);
+        }
     }
 
-    /** Drops log lines of steps after {@code step} (written after the checkpoint a run resumes from). */
-    public void truncateLog(long step) throws IOException {
+    /**
+     * Repairs log.jsonl for a run resuming at {@code step}: drops the lines of later steps (written after that
+     * checkpoint; step 0: every step line) and every line that is not a JSON object (a tail torn by a crash or a full
+     * disk). The file is rewritten only when a line goes; returns how many went.
+     */
+    public int truncateLog(long step) throws IOException {
         Path f = file(LOG);
-        if (!Files.exists(f)) return;
+        if (!Files.exists(f)) return 0;
         StringBuilder kept = new StringBuilder();
-        for (String line : Files.readAllLines(f)) {
+        int dropped = 0;
+        String text = new String(Files.readAllBytes(f), StandardCharsets.UTF_8); // a torn character: U+FFFD
+        for (String line : text.split("\n", -1)) {
             if (line.isBlank()) continue;
-            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-            if (!o.has("step") || o.get("step").getAsLong() <= step) kept.append(line).append('\n');
+            if (keep(line, step)) kept.append(line).append('\n');
+            else dropped++;
         }
-        AtomicFile.writeString(f, kept.toString());
+        if (dropped > 0 || !text.isEmpty() && !text.endsWith("\n")) AtomicFile.writeString(f, kept.toString());
+        return dropped;
+    }
+
+    /** A whole JSON object of a step up to {@code step} (or without a step); false for anything torn. */
+    private static boolean keep(String line, long step) {
+        try {
+            JsonElement e = JsonParser.parseString(line);
+            if (!e.isJsonObject()) return false;
+            JsonObject o = e.getAsJsonObject();
+            return !o.has("step") || o.get("step").getAsLong() <= step;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The newest complete checkpoint directory, if any. */
@@ -175,7 +209,7 @@ public final class RunDir {
         for (Map.Entry<String, Module> m : modules.entrySet())
             Safetensors.write(dir.resolve(m.getKey() + ".safetensors"), m.getValue().stateDict(), Map.of());
         Safetensors.write(dir.resolve("optimizer.safetensors"), optimizer.state(), Map.of());
-        Map<String, Tensor> rng = new LinkedHashMap<>();
+        Map<String, Tensor> rng = new TreeMap<>(); // by name: the same state gives the same bytes
         generators.forEach((k, g) -> rng.put(k, g.state()));
         Safetensors.write(dir.resolve("rng.safetensors"), rng, Map.of());
         AtomicFile.writeString(dir.resolve(STATE), Json.pretty(state) + "\n");
@@ -237,13 +271,41 @@ public final class RunDir {
     private void prune(int keep, Path current) throws IOException {
         if (keep <= 0) return;
         List<Path> steps = stepDirectories();
-        for (int i = 0; i < steps.size() - keep; i++) {
-            if (steps.get(i).equals(current)) continue;
-            try (Stream<Path> files = Files.walk(steps.get(i))) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try { Files.delete(p); } catch (IOException e) { throw new UncheckedIOException(e); }
-                });
-            }
+        for (int i = 0; i < steps.size() - keep; i++) if (!steps.get(i).equals(current)) deleteTree(steps.get(i));
+    }
+
+    /**
+     * Clears what a process killed in this directory left (call it holding the {@link #lock}): temporary files of
+     * unfinished writes, step directories without their state (half written or half pruned), and step directories
+     * beyond the newest {@code keep} that pruning had not reached. Returns how many files and directories went.
+     */
+    public int tidy(int keep) throws IOException {
+        int removed = AtomicFile.deleteTemporaries(root) + AtomicFile.deleteTemporaries(checkpoints())
+                + AtomicFile.deleteTemporaries(file(FinetunedModel.PREVIEWS));
+        for (Path step : stepDirectories()) {
+            if (isComplete(step)) removed += AtomicFile.deleteTemporaries(step);
+            else removed += deleteTree(step);
         }
+        Optional<Path> latest = latest();
+        if (latest.isPresent()) {
+            int before = stepDirectories().size();
+            prune(keep, latest.get());
+            removed += before - stepDirectories().size();
+        }
+        return removed;
+    }
+
+    /** Deletes a step directory, its state file first, so that a crash half-way leaves it incomplete. */
+    private static int deleteTree(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (Files.exists(dir.resolve(STATE))) files.add(dir.resolve(STATE));
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir.resolve(STATE))).forEach(files::add);
+        }
+        for (Path p : files) {
+            FaultPoints.handler().beforeDelete(p);
+            Files.delete(p);
+        }
+        return 1;
     }
 }

@@ -36,4 +36,11 @@ public interface Stage {
 
     /** Writes what the next stage reads (e.g. the encoder weights), at every checkpoint and at the end. */
     default void export(RunDir dir, long step) throws IOException {}
+
+    /**
+     * Whether {@code dir} holds everything {@link #export} writes at {@code step}. A process killed between a
+     * checkpoint and its export leaves the files of an earlier step; a resumed run asks, and exports again when not.
+     * Without an answer (the default) it always exports again.
+     */
+    default boolean exported(RunDir dir, long step) throws IOException { return false; }
 }

@@ -8,6 +8,7 @@ import epg.data.Loader;
 import epg.dist.Distributed;
 import epg.dist.GradientAverager;
 import epg.tensor.Autocast;
+import epg.tensor.FolderLock;
 import epg.tensor.Precision;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
@@ -132,13 +133,23 @@ public final class Trainer {
         return o;
     }
 
-    /** Resumes from the run directory's latest checkpoint when there is one, else starts at step 0. */
+    /**
+     * Resumes from the run directory's latest checkpoint when there is one, else starts at step 0. Rank 0 also
+     * repairs what a killed process left: the log loses its lines past that step and a torn tail, and the stage's
+     * export (model file, preview) is written again when it is not the checkpoint's.
+     */
     public TrainState restore() throws IOException {
         Optional<Path> latest = dir.latest();
-        if (latest.isEmpty()) return TrainState.start();
+        if (latest.isEmpty()) {
+            if (group.isMain()) dir.truncateLog(0);
+            return TrainState.start();
+        }
         try (Scope s = Scope.open()) {
             TrainState st = RunDir.loadCheckpoint(latest.get(), stage.modules(), optimizer, stage.generators());
-            if (group.isMain()) dir.truncateLog(st.step());
+            if (group.isMain()) {
+                dir.truncateLog(st.step());
+                if (!stage.exported(dir, st.step())) export(st.step());
+            }
             if (st.lossScale() > 0) scaler.restore(new double[]{st.lossScale(), st.scaleGoodSteps()});
             return st;
         }
@@ -159,10 +170,24 @@ public final class Trainer {
         }
     }
 
-    /** Trains from the run directory's state up to step min(stopAt, K); returns the final state (also checkpointed). */
+    /**
+     * Trains from the run directory's state up to step min(stopAt, K); returns the final state (also checkpointed).
+     * Rank 0 holds the directory's lock throughout (a second process on it is refused) and first clears what a
+     * killed process left there ({@link RunDir#tidy}).
+     */
     public TrainState run(Dataset data, Loader.Config loaderConfig, long stopAt, Listener listener) throws IOException {
+        try (FolderLock lock = group.isMain() ? dir.lock() : null) {
+            return runLocked(data, loaderConfig, stopAt, listener);
+        }
+    }
+
+    private TrainState runLocked(Dataset data, Loader.Config loaderConfig, long stopAt, Listener listener)
+            throws IOException {
         long end = Math.min(stopAt, settings.schedule().steps());
-        if (group.isMain()) dir.writeConfig(config, mayChange, derived(), invocation);
+        if (group.isMain()) {
+            dir.writeConfig(config, mayChange, derived(), invocation);
+            dir.tidy(settings.run().keepCheckpoints());
+        }
         group.barrier();
         TrainState state = restore();
         checkSameStep(state);
@@ -232,13 +257,17 @@ public final class Trainer {
             try (Scope s = Scope.open()) {
                 dir.saveCheckpoint(state, stage.modules(), optimizer, stage.generators(),
                         settings.run().keepCheckpoints());
-                // Preview grids sample in the training precision (float32 took 6x as long as bf16 on AVX512-BF16).
-                try (Autocast a = Autocast.of(settings.run().device(), settings.precision())) {
-                    stage.export(dir, state.step());
-                }
+                export(state.step());
             }
         }
         group.barrier();
+    }
+
+    private void export(long step) throws IOException {
+        // Preview grids sample in the training precision (float32 took 6x as long as bf16 on AVX512-BF16).
+        try (Autocast a = Autocast.of(settings.run().device(), settings.precision())) {
+            stage.export(dir, step);
+        }
     }
 
     /** The loss and its terms, each averaged over ranks (the mean over the global batch): one small all-reduce. */

@@ -56,11 +56,13 @@ class SampleThenEvaluateTest {
         SampleLabels l = SampleLabels.of(samples.resolve(SampleRun.NPZ), null, 12);
         assertArrayEquals(new int[]{1, 3, 1, 3, 1, 3, 1, 3, 1, 3, 1, 3}, l.labels());
         assertEquals("samples.npz:labels", l.source());
-        // sample.json describes the run
-        JsonObject d = JsonParser.parseString(Files.readString(samples.resolve("sample.json"))).getAsJsonObject();
-        assertEquals(4, d.get("points").getAsInt());
-        assertEquals("1,3", d.get("labels").getAsString());
-        assertTrue(d.getAsJsonObject("invocation").get("commandLine").getAsString().startsWith("epg sample "), d + "");
+        // sampling.json describes the run
+        JsonObject d = JsonParser.parseString(Files.readString(samples.resolve(SampleFolder.RECORD)))
+                .getAsJsonObject();
+        assertEquals(4, d.getAsJsonObject("settings").get("points").getAsInt());
+        assertEquals("1,3", d.getAsJsonObject("settings").get("labels").getAsString());
+        JsonObject inv = d.getAsJsonObject(SampleFolder.RUN).getAsJsonObject("invocation");
+        assertTrue(inv.get("commandLine").getAsString().startsWith("epg sample "), d + "");
     }
 
     @Test
@@ -84,8 +86,9 @@ class SampleThenEvaluateTest {
                     Files.readAllBytes(two.resolve(SampleRun.fileName(seed))), "seed " + seed);
         assertArrayEquals(Files.readAllBytes(one.resolve(SampleRun.GRID)),
                 Files.readAllBytes(two.resolve(SampleRun.GRID)));
-        JsonObject d = JsonParser.parseString(Files.readString(two.resolve("sample.json"))).getAsJsonObject();
-        assertEquals(2, d.getAsJsonObject("invocation").get("processes").getAsInt(), d.toString());
+        JsonObject d = JsonParser.parseString(Files.readString(two.resolve(SampleFolder.RECORD))).getAsJsonObject();
+        assertEquals(2, d.getAsJsonObject(SampleFolder.RUN).getAsJsonObject("invocation").get("processes").getAsInt(),
+                d.toString());
     }
 
     @Test
