@@ -34,6 +34,7 @@ class PackageLayersTest {
     static final List<Set<String>> LAYERS = List.of(
             Set.of("cli"),
             Set.of("api"),
+            Set.of("view"),
             Set.of("bench", "report", "demo", "progress"),
             Set.of("train"),
             Set.of("sample", "loss", "metrics", "dist"),

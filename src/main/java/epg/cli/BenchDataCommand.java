@@ -22,12 +22,16 @@ import java.util.concurrent.Callable;
                 + "Fashion-MNIST padded to 32 px, and generated 256 px PNGs.",
         footerHeading = "%nExample:%n", footer = "  epg bench data --workers 2")
 public final class BenchDataCommand implements Callable<Integer> {
+    @Bounds(min = 1, max = 256)
     @Option(names = "--workers", description = "loader threads (default: all cores)")
     int workers = Runtime.getRuntime().availableProcessors();
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", description = "batch size (default: ${DEFAULT-VALUE})") int batch = 64;
+    @Bounds(min = 1)
     @Option(names = "--batches", description = "timed batches per resolution (default: ${DEFAULT-VALUE})")
     int batches = 10;
     @Option(names = "--mnist", description = "IDX folder (default: fashion-mnist, fetched when absent)") Path mnist;
+    @Bounds(min = 1)
     @Option(names = "--images", description = "generated 256 px images (default: ${DEFAULT-VALUE})") int images = 128;
 
     @Override

@@ -27,12 +27,16 @@ import java.util.concurrent.Callable;
 public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "EPG-T", description = "Model preset (default ${DEFAULT-VALUE}).")
     String preset;
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).") int batch;
+    @Bounds(min = 1)
     @Option(names = "--steps", defaultValue = "10",
             description = "Measured steps per round (default ${DEFAULT-VALUE}).")
     int steps;
+    @Bounds(min = 0)
     @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured steps first (default ${DEFAULT-VALUE}).")
     int warmup;
+    @Bounds(min = 1)
     @Option(names = "--rounds", defaultValue = "2",
             description = "Alternating Java/PyTorch rounds; the best median counts (default ${DEFAULT-VALUE}).")
     int rounds;

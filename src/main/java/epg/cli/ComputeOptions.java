@@ -25,6 +25,7 @@ public final class ComputeOptions {
     String precision;
     @Option(names = "--bf16", hidden = true, description = "Deprecated: --precision bf16.") boolean bf16;
     @Option(names = "--fp16", hidden = true, description = "Deprecated: --precision fp16.") boolean fp16;
+    @Bounds(min = 0, max = 4096)
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
             description = "libtorch threads of each process, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).")
     int threads;

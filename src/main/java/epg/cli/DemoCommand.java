@@ -35,6 +35,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default ${DEFAULT-VALUE}).")
     Path out;
+    @Bounds(above = 0)
     @Option(names = "--budget", defaultValue = "20", paramLabel = "MINUTES",
             description = "Wall-clock budget in minutes; steps and image counts are sized to it from costs measured "
                     + "first (default ${DEFAULT-VALUE}).") double budget;
@@ -43,6 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--inception", paramLabel = "PATH", defaultValue = "${env:EPG_INCEPTION}",
             description = "pytorch-fid's Inception weights, to report FID as well (default: "
                     + "$EPG_INCEPTION; nothing is downloaded).") Path inception;
+    @Bounds
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every stage (default ${DEFAULT-VALUE}).")
     long seed;
     @Mixin ComputeOptions compute; // --precision defaults to auto here; the demo runs on the CPU

@@ -38,10 +38,12 @@ public final class DenoiseCommand implements Callable<Integer> {
             description = "Where to write D(x, sigma, y) as float32 .npy (same shape as the input).") Path out;
     @Option(names = "--output", hidden = true, description = "Deprecated spelling of --out.")
     void output(Path p) { out = p; }
+    @Bounds(above = 0)
     @Option(names = "--sigma", required = true,
             description = "Noise level of x as D sees it (already shifted: s x sigma).") double sigma;
     @Option(names = "--labels", paramLabel = "SPEC", description = "The class of each image: one class id for every "
             + "image, or a .npy of one class id per image, [B] (default: numClasses, unconditional).") String labels;
+    @Bounds(min = 0)
     @Option(names = "--label", hidden = true, description = "Deprecated: --labels Y.")
     void label(int y) { labels = Integer.toString(y); }
     @Mixin ModelOptions modelOptions; // without --parameterisation or metadata: diffusion
@@ -61,6 +63,7 @@ public final class DenoiseCommand implements Callable<Integer> {
             if (x.dim() != 4)
                 throw new IllegalArgumentException(input + " has shape " + Arrays.toString(shape)
                         + "; expected [B, C, H, W] or [C, H, W]");
+            checkImages(input, Torch.shape(x), model.model().config);
             int b = Math.toIntExact(x.size(0)), classes = model.model().config.numClasses();
             int[] y = labelList(b, classes);
             var device = Torch.device(dev);
@@ -100,5 +103,13 @@ public final class DenoiseCommand implements Callable<Integer> {
             return Labels.cycle(images, java.util.List.of(y), classes);
         }
         return Labels.fromNpy(Path.of(labels), images, classes);
+    }
+
+    /** x [B, C, H, W] must have the model's channels and resolution (before the network sees it). */
+    private static void checkImages(Path input, long[] shape, epg.config.ModelConfig c) {
+        if (shape[1] != c.channels() || shape[2] != c.imageSize() || shape[3] != c.imageSize())
+            throw new IllegalArgumentException(input + " holds images [C, H, W] = "
+                    + Arrays.toString(Arrays.copyOfRange(shape, 1, 4)) + "; the model " + c.name() + " takes ["
+                    + c.channels() + ", " + c.imageSize() + ", " + c.imageSize() + "]");
     }
 }

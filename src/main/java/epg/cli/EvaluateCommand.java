@@ -83,6 +83,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "or 'arr_1' array, else balanced = epg sample's default).")
     String labels;
 
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", defaultValue = "50", description = "Images per network call (default: "
             + "${DEFAULT-VALUE}); changes no result beyond float rounding.")
     int batch;

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "run directory (holds config.json and checkpoints/)")
     Path run;
+    @Bounds(min = 1)
     @Option(names = "--step", description = "checkpoint step (default: the newest; runs keep the newest --keep ones)")
     Long step;
     @Option(names = "--out",

@@ -8,8 +8,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
-
 @Command(name = "epg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "End-to-end pixel-space generative modelling (EPG) on libtorch.",
         footerHeading = "%nExample:%n",
@@ -19,7 +17,7 @@ import java.io.PrintWriter;
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, InspectCommand.class, ConvertCommand.class,
                 PrepareCommand.class, PretrainCommand.class, TrainCommand.class, ExportCommand.class, PlotCommand.class,
                 DemoCommand.class, SampleCommand.class, DenoiseCommand.class, EvaluateCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, ViewCommand.class})
 public final class Main implements Runnable {
     /** `epg [COMMAND] --offline`: no dataset is fetched; a missing one is an error saying how to provide it. */
     @Option(names = "--offline", scope = CommandLine.ScopeType.INHERIT,
@@ -38,25 +36,36 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line, with every subcommand registered. */
+    /**
+     * The configured command line, with every subcommand registered: option values are checked against their
+     * {@link Bounds} before a command runs, and every error (a bad option or a failed command) is one line.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionStrategy(parsed -> {
+            OptionBounds.check(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
-            line.getErr().println(line.getColorScheme().errorText("error: " + ex.getMessage()));
+            line.getErr().println(line.getColorScheme().errorText("error: " + ErrorLine.of(ex)));
             if (System.getenv("EPG_DEBUG") != null) ex.printStackTrace(line.getErr());
             return 1;
         });
         return cl;
     }
 
-    /** A usage error: the one wrong thing, a suggestion for a misspelt option, and where the help is; no usage. */
+    /**
+     * A usage error, on one line: the one wrong thing, the nearest option names for a misspelt one, and where the help
+     * is; never the whole usage.
+     */
     static int usageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
-        PrintWriter err = cmd.getErr();
-        err.println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
-        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for its options and an example.");
+        String suggestion = "";
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty())
+            suggestion = "; did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3).toList()) + "?";
+        cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ErrorLine.of(ex) + suggestion + " (see "
+                + cmd.getCommandSpec().qualifiedName() + " --help for its options and an example)"));
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
  * environment describes (torchrun, SLURM, or a single process) and works in it.
  */
 public final class ParallelOptions {
+    @Bounds(min = 1, max = 256)
     @Option(names = "--nproc", defaultValue = "1", paramLabel = "N",
             description = "Processes to start on this machine, each doing 1/N of the work (default ${DEFAULT-VALUE}); "
                     + "torchrun and SLURM variables also work (docs/distributed.md).")

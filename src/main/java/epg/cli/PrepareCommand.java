@@ -1,6 +1,7 @@
 // Spec §8: `epg prepare SRC DEST --resolution R`.
 package epg.cli;
 
+import epg.data.ImageDecoder;
 import epg.data.ImageListing;
 import epg.data.Prepare;
 import epg.progress.Progress;
@@ -24,13 +25,22 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DEST", description = "The destination folder, when not given as DEST.")
     Path destOption;
     private Path dest;
+    @Bounds(min = 1)
     @Option(names = "--resolution", required = true, description = "Output side in pixels.") int resolution;
+    @Bounds(min = 1, max = 4096)
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();
+
+    @Bounds(min = 1, max = Integer.MAX_VALUE / 3)
+    @Option(names = "--max-image-pixels", description = "Largest source image decoded, width x height (default: "
+            + "$" + ImageDecoder.MAX_PIXELS_ENV + ", else " + ImageDecoder.DEFAULT_MAX_PIXELS + "); larger ones are "
+            + "reported and skipped.")
+    Long maxImagePixels;
 
     @Override
     public Integer call() {
         dest = OutputPath.of(destArg, destOption, "DEST", "the destination folder");
+        if (maxImagePixels != null) ImageDecoder.setMaxPixels(maxImagePixels);
         ImageListing listing = ImageListing.scan(src);
         Progress progress = new Progress("prepare", listing.entries().size(), System.err);
         Prepare.Report r = Prepare.run(listing, dest, resolution, threads, progress::step);

@@ -41,31 +41,39 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "RCM-T",
             description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).")
     String preset;
+    @Bounds(min = 1)
     @Option(names = "--steps", description = "Total optimiser steps K (default 600000; with --resume: extends the "
             + "run).")
     Long steps;
     @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN with the settings of its "
             + "config.json; only --steps and process options (--device, --threads, --log-every, ...) may be given.")
     Path resume;
+    @Bounds(above = 0)
     @Option(names = {"--base-lr"}, paramLabel = "LR",
             description = "Peak learning rate per 1024 images, as MAE and MoCo v3 give it; the rate used is "
                     + "LR x batch / 1024 (config.json records both as lr and effectiveLr) (default 6e-4).")
     Double baseLr;
+    @Bounds(above = 0)
     @Option(names = "--lr", hidden = true, description = "Deprecated spelling of --base-lr.") Double lr;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1 (default ${DEFAULT-VALUE}).")
     double beta1;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--beta2", defaultValue = "0.95",
             description = "AdamW beta2 (default ${DEFAULT-VALUE} released; paper 0.999).")
     double beta2;
+    @Bounds(min = 0)
     @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.03; 0.05 for width >= 1024).")
     Double weightDecay;
     @Option(names = "--no-decay-tokens", description = "No weight decay on pos_embed and cls_token.")
     boolean noDecayTokens;
+    @Bounds(min = 0)
     @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
     @Option(names = "--temperature", defaultValue = "constant",
             description = "Consistency temperature schedule: constant (released) or "
                     + "cosine (paper) (default ${DEFAULT-VALUE}).")
     String temperature;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--momentum", defaultValue = "0.99",
             description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).")
     double momentum;
@@ -102,8 +110,9 @@ public final class PretrainCommand implements Callable<Integer> {
     }
 
     private int train(Distributed group, PretrainConfig stored) throws Exception {
-        String dev = compute.init(group);
         Path out = stored != null ? resume : Resumption.required(run.out, "--out", "the run directory");
+        RunDir.requireUsable(out);
+        String dev = compute.init(group);
         Dataset dataset = PretrainStage.openData(stored != null ? stored.source().data() : run.data);
         PretrainConfig cfg = stored != null ? resumed(stored, dev) : config(dataset, dev);
         ModelConfig model = cfg.model();

@@ -31,18 +31,23 @@ public final class RcmStdCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = DatasetRegistry.DEFAULT,
             description = "A dataset name (fetched when absent) or a dataset folder (default ${DEFAULT-VALUE}).")
     String data;
+    @Bounds(min = 1)
     @Option(names = "--images", defaultValue = "1000", description = "Images used (default ${DEFAULT-VALUE}).")
     int images;
+    @Bounds(above = 0)
     @Option(names = "--sigmas", split = ",",
             description = "Unshifted noise levels, multiplied by s (default 0.002,0.1,1,10,80).")
     double[] sigmas = RcmStd.DEFAULT_SIGMAS;
     @Option(names = "--normalization", defaultValue = "imagenet",
             description = "RGB normalisation used in training (default ${DEFAULT-VALUE}).")
     String normalization;
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", defaultValue = "100",
             description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
+    @Bounds
     @Option(names = "--seed", defaultValue = "0", description = "Noise seed (default ${DEFAULT-VALUE}).") long seed;
+    @Bounds(min = 0, max = 4096)
     @Option(names = "--threads", defaultValue = "0",
             description = "libtorch threads, 0 = default (default ${DEFAULT-VALUE}).")
     int threads;

@@ -5,6 +5,7 @@ import epg.config.ModelConfig;
 import epg.data.DatasetRegistry;
 import epg.train.DataSource;
 import epg.train.RunControl;
+import epg.train.RunDir;
 import epg.train.Schedule;
 import picocli.CommandLine.Option;
 
@@ -14,14 +15,17 @@ import java.nio.file.Path;
 public final class RunOptions {
     @Option(names = "--data", defaultValue = DatasetRegistry.DEFAULT, description = "A dataset name (fashion-mnist: "
             + "padded to 32 px; fetched when absent) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
+    @Bounds(min = 1, max = 4096)
     @Option(names = "--resolution",
             description = "Training resolution (default: the named dataset's, 32 for fashion-mnist; a preset's).")
     Integer resolution;
     @Option(names = "--out", paramLabel = "RUN",
             description = "Run directory (required unless --resume); an existing run there is resumed.") Path out;
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", defaultValue = "1024", description = "Global batch: images per optimiser step, summed "
             + "over all processes (default ${DEFAULT-VALUE}).")
     int batch;
+    @Bounds(min = 1)
     @Option(names = "--stop-at",
             description = "Stop this invocation after this step (the schedules still span --steps).")
     Long stopAt;
@@ -32,14 +36,19 @@ public final class RunOptions {
             description = "matmul-softmax-matmul attention instead of the fused kernel "
                     + "(faster under bf16 at short sequences).")
     boolean mathAttention;
+    @Bounds
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
+    @Bounds(min = 1)
     @Option(names = "--log-every", defaultValue = "10", description = "Steps per log line (default ${DEFAULT-VALUE}).")
     int logEvery;
+    @Bounds(min = 1)
     @Option(names = "--checkpoint-every", defaultValue = "1000",
             description = "Steps per checkpoint (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
+    @Bounds(min = 0)
     @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept, 0 = all (default ${DEFAULT-VALUE}).")
     int keep;
+    @Bounds(min = 1, max = 256)
     @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default ${DEFAULT-VALUE}).")
     int workers;
     /** The preset shaped for the data (--resolution, else the named dataset's, else the preset's), attention chosen. */

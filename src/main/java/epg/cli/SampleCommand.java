@@ -13,6 +13,7 @@ import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
 import epg.sample.Samplers;
+import epg.sample.SeedList;
 import epg.sample.TwoStep;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -30,7 +31,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,34 +53,44 @@ import static java.util.stream.Collectors.joining;
                 + "--out samples",
                 "  epg evaluate samples ref.npz --inception pt_inception-2015-12-05-6726825d.pth"})
 public final class SampleCommand implements Callable<Integer> {
+    /** The most images one invocation samples (--num, or the seeds --seeds lists). */
+    static final int MAX_IMAGES = 10_000_000;
     @Parameters(index = "0", paramLabel = "MODEL",
             description = "EPG model file (safetensors with its configuration, or a released .pth with --preset).")
     Path checkpoint;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder: new, empty, or an "
             + "earlier sampling of the same model, settings and seeds (sampling.json), which is redone.") Path out;
+    @Bounds(min = 1, max = SampleCommand.MAX_IMAGES)
     @Option(names = "--num", description = "Number of images (seeds 0..N-1 unless --seeds is given).") Integer num;
     @Option(names = "--seeds", description = "Seeds as ranges and lists, e.g. 0-99 or 1,5,9-12.") String seeds;
     @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).") String sampler = "heun";
+    @Bounds(min = 2)
     @Option(names = "--points", paramLabel = "N", description = "Points of the Karras noise grid the sampler walks "
             + "(N-1 steps; ignored by onestep/twostep except for sigma_max) (default: ${DEFAULT-VALUE}).")
     int points = 32;
+    @Bounds(min = 2)
     @Option(names = "--steps", hidden = true, description = "Deprecated spelling of --points.")
     void steps(int n) { points = n; }
+    @Bounds(min = 0)
     @Option(names = "--cfg", description = "Guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; "
             + "default: ${DEFAULT-VALUE}).") double cfg = 1.0;
+    @Bounds(min = 0)
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
             description = "Unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61).")
     double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
+    @Bounds(above = 0)
     @Option(names = "--mid-sigma", description = "Unshifted middle sigma of two-step sampling "
             + "(default: ${DEFAULT-VALUE}, ECT).") double midSigma = TwoStep.ECT_MID_SIGMA;
     @Option(names = "--labels", paramLabel = "SPEC", description = "The class of each image: balanced, frequency "
             + "(needs --class-counts), unconditional, a class id or list to cycle through (3 or 1,5,7), or a .npy "
             + "of one class id per image (default: ${DEFAULT-VALUE}).") String labels = "balanced";
+    @Bounds(min = 0)
     @Option(names = "--classes", hidden = true, split = ",", description = "Deprecated: --labels 1,5,7.")
     void classes(List<Integer> list) { labels = list.stream().map(String::valueOf).collect(joining(",")); }
     @Option(names = "--class-counts", paramLabel = "DATASET_JSON",
             description = "dataset.json whose per-class counts weight --labels frequency.") Path classCounts;
+    @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", description = "Images per network call in each process (default: ${DEFAULT-VALUE}); "
             + "changes no image beyond float rounding (see --batch-invariant).") int batch = 16;
     @Option(names = "--batch-invariant", description = "Run the network one image at a time: every image "
@@ -170,7 +180,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     private long[] seedList() {
         if (seeds == null && num == null) throw new IllegalArgumentException("give --num N or --seeds LIST");
-        long[] list = seeds == null ? LongStream.range(0, num).toArray() : parseSeeds(seeds);
+        long[] list = seeds == null ? LongStream.range(0, num).toArray() : SeedList.parse(seeds, MAX_IMAGES);
         if (num != null && num != list.length)
             throw new IllegalArgumentException("--num " + num + " but --seeds lists " + list.length + " seeds");
         return list;
@@ -202,26 +212,5 @@ public final class SampleCommand implements Callable<Integer> {
         String name = normalization != null ? normalization
                 : model.metadata().getOrDefault("normalization", "imagenet");
         return Normalization.parse(name).forChannels(model.model().config.channels());
-    }
-
-    /** "0-99", "1,5,9-12" → the seeds in the order written. */
-    static long[] parseSeeds(String text) {
-        List<Long> out = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            int dash = p.indexOf('-', 1);
-            try {
-                if (dash < 0) out.add(Long.parseLong(p));
-                else {
-                    long end = Long.parseLong(p.substring(dash + 1));
-                    for (long v = Long.parseLong(p.substring(0, dash)); v <= end; v++) out.add(v);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad seed list '" + text
-                        + "': use ranges and lists such as 0-99 or 1,5,9-12");
-            }
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException("empty seed list '" + text + "'");
-        return out.stream().mapToLong(Long::longValue).toArray();
     }
 }

@@ -56,52 +56,70 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--rcm",
             description = "Consistency: frozen RCM encoder (with projector) of the auxiliary loss (default: --init).")
     String rcm;
+    @Bounds(min = 1)
     @Option(names = "--steps", description = "Total optimiser steps K (paper: 1M-2M; required unless --resume, "
             + "where it extends the run).") Long steps;
     @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN with the settings of its "
             + "config.json; only --steps and process options (--device, --threads, --log-every, ...) may be given.")
     Path resume;
+    @Bounds(above = 0)
     @Option(names = "--lr", description = "Peak learning rate, absolute (default 1e-4).") Double lr;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--beta1", description = "AdamW beta1 (default 0.9).") Double beta1;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--beta2", description = "AdamW beta2 (default 0.999 diffusion, 0.99 consistency).") Double beta2;
+    @Bounds(min = 0)
     @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.01 diffusion, 0.03 consistency).")
     Double weightDecay;
+    @Bounds(min = 0)
     @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
     @Option(names = "--lr-milestones", paramLabel = "STEP:LR,...",
             description = "Consistency: step-wise learning rates (default 400000:3e-5,500000:8e-6).")
     String milestones;
+    @Bounds(min = 0)
     @Option(names = "--clip",
             description = "Gradient-norm clipping after warm-up, 0 = off (default 0.5 diffusion, 0 consistency).")
     Double clip;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--ema", description = "EMA rate of the sampling weights (default 0.9999).") Double ema;
+    @Bounds(min = 0, max = 1)
     @Option(names = "--label-dropout",
             description = "Probability of the unconditional label (default 0.1 diffusion, 0 consistency).")
     Double labelDropout;
+    @Bounds(min = 0, below = 1)
     @Option(names = "--dropout",
             description = "Decoder dropout after attention (default 0 diffusion, 0.5 consistency).")
     Double dropout;
+    @Bounds
     @Option(names = "--p-mean", description = "Mean of ln sigma (default -1.2 diffusion, -0.4 consistency).")
     Double pMean;
+    @Bounds(above = 0)
     @Option(names = "--p-std", description = "Std of ln sigma (default 1.6).") Double pStd;
     @Option(names = "--loss-weight",
             description = "Diffusion: grid = 1/(sigma_i - sigma_i+1) (released) or edm "
                     + "((t^2 + 0.25)/(0.5 t)^2) (default grid).")
     String lossWeight;
+    @Bounds(min = 0)
     @Option(names = "--loss-weight-floor",
             description = "Diffusion: unshifted sigma below which every level weighs what this one weighs, 0 = off "
             + "(released); e.g. 0.5 for short runs (default 0).")
     Double weightFloor;
+    @Bounds(min = 1)
     @Option(names = "--ect-stage", description = "Consistency: steps per ECT stage, d0 = d1 (default 100000).")
     Long ectStage;
+    @Bounds(above = 0)
     @Option(names = "--huber-c", description = "Consistency: pseudo-Huber c (default 0.06).") Double huberC;
+    @Bounds(min = 0)
     @Option(names = "--aux-weight", description = "Consistency: weight of the auxiliary RCM loss, 0 = off (default 1).")
     Double auxWeight;
+    @Bounds(above = 0)
     @Option(names = "--aux-tau", description = "Consistency: temperature of the auxiliary NT-Xent (default 0.1).")
     Double auxTau;
     @Mixin RunOptions run;
     @Mixin ComputeOptions compute;
     @Mixin ParallelOptions parallel;
     @Spec CommandSpec spec;
+    @Bounds(min = 0)
     @Option(names = "--preview-every", defaultValue = "1000",
             description = "Preview grid at checkpoints whose step is a multiple of this, 0 = "
                     + "only at the end (default ${DEFAULT-VALUE}).")
@@ -120,8 +138,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private int train(Distributed group, FinetuneConfig stored) throws Exception {
-        String dev = compute.init(group);
         Path out = stored != null ? resume : Resumption.required(run.out, "--out", "the run directory");
+        RunDir.requireUsable(out);
+        String dev = compute.init(group);
         FinetuneConfig cfg;
         Dataset dataset;
         if (stored != null) {

@@ -34,27 +34,38 @@ public record ModelConfig(String name, Kind kind, int imageSize, int patchSize, 
     /** An RCM encoder (with projector) or an EPG model (encoder and adaLN-Zero decoder). */
     public enum Kind { RCM, EPG }
 
+    /** Sanity limits far above every released model, so that a corrupt or hostile description fails before use. */
+    public static final int MAX_IMAGE_SIZE = 4096, MAX_CHANNELS = 64, MAX_DEPTH = 256, MAX_WIDTH = 65536,
+            MAX_CLASSES = 100_000, MAX_TOKENS = 65536, MAX_PROJECTOR_LAYERS = 64;
+    public static final double MAX_MLP_RATIO = 64;
+
     public ModelConfig {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("model name must not be empty");
         if (kind == null) throw new IllegalArgumentException("model kind must be RCM or EPG");
-        positive("imageSize", imageSize); positive("patchSize", patchSize); positive("channels", channels);
-        positive("depth", depth); positive("dim", dim); positive("heads", heads);
+        limited("imageSize", imageSize, MAX_IMAGE_SIZE); limited("patchSize", patchSize, imageSize);
+        limited("channels", channels, MAX_CHANNELS);
+        limited("depth", depth, MAX_DEPTH); limited("dim", dim, MAX_WIDTH); limited("heads", heads, dim);
         if (imageSize % patchSize != 0)
             throw new IllegalArgumentException("imageSize " + imageSize + " is not a multiple of patchSize "
                     + patchSize);
+        if ((long) (imageSize / patchSize) * (imageSize / patchSize) > MAX_TOKENS)
+            throw new IllegalArgumentException("imageSize " + imageSize + " at patchSize " + patchSize + " gives more "
+                    + "than " + MAX_TOKENS + " tokens");
         if (dim % heads != 0) throw new IllegalArgumentException("dim " + dim + " is not divisible by heads " + heads);
-        if (mlpRatio <= 0) throw new IllegalArgumentException("mlpRatio must be > 0, got " + mlpRatio);
-        if (numClasses < 0) throw new IllegalArgumentException("numClasses must be >= 0, got " + numClasses);
+        if (!(mlpRatio > 0 && mlpRatio <= MAX_MLP_RATIO))
+            throw new IllegalArgumentException("mlpRatio must be in (0, " + MAX_MLP_RATIO + "], got " + mlpRatio);
+        if (numClasses < 0 || numClasses > MAX_CLASSES)
+            throw new IllegalArgumentException("numClasses must be in [0, " + MAX_CLASSES + "], got " + numClasses);
         if (kind == Kind.EPG) {
-            positive("decoderDepth", decoderDepth); positive("decoderDim", decoderDim);
-                    positive("decoderHeads", decoderHeads);
+            limited("decoderDepth", decoderDepth, MAX_DEPTH); limited("decoderDim", decoderDim, MAX_WIDTH);
+            limited("decoderHeads", decoderHeads, decoderDim);
             if (decoderDim % decoderHeads != 0)
                 throw new IllegalArgumentException("decoderDim " + decoderDim + " is not divisible by decoderHeads "
                         + decoderHeads);
             if (numClasses < 1) throw new IllegalArgumentException("an EPG model needs numClasses >= 1");
         } else {
-            positive("projHidden", projHidden); positive("projOut", projOut);
-            if (projLayers < 1) throw new IllegalArgumentException("projLayers must be >= 1, got " + projLayers);
+            limited("projHidden", projHidden, MAX_WIDTH); limited("projOut", projOut, MAX_WIDTH);
+            limited("projLayers", projLayers, MAX_PROJECTOR_LAYERS);
         }
         probability("decoderDropout", decoderDropout); probability("attnDropout", attnDropout);
     }
@@ -166,8 +177,8 @@ public record ModelConfig(String name, Kind kind, int imageSize, int patchSize, 
         }
     }
 
-    private static void positive(String field, int v) {
-        if (v <= 0) throw new IllegalArgumentException(field + " must be > 0, got " + v);
+    private static void limited(String field, int v, int max) {
+        if (v <= 0 || v > max) throw new IllegalArgumentException(field + " must be in [1, " + max + "], got " + v);
     }
 
     private static void probability(String field, double v) {

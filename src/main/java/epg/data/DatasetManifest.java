@@ -3,7 +3,7 @@ package epg.data;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
+import epg.config.Json;
 import epg.tensor.AtomicFile;
 
 import java.io.IOException;
@@ -21,17 +21,49 @@ public record DatasetManifest(int resolution, List<String> classes, Map<String, 
     /** One image of a prepared dataset: its file, relative to the dataset folder, and its class index. */
     public record Item(String file, int label) {}
 
+    /** The manifest in {@code file}, checked: every image a relative path inside the folder, every label a class. */
     public static DatasetManifest read(Path file) {
+        String text;
         try {
-            DatasetManifest m = GSON.fromJson(Files.readString(file), DatasetManifest.class);
-            if (m == null || m.classes == null || m.images == null)
-                throw new JsonParseException("missing 'classes' or 'images'");
-            return m;
+            text = Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
-        } catch (JsonParseException e) {
+        }
+        DatasetManifest m;
+        try {
+            m = Json.parse(text, DatasetManifest.class, "its JSON");
+        } catch (IllegalArgumentException e) {
             throw new DataException(file, "not a valid dataset.json (" + e.getMessage() + "); rerun `epg prepare`", e);
         }
+        String wrong = m.problem();
+        if (wrong != null)
+            throw new DataException(file, "not a valid dataset.json: " + wrong + "; rerun `epg prepare`");
+        return m;
+    }
+
+    /** Whether {@code relative} names a file inside the manifest's folder (not absolute, no way up). */
+    private static boolean inside(String relative) {
+        try {
+            Path f = Path.of(relative).normalize();
+            return !f.isAbsolute() && !f.startsWith("..") && !relative.contains("\\");
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** What is wrong with this manifest, or null. */
+    private String problem() {
+        if (classes == null || images == null) return "missing 'classes' or 'images'";
+        if (classes.contains(null)) return "'classes' holds null";
+        for (int i = 0; i < images.size(); i++) {
+            Item it = images.get(i);
+            if (it == null || it.file() == null) return "images[" + i + "] names no file";
+            if (!inside(it.file()))
+                return "images[" + i + "].file '" + it.file() + "' leads outside the dataset folder";
+            if (it.label() < 0 || it.label() >= classes.size())
+                return "images[" + i + "].label " + it.label() + " is not a class index in [0, " + classes.size() + ")";
+        }
+        return null;
     }
 
     public void write(Path file) {

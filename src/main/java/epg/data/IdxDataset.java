@@ -52,9 +52,20 @@ public record IdxDataset(int count, int rows, int cols, byte[] pixels, byte[] la
             byte[] header = new byte[4 * dims];
             in.readFully(header);
             long n = 1;
-            for (int d = 0; d < dims; d++) n *= readInt(header, 4 * d);
-            byte[] data = new byte[Math.toIntExact(n)];
-            in.readFully(data);
+            for (int d = 0; d < dims; d++) {
+                int size = readInt(header, 4 * d);
+                if (size < 1 || (d > 0 && size > 65536))
+                    throw new DataException(file, "dimension " + d + " of the IDX header is " + size + "; corrupt "
+                            + "header, re-download it");
+                n *= size;
+                if (n > Integer.MAX_VALUE)
+                    throw new DataException(file, "the IDX header claims more than 2^31 bytes; corrupt header, "
+                            + "re-download it");
+            }
+            byte[] data = in.readNBytes((int) n); // grows with what the file holds, not with what the header claims
+            if (data.length < n)
+                throw new DataException(file, "truncated IDX file: the header claims " + n + " bytes, it holds "
+                        + data.length + "; re-download it");
             return new byte[][]{header, data};
         } catch (EOFException e) {
             throw new DataException(file, "truncated IDX file; re-download it", e);

@@ -26,20 +26,65 @@ import java.util.List;
  * (PIL mode 'I') is clipped to 0..255. Decoder warnings (a truncated JPEG) are errors.
  */
 public final class ImageDecoder {
+    /** The largest image decoded, in pixels: PIL's MAX_IMAGE_PIXELS (a 89-megapixel image is about 256 MB as RGB). */
+    public static final long DEFAULT_MAX_PIXELS = 89_478_485;
+    /** The environment variable that sets another limit (a whole number of pixels). */
+    public static final String MAX_PIXELS_ENV = "EPG_MAX_IMAGE_PIXELS";
+    /** The largest image an RGB byte array can hold. */
+    private static final long ARRAY_PIXELS = Integer.MAX_VALUE / 3;
+    private static volatile long maxPixels;
+
     private ImageDecoder() {}
 
     static { ImageIO.setUseCache(false); }
+
+    /** The largest image (width × height) that {@link #readRgb} decodes; a larger one fails before decoding. */
+    public static long maxPixels() { return maxPixels > 0 ? maxPixels : envMaxPixels(); }
+
+    /** Sets {@link #maxPixels} for this process (e.g. `epg prepare --max-image-pixels`); 0 restores the default. */
+    public static void setMaxPixels(long pixels) {
+        if (pixels < 0 || pixels > ARRAY_PIXELS)
+            throw new IllegalArgumentException("the image limit must be in [1, " + ARRAY_PIXELS + "] pixels, got "
+                    + pixels);
+        maxPixels = pixels;
+    }
+
+    private static long envMaxPixels() {
+        String v = System.getenv(MAX_PIXELS_ENV);
+        if (v == null || v.isBlank()) return DEFAULT_MAX_PIXELS;
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n >= 1 && n <= ARRAY_PIXELS) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(MAX_PIXELS_ENV + " must be a whole number of pixels in [1, " + ARRAY_PIXELS
+                + "], got '" + v
+                + "'; unset it for the default " + DEFAULT_MAX_PIXELS);
+    }
 
     public static ByteImage readRgb(Path file) {
         return withReader(file, reader -> {
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((r, message) -> warnings.add(message));
+            checkSize(file, reader.getWidth(0), reader.getHeight(0));
             BufferedImage image = reader.read(0);
             if (!warnings.isEmpty())
                 throw new DataException(file, "corrupt or truncated image (" + warnings.get(0)
                         + "); re-download or delete it");
             return toRgb(image, file);
         });
+    }
+
+    /** The declared size, from the header, against the limit: refused before any pixel memory is allocated. */
+    private static void checkSize(Path file, int width, int height) {
+        if (width <= 0 || height <= 0)
+            throw new DataException(file, "declares an image of " + width + "x" + height + " pixels; corrupt");
+        long pixels = (long) width * height, limit = maxPixels();
+        if (pixels > limit)
+            throw new DataException(file, "declares " + width + "x" + height + " = " + pixels + " pixels, more "
+                    + "than the limit of " + limit + " (a decompression bomb?); raise " + MAX_PIXELS_ENV
+                    + " or --max-image-pixels if the image is genuine");
     }
 
     /** Width and height from the file's header only, or null when it cannot be read as an image. */

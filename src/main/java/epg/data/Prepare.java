@@ -57,6 +57,9 @@ public final class Prepare {
     /** {@code onFile} runs once per source file, from the worker threads (a progress bar's step). */
     public static Report run(ImageListing listing, Path dest, int resolution, int threads, Runnable onFile) {
         if (resolution <= 0) throw new IllegalArgumentException("--resolution must be positive, got " + resolution);
+        if ((long) resolution * resolution > ImageDecoder.maxPixels())
+            throw new IllegalArgumentException("--resolution " + resolution + " makes images of more than the "
+                    + ImageDecoder.maxPixels() + " pixels images may have (" + ImageDecoder.MAX_PIXELS_ENV + ")");
         try (FolderLock lock = FolderLock.acquire(dest, "destination folder")) {
             deleteTemporaries(dest);
             return runLocked(listing, dest, resolution, threads, onFile);

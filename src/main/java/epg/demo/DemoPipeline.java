@@ -320,6 +320,8 @@ public final class DemoPipeline {
         DemoReport.write(out, r);
         console.printf("%nreport: %s (total %s, budget %s)%n", out.resolve(DemoLayout.REPORT),
                 Progress.clock(r.totalSeconds()), Progress.clock(options.budgetMinutes() * 60));
+        console.printf("browse: epg view %s   (curves, previews, checkpoints; sample the models in the browser)%n",
+                out);
     }
 
     /** The 1-minute load average now (NaN where unknown): how busy the machine was while the wall times were taken. */

@@ -3,8 +3,10 @@ package epg.nn;
 
 import epg.config.Json;
 import epg.config.ModelConfig;
+import epg.config.ModelSize;
 import epg.tensor.Checkpoints;
 import epg.tensor.Safetensors;
+import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +47,16 @@ public final class ModelFile {
     /** The configuration stored in a checkpoint, or null for files without one (e.g. the released .pth files). */
     public static ModelConfig config(Safetensors.Contents contents, Path file) {
         String json = contents.metadata().get(CONFIG_KEY);
-        return json == null ? null : Json.parse(json, ModelConfig.class, "the configuration stored in " + file);
+        if (json == null) return null;
+        String what = file + ": metadata key '" + CONFIG_KEY + "'";
+        ModelConfig c = Json.parse(json, ModelConfig.class, what);
+        // A description larger than the weights the file holds is corrupt: refuse it before building the network.
+        long held = contents.tensors().values().stream().mapToLong(Tensor::numel).sum();
+        long needed = ModelSize.parameters(c);
+        if (needed > held)
+            throw new IllegalArgumentException(what + " describes " + c.name() + " with " + needed + " parameters, "
+                    + "but the file holds " + held + " values: the file is corrupt or its description is wrong");
+        return c;
     }
 
     /**

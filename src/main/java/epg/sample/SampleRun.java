@@ -18,7 +18,6 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -39,6 +38,8 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
     /** The files of an output folder: ADM's npz (arr_0 images, labels their classes) and the grid of the first 64. */
     public static final String NPZ = "samples.npz", GRID = "grid.png", LABELS = "labels";
     public static final int GRID_IMAGES = 64;
+    /** With several classes the grid shows a row of up to {@code GRID_COLUMNS} images for each of the first classes. */
+    public static final int GRID_COLUMNS = 8, GRID_CLASSES = 16;
 
     /** A run of the model behind {@code m} (its class count, image shape and shift). */
     public static SampleRun of(ModelDenoiser m, Normalization normalization, SampleOptions options) {
@@ -59,8 +60,12 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         return new Guidance(denoiser, options.cfg(), options.cfgLow(), options.cfgHigh(), shift, numClasses);
     }
 
-    /** The samples [B, C, H, W] of one batch, model range, on the denoiser's device. */
-    public Tensor batch(long[] seeds, int[] labels, Guidance guided) {
+    /**
+     * The samples [B, C, H, W] of one batch, model range, on the denoiser's device. {@code guided} is
+     * {@link #guidance()}, or a wrapper of it that forwards both of its {@code denoise} methods (the samplers call the
+     * one with a host σ).
+     */
+    public Tensor batch(long[] seeds, int[] labels, Denoiser guided) {
         try (NoGradGuard g = new NoGradGuard()) {
             SeedNoise noise = new SeedNoise(seeds, imageShape);
             KarrasGrid grid = options.grid(shift);
@@ -79,7 +84,7 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         check(seeds, labels);
         Files.createDirectories(out);
         Guidance guided = guidance();
-        List<ByteImage> first = new ArrayList<>();
+        GridSheet sheet = new GridSheet();
         long start = System.nanoTime();
         int[] batches = {0};
         Npz.write(out.resolve(NPZ), npz -> {
@@ -92,14 +97,14 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
                         ByteImage img = images.get(k);
                         ImageDecoder.writePng(img, out.resolve(fileName(seeds[from + k])));
                         rows.write(img.toRgb().pixels());
-                        if (first.size() < GRID_IMAGES) first.add(img);
+                        sheet.add(img, labels[from + k]);
                     }
                     progress.accept(images.size());
                 }
             }
             npz.put(LABELS, labelTensor(labels));
         });
-        ImageDecoder.writePng(ImageGrid.of(first), out.resolve(GRID));
+        ImageDecoder.writePng(sheet.image(), out.resolve(GRID));
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(seeds.length, seconds, guided.evaluations() / batches[0]);
     }
@@ -141,7 +146,8 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
     public static void collect(long[] seeds, int[] labels, Path out) throws IOException {
         check(seeds, labels);
         ByteImage firstImage = ImageDecoder.readRgb(out.resolve(fileName(seeds[0])));
-        List<ByteImage> first = new ArrayList<>();
+        GridSheet sheet = new GridSheet();
+        int[] i = {0};
         Npz.write(out.resolve(NPZ), npz -> {
             try (var rows = npz.begin("arr_0", DType.U8, seeds.length, firstImage.height(), firstImage.width(), 3)) {
                 for (long seed : seeds) {
@@ -150,12 +156,12 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
                         throw new IOException(png + " is missing: a process of the split run did not finish");
                     ByteImage img = ImageDecoder.readRgb(png);
                     rows.write(img.pixels());
-                    if (first.size() < GRID_IMAGES) first.add(img);
+                    sheet.add(img, labels[i[0]++]);
                 }
             }
             npz.put(LABELS, labelTensor(labels));
         });
-        ImageDecoder.writePng(ImageGrid.of(first), out.resolve(GRID));
+        ImageDecoder.writePng(sheet.image(), out.resolve(GRID));
     }
 
     private static void check(long[] seeds, int[] labels) {

@@ -34,25 +34,34 @@ public final class Npy {
 
     private Npy() {}
 
+    /** NumPy's own limit on dimensions. */
+    static final int MAX_DIMS = 64;
+
     /** An array's element type and shape, as read from or written to an .npy header. */
     public record Header(DType dtype, long[] shape) {
         public long rows() { return shape.length == 0 ? 1 : shape[0]; }
+
+        /** The data's length in bytes (the header's parser has made sure that it does not overflow). */
+        public long dataBytes() { return Torch.numel(shape) * dtype.bytes; }
     }
 
     public static Tensor read(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            return read(in, file.toString());
+            return read(in, Files.size(file), file.toString());
         }
     }
 
-    /** The whole array in {@code in}; {@code source} names it in error messages. */
-    public static Tensor read(InputStream in, String source) throws IOException {
-        Header h = readHeader(in, source);
+    /** The whole array in {@code in}, which holds {@code length} bytes; {@code source} names it in error messages. */
+    public static Tensor read(InputStream in, long length, String source) throws IOException {
+        Header h = readHeader(in, length, source);
         return readRows(in, h, h.rows(), source);
     }
 
-    /** Reads the magic, version and header, leaving {@code in} at the first data byte. */
-    public static Header readHeader(InputStream in, String source) throws IOException {
+    /**
+     * Reads the magic, version and header of an array of {@code length} bytes (file or zip entry), leaving {@code in}
+     * at the first data byte. The data size the header claims is checked against {@code length}.
+     */
+    public static Header readHeader(InputStream in, long length, String source) throws IOException {
         byte[] magic = in.readNBytes(8);
         if (magic.length < 8 || !Arrays.equals(Arrays.copyOf(magic, 6), MAGIC))
             throw malformed(source, "it does not start with the .npy magic \\x93NUMPY");
@@ -63,48 +72,62 @@ public final class Npy {
         if (lenBytes.length < (major == 1 ? 2 : 4)) throw malformed(source, "it ends inside the header");
         ByteBuffer lb = ByteBuffer.wrap(Arrays.copyOf(lenBytes, 4)).order(ByteOrder.LITTLE_ENDIAN);
         long len = Integer.toUnsignedLong(lb.getInt());
-        if (len > 1 << 24) throw malformed(source, "header length " + len + " is impossible");
+        long before = 8 + lenBytes.length;
+        if (len > 1 << 24 || len > length - before)
+            throw malformed(source, "header length " + len + " is impossible in " + length + " bytes");
         byte[] text = in.readNBytes((int) len);
         if (text.length < len) throw malformed(source, "it ends inside the header");
-        return parseHeader(new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), source);
+        Header h = parseHeader(new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1),
+                source);
+        long room = length - before - len;
+        if (h.dataBytes() > room)
+            throw malformed(source, "the header's shape " + Arrays.toString(h.shape()) + " of " + h.dtype() + " needs "
+                    + h.dataBytes() + " data bytes, but only " + room + " follow (truncated or corrupt)");
+        return h;
     }
 
     private static Header parseHeader(String dict, String source) throws IOException {
         Matcher descr = DESCR_KEY.matcher(dict), fortran = FORTRAN_KEY.matcher(dict), shape = SHAPE_KEY.matcher(dict);
         if (!descr.find() || !fortran.find() || !shape.find())
-            throw malformed(source, "header " + dict.trim() + " lacks descr, fortran_order or shape");
+            throw malformed(source, "header " + brief(dict) + " lacks descr, fortran_order or shape");
         DType dtype = DESCR.get(descr.group(1));
         if (dtype == null)
-            throw malformed(source, "element type '" + descr.group(1)
+            throw malformed(source, "element type '" + brief(descr.group(1))
                     + "' is not supported (only <f4 <f8 |u1 <i8, little-endian)");
         if (fortran.group(1).equals("True"))
             throw malformed(source, "the array is stored in Fortran order, which is not supported; re-save it from"
                     + " NumPy with np.ascontiguousarray(a)");
+        long[] dims;
         try {
-            long[] dims = Arrays.stream(shape.group(1).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+            dims = Arrays.stream(shape.group(1).split(",")).map(String::trim).filter(s -> !s.isEmpty())
                     .mapToLong(Long::parseLong).toArray();
-            if (Arrays.stream(dims).anyMatch(d -> d < 0)) throw new NumberFormatException("negative dimension");
-            return new Header(dtype, dims);
         } catch (NumberFormatException e) {
-            throw malformed(source, "shape (" + shape.group(1) + ") is not a tuple of sizes");
+            throw malformed(source, "shape (" + brief(shape.group(1)) + ") is not a tuple of sizes");
         }
+        if (dims.length > MAX_DIMS || Arrays.stream(dims).anyMatch(d -> d < 0))
+            throw malformed(source, "shape (" + brief(shape.group(1)) + ") is not a tuple of at most " + MAX_DIMS
+                    + " sizes >= 0");
+        try {
+            long n = dtype.bytes;
+            for (long d : dims) n = Math.multiplyExact(n, d);
+        } catch (ArithmeticException e) {
+            throw malformed(source, "shape " + Arrays.toString(dims) + " claims more than 2^63 bytes");
+        }
+        return new Header(dtype, dims);
+    }
+
+    private static String brief(String s) {
+        String t = s.strip();
+        return t.length() <= 80 ? t : t.substring(0, 77) + "...";
     }
 
     /** The next {@code rows} rows (first-axis entries) of an array with header {@code h}: a tensor [rows, ...]. */
     public static Tensor readRows(InputStream in, Header h, long rows, String source) throws IOException {
         long[] shape = h.shape().length == 0 ? new long[0] : h.shape().clone();
         if (shape.length > 0) shape[0] = rows;
-        Tensor t = torch.empty(shape, Torch.options(h.dtype().scalarType), null);
-        long n = Torch.numel(shape) * h.dtype().bytes;
-        BytePointer dst = new BytePointer(t.data_ptr()).capacity(n);
-        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(n, 1))];
-        for (long done = 0; done < n; ) {
-            int got = in.readNBytes(buf, 0, (int) Math.min(buf.length, n - done));
-            if (got <= 0)
-                throw malformed(source, "the data ends after " + done + " of " + n + " bytes (truncated file?)");
-            dst.position(done).put(buf, 0, got);
-            done += got;
-        }
+        Tensor t = RawTensor.empty(h.dtype(), shape);
+        long n = Torch.numel(shape) * h.dtype().bytes, got = RawTensor.readInto(in, t, n);
+        if (got < n) throw malformed(source, "the data ends after " + got + " of " + n + " bytes (truncated file?)");
         return t;
     }
 

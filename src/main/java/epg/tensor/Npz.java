@@ -28,8 +28,13 @@ public final class Npz {
     /** The array names in {@code file}, in archive order, without the ".npy" suffix. */
     public static List<String> names(Path file) throws IOException {
         try (ZipFile zip = open(file)) {
-            return zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".npy"))
+            List<String> names = zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".npy"))
                     .map(n -> n.substring(0, n.length() - 4)).toList();
+            for (String n : names)
+                if (n.startsWith("/") || n.contains("\\") || List.of(n.split("/")).contains(".."))
+                    throw new IOException(file + " holds an entry named '" + n + ".npy', which is a path, not an "
+                            + "array name (a hostile archive?); it is not read");
+            return names;
         }
     }
 
@@ -53,8 +58,9 @@ public final class Npz {
             if (entry == null)
                 throw new IOException(file + " has no array '" + name + "' (it holds " + names(file) + ")");
             String source = file + ":" + entry.getName();
+            long length = ZipEntries.size(entry, Files.size(file), source);
             InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16);
-            return new Rows(zip, in, Npy.readHeader(in, source), source);
+            return new Rows(zip, in, Npy.readHeader(in, length, source), source);
         } catch (IOException | RuntimeException e) {
             zip.close();
             throw e;

@@ -5,20 +5,65 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 
 final class RawTensor {
+    /** Bytes allocated by {@link #empty} so far: what the hostile-input tests bound. */
+    private static final AtomicLong ALLOCATED = new AtomicLong();
+    private static final int CHUNK = 1 << 20;
+
     private RawTensor() {}
+
+    /**
+     * A new uninitialised CPU tensor for data read from a file. Every reader allocates through here, after it has
+     * checked the size against the file's length.
+     */
+    static Tensor empty(DType dtype, long[] shape) {
+        Torch.init();
+        ALLOCATED.addAndGet(Torch.numel(shape) * dtype.bytes);
+        return torch.empty(shape, Torch.options(dtype.scalarType), null);
+    }
+
+    /** The bytes {@link #empty} has allocated in this process. */
+    static long allocatedBytes() { return ALLOCATED.get(); }
 
     /** A new tensor (owning its memory) holding {@code data}'s remaining bytes as {@code dtype} of {@code shape}. */
     static Tensor fromBytes(ByteBuffer data, DType dtype, long[] shape) {
-        Torch.init();
         long n = Torch.numel(shape) * dtype.bytes;
         if (data.remaining() != n)
             throw new IllegalArgumentException("tensor data holds " + data.remaining() + " bytes, expected " + n);
-        Tensor t = torch.empty(shape, Torch.options(dtype.scalarType), null);
+        Tensor t = empty(dtype, shape);
         if (n > 0) new BytePointer(t.data_ptr()).capacity(n).asByteBuffer().put(data.duplicate());
         return t;
+    }
+
+    /**
+     * A new tensor of {@code shape} filled from {@code in}, in chunks (no second copy of the data on the heap); fails
+     * naming {@code source} when the stream ends early.
+     */
+    static Tensor read(InputStream in, DType dtype, long[] shape, String source) throws IOException {
+        Tensor t = empty(dtype, shape);
+        long n = Torch.numel(shape) * dtype.bytes, got = readInto(in, t, n);
+        if (got < n) throw new IOException(source + ": the data ends after " + got + " of " + n + " bytes (truncated "
+                + "file?)");
+        return t;
+    }
+
+    /** Reads up to {@code n} bytes of {@code in} into contiguous CPU tensor {@code t}; returns how many it read. */
+    static long readInto(InputStream in, Tensor t, long n) throws IOException {
+        BytePointer dst = new BytePointer(t.data_ptr()).capacity(n);
+        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(n, 1))];
+        long done = 0;
+        while (done < n) {
+            int got = in.readNBytes(buf, 0, (int) Math.min(buf.length, n - done));
+            if (got <= 0) break;
+            dst.position(done).put(buf, 0, got);
+            done += got;
+        }
+        return done;
     }
 
     /** A view of a contiguous CPU tensor's bytes (valid while {@code contiguousCpu} lives). */

@@ -2,7 +2,6 @@
 package epg.tensor;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.bytedeco.pytorch.Tensor;
 
@@ -14,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,48 +27,17 @@ public final class Safetensors {
     /** A file's tensors (in file order) and its string metadata. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
+    /** Reads the whole file; its header is checked in full (SafetensorsHeader) before any tensor is allocated. */
     public static Contents read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) throw corrupt(file, "shorter than its 8-byte header length");
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, len, 0);
-            long headerLen = len.flip().getLong();
-            if (headerLen <= 0 || headerLen > size - 8 || headerLen > 100_000_000)
-                throw corrupt(file, "header length " + headerLen + " is impossible");
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            JsonObject header;
-            try {
-                header = GSON.fromJson(new String(hb.array(), StandardCharsets.UTF_8).trim(), JsonObject.class);
-            } catch (RuntimeException e) {
-                throw corrupt(file, "header is not JSON (" + e.getMessage() + ")");
-            }
-            long base = 8 + headerLen;
+            SafetensorsHeader header = SafetensorsHeader.read(ch, file);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            Map<String, String> metadata = new LinkedHashMap<>();
-            List<Map.Entry<String, JsonElement>> entries = new ArrayList<>(header.entrySet());
-            entries.sort((a, b) -> Long.compare(begin(a.getValue()), begin(b.getValue())));
-            for (Map.Entry<String, JsonElement> e : entries) {
-                if (e.getKey().equals("__metadata__")) {
-                    e.getValue().getAsJsonObject().entrySet()
-                            .forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
-                    continue;
-                }
-                JsonObject info = e.getValue().getAsJsonObject();
-                DType dtype = DType.ofSafetensors(info.get("dtype").getAsString());
-                long[] shape = GSON.fromJson(info.get("shape"), long[].class);
-                long[] offsets = GSON.fromJson(info.get("data_offsets"), long[].class);
-                long n = offsets[1] - offsets[0];
-                if (offsets[0] < 0 || n < 0 || base + offsets[1] > size)
-                    throw corrupt(file, "tensor '" + e.getKey() + "' lies outside the file (truncated?)");
-                if (n != Torch.numel(shape) * dtype.bytes)
-                    throw corrupt(file, "tensor '" + e.getKey() + "' has " + n + " bytes for shape "
-                            + Arrays.toString(shape));
-                ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, base + offsets[0], n);
-                tensors.put(e.getKey(), Scope.keep(RawTensor.fromBytes(data, dtype, shape)));
+            for (SafetensorsHeader.Entry e : header.tensors()) {
+                ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, header.dataStart() + e.begin(),
+                        e.end() - e.begin());
+                tensors.put(e.name(), Scope.keep(RawTensor.fromBytes(data, e.dtype(), e.shape())));
             }
-            return new Contents(tensors, metadata);
+            return new Contents(tensors, header.metadata());
         }
     }
 
@@ -114,49 +81,15 @@ public final class Safetensors {
 
     /**
      * The string metadata of a file, from its header alone (no tensor is read): a cheap look at a model file's step.
+     * The header is checked in full, as by {@link #read}.
      */
     public static Map<String, String> metadata(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            if (ch.size() < 8) throw corrupt(file, "shorter than its 8-byte header length");
-            readFully(ch, len, 0);
-            long headerLen = len.flip().getLong();
-            if (headerLen <= 0 || headerLen > ch.size() - 8 || headerLen > 100_000_000)
-                throw corrupt(file, "header length " + headerLen + " is impossible");
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            Map<String, String> metadata = new LinkedHashMap<>();
-            try {
-                JsonObject header = GSON.fromJson(new String(hb.array(), StandardCharsets.UTF_8).trim(),
-                        JsonObject.class);
-                JsonElement m = header == null ? null : header.get("__metadata__");
-                if (m != null && m.isJsonObject())
-                    m.getAsJsonObject().entrySet().forEach(e -> metadata.put(e.getKey(), e.getValue().getAsString()));
-            } catch (RuntimeException e) {
-                throw corrupt(file, "header is not JSON with string metadata (" + e.getMessage() + ")");
-            }
-            return metadata;
-        }
-    }
-
-    private static long begin(JsonElement e) {
-        if (!e.isJsonObject() || !e.getAsJsonObject().has("data_offsets")) return -1;
-        return e.getAsJsonObject().get("data_offsets").getAsJsonArray().get(0).getAsLong();
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-        while (b.hasRemaining()) {
-            int n = ch.read(b, pos);
-            if (n < 0) throw new IOException("unexpected end of file");
-            pos += n;
+            return SafetensorsHeader.read(ch, file).metadata();
         }
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) ch.write(b);
-    }
-
-    private static IOException corrupt(Path file, String why) {
-        return new IOException(file + " is not a valid safetensors file: " + why);
     }
 }

@@ -76,26 +76,28 @@ public final class RunDir {
      */
     public void writeConfig(Object config, Set<String> mayChange, JsonObject derived, Invocation invocation)
             throws IOException {
+        requireUsable(root);
         Path f = file(CONFIG);
         JsonElement tree = JsonParser.parseString(Json.pretty(config));
-        if (!tree.isJsonObject()) {
-            if (Files.exists(f) && !JsonParser.parseString(Files.readString(f)).equals(tree))
+        JsonElement stored = Files.exists(f) ? stored(f) : null;
+        if (!tree.isJsonObject() || stored != null && !stored.isJsonObject()) {
+            if (stored != null && !stored.equals(tree))
                 throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f + ")");
             AtomicFile.writeString(f, Json.pretty(config) + "\n");
             return;
         }
         JsonObject now = tree.getAsJsonObject();
         JsonArray invocations = new JsonArray();
-        if (Files.exists(f)) {
-            JsonObject stored = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
-            List<String> differing = new ArrayList<>();
-            differences("", comparable(stored, mayChange), comparable(now, mayChange), differing);
-            if (!differing.isEmpty())
-                throw new IllegalArgumentException(root + " holds a run with other settings: " + String.join(", ",
-                        differing) + " (stored in " + f + "). Resume it as it was (epg train|pretrain --resume "
-                        + root + ", where --steps N extends it), or use a new --out directory");
-            if (stored.has(INVOCATIONS) && stored.get(INVOCATIONS).isJsonArray())
-                invocations = stored.getAsJsonArray(INVOCATIONS);
+        if (stored != null) {
+            JsonObject old = stored.getAsJsonObject();
+            List<String> differ = new ArrayList<>();
+            differences("", comparable(old, mayChange), comparable(now, mayChange), differ);
+            if (!differ.isEmpty())
+                throw new IllegalArgumentException(root + " holds a run with other settings: " + String.join("; ",
+                        differ) + " (stored in " + f + "); resume it as it was (epg train|pretrain --resume " + root
+                        + ", where --steps N extends it), or use a new --out directory");
+            if (old.has(INVOCATIONS) && old.get(INVOCATIONS).isJsonArray())
+                invocations = old.getAsJsonArray(INVOCATIONS);
         }
         derived.entrySet().forEach(e -> now.add(e.getKey(), e.getValue()));
         if (invocation != null) invocations.add(JsonParser.parseString(Json.compact(invocation)));
@@ -103,19 +105,37 @@ public final class RunDir {
         AtomicFile.writeString(f, Json.pretty(now) + "\n");
     }
 
-    /** Every path "a.b" whose values differ, as "a.b: stored X, now Y"; a key only in {@code now} may be neutral. */
-    private static void differences(String path, JsonElement stored, JsonElement now, List<String> out) {
-        if (stored.isJsonObject() && now.isJsonObject()) {
-            JsonObject a = stored.getAsJsonObject(), b = now.getAsJsonObject();
-            for (String k : a.keySet())
-                if (b.has(k)) differences(path + k + ".", a.get(k), b.get(k), out);
-                else out.add(path + k + ": stored " + a.get(k) + ", now absent");
-            for (String k : b.keySet())
-                if (!a.has(k) && !neutral(b.get(k))) out.add(path + k + ": stored absent, now " + b.get(k));
+    /** The stored config.json, parsed with bounded nesting; a damaged one is an error saying what to do. */
+    private static JsonElement stored(Path f) throws IOException {
+        try {
+            return Json.tree(Files.readString(f), f.toString());
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(ex.getMessage() + "; restore it or use a new --out directory", ex);
+        }
+    }
+
+    /** A run directory must be a folder or not exist yet: an existing file is refused before any work starts. */
+    public static void requireUsable(Path root) {
+        if (Files.exists(root) && !Files.isDirectory(root))
+            throw new IllegalArgumentException(root + " is an existing file, not a run directory; give --out a "
+                    + "folder (new, or an earlier run to resume)");
+    }
+
+    /** Adds "key stored -> now" to {@code out} for every setting that differs (nested keys joined by dots). */
+    private static void differences(String key, JsonElement stored, JsonElement now, List<String> out) {
+        if (!stored.isJsonObject() || !now.isJsonObject()) {
+            if (!stored.equals(now)) out.add((key.isEmpty() ? "the configuration" : key) + " " + stored + " -> " + now);
             return;
         }
-        if (!stored.equals(now))
-            out.add(path.substring(0, path.length() - 1) + ": stored " + stored + ", now " + now);
+        JsonObject a = stored.getAsJsonObject(), b = now.getAsJsonObject();
+        for (String k : a.keySet()) {
+            String name = key.isEmpty() ? k : key + "." + k;
+            if (!b.has(k)) out.add(name + " " + a.get(k) + " -> (absent)");
+            else differences(name, a.get(k), b.get(k), out);
+        }
+        for (String k : b.keySet())
+            if (!a.has(k) && !neutral(b.get(k)))
+                out.add((key.isEmpty() ? k : key + "." + k) + " (absent) -> " + b.get(k));
     }
 
     private static boolean neutral(JsonElement e) {

@@ -193,6 +193,7 @@ public final class Trainer {
         checkSameStep(state);
         listener.started(state.step(), end);
         Interval interval = new Interval();
+        long firstStep = state.step(), skippedBefore = state.skipped();
         try (Loader loader = new Loader(data, loaderConfig.split(group.rank(), group.worldSize()), state.position())) {
             while (state.step() < end) {
                 long k = state.step();
@@ -235,6 +236,10 @@ public final class Trainer {
                                 + " steps in a row had a non-finite loss or gradient (up to step "
                                 + state.step() + "); stopping. Resume from the last checkpoint with a lower learning "
                                 + "rate or without bf16.");
+                    if (state.step() == end && state.skipped() - skippedBefore == end - firstStep)
+                        throw new IllegalStateException("every one of the " + (end - firstStep) + " steps of this run "
+                                + "had a non-finite loss or gradient and was skipped: nothing was learned, no model "
+                                + "file is written. Lower the learning rate or check the data and settings.");
                     // Section: log.
                     interval.add(skip, lossValue, terms);
                     if (group.isMain() && (state.step() % settings.run().logEvery() == 0 || state.step() == end))
@@ -253,6 +258,13 @@ public final class Trainer {
 
     /** Rank 0 writes; every rank waits until it has (so none runs ahead of the last complete checkpoint). */
     private void checkpoint(TrainState state) throws IOException {
+        // Non-finite weights (a learning rate far too high) must not replace the last good checkpoint or model file.
+        double norm;
+        try (Scope s = Scope.open()) { norm = parameterNorm(); }
+        if (!Double.isFinite(norm))
+            throw new IllegalStateException("the weights are no longer finite at step " + state.step() + " ("
+                    + state.skipped() + " steps skipped so far); nothing is written and the last checkpoint is kept. "
+                    + "Resume with a lower learning rate.");
         if (group.isMain()) {
             try (Scope s = Scope.open()) {
                 dir.saveCheckpoint(state, stage.modules(), optimizer, stage.generators(),

@@ -48,6 +48,7 @@ class DemoCommandTest {
         assertTrue(html.contains("Pre-training vs scratch"), "the Table 6 comparison line");
         assertTrue(html.contains("RCM init (EPG)") && html.contains("scratch"), "the diffusion chart's legend");
         assertTrue(r.out().contains("FD_RCM"), r.out());
+        assertTrue(r.out().contains("browse: epg view " + out), "the demo names the page that shows it: " + r.out());
         Files.delete(out.resolve(DemoLayout.REPORT));
         assertEquals(0, TestSupport.cli("demo", "--report-only", "--out", out.toString()).code());
         assertEquals(html, Files.readString(out.resolve(DemoLayout.REPORT)), "the report rewritten from demo.json");

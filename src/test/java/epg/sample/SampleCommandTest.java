@@ -66,8 +66,12 @@ class SampleCommandTest {
             assertTrue(Files.exists(out.resolve(SampleRun.fileName(seed))), "seed " + seed);
         assertEquals(5, Files.list(out).filter(p -> p.getFileName().toString().matches("\\d{6}\\.png")).count());
         ByteImage grid = ImageDecoder.readRgb(out.resolve(SampleRun.GRID));
-        assertEquals(24, grid.width());  // 3 columns of 8 px
-        assertEquals(16, grid.height()); // 2 rows
+        // one row per class of the balanced labels, as many 8 px columns as the most frequent class has images
+        int[] labels = Labels.balanced(5, model.config.numClasses());
+        java.util.Map<Integer, Long> perClass = java.util.Arrays.stream(labels).boxed().collect(
+                java.util.stream.Collectors.groupingBy(l -> l, java.util.stream.Collectors.counting()));
+        assertEquals(8 * perClass.values().stream().mapToLong(Long::longValue).max().orElseThrow(), grid.width());
+        assertEquals(8 * perClass.size(), grid.height());
         try (ZipFile z = new ZipFile(out.resolve(SampleRun.NPZ).toFile())) {
             byte[] npy = z.getInputStream(z.getEntry("arr_0.npy")).readAllBytes();
             String header = new String(npy, 10, npy[8] & 0xFF | (npy[9] & 0xFF) << 8, StandardCharsets.ISO_8859_1);

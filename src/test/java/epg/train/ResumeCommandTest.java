@@ -62,7 +62,7 @@ class ResumeCommandTest {
         r = TestSupport.cli(concat(new String[]{"pretrain", "--steps", "5", "--base-lr", "1e-3", "--out",
                 rcm.toString()}, settings));
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("steps: stored 4, now 5") && r.err().contains("lr: stored 6.0E-4, now 0.001")
+        assertTrue(r.err().contains("steps 4 -> 5") && r.err().contains("lr 6.0E-4 -> 0.001")
                 && r.err().contains("--resume"), r.err());
         assertEquals(4, config(rcm).get("steps").getAsLong(), "config.json is unchanged");
 

@@ -25,6 +25,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,17 +129,45 @@ class TrainerTest {
         assertEquals(1f, Torch.toFloats(bad.w)[0], 0f, "a skipped step must not change the weights");
     }
 
+    @Test
+    void aRunWhoseEveryStepIsSkippedFailsAndWritesNothing() {
+        Dataset data = TinyRuns.synthetic(16);
+        Loader.Config lc = Loader.Config.of(4, 16, Loader.Mode.FINETUNE, 0).threads(1, 1);
+        Toy bad = new Toy(null);
+        Path dir = tmp.resolve("all-skipped");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Trainer(bad, bad.settings(5), new RunDir(dir), "toy")
+                        .run(data, lc, 5, Trainer.Listener.NONE));
+        assertTrue(e.getMessage().contains("every one of the 5 steps"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("checkpoints")), "a run that learned nothing wrote a checkpoint");
+    }
+
+    @Test
+    void weightsThatBecameNonFiniteAreNeverCheckpointed() {
+        Dataset data = TinyRuns.synthetic(16);
+        Loader.Config lc = Loader.Config.of(4, 16, Loader.Mode.FINETUNE, 0).threads(1, 1);
+        Toy toy = new Toy(Set.of());
+        toy.lr = Double.POSITIVE_INFINITY; // the first step sends w to -inf; the later ones are skipped
+        Path dir = tmp.resolve("inf");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Trainer(toy, toy.settings(3), new RunDir(dir), "toy")
+                        .run(data, lc, 3, Trainer.Listener.NONE));
+        assertTrue(e.getMessage().contains("no longer finite at step 3"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("checkpoints")), "non-finite weights were checkpointed");
+    }
+
     /** A one-parameter stage: loss = w², or NaN at the given steps (all steps when null). */
     private static final class Toy extends Module implements Stage {
         final Tensor w = parameter("w", Torch.ones(1));
         private final Set<Long> nanSteps;
+        double lr = 0.1;
 
         Toy(Set<Long> nanSteps) { this.nanSteps = nanSteps; }
 
         Trainer.Settings settings(long steps) {
             AdamW.Options adam = new AdamW.Options(0.9, 0.999, 1e-8, 0, Set.of());
             RunControl run = RunControl.DEFAULTS.withLogEvery(1).withKeepCheckpoints(0);
-            return new Trainer.Settings(new Schedule(4, steps, 0), k -> 0.1, adam, 0, Precision.FP32, run);
+            return new Trainer.Settings(new Schedule(4, steps, 0), k -> lr, adam, 0, Precision.FP32, run);
         }
 
         public Map<String, Module> modules() { return Map.of("toy", this); }
