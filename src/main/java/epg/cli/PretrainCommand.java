@@ -100,7 +100,9 @@ public final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PretrainConfig stored = null;
-        if (resume != null) {
+        if (resume == null) {
+            Resumption.requireForNewRun(spec, java.util.Collections.singletonMap("--out", run.out));
+        } else {
             Resumption.checkOptions(spec);
             stored = Resumption.config(resume, PretrainConfig.class);
         }

@@ -4,6 +4,7 @@ package epg.cli;
 import epg.config.Json;
 import epg.train.RunControl;
 import epg.train.RunDir;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -66,11 +68,24 @@ final class Resumption {
         return p.hasMatchedOption("--resume") && p.hasMatchedOption("--steps") ? Set.of("steps") : Set.of();
     }
 
-    /** The option required unless --resume is given. */
+    /** The option required unless --resume is given (checked by {@link #requireForNewRun} first). */
     static <T> T required(T value, String option, String what) {
         if (value == null)
             throw new IllegalArgumentException("missing " + option + " (" + what + "); to continue a run, give "
                     + "--resume RUN instead");
         return value;
+    }
+
+    /**
+     * Without --resume, the options a new run needs, in {@code required} (name → value), must all be given: a usage
+     * error naming every missing one, as picocli reports a required option.
+     */
+    static void requireForNewRun(CommandSpec spec, Map<String, Object> required) {
+        List<String> missing = new ArrayList<>();
+        required.forEach((name, value) -> { if (value == null) missing.add("'" + name + "'"); });
+        if (missing.isEmpty()) return;
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option"
+                + (missing.size() > 1 ? "s: " : ": ") + String.join(", ", missing) + " (or --resume RUN to continue "
+                + "a run)");
     }
 }

@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -128,7 +130,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FinetuneConfig stored = null;
-        if (resume != null) {
+        if (resume == null) {
+            Map<String, Object> need = new LinkedHashMap<>();
+            need.put("--task", task);
+            need.put("--init", init);
+            need.put("--steps", steps);
+            need.put("--out", run.out);
+            Resumption.requireForNewRun(spec, need);
+        } else {
             Resumption.checkOptions(spec);
             stored = Resumption.config(resume, FinetuneConfig.class);
         }

@@ -49,7 +49,9 @@ class NumericOptionsTest {
         legal("demo", "--budget");
         legal("demo", "--threads", "0");
         legal("demo", "--seed", "0", "-1");
-        legal("sample", "--num --steps --mid-sigma --batch");
+        legal("sample", "--num --steps --points --mid-sigma --batch --nproc");
+        legal("pretrain", "--base-lr");
+        for (String c : new String[]{"sample", "denoise", "evaluate"}) legal(c, "--threads", "0");
         legal("sample", "--cfg --cfg-interval --classes", "0");
         legal("denoise", "--sigma");
         legal("denoise", "--label", "0");

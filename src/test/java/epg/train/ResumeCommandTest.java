@@ -74,8 +74,8 @@ class ResumeCommandTest {
         ok(r);
         assertEquals(3, Files.readAllLines(diff.resolve(RunDir.LOG)).size());
         r = TestSupport.cli("train", "--task", "diffusion", "--steps", "2", "--out", tmp.resolve("x").toString());
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("missing --init") && r.err().contains("--resume RUN"), r.err());
+        assertEquals(2, r.code(), "a usage error");
+        assertTrue(r.err().contains("Missing required option: '--init'") && r.err().contains("--resume RUN"), r.err());
 
         // epg plot draws any run's curves; --csv exports every logged step
         Path svg = tmp.resolve("curves.svg");
