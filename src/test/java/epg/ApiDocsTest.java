@@ -43,6 +43,23 @@ class ApiDocsTest {
         assertEquals(List.of(), undocumented);
     }
 
+    /**
+     * What `mvn package` runs (maven-javadoc-plugin, doclint on but "missing"): an error there fails the library's
+     * build, so it fails here first.
+     */
+    @Test
+    void theJavadocBuildsWithoutErrors(@org.junit.jupiter.api.io.TempDir Path out) {
+        var javadoc = java.util.spi.ToolProvider.findFirst("javadoc").orElseThrow();
+        java.io.StringWriter log = new java.io.StringWriter();
+        java.io.PrintWriter w = new java.io.PrintWriter(log);
+        int status = javadoc.run(w, w, "-quiet", "-Xdoclint:all,-missing", "-d", out.toString(), "-sourcepath",
+                "src/main/java", "-subpackages", "epg", "-classpath", System.getProperty("java.class.path"));
+        w.flush();
+        List<String> errors = log.toString().lines().filter(l -> l.contains("error:")).toList();
+        assertEquals(List.of(), errors, log.toString());
+        assertEquals(0, status, log.toString());
+    }
+
     @Test
     void theCheckFindsAMissingComment() {
         assertTrue(documented(List.of("/** A thing. */", "@Deprecated", "public final class A {"), 2));
