@@ -3,7 +3,6 @@ package epg.cli;
 
 import epg.config.Json;
 import epg.config.ModelConfig;
-import epg.config.Presets;
 import epg.nn.ModelFile;
 import epg.tensor.Checkpoints;
 import epg.tensor.Safetensors;
@@ -37,6 +36,9 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--preset",
             description = "Preset to record as the file's configuration (checked by loading), e.g. EPG-XL/16.")
     String preset;
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "Architecture JSON to record instead of --preset (a model of any shape; checked by loading).")
+    Path config;
 
     static boolean isTorchSave(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -58,8 +60,8 @@ public final class ConvertCommand implements Callable<Integer> {
             checkExtension(out);
             Safetensors.Contents c = Checkpoints.read(in);
             Map<String, String> meta = new LinkedHashMap<>(c.metadata());
-            if (preset != null) {
-                ModelConfig cfg = Presets.get(preset);
+            ModelConfig cfg = Architecture.of(preset, config, null);
+            if (cfg != null) {
                 ModelFile.load(in, cfg, true); // fails naming the keys if the file is not this preset
                 meta.put(ModelFile.FORMAT_KEY, ModelFile.FORMAT);
                 meta.put(ModelFile.CONFIG_KEY, Json.compact(cfg));

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "denoise", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs one denoiser call D(x, sigma, y) of an EPG model on given data.",
-                "The result is clamped to [-1, 1] as in sampling; float32 .npy in and out."},
+                "The result is clamped to [-1, 1] as in sampling, unless --no-clamp; float32 .npy in and out."},
         footerHeading = "%nExample:%n",
         footer = "  epg denoise runs/diffusion/model.safetensors x.npy --sigma 0.5 --labels 3 --out d.npy")
 public final class DenoiseCommand implements Callable<Integer> {
@@ -39,8 +39,14 @@ public final class DenoiseCommand implements Callable<Integer> {
     @Option(names = "--output", hidden = true, description = "Deprecated spelling of --out.")
     void output(Path p) { out = p; }
     @Bounds(above = 0)
-    @Option(names = "--sigma", required = true,
-            description = "Noise level of x as D sees it (already shifted: s x sigma).") double sigma;
+    @Option(names = "--sigma",
+            description = "Noise level of x as D sees it (already shifted: s x sigma), the same for every image.")
+    Double sigma;
+    @Option(names = "--sigmas", paramLabel = "FILE.npy",
+            description = ".npy of one noise level per image, [B] (shifted, as --sigma; instead of --sigma).")
+    Path sigmaFile;
+    @Option(names = "--no-clamp",
+            description = "The raw prediction D(x, sigma, y) of the network, not clamped to [-1, 1].") boolean noClamp;
     @Option(names = "--labels", paramLabel = "SPEC", description = "The class of each image: one class id for every "
             + "image, or a .npy of one class id per image, [B] (default: numClasses, unconditional).") String labels;
     @Bounds(min = 0)
@@ -69,15 +75,16 @@ public final class DenoiseCommand implements Callable<Integer> {
             var device = Torch.device(dev);
             Tensor ys = Torch.fromLongs(Arrays.stream(y).asLongStream().toArray(), b).to(device,
                     torch.ScalarType.Long);                                                              // [B]
-            Tensor sigmas = torch.full(new long[]{b}, new Scalar(sigma), Torch.options(torch.ScalarType.Float, device));
+            Tensor sigmas = sigmas(b).to(device, torch.ScalarType.Float);                               // [B]
             Tensor d;
             try (Autocast a = Autocast.of(dev, precision)) {
-                d = model.denoise(x.to(device, torch.ScalarType.Float), sigmas, ys).cpu().reshape(shape);
+                d = (noClamp ? model.raw() : model).denoise(x.to(device, torch.ScalarType.Float), sigmas, ys).cpu()
+                        .reshape(shape);
             }
             Npy.write(out, d);
-            System.out.printf("D(x, %s, %s) of %s -> %s (%s, %s on %s)%n", sigma, labels != null ? labels : classes,
-                    Arrays.toString(shape), out, model.preconditioning().kind().name().toLowerCase(), precision.id(),
-                    dev);
+            System.out.printf("D(x, %s, %s)%s of %s -> %s (%s, %s on %s)%n", sigmaFile != null ? sigmaFile : sigma,
+                    labels != null ? labels : classes, noClamp ? " unclamped" : "", Arrays.toString(shape), out,
+                    model.preconditioning().kind().name().toLowerCase(), precision.id(), dev);
             return 0;
         }
     }
@@ -103,6 +110,22 @@ public final class DenoiseCommand implements Callable<Integer> {
             return Labels.cycle(images, java.util.List.of(y), classes);
         }
         return Labels.fromNpy(Path.of(labels), images, classes);
+    }
+
+    /** --sigma for every image, or --sigmas FILE.npy (one positive level per image) → float32 [B]. */
+    private Tensor sigmas(long images) throws java.io.IOException {
+        if ((sigma == null) == (sigmaFile == null))
+            throw new IllegalArgumentException("give the noise level as --sigma S or --sigmas FILE.npy (one of them)");
+        if (sigma != null)
+            return torch.full(new long[]{images}, new Scalar(sigma), Torch.options(torch.ScalarType.Float));
+        Tensor s = Npy.read(sigmaFile);
+        if (s.dim() != 1 || s.size(0) != images || !s.is_floating_point())
+            throw new IllegalArgumentException(sigmaFile + " must hold " + images + " floating-point noise levels, "
+                    + "shape [" + images + "]; it has shape " + Arrays.toString(Torch.shape(s)));
+        Tensor f = s.to(torch.ScalarType.Float);                                                    // [B]
+        if (!(f.min().item_double() > 0))
+            throw new IllegalArgumentException(sigmaFile + " holds a noise level <= 0 (or NaN): every σ must be > 0");
+        return f;
     }
 
     /** x [B, C, H, W] must have the model's channels and resolution (before the network sees it). */

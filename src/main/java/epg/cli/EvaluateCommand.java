@@ -4,6 +4,7 @@ package epg.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import epg.metrics.ClassAccuracy;
 import epg.metrics.Evaluation;
 import epg.metrics.EvaluationResult;
@@ -13,7 +14,13 @@ import epg.metrics.ImageSource;
 import epg.metrics.InceptionV3;
 import epg.metrics.RcmExtractor;
 import epg.metrics.SampleLabels;
+import epg.report.CheckpointEvaluation;
+import epg.sample.Guidance;
+import epg.sample.SampleOptions;
+import epg.sample.Samplers;
+import epg.sample.TwoStep;
 import epg.tensor.AtomicFile;
+import epg.train.RunDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +28,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -35,11 +44,15 @@ import java.util.concurrent.Callable;
                 "With --class-accuracy, also (without REF: only) the share of Fashion-MNIST samples that a classifier "
                         + "assigns to their class.",
                 "Prints the metrics and writes them as JSON; every result names its metric (fid, or fdRcm in an "
-                        + "RCM encoder's feature space) and the feature extractor's file and SHA-256."},
+                        + "RCM encoder's feature space) and the feature extractor's file and SHA-256.",
+                "SAMPLES may also be a fine-tuning run directory (epg train --out): then every kept checkpoint samples "
+                        + "--num images and is judged, one JSON line per step in RUN/evaluate.jsonl, with a chart of "
+                        + "each metric against the step (.svg and .png beside it)."},
         footerHeading = "%nExample:%n",
         footer = {"  epg sample runs/diffusion/model.safetensors --num 1000 --out samples",
                 "  epg evaluate samples ref.npz --inception pt_inception-2015-12-05-6726825d.pth",
-                "  epg evaluate samples ref.npz --features rcm:runs/rcm/encoder.safetensors --class-accuracy"})
+                "  epg evaluate samples ref.npz --features rcm:runs/rcm/encoder.safetensors --class-accuracy",
+                "  epg evaluate runs/diffusion ref.npz --features rcm:runs/rcm/encoder.safetensors --num 500"})
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -70,6 +83,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "architecture of the rcm: checkpoint when it carries no \"config\" metadata")
     String preset;
 
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "architecture JSON of the rcm: checkpoint instead of --preset (a model of any shape)")
+    Path config;
+
     @Option(names = "--make-ref",
             description = "write a reference batch OUT.npz from DATA (arr_0 + Inception mu/sigma/mu_s/sigma_s)")
     boolean makeRef;
@@ -89,8 +106,33 @@ public final class EvaluateCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--out", paramLabel = "JSON",
-            description = "Where to write the JSON report (default: SAMPLES with .eval.json).")
+            description = "Where to write the JSON report (default: SAMPLES with .eval.json; for a run: "
+                    + "RUN/evaluate.jsonl, samples in RUN/evaluate-samples/).")
     Path out;
+
+    @Bounds(min = 1, max = SampleCommand.MAX_IMAGES)
+    @Option(names = "--num", defaultValue = "1000",
+            description = "A run: images sampled per checkpoint, seeds 0..N-1, balanced labels (default: "
+                    + "${DEFAULT-VALUE}).")
+    int num;
+
+    @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
+            description = "A run: ${COMPLETION-CANDIDATES} (default: heun for diffusion, onestep for consistency).")
+    String sampler;
+
+    @Bounds(min = 2)
+    @Option(names = "--points", defaultValue = "32", paramLabel = "N",
+            description = "A run: Karras grid points of the sampler (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Bounds(min = 2)
+    @Option(names = "--steps", hidden = true, description = "Deprecated spelling of --points.")
+    void steps(int n) { steps = n; }
+
+    @Bounds(min = 0)
+    @Option(names = "--cfg", defaultValue = "1", description = "A run: guidance weight w, 1 = none (default: "
+            + "${DEFAULT-VALUE}).")
+    double cfg;
 
     @Mixin ComputeOptions compute;
 
@@ -101,6 +143,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         var log = spec.commandLine().getErr();
         FeatureExtractor base = extractor();
         FeatureExtractor extractor = base == null ? null : base.on(dev, compute.precision());
+        if (CheckpointEvaluation.isRun(samples)) return evaluateRun(extractor);
         Path given = samples;
         samples = ImageSource.resolve(samples);
         if (!samples.equals(given)) log.println(given + " is an `epg sample` folder: evaluating " + samples);
@@ -131,6 +174,32 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** `epg evaluate RUN [REF]`: every kept checkpoint sampled and judged (Figure 7). */
+    private int evaluateRun(FeatureExtractor extractor) throws Exception {
+        if (makeRef) throw new IllegalArgumentException("--make-ref takes a data folder or .npz, not a run directory");
+        if (reference != null && extractor == null) throw new IllegalArgumentException(noExtractor());
+        if (reference == null && features != null)
+            throw new IllegalArgumentException("--features needs REF, the reference batch to measure against");
+        Samplers entry = Samplers.named(sampler != null ? sampler : defaultSampler());
+        int points = entry.walksGrid() ? steps : 2; // one- and two-step use σ_max alone, whatever the grid size
+        SampleOptions options = new SampleOptions(entry.make(new Samplers.Options(TwoStep.ECT_MID_SIGMA)), points, cfg,
+                Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, batch);
+        CheckpointEvaluation e = new CheckpointEvaluation(num, entry.cliName(), options,
+                reference == null ? null : extractor, reference, classAccuracy, batch);
+        Path target = out != null ? out : samples.resolve("evaluate.jsonl");
+        String base = target.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        var lines = e.run(samples, target, target.resolveSibling(base + "-samples"), spec.commandLine().getErr());
+        spec.commandLine().getOut().printf("%d checkpoints judged (earlier lines of the same settings kept) -> %s%n",
+                lines.size(), target);
+        return 0;
+    }
+
+    /** Heun for a diffusion run, one step for a consistency run. */
+    private String defaultSampler() throws IOException {
+        var o = JsonParser.parseString(Files.readString(samples.resolve(RunDir.CONFIG))).getAsJsonObject();
+        return o.has("task") && o.get("task").getAsString().equalsIgnoreCase("consistency") ? "onestep" : "heun";
+    }
+
     /** Adds "classAccuracy" and "classLabels" (where the labels came from) to {@code json}; returns the table. */
     private String classAccuracy(JsonObject json, Gson gson) throws Exception {
         FashionClassifier net = FashionClassifier.load();
@@ -153,7 +222,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--features inception needs --inception PATH. " + noExtractor());
             return InceptionV3.load(inception);
         }
-        if (f.startsWith("rcm:") && f.length() > 4) return RcmExtractor.load(Path.of(f.substring(4)), preset);
+        if (f.startsWith("rcm:") && f.length() > 4) return RcmExtractor.loadAs(Path.of(f.substring(4)),
+                Architecture.of(preset, config, null));
         throw new IllegalArgumentException("unknown --features '" + f + "': use 'inception' or 'rcm:CHECKPOINT'");
     }
 

@@ -2,7 +2,6 @@
 package epg.cli;
 
 import epg.config.ModelConfig;
-import epg.config.Presets;
 import epg.data.Dataset;
 import epg.dist.Distributed;
 import epg.progress.TrainProgress;
@@ -38,9 +37,11 @@ import java.util.concurrent.Callable;
         footer = {"  epg pretrain --preset RCM-T --data fashion-mnist --steps 3000 --batch 256 --out runs/rcm",
                 "  epg pretrain --resume runs/rcm --steps 6000        # continue, extended to 6,000 steps"})
 public final class PretrainCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "RCM-T",
-            description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).")
+    @Option(names = "--preset", description = "RCM preset (default RCM-T; `epg models` lists them).")
     String preset;
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "Architecture JSON instead of --preset (a model file's 'config' fields): any RCM shape.")
+    java.nio.file.Path config;
     @Bounds(min = 1)
     @Option(names = "--steps", description = "Total optimiser steps K (default 600000; with --resume: extends the "
             + "run).")
@@ -73,6 +74,24 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "Consistency temperature schedule: constant (released) or "
                     + "cosine (paper) (default ${DEFAULT-VALUE}).")
     String temperature;
+    @Bounds(above = 0)
+    @Option(names = "--tau-max",
+            description = "Consistency temperature at sigma_max at step 0, the paper's tau2 (default 0.1 constant, "
+                    + "0.2 cosine; Table 12b: 0.1, 0.2, 0.5).")
+    Double tauMax;
+    @Bounds(above = 0)
+    @Option(names = "--tau-min",
+            description = "Consistency temperature at sigma_min, where the cosine ends, the paper's tau1 "
+                    + "(default 0.1).")
+    Double tauMin;
+    @Bounds(min = 1)
+    @Option(names = "--proj-out",
+            description = "Projector output width (default: the preset's; 256 released config, 768 released "
+                    + "launch script).")
+    Integer projOut;
+    @Bounds(min = 1)
+    @Option(names = "--proj-hidden", description = "Projector hidden width (default: the preset's; 4096 released).")
+    Integer projHidden;
     @Bounds(min = 0, below = 1)
     @Option(names = "--momentum", defaultValue = "0.99",
             description = "Momentum-encoder EMA rate (default ${DEFAULT-VALUE}).")
@@ -149,17 +168,25 @@ public final class PretrainCommand implements Callable<Integer> {
     }
 
     /** The settings of the options given, the released ones elsewhere. */
-    private PretrainConfig config(Dataset dataset, String dev) {
+    private PretrainConfig config(Dataset dataset, String dev) throws java.io.IOException {
         if (baseLr != null && lr != null)
             throw new IllegalArgumentException("give --base-lr only (--lr is its old name)");
         double base = baseLr != null ? baseLr : lr != null ? lr : BASE_LR;
         long k = steps != null ? steps : STEPS;
-        ModelConfig model = run.model(Presets.get(preset), dataset.channels(), dataset.numClasses());
+        ModelConfig base0 = Architecture.of(preset, config, "RCM-T");
+        ModelConfig model = projector(run.model(base0, dataset.channels(), dataset.numClasses()));
         double decay = weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model);
-        RcmObjective objective = new RcmObjective(temperature, momentum, momentumBuffers, !noContrastive,
-                !noConsistency);
+        RcmObjective objective = new RcmObjective(temperature, tauMax != null ? tauMax : 0,
+                tauMin != null ? tauMin : 0, momentum, momentumBuffers, !noContrastive, !noConsistency);
         return new PretrainConfig(model, run.source(), run.schedule(k, warmup),
                 new Optimiser(base, beta1, beta2, decay), noDecayTokens, objective, compute.precision().id(),
                 run.seed, run.control(dev, compute.threads, RunControl.DEFAULTS.previewEvery()));
+    }
+
+    /** The model with --proj-hidden and --proj-out applied. */
+    ModelConfig projector(ModelConfig model) {
+        if (projOut == null && projHidden == null) return model;
+        return model.toBuilder().projector(projHidden != null ? projHidden : model.projHidden(),
+                projOut != null ? projOut : model.projOut(), model.projLayers()).build();
     }
 }

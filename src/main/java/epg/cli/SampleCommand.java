@@ -4,7 +4,9 @@ package epg.cli;
 import epg.config.ModelConfig;
 import epg.data.DatasetManifest;
 import epg.data.Normalization;
+import epg.diffusion.KarrasGrid;
 import epg.progress.Progress;
+import epg.sample.Autoguidance;
 import epg.sample.Guidance;
 import epg.sample.Labels;
 import epg.sample.ModelDenoiser;
@@ -23,6 +25,8 @@ import epg.tensor.Autocast;
 import epg.tensor.Precision;
 import epg.train.Invocation;
 import epg.tensor.FolderLock;
+import epg.tensor.Npy;
+import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -73,23 +77,39 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--steps", hidden = true, description = "Deprecated spelling of --points.")
     void steps(int n) { points = n; }
     @Bounds(min = 0)
-    @Option(names = "--cfg", description = "Guidance weight w, 1 = none (released: 2.5 at 256 px, 3.2 at 512 px; "
-            + "default: ${DEFAULT-VALUE}).") double cfg = 1.0;
+    @Option(names = "--cfg", description = "Guidance weight w, 1 = none (default: the released value for the "
+            + "resolution, 2.5 below 512 px (256 px and the 32 px presets), 3.2 at 512 px; 1 for onestep/twostep).")
+    Double cfg;
     @Bounds(min = 0)
     @Option(names = "--cfg-interval", split = ",", paramLabel = "LOW,HIGH",
             description = "Unshifted guidance interval (LOW, HIGH] (default: 0.19,1.61).")
     double[] cfgInterval = {Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH};
+    @Bounds(min = 0)
+    @Option(names = "--autoguidance", paramLabel = "S", description = "Autoguidance scale s > 0 (the release's "
+            + "autog_scale): D + s·(D − D_poor) at every noise level; needs --autoguidance-model and --cfg 1.")
+    double autoguidance;
+    @Option(names = "--autoguidance-model", paramLabel = "FILE", description = "The poorer EPG model file that "
+            + "guides (the release's poor_path: e.g. an earlier checkpoint from `epg export`).")
+    Path autoguidanceModel;
     @Bounds(above = 0)
     @Option(names = "--mid-sigma", description = "Unshifted middle sigma of two-step sampling "
             + "(default: ${DEFAULT-VALUE}, ECT).") double midSigma = TwoStep.ECT_MID_SIGMA;
     @Option(names = "--labels", paramLabel = "SPEC", description = "The class of each image: balanced, frequency "
-            + "(needs --class-counts), unconditional, a class id or list to cycle through (3 or 1,5,7), or a .npy "
+            + "(needs --class-counts), random (i.i.d. as released, each image's label drawn from its seed; weighted by "
+            + "--class-counts when given), unconditional, a class id or list to cycle through (3 or 1,5,7), or a .npy "
             + "of one class id per image (default: ${DEFAULT-VALUE}).") String labels = "balanced";
     @Bounds(min = 0)
     @Option(names = "--classes", hidden = true, split = ",", description = "Deprecated: --labels 1,5,7.")
     void classes(List<Integer> list) { labels = list.stream().map(String::valueOf).collect(joining(",")); }
     @Option(names = "--class-counts", paramLabel = "DATASET_JSON",
-            description = "dataset.json whose per-class counts weight --labels frequency.") Path classCounts;
+            description = "dataset.json whose per-class counts weight --labels frequency or random.") Path classCounts;
+    @Option(names = "--grid-precision", paramLabel = "float64|float32", description = "Arithmetic of the Karras grid:"
+            + " float64, or float32 as the released sampler computes it in torch (reproduces its trajectories to "
+            + "float rounding) (default: ${DEFAULT-VALUE}).") String gridPrecision = "float64";
+    @Option(names = "--init-noise", paramLabel = "FILE.npy", description = "x_T of every image, float32 [N, C, H, W] "
+            + "in model units (already x sigma_max·s), instead of each seed's noise (one process).") Path initNoise;
+    @Option(names = "--save-float", description = "Also write " + SampleRun.FLOATS + ": the float32 sampler outputs "
+            + "[N, C, H, W] in model units, before clamping and quantisation (one process).") boolean saveFloat;
     @Bounds(min = 1, max = 1 << 20)
     @Option(names = "--batch", description = "Images per network call in each process (default: ${DEFAULT-VALUE}); "
             + "changes no image beyond float rounding (see --batch-invariant).") int batch = 16;
@@ -118,19 +138,27 @@ public final class SampleCommand implements Callable<Integer> {
         ModelDenoiser model = modelOptions.load(checkpoint, entry.parameterisation()).to(dev);
         if (batchInvariant) model = model.batchInvariant();
         ModelConfig c = model.model().config;
-        SampleOptions options = new SampleOptions(s, points, cfg, cfgInterval[0], cfgInterval[1], batch);
+        double w = guidanceWeight(entry, c);
+        SampleOptions options = new SampleOptions(s, points, w, cfgInterval[0], cfgInterval[1], batch,
+                KarrasGrid.parseFloat32(gridPrecision));
         SampleRun run = SampleRun.of(model, normalization(model), options);
-        int[] labelList = labelList(seedList.length, c.numClasses());
+        int[] labelList = labelList(seedList, c.numClasses());
+        Tensor initial = initNoise == null ? null : Npy.read(initNoise);
+        ModelDenoiser poor = poorModel(entry, c);
+        if (poor != null) run = run.withDenoiser(new Autoguidance(model, poor.to(dev), autoguidance));
         int rank = group.rank(), world = group.worldSize();
+        if (world > 1 && (initial != null || saveFloat))
+            throw new IllegalArgumentException("--init-noise and --save-float sample in one process: leave out "
+                    + "--nproc");
         Progress progress = new Progress("sample", SampleRun.shareSize(seedList.length, batch, rank, world),
                 group.isMain() ? System.err : Progress.SILENT);
-        JsonObject record = SampleFolder.record(checkpoint, settings(model), seedList, labelList);
+        JsonObject record = SampleFolder.record(checkpoint, settings(model, w), seedList, labelList);
         SampleRun.Result r;
         // rank 0 claims --out (lock, clean-up, sampling.json) before any rank writes into it, and holds it to the end
         try (FolderLock lock = group.isMain() ? SampleFolder.claim(out, record, overwrite) : null) {
             group.barrier();
             try (Autocast a = Autocast.of(dev, precision)) {
-                r = world == 1 ? run.run(seedList, labelList, out, n -> progress.steps(n))
+                r = world == 1 ? run.run(seedList, labelList, out, n -> progress.steps(n), initial, saveFloat)
                         : run.runShare(seedList, labelList, out, n -> progress.steps(n), rank, world);
             }
             progress.finish();
@@ -143,26 +171,63 @@ public final class SampleCommand implements Callable<Integer> {
         }
         if (!group.isMain()) return 0;
         String how = entry.walksGrid() ? sampler + ", " + points + " points" : sampler;
-        System.out.printf("sampled %d images of %s (%s, w %.2f, %s, %s on %s%s) in %.1f s: %.2f images/s, NFE %d per "
-                        + "image -> %s%n", seedList.length, c.name(), how, cfg,
+        String guide = poor == null ? String.format("w %.2f%s", w, cfg == null ? " (released default at "
+                + c.imageSize() + " px)" : "")
+                : String.format("autoguidance s %.2f by %s", autoguidance, autoguidanceModel.getFileName());
+        System.out.printf("sampled %d images of %s (%s, %s, %s, %s on %s%s) in %.1f s: %.2f images/s, NFE %d per "
+                        + "image -> %s%n", seedList.length, c.name(), how, guide,
                 model.preconditioning().kind().name().toLowerCase(), precision.id(), dev,
                 world > 1 ? ", " + world + " processes" : "", r.seconds(), seedList.length / r.seconds(),
                 r.nfePerImage(), out);
         return 0;
     }
 
-    /** What changes the images (sampling.json's "settings"): not the batch size, which changes only their last bits. */
-    private Map<String, Object> settings(ModelDenoiser model) {
+    /** --cfg, else the released weight for the resolution; none (1) for one- and two-step consistency sampling. */
+    private double guidanceWeight(Samplers entry, ModelConfig c) {
+        if (cfg != null) return cfg;
+        return entry.walksGrid() ? Guidance.releasedWeight(c.imageSize()) : 1.0;
+    }
+    /** The guiding model of --autoguidance (null when off); it must take the same images and labels. */
+    private ModelDenoiser poorModel(Samplers entry, ModelConfig c) throws java.io.IOException {
+        if (autoguidance == 0 && autoguidanceModel == null) return null;
+        if (!(autoguidance > 0) || autoguidanceModel == null)
+            throw new IllegalArgumentException("autoguidance needs both --autoguidance S (> 0) and "
+                    + "--autoguidance-model FILE");
+        if (cfg != null && cfg != 1)
+            throw new IllegalArgumentException("--autoguidance replaces classifier-free guidance (the release applies "
+                    + "one of them): drop --cfg or set it to 1");
+        ModelDenoiser poor = modelOptions.load(autoguidanceModel, entry.parameterisation());
+        ModelConfig p = poor.model().config;
+        if (p.imageSize() != c.imageSize() || p.channels() != c.channels() || p.numClasses() != c.numClasses())
+            throw new IllegalArgumentException(autoguidanceModel + " (" + p.name() + ", " + p.imageSize() + " px, "
+                    + p.channels() + " channels, " + p.numClasses() + " classes) cannot guide " + c.name() + " ("
+                    + c.imageSize() + " px, " + c.channels() + " channels, " + c.numClasses() + " classes)");
+        return batchInvariant ? poor.batchInvariant() : poor;
+    }
+
+    /**
+     * What changes the images (sampling.json's "settings"): not the batch size, which changes only their last bits,
+     * nor --save-float. {@code w} is the guidance weight used (given or the released default).
+     */
+    private Map<String, Object> settings(ModelDenoiser model, double w) throws java.io.IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("preset", model.model().config.name());
         m.put("parameterisation", model.preconditioning().kind().name().toLowerCase(Locale.ROOT));
         m.put("normalization", normalization(model).name().toLowerCase(Locale.ROOT));
         m.put("sampler", sampler);
         m.put("points", points);
-        m.put("cfg", cfg);
+        m.put("cfg", w);
         m.put("cfgInterval", cfgInterval);
         m.put("midSigma", midSigma);
         m.put("labels", labels);
+        m.put("gridPrecision", gridPrecision.toLowerCase(Locale.ROOT));
+        if (initNoise != null)
+            m.put("initNoise", initNoise.toAbsolutePath().normalize() + " " + java.nio.file.Files.size(initNoise)
+                    + " bytes, modified " + java.nio.file.Files.getLastModifiedTime(initNoise));
+        if (autoguidanceModel != null) {
+            m.put("autoguidance", autoguidance);
+            m.put("autoguidanceModel", autoguidanceModel.toAbsolutePath().toString());
+        }
         return m;
     }
 
@@ -187,7 +252,8 @@ public final class SampleCommand implements Callable<Integer> {
     }
 
     /** --labels: a scheme, a class list to cycle through, or a .npy of one class per image. */
-    private int[] labelList(int n, int numClasses) throws java.io.IOException {
+    private int[] labelList(long[] seedList, int numClasses) throws java.io.IOException {
+        int n = seedList.length;
         String spec = labels.trim();
         if (spec.matches("\\d+(\\s*,\\s*\\d+)*"))
             return Labels.cycle(n, Arrays.stream(spec.split(",")).map(v -> Integer.valueOf(v.trim())).toList(),
@@ -199,13 +265,19 @@ public final class SampleCommand implements Callable<Integer> {
             case "frequency" -> {
                 if (classCounts == null)
                     throw new IllegalArgumentException("--labels frequency needs --class-counts DATASET_JSON");
-                DatasetManifest m = DatasetManifest.read(classCounts);
-                long[] counts = m.classes().stream().mapToLong(name -> m.counts().getOrDefault(name, 0)).toArray();
-                yield Labels.frequency(n, counts);
+                yield Labels.frequency(n, classCounts());
             }
+            case "random" -> classCounts == null ? Labels.random(seedList, numClasses)
+                    : Labels.random(seedList, classCounts());
             default -> throw new IllegalArgumentException("unknown --labels '" + labels
-                    + "'; use balanced, frequency, unconditional, class ids such as 1,5,7, or a FILE.npy");
+                    + "'; use balanced, frequency, random, unconditional, class ids such as 1,5,7, or a FILE.npy");
         };
+    }
+
+    /** The per-class image counts of --class-counts, in class order. */
+    private long[] classCounts() {
+        DatasetManifest m = DatasetManifest.read(classCounts);
+        return m.classes().stream().mapToLong(name -> m.counts().getOrDefault(name, 0)).toArray();
     }
 
     private Normalization normalization(ModelDenoiser model) {

@@ -2,7 +2,6 @@
 package epg.cli;
 
 import epg.config.ModelConfig;
-import epg.config.Presets;
 import epg.data.Dataset;
 import epg.diffusion.EctTimePair;
 import epg.diffusion.SnappedLognormal;
@@ -13,6 +12,7 @@ import epg.tensor.Torch;
 import epg.train.ConsistencyStage;
 import epg.train.ConsistencyTerms;
 import epg.train.DiffusionStage;
+import epg.train.EncoderTraining;
 import epg.train.FinetuneConfig;
 import epg.train.FinetunedModel;
 import epg.train.Invocation;
@@ -48,9 +48,12 @@ import java.util.concurrent.Callable;
                 "  epg train --resume runs/diffusion --steps 20000     # continue, extended to 20,000 steps"})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", description = "diffusion or consistency (required unless --resume).") String task;
-    @Option(names = "--preset", defaultValue = "EPG-T",
-            description = "EPG preset (default ${DEFAULT-VALUE}; `epg models` lists them).")
+    @Option(names = "--preset", description = "EPG preset (default EPG-T; `epg models` lists them).")
     String preset;
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "Architecture JSON instead of --preset (a model file's 'config' fields): any EPG shape; "
+                    + "the data still set its resolution, channels and classes.")
+    Path config;
     @Option(names = "--init",
             description = "'scratch' or the pre-trained encoder: a stage-1 run's "
                     + "encoder.safetensors or a released RCM checkpoint (required unless --resume).")
@@ -75,8 +78,19 @@ public final class TrainCommand implements Callable<Integer> {
     Double weightDecay;
     @Bounds(min = 0)
     @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
+    @Option(names = "--freeze-encoder",
+            description = "Keep the pre-trained encoder fixed; train only the decoder, class table and output "
+                    + "(Table 13 'Frozen').")
+    boolean freezeEncoder;
+    @Bounds(min = 0, max = 1)
+    @Option(names = "--lrd",
+            description = "Layer-wise learning-rate decay of the encoder, 0 = off (default 0; Table 13: 0.5).")
+    Double lrd;
+    @Option(names = "--lrd-mode", description = "Layers --lrd decays: encoder (released default) or all.")
+    String lrdMode;
     @Option(names = "--lr-milestones", paramLabel = "STEP:LR,...",
-            description = "Consistency: step-wise learning rates (default 400000:3e-5,500000:8e-6).")
+            description = "Consistency: learning rate LR for the updates after update STEP, as released "
+                    + "(default 400000:3e-5,500000:8e-6).")
     String milestones;
     @Bounds(min = 0)
     @Option(names = "--clip",
@@ -169,6 +183,11 @@ public final class TrainCommand implements Callable<Integer> {
                     net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)",
                     dataset.size(), cfg.schedule().batch(), cfg.optimiser().lr(), cfg.precision(), Torch.threads(),
                     dev, out);
+            if (cfg.encoder().freezeEncoder() || cfg.encoder().lrd() > 0)
+                System.out.printf("encoder: %s, %,d of %,d parameters trained%n", cfg.encoder().freezeEncoder()
+                        ? "frozen" : "layer-wise lr decay " + cfg.encoder().lrd() + " (" + cfg.encoder().lrdMode()
+                        + ")", stage.trainable().values().stream().mapToLong(t -> t.numel()).sum(),
+                        net.online().parameterCount());
             if (cfg.task() == Task.CONSISTENCY && cfg.consistency().auxWeight() == 0)
                 System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
             if (group.worldSize() > 1)
@@ -196,13 +215,13 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** The released settings of the task, overridden by every option given. */
-    FinetuneConfig config(Dataset dataset, String dev) {
+    FinetuneConfig config(Dataset dataset, String dev) throws java.io.IOException {
         Task t = Task.parse(Resumption.required(task, "--task", "diffusion or consistency"));
         long k = Resumption.required(steps, "--steps", "total optimiser steps");
         String from = Resumption.required(init, "--init", "'scratch' or an encoder file");
-        ModelConfig base = Presets.get(preset);
+        ModelConfig base = Architecture.of(preset, config, "EPG-T");
         if (base.kind() != ModelConfig.Kind.EPG)
-            throw new IllegalArgumentException(preset + " is not an EPG preset; `epg models` lists them");
+            throw new IllegalArgumentException(base.name() + " is not an EPG model; `epg models` lists the presets");
         ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
         FinetuneConfig d = FinetuneConfig.defaults(t, model, run.data, from, run.batch, k);
         ModelConfig m = dropout != null ? d.model().withDropout(dropout, d.model().attnDropout()) : d.model();
@@ -210,7 +229,8 @@ public final class TrainCommand implements Callable<Integer> {
         Optimiser optimiser = new Optimiser(or(lr, o.lr()), or(beta1, o.beta1()), or(beta2, o.beta2()),
                 or(weightDecay, o.weightDecay()));
         return d.withModel(m).withSource(run.source()).withRcm(rcm).withSchedule(run.schedule(k, warmup))
-                .withOptimiser(optimiser).withClipNorm(or(clip, d.clipNorm())).withEma(or(ema, d.ema()))
+                .withOptimiser(optimiser).withEncoder(new EncoderTraining(freezeEncoder, or(lrd, 0), lrdMode))
+                .withClipNorm(or(clip, d.clipNorm())).withEma(or(ema, d.ema()))
                 .withLabelDropout(or(labelDropout, d.labelDropout()))
                 .withNoise(noise(d.noise())).withConsistency(consistency(d.consistency())).withSeed(run.seed)
                 .withRun(run.control(dev, compute.threads, previewEvery)).withPrecision(compute.precision().id());

@@ -49,8 +49,13 @@ public final class RcmExtractor implements FeatureExtractor {
      * preset.
      */
     public static RcmExtractor load(Path checkpoint, String preset) throws IOException {
+        return loadAs(checkpoint, preset == null ? null : Presets.get(preset));
+    }
+
+    /** The same with the architecture given (null: the file's "config" metadata). */
+    public static RcmExtractor loadAs(Path checkpoint, ModelConfig architecture) throws IOException {
         Safetensors.Contents c = Checkpoints.read(checkpoint);
-        ModelConfig config = config(c, checkpoint, preset);
+        ModelConfig config = config(c, checkpoint, architecture);
         if (config.kind() == ModelConfig.Kind.EPG) config = config.encoderOnly(8, 8); // projector unused: any shape
         RcmEncoder encoder = new RcmEncoder(config);
         LoadReport r = encoder.load(c.tensors(), false);
@@ -61,18 +66,19 @@ public final class RcmExtractor implements FeatureExtractor {
         return new RcmExtractor(encoder, "rcm:" + checkpoint.getFileName(), checkpoint);
     }
 
-    private static ModelConfig config(Safetensors.Contents c, Path checkpoint, String preset) throws IOException {
-        if (preset != null) return Presets.get(preset);
+    private static ModelConfig config(Safetensors.Contents c, Path checkpoint, ModelConfig architecture)
+            throws IOException {
+        if (architecture != null) return architecture;
         ModelConfig config;
         try {
             config = ModelFile.config(c, checkpoint);
         } catch (IllegalArgumentException e) {
             throw new IOException(checkpoint + ": its \"config\" metadata is not a ModelConfig (" + e.getMessage()
-                    + "); use --preset", e);
+                    + "); use --preset or --config", e);
         }
         if (config == null)
             throw new IOException(checkpoint + " carries no \"config\" metadata: name its architecture with --preset"
-                    + " (e.g. --preset RCM-B/16)");
+                    + " (e.g. --preset RCM-B/16) or --config ARCH_JSON");
         return config;
     }
 

@@ -71,6 +71,10 @@ public final class EpgModel extends VitEncoder {
         return unpatchify(out.forward(h));                            // [B, C, H, W]
     }
 
+    /** The class-conditioned CLS token, cls_token + class_embed(y): labels [B] → [B, 1, D]. */
+    @Override
+    protected Tensor cls(Tensor labels) { return clsToken.add(classEmbed.forward(labels).unsqueeze(1)); }
+
     /** [B, (m n), (p1 p2 c)] → [B, c, m·p1, n·p2]. */
     private Tensor unpatchify(Tensor x) {
         long b = shape(x)[0];

@@ -64,11 +64,15 @@ public final class ModelFile {
      * (needed for files without one, such as the authors' nnet_ema.pth).
      */
     public static VitEncoder load(Path file, ModelConfig config, boolean strict) throws IOException {
-        Safetensors.Contents c = Checkpoints.read(file);
+        return load(Checkpoints.read(file), file, config, strict);
+    }
+
+    /** {@link #load(Path, ModelConfig, boolean)} of contents already read from {@code file}. */
+    public static VitEncoder load(Safetensors.Contents c, Path file, ModelConfig config, boolean strict) {
         ModelConfig cfg = config != null ? config : config(c, file);
         if (cfg == null)
             throw new IllegalArgumentException(file
-                    + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16)");
+                    + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16) or --config ARCH_JSON");
         VitEncoder m = cfg.kind() == ModelConfig.Kind.EPG ? new EpgModel(cfg) : new RcmEncoder(cfg);
         m.load(c.tensors(), strict);
         return m;

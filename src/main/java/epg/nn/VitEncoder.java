@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 public abstract class VitEncoder extends Module {
     /** Tokens before the patches: the CLS token and the time token. */
     public static final int EXTRAS = 2;
+    /** The released networks' no_weight_decay(): the parameters a weight-decay exemption names (both networks). */
+    public static final java.util.Set<String> NO_WEIGHT_DECAY = java.util.Set.of("pos_embed", "cls_token");
     public final ModelConfig config;
     public final Tensor clsToken, posEmbed;
     public final PatchEmbed patchEmbed;
@@ -49,6 +51,19 @@ public abstract class VitEncoder extends Module {
         }
         return x;
     }
+
+    /**
+     * The patch tokens after the encoder's last LayerNorm (what the EPG decoder reads; in an RCM network the norm is
+     * otherwise applied to the CLS token only): x (c_in-scaled) [B, C, H, W], c(σ) [B], labels [B] (EPG: the class
+     * conditions the CLS token; numClasses = unconditional; RCM: ignored) → [B, L, D].
+     */
+    public final Tensor patchTokens(Tensor x, Tensor timeCondition, Tensor labels) {
+        Tensor h = norm.forward(runBlocks(embed(x, timeToken(timeCondition), cls(labels)), null)); // [B, 2+L, D]
+        return h.narrow(1, EXTRAS, config.tokens());                                              // [B, L, D]
+    }
+
+    /** The CLS token the sequence starts with for these labels [B] → [B or 1, 1, D] (here: the learnt token). */
+    protected Tensor cls(Tensor labels) { return clsToken; }
 
     /** The time token of c(σ) [B] → [B, 1, D]. */
     protected final Tensor timeToken(Tensor timeCondition) {

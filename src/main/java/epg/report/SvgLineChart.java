@@ -1,13 +1,20 @@
-// docs/demo.md (report.html): a line chart of log series as inline SVG, with axes, ticks and a legend.
+// docs/demo.md (report.html), docs/evaluation.md: a line chart of (step, value) series as SVG or PNG.
 package epg.report;
 
+import epg.tensor.AtomicFile;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Plots every series against its steps on shared axes; the y axis is logarithmic when asked for and every value is
- * positive. Self-contained SVG text (no scripts, no external styles), so the report is one file plus its images.
+ * positive. Self-contained SVG text (no scripts, no external styles), so the report is one file plus its images; the
+ * same drawing as a PNG for viewers without SVG.
  */
 public final class SvgLineChart {
     static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
@@ -17,6 +24,7 @@ public final class SvgLineChart {
     private final String title, xLabel, yLabel;
     private final boolean logY;
     private final List<LogSeries> series = new ArrayList<>();
+    private boolean markers;
 
     public SvgLineChart(String title, String xLabel, String yLabel, boolean logY) {
         this.title = title;
@@ -32,22 +40,47 @@ public final class SvgLineChart {
 
     public boolean isEmpty() { return series.isEmpty(); }
 
+    /** Draws a dot at every point as well, with room above and below (for a few points, e.g. one per checkpoint). */
+    public SvgLineChart withMarkers() {
+        markers = true;
+        return this;
+    }
+
     /** The chart as an {@code <svg>} element; a note instead of axes when there is nothing to plot. */
     public String svg() {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                        + "font-family=\"sans-serif\" font-size=\"11\">%n",
-                W, H, W, H));
-        b.append(text(W / 2.0, 16, "middle", 13, Html.escape(title)));
-        if (series.isEmpty())
-            return b.append(text(W / 2.0, H / 2.0, "middle", 12, "no data")).append("</svg>\n").toString();
+        SvgCanvas c = new SvgCanvas(W, H);
+        draw(c);
+        return c.svg();
+    }
+
+    /** The same chart as a PNG image at twice the SVG's size (Java2D, headless). */
+    public void writePng(Path file) throws IOException {
+        PngCanvas c = new PngCanvas(W, H, 2);
+        draw(c);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        if (!ImageIO.write(c.image(), "png", bytes)) throw new IOException("no PNG writer in this Java runtime");
+        AtomicFile.write(file, ch -> {
+            ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
+            while (b.hasRemaining()) ch.write(b);
+        });
+    }
+
+    private void draw(ChartCanvas c) {
+        c.text(W / 2.0, 16, "middle", 13, title);
+        if (series.isEmpty()) {
+            c.text(W / 2.0, H / 2.0, "middle", 12, "no data");
+            return;
+        }
         boolean log = logY && series.stream().allMatch(s -> min(s.values()) > 0);
         double[] xr = range(true, false), yr = range(false, log);
+        if (markers) { // dots on the frame would be cut in half: 6% of the range free above and below
+            double pad = 0.06 * (yr[1] - yr[0]);
+            yr = new double[]{yr[0] - pad, yr[1] + pad};
+        }
         Axis x = new Axis(xr[0], xr[1], LEFT, W - RIGHT, false), y = new Axis(yr[0], yr[1], H - BOTTOM, TOP, log);
-        axes(b, x, y);
-        for (int k = 0; k < series.size(); k++) line(b, series.get(k), x, y, COLOURS[k % COLOURS.length]);
-        legend(b);
-        return b.append("</svg>\n").toString();
+        axes(c, x, y);
+        for (int k = 0; k < series.size(); k++) line(c, series.get(k), x, y, COLOURS[k % COLOURS.length]);
+        legend(c);
     }
 
     private double[] range(boolean steps, boolean log) {
@@ -63,53 +96,39 @@ public final class SvgLineChart {
         return new double[]{lo, hi};
     }
 
-    private void axes(StringBuilder b, Axis x, Axis y) {
-        b.append(String.format(Locale.ROOT,
-                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>%n",
-                LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM));
+    private void axes(ChartCanvas c, Axis x, Axis y) {
+        c.rect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM, "#888888");
         for (double t : x.ticks()) {
             double px = x.px(t);
-            b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>%n",
-                    px, TOP, px, H - BOTTOM));
-            b.append(text(px, H - BOTTOM + 14, "middle", 11, Axis.label(t)));
+            c.line(px, TOP, px, H - BOTTOM, "#eeeeee", 1);
+            c.text(px, H - BOTTOM + 14, "middle", 11, Axis.label(t));
         }
         for (double t : y.ticks()) {
             double py = y.px(t);
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>%n",
-                    LEFT, py, W - RIGHT, py));
-            b.append(text(LEFT - 4, py + 4, "end", 11, Axis.label(y.log() ? Math.pow(10, t) : t)));
+            c.line(LEFT, py, W - RIGHT, py, "#eeeeee", 1);
+            c.text(LEFT - 4, py + 4, "end", 11, Axis.label(y.log() ? Math.pow(10, t) : t));
         }
-        b.append(text((LEFT + W - RIGHT) / 2.0, H - 8, "middle", 11, Html.escape(xLabel)));
-        b.append(String.format(Locale.ROOT,
-                "<text x=\"14\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.1f)\">%s</text>%n",
-                (TOP + H - BOTTOM) / 2.0, (TOP + H - BOTTOM) / 2.0, Html.escape(yLabel
-                        + (y.log() ? " (log scale)" : ""))));
+        c.text((LEFT + W - RIGHT) / 2.0, H - 8, "middle", 11, xLabel);
+        c.verticalText(14, (TOP + H - BOTTOM) / 2.0, 11, yLabel + (y.log() ? " (log scale)" : ""));
     }
 
-    private static void line(StringBuilder b, LogSeries s, Axis x, Axis y, String colour) {
-        StringBuilder pts = new StringBuilder();
+    private void line(ChartCanvas c, LogSeries s, Axis x, Axis y, String colour) {
+        double[] xs = new double[s.size()], ys = new double[s.size()];
         for (int i = 0; i < s.size(); i++) {
-            double v = y.log() ? Math.log10(s.values()[i]) : s.values()[i];
-            pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x.px(s.steps()[i]), y.px(v)));
+            xs[i] = x.px(s.steps()[i]);
+            ys[i] = y.px(y.log() ? Math.log10(s.values()[i]) : s.values()[i]);
         }
-        b.append(String.format("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>%n", colour,
-                pts.toString().trim()));
+        c.polyline(xs, ys, colour);
+        if (markers) for (int i = 0; i < xs.length; i++) c.dot(xs[i], ys[i], 2.5, colour);
     }
 
-    private void legend(StringBuilder b) {
+    private void legend(ChartCanvas c) {
         for (int k = 0; k < series.size(); k++) {
             double yy = TOP + 14 + 14 * k;
-            String c = COLOURS[k % COLOURS.length];
-            b.append(String.format(Locale.ROOT,
-                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>%n",
-                    W - RIGHT - 150, yy - 4, W - RIGHT - 132, yy - 4, c));
-            b.append(text(W - RIGHT - 128, yy, "start", 11, Html.escape(series.get(k).name())));
+            String colour = COLOURS[k % COLOURS.length];
+            c.line(W - RIGHT - 150, yy - 4, W - RIGHT - 132, yy - 4, colour, 2);
+            c.text(W - RIGHT - 128, yy, "start", 11, series.get(k).name());
         }
-    }
-
-    private static String text(double x, double y, String anchor, int size, String body) {
-        return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\">%s</text>%n",
-                x, y, anchor, size, body);
     }
 
     private static double min(double[] v) {

@@ -24,6 +24,9 @@ public interface Denoiser {
     /** The prediction before any clamp to the data range (itself when it has none): what guidance combines. */
     default Denoiser raw() { return this; }
 
+    /** Network evaluations per image of one call (2 for {@link Autoguidance}). */
+    default int networks() { return 1; }
+
     /** D(x, σ, y) of a network F(c_in·x, c(σ), y) through its preconditioning (spec §1, §4, §5). */
     static Denoiser of(Preconditioning preconditioning, Preconditioning.Network network) {
         return (x, sigma, labels) -> preconditioning.denoise(network, x, sigma, labels);

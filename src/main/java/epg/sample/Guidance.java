@@ -34,6 +34,13 @@ public final class Guidance implements Denoiser {
         this.unconditional = numClasses;
     }
 
+    /**
+     * The released guidance weight for a resolution (the launch scripts: 2.5 at 256 px, 3.2 at 512 px). Below 512
+     * px it is 2.5: the smaller presets (32 px) are the /16 family at a lower resolution, and the release has no
+     * setting of its own for them.
+     */
+    public static double releasedWeight(int imageSize) { return imageSize >= 512 ? 3.2 : 2.5; }
+
     /** Whether a call at (shifted) σ is guided: {@code w ≠ 1 and low·s < σ ≤ high·s}. */
     public boolean guides(double sigma) { return guides(sigma, low, high); }
 
@@ -63,7 +70,7 @@ public final class Guidance implements Denoiser {
     }
 
     private Tensor conditional(Tensor x, Tensor sigma, Tensor labels) {
-        evaluations += 1;
+        evaluations += inner.networks();
         return inner.denoise(x, sigma, labels);                                                   // [B, C, H, W]
     }
 
@@ -74,7 +81,7 @@ public final class Guidance implements Denoiser {
 
     /** D_c and D_u from one call on the doubled batch. */
     private Tensor[] predictions(Tensor x, Tensor sigma, Tensor labels) {
-        evaluations += 2;
+        evaluations += 2L * inner.networks();
         long b = x.size(0);
         Tensor uncond = torch.full_like(labels, new Scalar(unconditional));                       // [B]
         Tensor both = inner.denoise(torch.cat(new TensorVector(x, x), 0), torch.cat(new TensorVector(sigma, sigma), 0),

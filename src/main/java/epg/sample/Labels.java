@@ -2,6 +2,7 @@
 package epg.sample;
 
 import epg.tensor.Npy;
+import epg.tensor.Rng;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
@@ -11,8 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
-/** Label lists for {@code num} images: balanced, weighted by class frequency, or a given list. */
+/** Label lists for {@code num} images: balanced, weighted by class frequency, i.i.d. random, or a given list. */
 public final class Labels {
     private Labels() {}
 
@@ -40,6 +42,36 @@ public final class Labels {
         int[] out = new int[num];
         for (int c = 0, i = 0; c < counts.length; c++) for (int j = 0; j < share[c]; j++) out[i++] = c;
         return out;
+    }
+
+    /** The stream of {@link Rng#derive} that draws an image's random label (SeedNoise's streams are 1, 2, …). */
+    public static final long LABEL_STREAM = 0x4c4142454cL;
+
+    /**
+     * I.i.d. labels as the released sampler draws them (torch.multinomial over the training set's class counts, with
+     * replacement): class c with probability counts[c]/Σcounts, each image's label a pure function of its own seed
+     * (a uniform from {@code Rng.derive(seed, LABEL_STREAM)}, then the inverse of the cumulative counts).
+     */
+    public static int[] random(long[] seeds, long[] counts) {
+        long total = Arrays.stream(counts).sum();
+        if (total <= 0 || Arrays.stream(counts).anyMatch(c -> c < 0))
+            throw new IllegalArgumentException("class counts must be >= 0 and sum to more than 0");
+        int[] out = new int[seeds.length];
+        for (int k = 0; k < seeds.length; k++) {
+            double u = new SplittableRandom(Rng.derive(seeds[k], LABEL_STREAM)).nextDouble() * total;
+            int c = 0;
+            long below = counts[0];                           // images of the classes up to c
+            while (below <= u && c < counts.length - 1) below += counts[++c];
+            out[k] = c;
+        }
+        return out;
+    }
+
+    /** {@link #random(long[], long[])} with equal counts: uniform over the classes. */
+    public static int[] random(long[] seeds, int numClasses) {
+        long[] equal = new long[numClasses];
+        Arrays.fill(equal, 1);
+        return random(seeds, equal);
     }
 
     /** The given classes repeated in order until num labels: [1, 5, 7] → 1, 5, 7, 1, 5, … */

@@ -90,7 +90,7 @@ public final class ModelDenoiser implements Denoiser {
         ModelConfig cfg = config != null ? config : ModelFile.config(c, file);
         if (cfg == null)
             throw new IllegalArgumentException(file + " carries no configuration: name "
-                    + "its preset (--preset, e.g. EPG-XL/16)");
+                    + "its preset (--preset, e.g. EPG-XL/16) or its architecture (--config ARCH_JSON)");
         if (cfg.kind() != ModelConfig.Kind.EPG)
             throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
         EpgModel m = new EpgModel(cfg);

@@ -36,9 +36,9 @@ public final class SampleFolder {
     public static final String RUN = "run";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .serializeSpecialFloatingPointValues().create();
-    /** What a sampling writes: SEED.png, grid.png, samples.npz and the record. */
+    /** What a sampling writes: SEED.png, grid.png, samples.npz, samples.npy (--save-float) and the record. */
     private static final Pattern OURS = Pattern.compile("-?\\d+\\.png|" + Pattern.quote(SampleRun.GRID) + "|"
-            + Pattern.quote(SampleRun.NPZ) + "|" + Pattern.quote(RECORD));
+            + Pattern.quote(SampleRun.NPZ) + "|" + Pattern.quote(SampleRun.FLOATS) + "|" + Pattern.quote(RECORD));
 
     private SampleFolder() {}
 

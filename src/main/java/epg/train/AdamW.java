@@ -14,7 +14,9 @@ import java.util.Set;
 
 /**
  * PyTorch's single-tensor AdamW, step for step: p ← p·(1 − lr·wd); m ← lerp(m, g, 1 − β1); v ← β2·v + (1 − β2)·g²;
- * p ← p − lr/(1 − β1ᵗ) · m / (sqrt(v)/sqrt(1 − β2ᵗ) + ε). Parameters without a gradient are skipped.
+ * p ← p − lr/(1 − β1ᵗ) · m / (sqrt(v)/sqrt(1 − β2ᵗ) + ε). Parameters without a gradient are skipped. A parameter
+ * with a learning-rate factor f (a parameter group of lr·f, as the release's layer-wise decay builds) uses lr·f in
+ * both the decay and the step.
  */
 public final class AdamW {
     /** @param noDecay parameter names that take no weight decay (e.g. pos_embed, cls_token) */
@@ -31,12 +33,20 @@ public final class AdamW {
 
     private final Map<String, Tensor> params;
     private final Options options;
+    private final Map<String, Double> lrScales;
     private final Map<String, Tensor> expAvg = new LinkedHashMap<>(), expAvgSq = new LinkedHashMap<>();
     private long step;
 
-    public AdamW(Map<String, Tensor> namedParameters, Options options) {
+    public AdamW(Map<String, Tensor> namedParameters, Options options) { this(namedParameters, options, Map.of()); }
+
+    /** {@code lrScales}: the learning-rate factor of each named parameter (a name it lacks: 1). */
+    public AdamW(Map<String, Tensor> namedParameters, Options options, Map<String, Double> lrScales) {
         this.params = new LinkedHashMap<>(namedParameters);
         this.options = options;
+        this.lrScales = Map.copyOf(lrScales);
+        lrScales.forEach((name, f) -> {
+            if (!(f >= 0)) throw new IllegalArgumentException("learning-rate factor of " + name + " must be >= 0");
+        });
         try (NoGradGuard g = new NoGradGuard()) {
             params.forEach((name, p) -> {
                 expAvg.put(name, Scope.keep(torch.zeros_like(p)));
@@ -53,18 +63,18 @@ public final class AdamW {
         double bc1 = 1 - Math.pow(options.beta1(), step), bc2 = 1 - Math.pow(options.beta2(), step);
         Scalar lerp = Torch.scalar(1 - options.beta1()), b2 = Torch.scalar(options.beta2()),
                 oneMinusB2 = Torch.scalar(1 - options.beta2());
-        Scalar eps = Torch.scalar(options.eps()), stepSize = Torch.scalar(-lr / bc1),
-                sqrtBc2 = Torch.scalar(Math.sqrt(bc2));
-        Scalar decay = Torch.scalar(1 - lr * options.weightDecay());
+        Scalar eps = Torch.scalar(options.eps()), sqrtBc2 = Torch.scalar(Math.sqrt(bc2));
         try (NoGradGuard g = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
                 Tensor p = e.getValue(), grad = p.grad();
                 if (!grad.defined()) continue;
-                if (options.weightDecay() > 0 && !options.noDecay().contains(e.getKey())) p.mul_(decay);
+                double groupLr = lr * lrScales.getOrDefault(e.getKey(), 1.0);
+                if (options.weightDecay() > 0 && !options.noDecay().contains(e.getKey()))
+                    p.mul_(Torch.scalar(1 - groupLr * options.weightDecay()));
                 Tensor m = expAvg.get(e.getKey()), v = expAvgSq.get(e.getKey());
                 m.lerp_(grad, lerp);
                 v.mul_(b2).addcmul_(grad, grad, oneMinusB2);
-                p.addcdiv_(m, v.sqrt().div_(sqrtBc2).add_(eps), stepSize);
+                p.addcdiv_(m, v.sqrt().div_(sqrtBc2).add_(eps), Torch.scalar(-groupLr / bc1));
             }
         }
     }

@@ -51,7 +51,9 @@ public final class DiffusionStage implements Stage {
 
     @Override public Map<String, Module> modules() { return net.modules(); }
 
-    @Override public Map<String, Tensor> trainable() { return net.online().namedParameters(); }
+    @Override public Map<String, Tensor> trainable() { return net.trainable(); }
+
+    @Override public Map<String, Double> lrScales() { return cfg.lrScales(trainable().keySet()); }
 
     @Override public Map<String, Rng> generators() { return Map.of("noise", noise); }
 

@@ -4,8 +4,11 @@ package epg.train;
 import epg.config.ModelConfig;
 import epg.data.Loader;
 import epg.diffusion.SnappedLognormal;
+import epg.nn.VitEncoder;
 import epg.tensor.Precision;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,9 +36,9 @@ import java.util.Set;
  * @param run          device, intervals, threads: what a resumed run may change
  */
 public record FinetuneConfig(Task task, ModelConfig model, DataSource source, String init, String rcm,
-                             Schedule schedule, Optimiser optimiser, double clipNorm, double ema, double labelDropout,
-                             SnappedLognormal noise, ConsistencyTerms consistency, String precision, long seed,
-                             RunControl run) {
+                             Schedule schedule, Optimiser optimiser, EncoderTraining encoder, double clipNorm,
+                             double ema, double labelDropout, SnappedLognormal noise, ConsistencyTerms consistency,
+                             String precision, long seed, RunControl run) {
     public static final String SCRATCH = "scratch";
 
     public FinetuneConfig {
@@ -45,12 +48,15 @@ public record FinetuneConfig(Task task, ModelConfig model, DataSource source, St
         if (source == null || schedule == null || optimiser == null || noise == null || consistency == null
                 || run == null)
             throw new IllegalArgumentException("data, schedule, optimiser, noise, consistency and run are required");
+        if (encoder == null) encoder = EncoderTraining.DEFAULT;
         if (init == null || init.isBlank())
             throw new IllegalArgumentException(
                     "init must be 'scratch' or an encoder file (a stage-1 run's encoder.safetensors)");
         if (task == Task.CONSISTENCY && consistency.auxWeight() > 0 && rcm == null && init.equals(SCRATCH))
             throw new IllegalArgumentException("the consistency auxiliary loss needs a pre-trained RCM encoder: "
                     + "pass --rcm FILE or --aux-weight 0");
+        if (encoder.freezeEncoder() && SCRATCH.equals(init))
+            throw new IllegalArgumentException("--freeze-encoder needs a pre-trained encoder: pass --init FILE");
         if (!(clipNorm >= 0)) throw new IllegalArgumentException("clip norm must be >= 0 (0 = off), got " + clipNorm);
         if (!(ema >= 0 && ema < 1)) throw new IllegalArgumentException("EMA rate must be in [0, 1), got " + ema);
         if (!(labelDropout >= 0 && labelDropout <= 1))
@@ -66,7 +72,7 @@ public record FinetuneConfig(Task task, ModelConfig model, DataSource source, St
             long steps) {
         ConsistencyTerms terms = ConsistencyTerms.released(SCRATCH.equals(init) ? 0 : 1);
         FinetuneConfig common = new FinetuneConfig(task, model, new DataSource(data, "imagenet"), init, null,
-                Schedule.of(batch, steps), new Optimiser(1e-4, 0.9, 0.999, 0.01), 0, 0.9999, 0,
+                Schedule.of(batch, steps), new Optimiser(1e-4, 0.9, 0.999, 0.01), EncoderTraining.DEFAULT, 0, 0.9999, 0,
                 SnappedLognormal.released(), terms, "fp32", 0, RunControl.DEFAULTS);
         return task.released(common);
     }
@@ -74,15 +80,25 @@ public record FinetuneConfig(Task task, ModelConfig model, DataSource source, St
     /** The file the auxiliary loss's frozen encoder comes from: rcm, else init. */
     public String rcmFile() { return rcm != null ? rcm : init; }
 
+    /** The learning-rate factor of each named parameter of the EPG network (empty: all 1). */
+    public Map<String, Double> lrScales(Collection<String> names) {
+        return encoder.lrScales(names, model.depth(), model.decoderDepth());
+    }
+
     public LrSchedule lrSchedule() {
         Optimiser o = optimiser;
         return task == Task.DIFFUSION ? LrSchedule.cosine(o.lr(), schedule.warmup(), schedule.steps())
                 : LrSchedule.stepwise(o.lr(), schedule.warmup(), consistency.lrMilestones(), consistency.lrValues());
     }
 
+    /**
+     * As released for both tasks (param_groups_wd): pos_embed and cls_token take no weight decay, every other
+     * parameter (biases and norms included) takes the configured decay.
+     */
     public Trainer.Settings trainerSettings() {
         Precision p = Precision.parse(precision);
-        return new Trainer.Settings(schedule, lrSchedule(), optimiser.adam(Set.of()), clipNorm, p, run);
+        return new Trainer.Settings(schedule, lrSchedule(), optimiser.adam(VitEncoder.NO_WEIGHT_DECAY), clipNorm, p,
+                run);
     }
 
     public Loader.Config loaderConfig() {
@@ -90,67 +106,72 @@ public record FinetuneConfig(Task task, ModelConfig model, DataSource source, St
     }
 
     public FinetuneConfig withModel(ModelConfig model) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withSource(DataSource source) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withRcm(String rcm) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withSchedule(Schedule schedule) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withOptimiser(Optimiser optimiser) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
+    }
+
+    public FinetuneConfig withEncoder(EncoderTraining encoder) {
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withClipNorm(double clipNorm) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withEma(double ema) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withLabelDropout(double labelDropout) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withNoise(SnappedLognormal noise) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withConsistency(ConsistencyTerms consistency) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withPrecision(String precision) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withSeed(long seed) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 
     public FinetuneConfig withRun(RunControl run) {
-        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, clipNorm, ema, labelDropout,
-                noise, consistency, precision, seed, run);
+        return new FinetuneConfig(task, model, source, init, rcm, schedule, optimiser, encoder, clipNorm, ema,
+                labelDropout, noise, consistency, precision, seed, run);
     }
 }

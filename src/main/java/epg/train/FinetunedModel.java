@@ -53,6 +53,7 @@ public final class FinetunedModel {
         this.online = new EpgModel(cfg.model());
         Init.epg(online, new Rng(Rng.derive(cfg.seed(), 1)));
         this.initReport = cfg.init().equals(FinetuneConfig.SCRATCH) ? null : loadEncoder(online, Path.of(cfg.init()));
+        if (cfg.encoder().freezeEncoder()) freezeEncoder(online);
         online.train(true);
         this.ema = new EpgModel(cfg.model());
         ema.load(online.stateDict(), true);
@@ -78,6 +79,18 @@ public final class FinetunedModel {
     }
 
     public EpgModel online() { return online; }
+
+    /** The parameters the optimiser updates: all of the online network's but a frozen encoder's. */
+    public Map<String, Tensor> trainable() {
+        Map<String, Tensor> out = new LinkedHashMap<>(online.namedParameters());
+        if (cfg.encoder().freezeEncoder()) out.keySet().removeIf(EncoderTraining::inEncoder);
+        return out;
+    }
+
+    /** The encoder's parameters stop requiring gradients: backward ends at the decoder, nothing updates them. */
+    private static void freezeEncoder(EpgModel model) {
+        model.namedParameters().forEach((name, p) -> { if (EncoderTraining.inEncoder(name)) p.requires_grad_(false); });
+    }
 
     public EpgModel ema() { return ema; }
 

@@ -64,7 +64,8 @@ public final class RunDir {
      * Writes {@code config.json}, or, when the directory already holds a run, checks that it is the same
      * configuration apart from its {@link RunControl} settings (a resumed run must not silently change its settings).
      * A setting the stored file lacks (added by a later version) matches when it holds its neutral value
-     * (0, false, null), which is how such settings are defined, so an upgrade does not strand a run half-way.
+     * (0, false, null) or the value its record gives a missing key (the documented default, which is the behaviour
+     * of the versions before it), so an upgrade does not strand a run half-way.
      */
     public void writeConfig(Object config) throws IOException { writeConfig(config, Set.of(), new JsonObject(), null); }
 
@@ -78,21 +79,25 @@ public final class RunDir {
             throws IOException {
         requireUsable(root);
         Path f = file(CONFIG);
-        JsonElement tree = JsonParser.parseString(Json.pretty(config));
+        String text = Json.pretty(config);
+        JsonElement tree = JsonParser.parseString(text);
         JsonElement stored = Files.exists(f) ? stored(f) : null;
         if (!tree.isJsonObject() || stored != null && !stored.isJsonObject()) {
             if (stored != null && !stored.equals(tree))
                 throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f + ")");
-            AtomicFile.writeString(f, Json.pretty(config) + "\n");
+            AtomicFile.writeString(f, text + "\n");
             return;
         }
         JsonObject now = tree.getAsJsonObject();
         JsonArray invocations = new JsonArray();
         if (stored != null) {
             JsonObject old = stored.getAsJsonObject();
-            List<String> differ = new ArrayList<>();
+            List<String> differ = new ArrayList<>(), reread = new ArrayList<>();
             differences("", comparable(old, mayChange), comparable(now, mayChange), differ);
-            if (!differ.isEmpty())
+            if (!differ.isEmpty()) // keys an earlier version lacks: compare what its record makes of them
+                differences("", comparable(reread(old, config.getClass()), mayChange), comparable(now, mayChange),
+                        reread);
+            if (!differ.isEmpty() && !reread.isEmpty())
                 throw new IllegalArgumentException(root + " holds a run with other settings: " + String.join("; ",
                         differ) + " (stored in " + f + "); resume it as it was (epg train|pretrain --resume " + root
                         + ", where --steps N extends it), or use a new --out directory");
@@ -111,6 +116,16 @@ public final class RunDir {
             return Json.tree(Files.readString(f), f.toString());
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(ex.getMessage() + "; restore it or use a new --out directory", ex);
+        }
+    }
+
+    /** The stored settings read into their record and written again (missing keys take their defaults). */
+    private static JsonObject reread(JsonObject stored, Class<?> type) {
+        try {
+            JsonElement e = JsonParser.parseString(Json.pretty(Json.parse(stored.toString(), type, CONFIG)));
+            return e.isJsonObject() ? e.getAsJsonObject() : stored;
+        } catch (RuntimeException e) { // not readable as this record: compare the file as it is
+            return stored;
         }
     }
 
@@ -267,6 +282,11 @@ public final class RunDir {
         throw new IOException(root + " holds no complete checkpoint of step " + step + "; kept: "
                 + (kept.isEmpty() ? "none" : kept.stream().map(RunDir::stepOf).toList())
                 + " (--keep 0 keeps every checkpoint)");
+    }
+
+    /** The steps of the complete checkpoints kept, oldest first. */
+    public List<Long> steps() throws IOException {
+        return stepDirectories().stream().filter(RunDir::isComplete).map(RunDir::stepOf).toList();
     }
 
     /** The step-N directories, oldest first (none when there is no checkpoints folder). */

@@ -23,6 +23,9 @@ public interface Stage {
     /** The parameters the optimiser updates, by state-dict name (no-decay sets match these names). */
     Map<String, Tensor> trainable();
 
+    /** The learning-rate factor of trainable parameters by name (layer-wise decay; a name left out: 1). */
+    default Map<String, Double> lrScales() { return Map.of(); }
+
     /** Every generator the stage draws from; their states are checkpointed. */
     Map<String, Rng> generators();
 

@@ -26,7 +26,8 @@ import java.util.Optional;
 
 /**
  * Runs a {@link Stage}: batches from a resumable {@link Loader}, a native-memory scope per step, optional bf16/fp16
- * autocast (fp16 with a {@link LossScaler}), AdamW with a scheduled learning rate, skipping of non-finite steps,
+ * autocast (fp16 with a {@link LossScaler}), AdamW with a scheduled learning rate, skipping of non-finite steps (the
+ * step counter, and so every schedule, stands still on a skipped step, as in the released loop),
  * optional gradient clipping, the stage's momentum/EMA update, a JSON-lines log and periodic checkpoints in a
  * {@link RunDir}, from which a run resumes automatically and exactly.
  * <p>
@@ -109,7 +110,7 @@ public final class Trainer {
             stage.modules().values().forEach(m -> m.to(device));
         }
         this.trainable = new LinkedHashMap<>(stage.trainable());
-        this.optimizer = new AdamW(trainable, settings.adam());
+        this.optimizer = new AdamW(trainable, settings.adam(), stage.lrScales());
         this.averager = new GradientAverager(group, trainable.values());
         this.scaler = LossScaler.of(settings.precision() == Precision.FP16);
     }
@@ -193,7 +194,6 @@ public final class Trainer {
         checkSameStep(state);
         listener.started(state.step(), end);
         Interval interval = new Interval();
-        long firstStep = state.step(), skippedBefore = state.skipped();
         try (Loader loader = new Loader(data, loaderConfig.split(group.rank(), group.worldSize()), state.position())) {
             while (state.step() < end) {
                 long k = state.step();
@@ -229,32 +229,34 @@ public final class Trainer {
                         // Section: momentum / EMA update.
                         stage.afterStep(k);
                     }
+                    // A skipped step consumed its batch but, as released, moves neither the step counter nor the
+                    // schedules that read it (learning rate, noise curriculum, temperature, ECT stage) nor the EMA.
                     state = state.advanced(skip, loader.position());
                     if (scaler.enabled()) state = state.withScaler(scaler.state());
                     if (state.consecutiveSkipped() >= MAX_SKIPS_IN_A_ROW)
                         throw new IllegalStateException(state.consecutiveSkipped()
-                                + " steps in a row had a non-finite loss or gradient (up to step "
+                                + " steps in a row had a non-finite loss or gradient (at step "
                                 + state.step() + "); stopping. Resume from the last checkpoint with a lower learning "
                                 + "rate or without bf16.");
-                    if (state.step() == end && state.skipped() - skippedBefore == end - firstStep)
-                        throw new IllegalStateException("every one of the " + (end - firstStep) + " steps of this run "
-                                + "had a non-finite loss or gradient and was skipped: nothing was learned, no model "
-                                + "file is written. Lower the learning rate or check the data and settings.");
                     // Section: log.
                     interval.add(skip, lossValue, terms);
-                    if (group.isMain() && (state.step() % settings.run().logEvery() == 0 || state.step() == end))
+                    if (group.isMain() && !skip && due(state.step(), settings.run().logEvery(), end))
                         logLine = interval.line(state, settings.lr().at(k), gradNorm, parameterNorm(),
                                 settings.schedule().batch(), loss.values());
                 }
                 if (logLine != null) dir.log(logLine);
                 listener.stepped(state.step(), logLine);
-                // Section: periodic checkpoint.
-                if (state.step() % settings.run().checkpointEvery() == 0 || state.step() == end) checkpoint(state);
+                // Section: periodic checkpoint (after a step that moved the counter).
+                if (state.consecutiveSkipped() == 0 && due(state.step(), settings.run().checkpointEvery(), end))
+                    checkpoint(state);
             }
         }
         listener.finished();
         return state;
     }
+
+    /** Whether step {@code step} (just reached) is a multiple of {@code every} or the last. */
+    private static boolean due(long step, long every, long end) { return step % every == 0 || step == end; }
 
     /** Rank 0 writes; every rank waits until it has (so none runs ahead of the last complete checkpoint). */
     private void checkpoint(TrainState state) throws IOException {

@@ -38,6 +38,8 @@ class NumericOptionsTest {
             legal(c, "--seed", "0", "-1");
         }
         legal("pretrain", "--momentum", "0");
+        legal("pretrain", "--tau-max --tau-min --proj-out --proj-hidden");
+        legal("train", "--lrd", "0");
         legal("train", "--clip --ema --label-dropout --dropout --loss-weight-floor --aux-weight --preview-every", "0");
         legal("train", "--p-mean", "0", "-1");
         legal("train", "--p-std --ect-stage --huber-c --aux-tau");
@@ -52,10 +54,14 @@ class NumericOptionsTest {
         legal("sample", "--num --steps --points --mid-sigma --batch --nproc");
         legal("pretrain", "--base-lr");
         for (String c : new String[]{"sample", "denoise", "evaluate"}) legal(c, "--threads", "0");
-        legal("sample", "--cfg --cfg-interval --classes", "0");
+        legal("sample", "--cfg --cfg-interval --classes --autoguidance", "0");
         legal("denoise", "--sigma");
         legal("denoise", "--label", "0");
-        legal("evaluate", "--batch");
+        legal("evaluate", "--batch --num --steps --points");
+        legal("evaluate", "--cfg", "0");
+        legal("inspect pca", "--num --scale");
+        legal("inspect pca", "--sigmas --label", "0");
+        legal("inspect pca", "--seed", "0", "-1");
         legal("bench model", "--batch --steps --rounds");
         legal("bench model", "--warmup", "0");
         legal("bench data", "--workers --batch --batches --images");

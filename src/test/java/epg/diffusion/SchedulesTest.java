@@ -48,7 +48,7 @@ class SchedulesTest {
 
     @Test
     void cosineTemperatureSchedule() {
-        TemperatureSchedule t = TemperatureSchedule.COSINE;
+        TemperatureSchedule t = TemperatureSchedule.parse("cosine");
         long k = 300;
         assertEquals(0.2, t.tauMax(0, k), 1e-15);                        // 0.1·cos(π/2) + 0.2
         assertEquals(0.2 - 0.1 * Math.sqrt(0.5), t.tauMax(100, k), 1e-15); // 0.1·cos(3π/4) + 0.2
@@ -60,6 +60,9 @@ class SchedulesTest {
         assertEquals(0.10124753118827971, t.tau(1.0, 0, k), 1e-15);
         assertEquals(0.2, t.tau(80, 0, k), 1e-15);
         assertEquals(0.1, t.tau(0.002, 0, k), 1e-15);
+        // from τ_max directly (any schedule): ((10 − 0.002)·0.5 + (80 − 10)·0.1)/(80 − 0.002)
+        assertEquals(0.1499912497812445, TemperatureSchedule.tau(10, 0.5), 1e-15);
+        assertEquals(t.tau(10, 100, k), TemperatureSchedule.tau(10, t.tauMax(100, k)), 0);
     }
 
     @Test
@@ -68,5 +71,36 @@ class SchedulesTest {
         for (long step : new long[]{0, 10, 99}) assertEquals(0.1, t.tauMax(step, 100), 0);
         assertEquals(0.1, t.tau(37.5, 5, 100), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> TemperatureSchedule.parse("linear"));
+    }
+
+    @Test
+    void theRowsOfTable12bAreConfigurable() {
+        long k = 300;
+        // τ1 = 0.1, τ2 = 0.5: τ_max = 0.1 + 0.4·(1 + cos(π/2·(1.5k/K + 1))) until 2K/3, then 0.1
+        TemperatureSchedule half = TemperatureSchedule.of("cosine", 0.5, 0.1);
+        assertEquals(0.5, half.tauMax(0, k), 1e-15);
+        assertEquals(0.1 + 0.4 * (1 - Math.sqrt(0.5)), half.tauMax(100, k), 1e-15);  // cos(3π/4) = −√½
+        assertEquals(0.1, half.tauMax(200, k), 1e-15);
+        assertEquals(0.1, half.tauMax(299, k), 1e-15);
+        assertEquals((79.998 * 0.5 + 0.0 * 0.1) / 79.998, half.tau(80, 0, k), 1e-15);
+        assertEquals((9.998 * 0.5 + 70 * 0.1) / 79.998, half.tau(10, 0, k), 1e-15);
+        // τ1 = τ2 = 0.1: a fixed 0.1, cosine or constant
+        for (String name : new String[]{"cosine", "constant"}) {
+            TemperatureSchedule fixed = TemperatureSchedule.of(name, 0.1, 0.1);
+            for (long step : new long[]{0, 50, 250}) assertEquals(0.1, fixed.tau(40, step, k), 1e-15, name);
+        }
+        // the defaults: the release's constant 0.1, the paper's 0.2 → 0.1, and the release's cosine formula
+        // end·cos(π/2·(1.5k/K + 1)) + start with start 0.2, end 0.1 is the same curve
+        assertEquals(new TemperatureSchedule(TemperatureSchedule.Kind.CONSTANT, 0.1, 0.1),
+                TemperatureSchedule.parse("constant"));
+        TemperatureSchedule paper = TemperatureSchedule.of("cosine", 0, 0);
+        for (long step = 0; step <= 200; step += 25)
+            assertEquals(0.1 * Math.cos(Math.PI / 2 * (1.5 * step / k + 1)) + 0.2, paper.tauMax(step, k), 1e-15);
+        // a constant τ_max above τ_min: interpolation in σ without annealing
+        TemperatureSchedule flat = TemperatureSchedule.of("constant", 0.3, 0.1);
+        assertEquals(0.3, flat.tauMax(299, k), 0);
+        assertEquals(0.3, flat.tau(80, 299, k), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> TemperatureSchedule.of("cosine", 0.05, 0.1));
+        assertThrows(IllegalArgumentException.class, () -> TemperatureSchedule.of("cosine", 0.5, -0.1));
     }
 }

@@ -168,6 +168,104 @@ class SampleCommandTest {
         }
     }
 
+    /** Without --cfg: the released weight for the resolution, printed (2.5 below 512 px); none for one-step. */
+    @Test
+    void guidanceDefaultsToTheReleasedWeightAndSaysSo() {
+        assertEquals(2.5, Guidance.releasedWeight(256));
+        assertEquals(3.2, Guidance.releasedWeight(512));
+        assertEquals(2.5, Guidance.releasedWeight(32));
+        String[] r = run("sample", modelFile.toString(), "--num", "2", "--steps", "4", "--labels", "random", "--out",
+                tmp.resolve("cfg-default").toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("w 2.50 (released default at 8 px)"), r[1]);
+        r = run("sample", modelFile.toString(), "--num", "2", "--sampler", "onestep", "--out",
+                tmp.resolve("cfg-onestep").toString());
+        assertTrue(r[1].contains("w 1.00 (released default at 8 px)"), r[1]);
+        r = run("sample", modelFile.toString(), "--num", "2", "--steps", "4", "--cfg", "1.5", "--out",
+                tmp.resolve("cfg-given").toString());
+        assertTrue(r[1].contains("w 1.50, "), r[1]);
+    }
+
+    /**
+     * --save-float writes the float32 sampler outputs; --init-noise starts from a given x_T. Given each seed's own x_T
+     * (ε·σ_max·s) the outputs are bit-identical to sampling from the seeds; another x_T gives other outputs.
+     */
+    @Test
+    void initialNoiseAndFloatOutputs() throws Exception {
+        try (Scope s = Scope.open()) {
+            Path a = tmp.resolve("float-a"), b = tmp.resolve("float-b"), c = tmp.resolve("float-c");
+            String[] r = run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--save-float",
+                    "--out", a.toString());
+            assertEquals("0", r[0], r[2]);
+            Tensor fromSeeds = Npy.read(a.resolve(SampleRun.FLOATS));                               // [3, 3, 8, 8]
+            assertArrayEquals(new long[]{3, 3, 8, 8}, Torch.shape(fromSeeds));
+            Tensor xT = new epg.diffusion.KarrasGrid(4, 0.125).start(new SeedNoise(new long[]{0, 1, 2},
+                    new long[]{3, 8, 8}).initial());                                                 // [3, 3, 8, 8]
+            Path init = tmp.resolve("xT.npy");
+            Npy.write(init, xT);
+            r = run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--save-float", "--init-noise",
+                    init.toString(), "--out", b.toString());
+            assertEquals("0", r[0], r[2]);
+            assertArrayEquals(Torch.toFloats(fromSeeds), Torch.toFloats(Npy.read(b.resolve(SampleRun.FLOATS))), 0f);
+            Npy.write(init, xT.mul(new Scalar(0.5)));
+            run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--save-float", "--init-noise",
+                    init.toString(), "--out", c.toString());
+            float[] half = Torch.toFloats(Npy.read(c.resolve(SampleRun.FLOATS)));
+            assertFalse(Arrays.equals(Torch.toFloats(fromSeeds), half));
+            Npy.write(init, xT.narrow(0, 0, 2));
+            r = run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--init-noise", init.toString(),
+                    "--out", tmp.resolve("float-bad").toString());
+            assertTrue(r[2].contains("the initial noise must be float32 [3, 3, 8, 8]"), r[2]);
+            // the float32 grid (--grid-precision float32) is another, nearby trajectory
+            Path d = tmp.resolve("float-d");
+            r = run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--save-float",
+                    "--grid-precision", "float32", "--out", d.toString());
+            assertEquals("0", r[0], r[2]);
+            float[] f32 = Torch.toFloats(Npy.read(d.resolve(SampleRun.FLOATS))), f64 = Torch.toFloats(fromSeeds);
+            assertFalse(Arrays.equals(f32, f64));
+            float scale = fromSeeds.abs().max().item().toFloat();
+            assertArrayEquals(f64, f32, 1e-4f * scale);
+        }
+    }
+
+    /** denoise --sigmas (one σ per image) and --no-clamp (the raw prediction), on a .pth read with --config. */
+    @Test
+    void denoisePerImageSigmasUnclampedAndAnArchitectureFile() throws Exception {
+        try (Scope s = Scope.open()) {
+            Tensor x = torch.randn(new long[]{2, 3, 8, 8}, new Rng(8).optional(),
+                    Torch.options(torch.ScalarType.Float)).mul(new Scalar(3.0));                      // [B, C, H, W]
+            Tensor sigmas = Torch.fromFloats(new float[]{0.3f, 5f}, 2);                                  // [B]
+            Path in = tmp.resolve("xs.npy"), sig = tmp.resolve("sigmas.npy"), out = tmp.resolve("raw.npy");
+            Npy.write(in, x);
+            Npy.write(sig, sigmas);
+            Path pth = tmp.resolve("tiny.pth"), arch = tmp.resolve("arch.json");
+            assertEquals("0", run("convert", modelFile.toString(), pth.toString())[0]);
+            Files.writeString(arch, epg.config.Json.pretty(model.config));
+            String[] r = run("denoise", pth.toString(), "--input", in.toString(), "--sigmas", sig.toString(),
+                    "--label", "1", "--no-clamp", "--output", out.toString());
+            assertTrue(r[2].contains("--config ARCH_JSON"), "a .pth needs its architecture: " + r[2]);
+            r = run("denoise", pth.toString(), "--config", arch.toString(), "--input", in.toString(), "--sigmas",
+                    sig.toString(), "--label", "1", "--no-clamp", "--output", out.toString());
+            assertEquals("0", r[0], r[2]);
+            ModelDenoiser d = new ModelDenoiser(model, Preconditioning.Kind.DIFFUSION);
+            Tensor labels = epg.data.BatchTensors.labels(new int[]{1, 1});
+            float[] raw = Torch.toFloats(d.raw().denoise(x, sigmas, labels)), got = Torch.toFloats(Npy.read(out));
+            assertArrayEquals(raw, got, 1e-6f);
+            float max = 0;
+            for (float v : got) max = Math.max(max, Math.abs(v));
+            assertTrue(max > 1, "the raw prediction leaves [-1, 1] here: " + max);
+            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigmas", sig.toString(), "--label",
+                    "1", "--output", out.toString());
+            assertArrayEquals(Torch.toFloats(d.denoise(x, sigmas, labels)), Torch.toFloats(Npy.read(out)), 1e-6f);
+            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "1", "--sigmas",
+                    sig.toString(), "--output", out.toString());
+            assertTrue(r[2].contains("--sigma S or --sigmas FILE.npy"), r[2]);
+            r = run("denoise", pth.toString(), "--config", arch.toString(), "--preset", "EPG-T", "--input",
+                    in.toString(), "--sigma", "1", "--output", out.toString());
+            assertTrue(r[2].contains("give --preset or --config, not both"), r[2]);
+        }
+    }
+
     @Test
     void badArgumentsAreClearErrors() {
         String[] r = run("sample", modelFile.toString(), "--num", "3", "--seeds", "0-9", "--out",

@@ -44,7 +44,8 @@ class ConfigJsonTest {
         PretrainConfig p = Json.parse(written("pretrain"), PretrainConfig.class, "pretrain.json");
         assertEquals("bf16", p.precision());
         assertEquals(new Optimiser(6e-4, 0.9, 0.95, 0.03), p.optimiser());
-        assertEquals(new RcmObjective("constant", 0.99, false, true, true), p.objective());
+        assertEquals(new RcmObjective("constant", 0.1, 0.1, 0.99, false, true, true), p.objective());
+        assertEquals(EncoderTraining.DEFAULT, c.encoder(), "keys the file lacks read as the released setting");
         assertEquals(0, p.run().previewEvery(), "a key the file lacks reads as its neutral value");
     }
 
@@ -57,7 +58,8 @@ class ConfigJsonTest {
             JsonObject after = JsonParser.parseString(rewritten).getAsJsonObject();
             Set<String> added = new HashSet<>(after.keySet());
             added.removeAll(before.keySet());
-            assertEquals(name.equals("pretrain") ? Set.of("previewEvery") : Set.of(), added, name);
+            assertEquals(name.equals("pretrain") ? Set.of("previewEvery", "tauMax", "tauMin")
+                    : Set.of("freezeEncoder", "lrd", "lrdMode"), added, name);
             for (String k : before.keySet()) assertEquals(before.get(k), after.get(k), name + " " + k);
         }
     }
@@ -73,11 +75,15 @@ class ConfigJsonTest {
                 dir.writeConfig(p.withRun(p.run().withDevice("cuda:1").withThreads(3).withPreviewEvery(500)));
                 assertThrows(IllegalArgumentException.class, () -> dir.writeConfig(p.withNoDecayTokens(true)));
                 assertThrows(IllegalArgumentException.class, () -> dir.writeConfig(p.withPrecision("fp32")));
+                assertThrows(IllegalArgumentException.class,
+                        () -> dir.writeConfig(p.withObjective(p.objective().withTau(0.2, 0.1))));
             } else {
                 FinetuneConfig c = Json.parse(written(name), FinetuneConfig.class, name);
                 dir.writeConfig(c.withRun(c.run().withLogEvery(1).withKeepCheckpoints(0).withWorkers(4)));
                 assertTrue(Files.readString(dir.file(RunDir.CONFIG)).contains("\"workers\": 4"));
                 assertThrows(IllegalArgumentException.class, () -> dir.writeConfig(c.withEma(0.999)));
+                assertThrows(IllegalArgumentException.class,
+                        () -> dir.writeConfig(c.withEncoder(new EncoderTraining(false, 0.5, null))));
                 assertThrows(IllegalArgumentException.class,
                         () -> dir.writeConfig(c.withConsistency(c.consistency().withMilestones(new long[0],
                                 new double[0]))));
