@@ -47,11 +47,11 @@ import static java.util.stream.Collectors.joining;
 
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Samples images from an EPG model file.",
-                "Writes into OUT one PNG per image (named by seed), grid.png (the first 64), samples.npz (arr_0: "
-                        + "uint8 [N, H, W, 3], what ADM's evaluator reads; labels: each image's class) and "
-                        + "sampling.json (the model, settings, command line, version and machine). "
-                        + "`epg evaluate OUT REF` reads OUT/samples.npz. Each image depends only on its seed and label, so --batch and "
-                        + "--nproc change no image."},
+                "Writes into OUT one PNG per image (named by seed), grid.png (a row per class, or the first 64), "
+                        + "samples.npz (arr_0: uint8 [N, H, W, 3], what ADM's evaluator reads; labels: each image's "
+                        + "class) and sampling.json (the model, settings, command line, version and machine). "
+                        + "`epg evaluate OUT REF` reads OUT/samples.npz. Each image depends only on its seed and "
+                        + "label, so --batch and --nproc change no image."},
         footerHeading = "%nExample:%n",
         footer = {"  epg sample runs/diffusion/model.safetensors --num 1000 --sampler heun --points 32 --cfg 2.5 "
                 + "--out samples",
