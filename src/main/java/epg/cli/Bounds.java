@@ -24,6 +24,6 @@ public @interface Bounds {
     /** The value must be <= max. */
     double max() default Double.NaN;
 
-    /** The value must be < below. */
+    /** The value must be {@code < below}. */
     double below() default Double.NaN;
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 
+/** Our model file: a network's weights and its configuration (metadata "config") in one safetensors file. */
 public final class ModelFile {
     public static final String CONFIG_KEY = "config", FORMAT_KEY = "format", FORMAT = "epg-model-v1";
 

@@ -5,6 +5,7 @@ import epg.diffusion.KarrasGrid;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
+/** The Euler sampler: one denoiser call per step of the grid. */
 public record Euler() implements Sampler {
     @Override
     public Tensor sampleFrom(Denoiser denoiser, Tensor start, Tensor labels, KarrasGrid grid, SeedNoise steps) {

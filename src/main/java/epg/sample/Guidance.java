@@ -41,7 +41,7 @@ public final class Guidance implements Denoiser {
      */
     public static double releasedWeight(int imageSize) { return imageSize >= 512 ? 3.2 : 2.5; }
 
-    /** Whether a call at (shifted) σ is guided: w ≠ 1 and low·s < σ ≤ high·s. */
+    /** Whether a call at (shifted) σ is guided: {@code w ≠ 1 and low·s < σ ≤ high·s}. */
     public boolean guides(double sigma) { return guides(sigma, low, high); }
 
     private boolean guides(double sigma, double lo, double hi) { return scale != 1 && sigma > lo && sigma <= hi; }

@@ -5,6 +5,7 @@ import epg.diffusion.KarrasGrid;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
+/** The Heun sampler (Karras et al. 2022, Algorithm 2 without churn): second order, the last step to σ = 0 Euler. */
 public record Heun() implements Sampler {
     @Override
     public Tensor sampleFrom(Denoiser denoiser, Tensor start, Tensor labels, KarrasGrid grid, SeedNoise steps) {

@@ -1,8 +1,15 @@
 // Spec §6 (class-balanced sampling): the label of every image, fixed by its position in the run, never by batching.
 package epg.sample;
 
+import epg.tensor.Npy;
 import epg.tensor.Rng;
+import epg.tensor.Scope;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.Tensor;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -84,5 +91,24 @@ public final class Labels {
         for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
         v[best] = -1; // each class takes at most one leftover
         return best;
+    }
+
+    /** The classes in a .npy of one integer per image ([num]), each in 0..numClasses (numClasses = unconditional). */
+    public static int[] fromNpy(Path file, int num, int numClasses) throws IOException {
+        if (!Files.isRegularFile(file))
+            throw new IllegalArgumentException("--labels " + file + " does not exist: give a .npy of class ids, a "
+                    + "class list such as 1,5,7, or balanced");
+        try (Scope s = Scope.open()) {
+            Tensor t = Npy.read(file);
+            if (t.dim() != 1 || t.size(0) != num || t.is_floating_point())
+                throw new IllegalArgumentException(file + " must hold " + num + " integer class ids, shape [" + num
+                        + "]; it has shape " + Torch.shapeString(t) + (t.is_floating_point() ? " of floats" : ""));
+            int[] out = Arrays.stream(Torch.toLongs(t)).mapToInt(Math::toIntExact).toArray();
+            for (int c : out)
+                if (c < 0 || c > numClasses)
+                    throw new IllegalArgumentException(file + " holds class " + c + ", outside 0.." + numClasses
+                            + " (" + numClasses + " = unconditional)");
+            return out;
+        }
     }
 }

@@ -6,6 +6,7 @@ import epg.tensor.Scope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
+/** A sampler: a pure function of the denoiser, the initial noise, the labels, the noise grid and per-image noise. */
 public interface Sampler {
     /**
      * @param denoiser D(x, σ, y)

@@ -83,6 +83,8 @@ public final class Trainer {
     private final Distributed group;
     private final GradientAverager averager;
     private final LossScaler scaler;
+    private Invocation invocation;
+    private java.util.Set<String> mayChange = java.util.Set.of();
 
     /** {@code config} is the stage's resolved configuration record, written to (or checked against) config.json. */
     public Trainer(Stage stage, Settings settings, RunDir dir, Object config) {
@@ -114,6 +116,23 @@ public final class Trainer {
     }
 
     public AdamW optimizer() { return optimizer; }
+
+    /**
+     * Records {@code invocation} in config.json, and lets the settings named in {@code mayChange} differ from a stored
+     * config.json (a resumed run's extended "steps"); returns this trainer.
+     */
+    public Trainer invokedAs(Invocation invocation, java.util.Set<String> mayChange) {
+        this.invocation = invocation;
+        this.mayChange = java.util.Set.copyOf(mayChange);
+        return this;
+    }
+
+    /** Values config.json derives from the settings: the peak learning rate actually used ("effectiveLr"). */
+    private JsonObject derived() {
+        JsonObject o = new JsonObject();
+        o.addProperty("effectiveLr", settings.lr().at(settings.schedule().warmup()));
+        return o;
+    }
 
     /**
      * Resumes from the run directory's latest checkpoint when there is one, else starts at step 0. Rank 0 also
@@ -167,7 +186,7 @@ public final class Trainer {
             throws IOException {
         long end = Math.min(stopAt, settings.schedule().steps());
         if (group.isMain()) {
-            dir.writeConfig(config);
+            dir.writeConfig(config, mayChange, derived(), invocation);
             dir.tidy(settings.run().keepCheckpoints());
         }
         group.barrier();
@@ -311,14 +330,16 @@ public final class Trainer {
                 Double> values) {
             double secs = (System.nanoTime() - start) / 1e9;
             JsonObject o = new JsonObject();
-            o.addProperty("step", st.step());
+            o.addProperty(RunLog.STEP, st.step());
+            o.addProperty(RunLog.TIME, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                    .toString());
             sums.forEach((k, v) -> o.addProperty(k, v / Math.max(1, good)));
             values.forEach(o::addProperty);
-            o.addProperty("lr", lr);
-            o.addProperty("grad_norm", gradNorm);
-            o.addProperty("param_norm", paramNorm);
-            o.addProperty("images_per_s", secs > 0 ? steps * batch / secs : 0);
-            o.addProperty("skipped", st.skipped());
+            o.addProperty(RunLog.LR, lr);
+            o.addProperty(RunLog.GRAD_NORM, gradNorm);
+            o.addProperty(RunLog.PARAM_NORM, paramNorm);
+            o.addProperty(RunLog.IMAGES_PER_SECOND, secs > 0 ? steps * batch / secs : 0);
+            o.addProperty(RunLog.SKIPPED, st.skipped());
             sums.clear();
             steps = good = 0;
             start = System.nanoTime();

@@ -39,21 +39,8 @@ class SampleCommandTest {
     static Path modelFile;
     static EpgModel model;
 
-    /**
-     * 8 px RGB, patch 4 (4 tokens), one 16-wide block each side, 4 classes; the zero-initialised head made non-zero.
-     */
-    static EpgModel tinyModel() {
-        ModelConfig c = new ModelConfig("EPG-tiny", ModelConfig.Kind.EPG, 8, 4, 3, 1, 16, 2, 1, 16, 2, 4, 2, 0, 0, 0, 0,
-                0, false);
-        EpgModel m = new EpgModel(c);
-        Rng rng = new Rng(1);
-        Init.epg(m, rng);
-        try (NoGradGuard g = new NoGradGuard()) {
-            m.out.weight.normal_(0, 0.5, rng.optional());
-            m.out.bias.normal_(0, 0.2, rng.optional());
-        }
-        return m;
-    }
+    /** {@link epg.TinyRuns#samplingModel()}: 8 px RGB, 4 classes, a non-zero head. */
+    static EpgModel tinyModel() { return epg.TinyRuns.samplingModel(); }
 
     @BeforeAll
     static void saveModel() throws Exception {
@@ -70,7 +57,7 @@ class SampleCommandTest {
     @Test
     void sampleWritesPngsGridAndAReadableNpz() throws Exception {
         Path out = tmp.resolve("samples");
-        String[] r = run("sample", modelFile.toString(), "--seeds", "3,10-13", "--steps", "6", "--cfg", "2.5",
+        String[] r = run("sample", modelFile.toString(), "--seeds", "3,10-13", "--points", "6", "--cfg", "2.5",
                 "--batch", "2", "--out", out.toString());
         assertEquals("0", r[0], r[2]);
         // Heun-6: 2·5 calls; of the unshifted points 80, 24.4, 5.84, 0.965, 0.085, 0.002 one lies in (0.19, 1.61]: +2
@@ -148,8 +135,8 @@ class SampleCommandTest {
                     Torch.options(torch.ScalarType.Float)); // [B, C, H, W]
             Path in = tmp.resolve("x.npy"), out = tmp.resolve("d.npy"), boundary = tmp.resolve("b.npy");
             Npy.write(in, x);
-            String[] r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--label",
-                    "2", "--output", out.toString());
+            String[] r = run("denoise", modelFile.toString(), in.toString(), "--sigma", "0.7", "--labels", "2",
+                    "--out", out.toString());
             assertEquals("0", r[0], r[2]);
             Tensor expected = new ModelDenoiser(model, Preconditioning.Kind.DIFFUSION).denoise(x,
                     torch.full(new long[]{2}, new Scalar(0.7)), epg.data.BatchTensors.labels(new int[]{2, 2}));
@@ -159,8 +146,8 @@ class SampleCommandTest {
             // per-image labels from a .npy: the same as the denoiser called with those labels
             Path labelFile = tmp.resolve("y.npy"), perImage = tmp.resolve("dy.npy");
             Npy.write(labelFile, epg.data.BatchTensors.labels(new int[]{1, 3}));
-            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--labels",
-                    labelFile.toString(), "--output", perImage.toString());
+            r = run("denoise", modelFile.toString(), "--in", in.toString(), "--sigma", "0.7", "--labels",
+                    labelFile.toString(), "--out", perImage.toString());
             assertEquals("0", r[0], r[2]);
             Tensor expectedY = new ModelDenoiser(model, Preconditioning.Kind.DIFFUSION).denoise(x,
                     torch.full(new long[]{2}, new Scalar(0.7)), epg.data.BatchTensors.labels(new int[]{1, 3}));

@@ -57,8 +57,8 @@ class TrainerTest {
         List<JsonObject> logA = log(tmp.resolve("a")), logB = log(tmp.resolve("b"));
         assertEquals(4, logB.size()); // steps 5, 10, 15, 20
         assertEquals(logA.get(3).get("loss").getAsDouble(), logB.get(3).get("loss").getAsDouble(), 0);
-        for (String key : List.of("contrastive", "consistency", "tau_max", "N", "lr", "grad_norm", "param_norm",
-                "images_per_s", "skipped"))
+        for (String key : List.of("time", "contrastive", "consistency", "tauMax", "noiseLevels", "lr", "gradNorm",
+                "paramNorm", "imagesPerSecond", "skipped"))
             assertTrue(logB.get(3).has(key), key);
         assertEquals(20, Json(b.checkpoints().resolve("step-20/state.json")).get("step").getAsLong());
         // a different configuration in the same directory is refused
