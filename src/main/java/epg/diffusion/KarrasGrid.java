@@ -48,7 +48,7 @@ public record KarrasGrid(int n, double shift, boolean float32) {
         return Math.pow(hi + (double) i / (n - 1) * (lo - hi), RHO);
     }
 
-    /** Shifted σ_i·s: for 0 ≤ i ≤ n in double precision, for 0 ≤ i < n in float32. */
+    /** Shifted σ_i·s: for 0 ≤ i ≤ n in double precision, for 0 ≤ i &lt; n in float32. */
     public double sigma(int i) {
         if (!float32) return unshifted(i, n) * shift;
         if (i < 0 || i >= n) throw new IllegalArgumentException("grid index " + i + " outside 0.." + (n - 1));

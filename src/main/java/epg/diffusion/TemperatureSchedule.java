@@ -25,6 +25,7 @@ public record TemperatureSchedule(Kind kind, double tauMax, double tauMin) {
     /** The paper's τ₂. */
     public static final double PAPER_TAU_MAX = 0.2;
 
+    /** COSINE: τ_max falls from τ₂ to τ₁ over the run; CONSTANT: τ_max stays at its value. */
     public enum Kind { COSINE, CONSTANT }
 
     public TemperatureSchedule {

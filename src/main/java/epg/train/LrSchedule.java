@@ -31,7 +31,7 @@ public interface LrSchedule {
 
     /**
      * base·k/W while k ≤ W, then {@code base} while k ≤ milestones[0], {@code values[j]} once k > milestones[j]
-     * (increasing milestones; the released `step <= 400000` keeps the full rate through update 400000).
+     * (increasing milestones; the released {@code step <= 400000} keeps the full rate through update 400000).
      */
     static LrSchedule stepwise(double base, long warmupSteps, long[] milestones, double[] values) {
         if (milestones.length != values.length) throw new IllegalArgumentException("one learning rate per milestone");

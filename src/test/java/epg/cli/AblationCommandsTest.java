@@ -54,7 +54,7 @@ class AblationCommandsTest {
         List<String> log = Files.readAllLines(rcm.resolve("log.jsonl"));
         double[] want = {0.5, 0.1 + 0.4 * (1 - Math.sqrt(0.5)), 0.1};
         for (int k = 0; k < 3; k++)
-            assertEquals(want[k], JsonParser.parseString(log.get(k)).getAsJsonObject().get("tau_max").getAsDouble(),
+            assertEquals(want[k], JsonParser.parseString(log.get(k)).getAsJsonObject().get("tauMax").getAsDouble(),
                     1e-12, "step " + k);
         assertArrayEquals(new long[]{24, 48}, Torch.shape(Checkpoints.readTensors(rcm.resolve("encoder.safetensors"))
                 .get("projection_head.6.weight")));
