@@ -25,6 +25,6 @@ with tempfile.TemporaryDirectory() as d:
         xin, lab, out = os.path.join(d, "x.npy"), os.path.join(d, "y.npy"), os.path.join(d, "d.npy")
         np.save(xin, x + s * eps)
         np.save(lab, labels.astype(np.int64))
-        subprocess.run([a.epg, "denoise", a.model, "--input", xin, "--labels", lab, "--sigma", str(s), "--output", out],
+        subprocess.run([a.epg, "denoise", a.model, xin, "--labels", lab, "--sigma", str(s), "--out", out],
                        check=True, stdout=subprocess.DEVNULL)
         print(f"{s:7.3f} {float(((np.load(out) - x) ** 2).mean()):9.4f} {s * s:10.4f} {mean_mse:9.4f}")

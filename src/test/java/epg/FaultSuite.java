@@ -129,15 +129,26 @@ public final class FaultSuite {
 
     /**
      * {@code actual} holds the same files as {@code expected} with the same bytes, except that log.jsonl lines are
-     * compared without their timing ("images_per_s").
+     * compared without their timing ("time", "imagesPerSecond"), and config.json and sampling.json without what
+     * describes an invocation rather than the run ("invocations", "run": command lines, start times, machines).
      */
     public static void assertSameFiles(Path expected, Path actual) throws IOException {
         assertEquals(files(expected), files(actual), "files of " + actual + " against " + expected);
         for (String f : files(expected)) {
             Path e = expected.resolve(f), a = actual.resolve(f);
             if (f.endsWith(".jsonl")) assertEquals(logLines(e), logLines(a), f);
+            else if (f.equals("config.json") || f.endsWith("/config.json") || f.endsWith("sampling.json"))
+                assertEquals(withoutInvocations(e), withoutInvocations(a), f);
             else assertArrayEquals(Files.readAllBytes(e), Files.readAllBytes(a), f + " differs");
         }
+    }
+
+    /** A config.json or sampling.json without its "invocations" and "run". */
+    private static JsonObject withoutInvocations(Path json) throws IOException {
+        JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        o.remove("invocations");
+        o.remove("run");
+        return o;
     }
 
     /** The log's lines without their timing. */
@@ -146,6 +157,8 @@ public final class FaultSuite {
         for (String line : Files.readAllLines(log)) {
             JsonObject o = JsonParser.parseString(line).getAsJsonObject();
             o.remove("images_per_s");
+            o.remove("imagesPerSecond");
+            o.remove("time");
             Map<String, String> m = new TreeMap<>();
             o.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().toString()));
             out.add(m);

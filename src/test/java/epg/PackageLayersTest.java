@@ -33,6 +33,7 @@ class PackageLayersTest {
     /** Top to bottom. */
     static final List<Set<String>> LAYERS = List.of(
             Set.of("cli"),
+            Set.of("api"),
             Set.of("view"),
             Set.of("bench", "report", "demo", "progress"),
             Set.of("train"),

@@ -82,4 +82,21 @@ public final class TinyRuns {
                 .withObjective(d.objective().withTemperature(temperature).withTerms(contrastive, true))
                 .withRun(tinyRun(5, checkpointEvery));
     }
+
+    /**
+     * A random EPG model for sampling tests: 8 px RGB, patch 4 (4 tokens), one 16-wide block each side, 4 classes;
+     * the zero-initialised head made non-zero.
+     */
+    public static epg.nn.EpgModel samplingModel() {
+        ModelConfig c = new ModelConfig("EPG-tiny", ModelConfig.Kind.EPG, 8, 4, 3, 1, 16, 2, 1, 16, 2, 4, 2, 0, 0, 0, 0,
+                0, false);
+        epg.nn.EpgModel m = new epg.nn.EpgModel(c);
+        epg.tensor.Rng rng = new epg.tensor.Rng(1);
+        epg.nn.Init.epg(m, rng);
+        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+            m.out.weight.normal_(0, 0.5, rng.optional());
+            m.out.bias.normal_(0, 0.2, rng.optional());
+        }
+        return m;
+    }
 }

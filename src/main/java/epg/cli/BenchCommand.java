@@ -4,7 +4,8 @@ package epg.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks (Java against PyTorch in the same run).",
+        description = "Runs the benchmarks: Java against PyTorch in the same run.",
+        footerHeading = "%nExample:%n", footer = "  epg bench suite --quick",
         subcommands = {BenchSuiteCommand.class, BenchModelCommand.class, BenchDataCommand.class})
 public final class BenchCommand implements Runnable {
     @Override

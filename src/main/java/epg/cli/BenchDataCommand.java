@@ -17,9 +17,10 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Throughput of the pre-training data pipeline (decode, both MoCo v3 "
+        description = "Measures the throughput of the pre-training data pipeline (decode, both MoCo v3 "
                 + "views and the clean image, batching): "
-                + "Fashion-MNIST padded to 32 px, and generated 256 px PNGs.")
+                + "Fashion-MNIST padded to 32 px, and generated 256 px PNGs.",
+        footerHeading = "%nExample:%n", footer = "  epg bench data --workers 2")
 public final class BenchDataCommand implements Callable<Integer> {
     @Bounds(min = 1, max = 256)
     @Option(names = "--workers", description = "loader threads (default: all cores)")

@@ -22,7 +22,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Time a training step (forward, backward, AdamW) against PyTorch.")
+        description = "Times a training step (forward, backward, AdamW) against PyTorch.",
+        footerHeading = "%nExample:%n", footer = "  epg bench model --preset EPG-T --batch 32 --bf16")
 public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "EPG-T", description = "Model preset (default ${DEFAULT-VALUE}).")
     String preset;

@@ -12,13 +12,15 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "suite", mixinStandardHelpOptions = true,
-        description = {"Training steps (stage 1 RCM, stage 2a diffusion, stage 2b consistency) at 32 px and 256 px in "
+        description = {"Times training steps (stage 1 RCM, stage 2a diffusion, stage 2b consistency) at 32 px and "
+                + "256 px in "
                 + "fp32 and bf16, sampling (Heun 32, CFG 2.5), "
                 + "peak resident memory and GFLOP/s against the measured matmul peak; "
                 + "every case also in PyTorch (same threads) "
                 + "in this run, printed as ratios. Threads: EPG_THREADS or every core.",
                 "Full run: several minutes on 2 cores and about 8 GB of memory (the B/16 "
-                        + "cases); --quick: the 32 px cases only."})
+                        + "cases); --quick: the 32 px cases only."},
+        footerHeading = "%nExample:%n", footer = "  epg bench suite --quick")
 public final class BenchSuiteCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--quick", description = "Only the 32 px cases with fewer steps (about a minute).") boolean quick;

@@ -15,15 +15,15 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.FIELD, ElementType.METHOD})
 public @interface Bounds {
-    /** The value must be >= min. */
+    /** The value must be &gt;= min. */
     double min() default Double.NaN;
 
-    /** The value must be > above. */
+    /** The value must be &gt; above. */
     double above() default Double.NaN;
 
-    /** The value must be <= max. */
+    /** The value must be &lt;= max. */
     double max() default Double.NaN;
 
-    /** The value must be < below. */
+    /** The value must be {@code < below}. */
     double below() default Double.NaN;
 }

@@ -7,7 +7,9 @@ import epg.report.DemoLayout;
 import epg.report.DemoReport;
 import epg.report.DemoResult;
 import epg.tensor.Torch;
+import epg.tensor.Precision;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,14 +21,16 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The whole method on Fashion-MNIST at 32 px (RCM-T, EPG-T): RCM pre-training -> diffusion "
+        description = {"Runs the whole method on Fashion-MNIST at 32 px (RCM-T, EPG-T): RCM pre-training -> diffusion "
                 + "fine-tuning (and the same diffusion training from scratch, for the paper's pre-training-vs-scratch "
                 + "comparison) -> consistency fine-tuning -> sampling (Heun with interval guidance; one step) -> "
                 + "evaluation (FD_RCM; FID with --inception).",
                 "Writes OUT/config.json, one run directory per stage, samples/, demo.json and report.html (loss "
                         + "curves, metrics, sample grids, budget and wall time per stage). Before planning it times a "
                         + "few steps of every stage on this machine, then sizes the plan so "
-                        + "that the whole run takes --budget minutes."})
+                        + "that the whole run takes --budget minutes."},
+        footerHeading = "%nExample:%n",
+        footer = {"  epg demo --budget 20 --out runs/demo", "  epg demo --report-only --out runs/demo"})
 public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default ${DEFAULT-VALUE}).")
@@ -40,14 +44,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--inception", paramLabel = "PATH", defaultValue = "${env:EPG_INCEPTION}",
             description = "pytorch-fid's Inception weights, to report FID as well (default: "
                     + "$EPG_INCEPTION; nothing is downloaded).") Path inception;
-    @Option(names = "--precision", defaultValue = "auto", description = "Training precision: bf16 (autocast), fp32, or "
-            + "auto = bf16 when the CPU has AVX512-BF16/AMX (default ${DEFAULT-VALUE}).") String precision;
     @Bounds
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every stage (default ${DEFAULT-VALUE}).")
     long seed;
-    @Bounds(min = 0, max = 4096)
-    @Option(names = "--threads", defaultValue = "0",
-            description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).") int threads;
+    @Mixin ComputeOptions compute; // --precision defaults to auto here; the demo runs on the CPU
     @Option(names = "--report-only", description = "Only rewrite OUT/report.html from "
             + "OUT/demo.json and the stages' logs.") boolean reportOnly;
 
@@ -57,11 +57,15 @@ public final class DemoCommand implements Callable<Integer> {
         if (inception != null && !Files.isRegularFile(inception))
             throw new IllegalArgumentException("--inception " + inception + " is not a file: pass pytorch-fid's "
                     + "pt_inception-2015-12-05-6726825d.pth or leave it out");
-        if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0");
         if (!(budget > 0)) throw new IllegalArgumentException("--budget must be > 0 minutes, got " + budget);
-        Torch.init();
-        if (threads > 0) Torch.setThreads(threads);
-        boolean bf16 = bf16();
+        if (!compute.device.equals("cpu"))
+            throw new IllegalArgumentException("epg demo runs on the CPU (its plan is timed there); for --device "
+                    + compute.device + " run its stages with epg pretrain, train, sample and evaluate");
+        compute.init();
+        Precision precision = compute.precision("auto");
+        if (precision == Precision.FP16) throw new IllegalArgumentException("--precision fp16 needs CUDA; use bf16");
+        boolean bf16 = precision == Precision.BF16;
+        int threads = compute.threads;
         double minutes = smoke ? 1 : budget;
         System.out.printf("epg demo -> %s: budget %.3g min%s, %d threads, training in %s%n", out, minutes,
                 smoke ? " (smoke)" : "", Torch.threads(), bf16 ? "bf16" : "fp32");
@@ -81,23 +85,5 @@ public final class DemoCommand implements Callable<Integer> {
         DemoReport.write(out, Json.parse(Files.readString(json), DemoResult.class, json.toString()));
         System.out.println("wrote " + out.resolve(DemoLayout.REPORT));
         return 0;
-    }
-
-    private boolean bf16() throws IOException {
-        return switch (precision.toLowerCase(java.util.Locale.ROOT)) {
-            case "bf16" -> true;
-            case "fp32" -> false;
-            case "auto" -> cpuHasBf16();
-            default -> throw new IllegalArgumentException("unknown --precision '" + precision
-                    + "': use auto, bf16 or fp32");
-        };
-    }
-
-    /** Whether /proc/cpuinfo lists avx512_bf16 or amx_bf16 (where bf16 autocast beats float32: docs/benchmarks.md). */
-    static boolean cpuHasBf16() throws IOException {
-        Path info = Path.of("/proc/cpuinfo");
-        if (!Files.isReadable(info)) return false;
-        String text = Files.readString(info);
-        return text.contains("avx512_bf16") || text.contains("amx_bf16");
     }
 }

@@ -20,9 +20,9 @@ import epg.sample.SampleOptions;
 import epg.sample.Samplers;
 import epg.sample.TwoStep;
 import epg.tensor.AtomicFile;
-import epg.tensor.Torch;
 import epg.train.RunDir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,27 +36,34 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluates samples against an ADM reference batch: FID, sFID, Inception Score (10 splits), "
                 + "precision and recall (k = 3).",
-                "SAMPLES: a folder of PNG images or an .npz with arr_0 (uint8 [N, H, W, C]). REF: an ADM-style .npz "
-                        + "(arr_0 and/or mu, sigma, mu_s, sigma_s).",
+                "SAMPLES: an `epg sample` output folder (its samples.npz is read), a folder of PNG images or an .npz "
+                        + "with arr_0 (uint8 [N, H, W, C]). REF: an ADM-style .npz (arr_0 and/or mu, sigma, mu_s, "
+                        + "sigma_s).",
                 "With --make-ref, the two arguments are DATA (PNG folder or .npz) and OUT.npz, "
                         + "and a reference batch is written instead.",
                 "With --class-accuracy, also (without REF: only) the share of Fashion-MNIST samples that a classifier "
                         + "assigns to their class.",
-                "Prints the metrics and writes them as JSON; every result names the feature "
-                        + "extractor that produced it.",
+                "Prints the metrics and writes them as JSON; every result names its metric (fid, or fdRcm in an "
+                        + "RCM encoder's feature space) and the feature extractor's file and SHA-256.",
                 "SAMPLES may also be a fine-tuning run directory (epg train --out): then every kept checkpoint samples "
                         + "--num images and is judged, one JSON line per step in RUN/evaluate.jsonl, with a chart of "
-                        + "each metric against the step (.svg and .png beside it)."})
+                        + "each metric against the step (.svg and .png beside it)."},
+        footerHeading = "%nExample:%n",
+        footer = {"  epg sample runs/diffusion/model.safetensors --num 1000 --out samples",
+                "  epg evaluate samples ref.npz --inception pt_inception-2015-12-05-6726825d.pth",
+                "  epg evaluate samples ref.npz --features rcm:runs/rcm/encoder.safetensors --class-accuracy",
+                "  epg evaluate runs/diffusion ref.npz --features rcm:runs/rcm/encoder.safetensors --num 500"})
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "SAMPLES",
-            description = "samples (or DATA with --make-ref): PNG folder or .npz with arr_0")
+            description = "Samples (or DATA with --make-ref): an `epg sample` folder, a PNG folder or an .npz with "
+                    + "arr_0.")
     Path samples;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "REF",
-            description = "ADM reference .npz (or OUT.npz with --make-ref)")
+            description = "ADM reference .npz (or OUT.npz with --make-ref).")
     Path reference;
 
     @Option(names = "--inception", paramLabel = "PATH", defaultValue = "${env:EPG_INCEPTION}",
@@ -76,6 +83,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "architecture of the rcm: checkpoint when it carries no \"config\" metadata")
     String preset;
 
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "architecture JSON of the rcm: checkpoint instead of --preset (a model of any shape)")
+    Path config;
+
     @Option(names = "--make-ref",
             description = "write a reference batch OUT.npz from DATA (arr_0 + Inception mu/sigma/mu_s/sigma_s)")
     boolean makeRef;
@@ -84,46 +95,58 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "classifier: the share assigned to the class each was drawn for, overall and per class")
     boolean classAccuracy;
 
-    @Option(names = "--labels", paramLabel = "balanced|FILE.npy", description = "classes the samples were drawn for "
-            + "(--class-accuracy; default: the .npz's 'labels' or 'arr_1' array, else balanced = epg sample's default)")
+    @Option(names = "--labels", paramLabel = "SPEC", description = "The class of each image, as the samples were "
+            + "drawn (--class-accuracy): balanced or a .npy of one class id per image (default: the .npz's 'labels' "
+            + "or 'arr_1' array, else balanced = epg sample's default).")
     String labels;
 
     @Bounds(min = 1, max = 1 << 20)
-    @Option(names = "--batch", defaultValue = "50", description = "images per forward pass (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "50", description = "Images per network call (default: "
+            + "${DEFAULT-VALUE}); changes no result beyond float rounding.")
     int batch;
 
     @Option(names = "--out", paramLabel = "JSON",
-            description = "where to write the JSON report (default: SAMPLES with .eval.json; for a run: "
-                    + "RUN/evaluate.jsonl, samples in RUN/evaluate-samples/)")
+            description = "Where to write the JSON report (default: SAMPLES with .eval.json; for a run: "
+                    + "RUN/evaluate.jsonl, samples in RUN/evaluate-samples/).")
     Path out;
 
     @Bounds(min = 1, max = SampleCommand.MAX_IMAGES)
     @Option(names = "--num", defaultValue = "1000",
-            description = "a run: images sampled per checkpoint, seeds 0..N-1, balanced labels (default: "
-                    + "${DEFAULT-VALUE})")
+            description = "A run: images sampled per checkpoint, seeds 0..N-1, balanced labels (default: "
+                    + "${DEFAULT-VALUE}).")
     int num;
 
     @Option(names = "--sampler", completionCandidates = Samplers.Names.class,
-            description = "a run: ${COMPLETION-CANDIDATES} (default: heun for diffusion, onestep for consistency)")
+            description = "A run: ${COMPLETION-CANDIDATES} (default: heun for diffusion, onestep for consistency).")
     String sampler;
 
     @Bounds(min = 2)
-    @Option(names = "--steps", defaultValue = "32",
-            description = "a run: Karras grid points (default: ${DEFAULT-VALUE})")
+    @Option(names = "--points", defaultValue = "32", paramLabel = "N",
+            description = "A run: Karras grid points of the sampler (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Bounds(min = 2)
+    @Option(names = "--steps", hidden = true, description = "Deprecated spelling of --points.")
+    void steps(int n) { steps = n; }
+
     @Bounds(min = 0)
-    @Option(names = "--cfg", defaultValue = "1", description = "a run: guidance weight w, 1 = none (default: "
-            + "${DEFAULT-VALUE})")
+    @Option(names = "--cfg", defaultValue = "1", description = "A run: guidance weight w, 1 = none (default: "
+            + "${DEFAULT-VALUE}).")
     double cfg;
+
+    @Mixin ComputeOptions compute;
 
     @Override
     public Integer call() throws Exception {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
-        Torch.init();
+        String dev = compute.init();
         var log = spec.commandLine().getErr();
-        FeatureExtractor extractor = extractor();
+        FeatureExtractor base = extractor();
+        FeatureExtractor extractor = base == null ? null : base.on(dev, compute.precision());
         if (CheckpointEvaluation.isRun(samples)) return evaluateRun(extractor);
+        Path given = samples;
+        samples = ImageSource.resolve(samples);
+        if (!samples.equals(given)) log.println(given + " is an `epg sample` folder: evaluating " + samples);
         if (makeRef) {
             if (reference == null) throw new IllegalArgumentException("--make-ref needs DATA and OUT.npz");
             long n = Evaluation.makeReference(extractor, samples, reference, batch, log);
@@ -141,11 +164,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("REF is missing: give an ADM reference .npz or --class-accuracy");
             if (extractor == null) throw new IllegalArgumentException(noExtractor());
             EvaluationResult r = Evaluation.run(extractor, samples, reference, batch, log);
-            json = gson.toJsonTree(r).getAsJsonObject();
+            json = json(gson, r);
             printed.append(summary(r)).append('\n');
         }
         if (classAccuracy) printed.append(classAccuracy(json, gson)).append('\n');
-        Path target = out != null ? out : defaultOut();
+        Path target = out != null ? out : defaultOut(given);
         AtomicFile.writeString(target, gson.toJson(json) + "\n");
         spec.commandLine().getOut().println(printed + "wrote " + target);
         return 0;
@@ -199,7 +222,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--features inception needs --inception PATH. " + noExtractor());
             return InceptionV3.load(inception);
         }
-        if (f.startsWith("rcm:") && f.length() > 4) return RcmExtractor.load(Path.of(f.substring(4)), preset);
+        if (f.startsWith("rcm:") && f.length() > 4) return RcmExtractor.loadAs(Path.of(f.substring(4)),
+                Architecture.of(preset, config, null));
         throw new IllegalArgumentException("unknown --features '" + f + "': use 'inception' or 'rcm:CHECKPOINT'");
     }
 
@@ -210,18 +234,37 @@ public final class EvaluateCommand implements Callable<Integer> {
                 + "the offline RCM feature space.";
     }
 
-    private Path defaultOut() {
+    /**
+     * The report: the result's fields, with the Fréchet distance under the name of its metric ("fid", or "fdRcm" in
+     * an RCM encoder's space) instead of "fd" and "fdMetric".
+     */
+    static JsonObject json(Gson gson, EvaluationResult r) {
+        JsonObject o = gson.toJsonTree(r).getAsJsonObject();
+        o.remove("fd");
+        o.remove("fdMetric");
+        JsonObject named = new JsonObject();
+        for (var e : o.entrySet()) {
+            named.add(e.getKey(), e.getValue());
+            if (e.getKey().equals("referenceStatistics"))
+                named.add(EvaluationResult.FID.equals(r.fdMetric()) ? "fid" : "fdRcm",
+                        r.fd() == null ? com.google.gson.JsonNull.INSTANCE : new com.google.gson.JsonPrimitive(r.fd()));
+        }
+        return named;
+    }
+
+    private static Path defaultOut(Path samples) {
         String name = samples.getFileName().toString().replaceFirst("\\.npz$", "");
         Path dir = samples.toAbsolutePath().getParent();
         return (dir == null ? Path.of(".") : dir).resolve(name + ".eval.json");
     }
 
     static String summary(EvaluationResult r) {
-        StringBuilder b = new StringBuilder(String.format("extractor %s, %d samples vs %d "
+        StringBuilder b = new StringBuilder(String.format("extractor %s%s, %d samples vs %d "
                 + "reference images (reference statistics: %s)%n",
-                r.extractor(), r.sampleCount(), r.referenceCount(), r.referenceStatistics()));
+                r.extractor(), r.extractorSha256() == null ? "" : " (SHA-256 " + r.extractorSha256().substring(0, 12)
+                        + "…)", r.sampleCount(), r.referenceCount(), r.referenceStatistics()));
         // A Fréchet distance is an FID only in Inception-v3 space; elsewhere say whose features it was measured in.
-        line(b, r.extractor().startsWith("rcm:") ? "FD (RCM)" : "FID", r.fid());
+        line(b, EvaluationResult.FID.equals(r.fdMetric()) ? "FID" : "FD (RCM)", r.fd());
         line(b, "sFID", r.sfid());
         line(b, "Inception Score", r.inceptionScore());
         line(b, "Precision", r.precision());

@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true, subcommands = {RcmStdCommand.class, PcaCommand.class},
-        description = "Show a checkpoint's keys, shapes, dtypes, parameter count and "
+        description = "Shows a checkpoint's keys, shapes, dtypes, parameter count and "
                 + "configuration (safetensors or torch.save .pth). "
                 + "`epg inspect rcm-std MODEL` runs the representation-collapse diagnostic, "
-                + "`epg inspect pca MODEL` draws the PCA of its encoder features (paper Figures 5/6).")
+                + "`epg inspect pca MODEL` draws the PCA of its encoder features (paper Figures 5/6).",
+        footerHeading = "%nExample:%n",
+        footer = {"  epg inspect runs/diffusion/model.safetensors", "  epg inspect nnet_ema.pth"})
 public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE") Path file;
 

@@ -1,7 +1,6 @@
 // Spec §4/§5/§6: the options that say how to read an EPG model file for sampling or denoising (picocli mixin).
 package epg.cli;
 
-import epg.config.Presets;
 import epg.diffusion.Preconditioning;
 import epg.sample.ModelDenoiser;
 import picocli.CommandLine.Option;
@@ -12,6 +11,10 @@ import java.nio.file.Path;
 public final class ModelOptions {
     @Option(names = "--preset", description = "model preset when the checkpoint carries no configuration")
     String preset;
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "architecture JSON instead of --preset (the fields of a model file's 'config' metadata, "
+                    + "as `epg inspect` prints them): a model of any shape")
+    Path config;
     @Option(names = "--parameterisation",
             description = "diffusion or consistency (default: the file's 'parameterisation' "
                     + "metadata, else as the command says)")
@@ -22,7 +25,7 @@ public final class ModelOptions {
      * decides.
      */
     ModelDenoiser load(Path file, Preconditioning.Kind fallback) throws IOException {
-        return ModelDenoiser.load(file, preset == null ? null : Presets.get(preset),
+        return ModelDenoiser.load(file, Architecture.of(preset, config, null),
                 parameterisation == null ? null : Preconditioning.Kind.parse(parameterisation), fallback);
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import java.io.PrintStream;
 
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "List the model presets with parameters and GFLOPs.")
+        description = "Lists the model presets with their shape, parameter count and GFLOPs per forward.",
+        footerHeading = "%nExample:%n", footer = "  epg models")
 public final class ModelsCommand implements Runnable {
     @Override
     public void run() { print(System.out); }

@@ -34,7 +34,8 @@ import java.util.stream.Stream;
         description = {"Figures 5/6 of the paper: the first three principal components of the encoder's patch tokens "
                 + "as RGB, per image, at several noise levels.",
                 "The picture has a row per image and, per noise level (in --sigmas order), the noisy input beside its "
-                        + "token colours. One PCA per level, over all images (--joint: one over all levels)."})
+                        + "token colours. One PCA per level, over all images (--joint: one over all levels)."},
+        footerHeading = "%nExample:%n", footer = "  epg inspect pca runs/diff --num 6 --out pca-diff.png")
 public final class PcaCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL",
             description = "an EPG model file or RCM encoder file, or a run directory holding model.safetensors "

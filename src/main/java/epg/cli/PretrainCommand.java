@@ -2,11 +2,12 @@
 package epg.cli;
 
 import epg.config.ModelConfig;
-import epg.config.Presets;
 import epg.data.Dataset;
 import epg.dist.Distributed;
 import epg.progress.TrainProgress;
+import epg.tensor.Precision;
 import epg.tensor.Torch;
+import epg.train.Invocation;
 import epg.train.Optimiser;
 import epg.train.PretrainConfig;
 import epg.train.RcmObjective;
@@ -21,25 +22,40 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "pretrain", mixinStandardHelpOptions = true,
-        description = "RCM pre-training (stage 1). Writes OUT/config.json, log.jsonl, checkpoints/step-N/ and "
-                + "encoder.safetensors; "
-                + "re-running with the same OUT resumes from its latest checkpoint. Data "
-                + "parallel: --nproc N on this machine, or under "
-                + "torchrun / SLURM (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT); see docs/distributed.md.")
+@Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Pre-trains an RCM encoder (stage 1) on a dataset.",
+                "Writes OUT/config.json (the settings, the effective learning rate, and each invocation's command "
+                        + "line, version, commit and machine), log.jsonl, checkpoints/step-N/ and encoder.safetensors. "
+                        + "Running it again with the same OUT resumes from its latest checkpoint; `--resume OUT` does "
+                        + "so without retyping the settings. Data parallel: --nproc N on this machine, or under "
+                        + "torchrun / SLURM (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT); see "
+                        + "docs/distributed.md."},
+        footerHeading = "%nExample:%n",
+        footer = {"  epg pretrain --preset RCM-T --data fashion-mnist --steps 3000 --batch 256 --out runs/rcm",
+                "  epg pretrain --resume runs/rcm --steps 6000        # continue, extended to 6,000 steps"})
 public final class PretrainCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "RCM-T",
-            description = "RCM preset (default ${DEFAULT-VALUE}; `epg models` lists them).")
+    @Option(names = "--preset", description = "RCM preset (default RCM-T; `epg models` lists them).")
     String preset;
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "Architecture JSON instead of --preset (a model file's 'config' fields): any RCM shape.")
+    java.nio.file.Path config;
     @Bounds(min = 1)
-    @Option(names = "--steps", defaultValue = "600000", description = "Total steps K (default ${DEFAULT-VALUE}).")
-    long steps;
+    @Option(names = "--steps", description = "Total optimiser steps K (default 600000; with --resume: extends the "
+            + "run).")
+    Long steps;
+    @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN with the settings of its "
+            + "config.json; only --steps and process options (--device, --threads, --log-every, ...) may be given.")
+    Path resume;
     @Bounds(above = 0)
-    @Option(names = "--lr", defaultValue = "6e-4",
-            description = "Peak learning rate at batch 1024, scaled linearly (default ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = {"--base-lr"}, paramLabel = "LR",
+            description = "Peak learning rate per 1024 images, as MAE and MoCo v3 give it; the rate used is "
+                    + "LR x batch / 1024 (config.json records both as lr and effectiveLr) (default 6e-4).")
+    Double baseLr;
+    @Bounds(above = 0)
+    @Option(names = "--lr", hidden = true, description = "Deprecated spelling of --base-lr.") Double lr;
     @Bounds(min = 0, below = 1)
     @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1 (default ${DEFAULT-VALUE}).")
     double beta1;
@@ -91,41 +107,80 @@ public final class PretrainCommand implements Callable<Integer> {
                     + "Appendix E's collapsing encoder).")
     boolean noConsistency;
     @Mixin RunOptions run;
+    @Mixin ComputeOptions compute;
     @Mixin ParallelOptions parallel;
     @Spec CommandSpec spec;
 
-    @Override
-    public Integer call() throws Exception { return parallel.run(spec, run.batch, this::train); }
+    /** The default number of steps: the paper's 600k. */
+    static final long STEPS = 600_000;
+    /** The released peak learning rate per 1024 images. */
+    static final double BASE_LR = 6e-4;
 
-    private int train(Distributed group) throws Exception {
-        run.initTorch();
-        String dev = parallel.device(group);
-        Dataset dataset = PretrainStage.openData(run.data);
-        ModelConfig base = Presets.get(preset);
-        ModelConfig model = projector(run.model(base, dataset.channels(), dataset.numClasses()));
+    @Override
+    public Integer call() throws Exception {
+        PretrainConfig stored = null;
+        if (resume == null) {
+            Resumption.requireForNewRun(spec, java.util.Collections.singletonMap("--out", run.out));
+        } else {
+            Resumption.checkOptions(spec);
+            stored = Resumption.config(resume, PretrainConfig.class);
+        }
+        PretrainConfig before = stored;
+        int batch = stored != null ? stored.schedule().batch() : run.batch;
+        return parallel.run(spec, batch, "--batch", group -> train(group, before));
+    }
+
+    private int train(Distributed group, PretrainConfig stored) throws Exception {
+        Path out = stored != null ? resume : Resumption.required(run.out, "--out", "the run directory");
+        RunDir.requireUsable(out);
+        String dev = compute.init(group);
+        Dataset dataset = PretrainStage.openData(stored != null ? stored.source().data() : run.data);
+        PretrainConfig cfg = stored != null ? resumed(stored, dev) : config(dataset, dev);
+        ModelConfig model = cfg.model();
+        long total = cfg.schedule().steps();
+        PretrainStage stage = new PretrainStage(cfg, group);
+        RunDir dir = new RunDir(out);
+        if (group.isMain())
+            System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, "
+                    + "lr %.3g (base %.3g per 1024), %s, %d threads on %s -> %s%n", model.name(), model.imageSize(),
+                    model.channels(), stage.online().parameterCount(), dataset.size(), cfg.schedule().batch(),
+                    cfg.scaledLr(), cfg.optimiser().lr(), cfg.precision(), Torch.threads(), dev, out);
+        if (group.isMain() && group.worldSize() > 1)
+            System.out.printf("data parallel: %d processes of batch %d (synchronised "
+                    + "BatchNorm, gathered NT-Xent targets)%n", group.worldSize(),
+                    cfg.schedule().batch() / group.worldSize());
+        Invocation inv = Invocation.of("epg", spec.commandLine().getParseResult().originalArgs(), dev,
+                Precision.parse(cfg.precision()), group.worldSize());
+        Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group)
+                .invokedAs(inv, Resumption.mayChange(spec));
+        TrainState end = trainer.run(dataset, cfg.loaderConfig(), run.stopAt(total), group.isMain()
+                ? new TrainProgress() : Trainer.Listener.NONE);
+        if (group.isMain())
+            System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), total, end.skipped(),
+                    dir.file(PretrainStage.ENCODER_FILE));
+        return 0;
+    }
+
+    /** The stored configuration with --steps and the process options of this command line applied. */
+    private PretrainConfig resumed(PretrainConfig stored, String dev) {
+        PretrainConfig c = stored.withRun(Resumption.control(spec, stored.run(), run, dev, compute.threads, null));
+        return steps != null ? c.withSchedule(c.schedule().withSteps(steps)) : c;
+    }
+
+    /** The settings of the options given, the released ones elsewhere. */
+    private PretrainConfig config(Dataset dataset, String dev) throws java.io.IOException {
+        if (baseLr != null && lr != null)
+            throw new IllegalArgumentException("give --base-lr only (--lr is its old name)");
+        double base = baseLr != null ? baseLr : lr != null ? lr : BASE_LR;
+        long k = steps != null ? steps : STEPS;
+        ModelConfig base0 = Architecture.of(preset, config, "RCM-T");
+        ModelConfig model = projector(run.model(base0, dataset.channels(), dataset.numClasses()));
         double decay = weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model);
         RcmObjective objective = new RcmObjective(temperature, tauMax != null ? tauMax : 0,
                 tauMin != null ? tauMin : 0, momentum, momentumBuffers, !noContrastive, !noConsistency);
-        PretrainConfig cfg = new PretrainConfig(model, run.source(), run.schedule(steps, warmup),
-                new Optimiser(lr, beta1, beta2, decay), noDecayTokens, objective, parallel.precision(), run.seed,
-                run.control(dev, RunControl.DEFAULTS.previewEvery()));
-        PretrainStage stage = new PretrainStage(cfg, group);
-        RunDir dir = new RunDir(run.out);
-        if (group.isMain())
-            System.out.printf("%s at %d px, %d channels, %,d parameters; %d images; batch %d, "
-                    + "lr %.3g, %d threads -> %s%n", model.name(), model.imageSize(),
-                model.channels(), stage.online().parameterCount(), dataset.size(), run.batch, cfg.scaledLr(),
-                        Torch.threads(), run.out);
-        if (group.isMain() && group.worldSize() > 1)
-            System.out.printf("data parallel: %d processes of batch %d (synchronised "
-                    + "BatchNorm, gathered NT-Xent targets)%n", group.worldSize(), run.batch / group.worldSize());
-        Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group);
-        TrainState end = trainer.run(dataset, cfg.loaderConfig(), run.stopAt(steps), group.isMain()
-                ? new TrainProgress() : Trainer.Listener.NONE);
-        if (group.isMain())
-            System.out.printf("step %d of %d, %d skipped; encoder weights in %s%n", end.step(), steps, end.skipped(),
-                    dir.file(PretrainStage.ENCODER_FILE));
-        return 0;
+        return new PretrainConfig(model, run.source(), run.schedule(k, warmup),
+                new Optimiser(base, beta1, beta2, decay), noDecayTokens, objective, compute.precision().id(),
+                run.seed, run.control(dev, compute.threads, RunControl.DEFAULTS.previewEvery()));
     }
 
     /** The model with --proj-hidden and --proj-out applied. */

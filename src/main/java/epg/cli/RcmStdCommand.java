@@ -20,9 +20,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "rcm-std", mixinStandardHelpOptions = true,
-        description = "Mean over channels of the per-channel std of the L2-normalised "
+        description = "Prints the mean over channels of the per-channel std of the L2-normalised "
                 + "representation h at several noise levels "
-                + "(about 1/sqrt(D) when healthy, near 0 when collapsed).")
+                + "(about 1/sqrt(D) when healthy, near 0 when collapsed).",
+        footerHeading = "%nExample:%n", footer = "  epg inspect rcm-std runs/rcm --data fashion-mnist")
 public final class RcmStdCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL",
             description = "encoder.safetensors (or a pre-training run directory holding one).")

@@ -3,7 +3,6 @@ package epg.cli;
 
 import epg.config.ModelConfig;
 import epg.data.DatasetRegistry;
-import epg.tensor.Torch;
 import epg.train.DataSource;
 import epg.train.RunControl;
 import epg.train.RunDir;
@@ -20,9 +19,11 @@ public final class RunOptions {
     @Option(names = "--resolution",
             description = "Training resolution (default: the named dataset's, 32 for fashion-mnist; a preset's).")
     Integer resolution;
-    @Option(names = "--out", required = true, description = "Run directory.") Path out;
+    @Option(names = "--out", paramLabel = "RUN",
+            description = "Run directory (required unless --resume); an existing run there is resumed.") Path out;
     @Bounds(min = 1, max = 1 << 20)
-    @Option(names = "--batch", defaultValue = "1024", description = "Global batch size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "1024", description = "Global batch: images per optimiser step, summed "
+            + "over all processes (default ${DEFAULT-VALUE}).")
     int batch;
     @Bounds(min = 1)
     @Option(names = "--stop-at",
@@ -50,18 +51,6 @@ public final class RunOptions {
     @Bounds(min = 1, max = 256)
     @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default ${DEFAULT-VALUE}).")
     int workers;
-    @Bounds(min = 0, max = 4096)
-    @Option(names = "--threads", defaultValue = "0",
-            description = "libtorch threads, 0 = EPG_THREADS or all cores (default ${DEFAULT-VALUE}).")
-    int threads;
-
-    /** Refuses an --out that cannot be a run directory, then initialises libtorch with --threads (when given). */
-    void initTorch() {
-        RunDir.requireUsable(out);
-        Torch.init();
-        if (threads > 0) Torch.setThreads(threads);
-    }
-
     /** The preset shaped for the data (--resolution, else the named dataset's, else the preset's), attention chosen. */
     ModelConfig model(ModelConfig preset, int channels, int classes) {
         int res = resolution != null ? resolution : DatasetRegistry.trainingSize(data).orElse(preset.imageSize());
@@ -76,8 +65,8 @@ public final class RunOptions {
         return new Schedule(batch, steps, warmup != null ? warmup : Schedule.defaultWarmup(steps));
     }
 
-    /** The run-control settings of these options on {@code device}. */
-    RunControl control(String device, int previewEvery) {
+    /** The run-control settings of these options on {@code device} with {@code threads}. */
+    RunControl control(String device, int threads, int previewEvery) {
         return new RunControl(device, logEvery, checkpointEvery, keep, previewEvery, workers, threads);
     }
 

@@ -2,12 +2,12 @@
 package epg.cli;
 
 import epg.config.ModelConfig;
-import epg.config.Presets;
 import epg.data.Dataset;
 import epg.diffusion.EctTimePair;
 import epg.diffusion.SnappedLognormal;
 import epg.dist.Distributed;
 import epg.progress.TrainProgress;
+import epg.tensor.Precision;
 import epg.tensor.Torch;
 import epg.train.ConsistencyStage;
 import epg.train.ConsistencyTerms;
@@ -15,6 +15,7 @@ import epg.train.DiffusionStage;
 import epg.train.EncoderTraining;
 import epg.train.FinetuneConfig;
 import epg.train.FinetunedModel;
+import epg.train.Invocation;
 import epg.train.Optimiser;
 import epg.train.PretrainStage;
 import epg.train.RunDir;
@@ -28,28 +29,44 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Fine-tuning (stage 2): diffusion (x-prediction) or consistency (ECT). "
-                + "Writes OUT/config.json, log.jsonl, "
-                + "checkpoints/step-N/, model.safetensors (EMA weights for `epg sample`) and previews/; re-running "
-                + "with the same OUT resumes. "
-                + "Options without a default take the released value of the task.")
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fine-tunes an EPG model (stage 2): diffusion (x-prediction) or consistency (ECT), from a "
+                + "pre-trained RCM encoder or from scratch.",
+                "Writes OUT/config.json (the settings, and each invocation's command line, version, commit and "
+                        + "machine), log.jsonl, checkpoints/step-N/, model.safetensors (the EMA weights, for `epg "
+                        + "sample`) and previews/. Running it again with the same OUT resumes; `--resume OUT` does "
+                        + "so without retyping the settings. Options without a default take the released value of "
+                        + "the task."},
+        footerHeading = "%nExample:%n",
+        footer = {"  epg train --task diffusion --init runs/rcm/encoder.safetensors --steps 10000 --batch 128 "
+                + "--out runs/diffusion",
+                "  epg train --resume runs/diffusion --steps 20000     # continue, extended to 20,000 steps"})
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--task", required = true, description = "diffusion or consistency.") String task;
-    @Option(names = "--preset", defaultValue = "EPG-T",
-            description = "EPG preset (default ${DEFAULT-VALUE}; `epg models` lists them).")
+    @Option(names = "--task", description = "diffusion or consistency (required unless --resume).") String task;
+    @Option(names = "--preset", description = "EPG preset (default EPG-T; `epg models` lists them).")
     String preset;
-    @Option(names = "--init", required = true,
+    @Option(names = "--config", paramLabel = "ARCH_JSON",
+            description = "Architecture JSON instead of --preset (a model file's 'config' fields): any EPG shape; "
+                    + "the data still set its resolution, channels and classes.")
+    Path config;
+    @Option(names = "--init",
             description = "'scratch' or the pre-trained encoder: a stage-1 run's "
-                    + "encoder.safetensors or a released RCM checkpoint.")
+                    + "encoder.safetensors or a released RCM checkpoint (required unless --resume).")
     String init;
     @Option(names = "--rcm",
             description = "Consistency: frozen RCM encoder (with projector) of the auxiliary loss (default: --init).")
     String rcm;
     @Bounds(min = 1)
-    @Option(names = "--steps", required = true, description = "Total steps K (paper: 1M-2M).") long steps;
+    @Option(names = "--steps", description = "Total optimiser steps K (paper: 1M-2M; required unless --resume, "
+            + "where it extends the run).") Long steps;
+    @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN with the settings of its "
+            + "config.json; only --steps and process options (--device, --threads, --log-every, ...) may be given.")
+    Path resume;
     @Bounds(above = 0)
     @Option(names = "--lr", description = "Peak learning rate, absolute (default 1e-4).") Double lr;
     @Bounds(min = 0, below = 1)
@@ -72,7 +89,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lrd-mode", description = "Layers --lrd decays: encoder (released default) or all.")
     String lrdMode;
     @Option(names = "--lr-milestones", paramLabel = "STEP:LR,...",
-            description = "Consistency: step-wise learning rates (default 400000:3e-5,500000:8e-6).")
+            description = "Consistency: learning rate LR for the updates after update STEP, as released "
+                    + "(default 400000:3e-5,500000:8e-6).")
     String milestones;
     @Bounds(min = 0)
     @Option(names = "--clip",
@@ -114,6 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--aux-tau", description = "Consistency: temperature of the auxiliary NT-Xent (default 0.1).")
     Double auxTau;
     @Mixin RunOptions run;
+    @Mixin ComputeOptions compute;
     @Mixin ParallelOptions parallel;
     @Spec CommandSpec spec;
     @Bounds(min = 0)
@@ -123,20 +142,47 @@ public final class TrainCommand implements Callable<Integer> {
     int previewEvery;
 
     @Override
-    public Integer call() throws Exception { return parallel.run(spec, run.batch, this::train); }
+    public Integer call() throws Exception {
+        FinetuneConfig stored = null;
+        if (resume == null) {
+            Map<String, Object> need = new LinkedHashMap<>();
+            need.put("--task", task);
+            need.put("--init", init);
+            need.put("--steps", steps);
+            need.put("--out", run.out);
+            Resumption.requireForNewRun(spec, need);
+        } else {
+            Resumption.checkOptions(spec);
+            stored = Resumption.config(resume, FinetuneConfig.class);
+        }
+        FinetuneConfig before = stored;
+        int batch = stored != null ? stored.schedule().batch() : run.batch;
+        return parallel.run(spec, batch, "--batch", group -> train(group, before));
+    }
 
-    private int train(Distributed group) throws Exception {
-        run.initTorch();
-        Dataset dataset = PretrainStage.openData(run.data);
-        FinetuneConfig cfg = config(dataset, group);
+    private int train(Distributed group, FinetuneConfig stored) throws Exception {
+        Path out = stored != null ? resume : Resumption.required(run.out, "--out", "the run directory");
+        RunDir.requireUsable(out);
+        String dev = compute.init(group);
+        FinetuneConfig cfg;
+        Dataset dataset;
+        if (stored != null) {
+            dataset = PretrainStage.openData(stored.source().data());
+            cfg = resumed(stored, dev);
+        } else {
+            dataset = PretrainStage.openData(run.data);
+            cfg = config(dataset, dev);
+        }
+        long total = cfg.schedule().steps();
         Stage stage = cfg.task().stage(cfg, group);
         FinetunedModel net = stage instanceof DiffusionStage d ? d.net() : ((ConsistencyStage) stage).net();
         if (group.isMain()) {
             System.out.printf("%s %s at %d px, %,d parameters, init %s%s; %d images; batch %d, "
-                    + "lr %.3g, %d threads -> %s%n", cfg.task().id(),
+                    + "lr %.3g, %s, %d threads on %s -> %s%n", cfg.task().id(),
                     cfg.model().name(), cfg.model().imageSize(), net.online().parameterCount(), cfg.init(),
                     net.initReport() == null ? "" : " (" + net.initReport().loaded().size() + " tensors loaded)",
-                    dataset.size(), run.batch, cfg.optimiser().lr(), Torch.threads(), run.out);
+                    dataset.size(), cfg.schedule().batch(), cfg.optimiser().lr(), cfg.precision(), Torch.threads(),
+                    dev, out);
             if (cfg.encoder().freezeEncoder() || cfg.encoder().lrd() > 0)
                 System.out.printf("encoder: %s, %,d of %,d parameters trained%n", cfg.encoder().freezeEncoder()
                         ? "frozen" : "layer-wise lr decay " + cfg.encoder().lrd() + " (" + cfg.encoder().lrdMode()
@@ -146,36 +192,48 @@ public final class TrainCommand implements Callable<Integer> {
                 System.out.println("auxiliary RCM loss off (no pre-trained encoder)");
             if (group.worldSize() > 1)
                 System.out.printf("data parallel: %d processes of batch %d%n", group.worldSize(),
-                        run.batch / group.worldSize());
+                        cfg.schedule().batch() / group.worldSize());
         }
-        RunDir dir = new RunDir(run.out);
+        RunDir dir = new RunDir(out);
+        Invocation inv = Invocation.of("epg", spec.commandLine().getParseResult().originalArgs(), dev,
+                Precision.parse(cfg.precision()), group.worldSize());
         TrainState end = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group)
-                .run(dataset, cfg.loaderConfig(), run.stopAt(steps),
+                .invokedAs(inv, Resumption.mayChange(spec))
+                .run(dataset, cfg.loaderConfig(), run.stopAt(total),
                 group.isMain() ? new TrainProgress() : Trainer.Listener.NONE);
         if (group.isMain())
-            System.out.printf("step %d of %d, %d skipped; EMA model in %s%n", end.step(), steps, end.skipped(),
+            System.out.printf("step %d of %d, %d skipped; EMA model in %s%n", end.step(), total, end.skipped(),
                     dir.file(FinetunedModel.MODEL_FILE));
         return 0;
     }
 
+    /** The stored configuration with --steps and the process options of this command line applied. */
+    private FinetuneConfig resumed(FinetuneConfig stored, String dev) {
+        FinetuneConfig c = stored.withRun(Resumption.control(spec, stored.run(), run, dev, compute.threads,
+                previewEvery));
+        return steps != null ? c.withSchedule(c.schedule().withSteps(steps)) : c;
+    }
+
     /** The released settings of the task, overridden by every option given. */
-    FinetuneConfig config(Dataset dataset, Distributed group) {
-        Task t = Task.parse(task);
-        ModelConfig base = Presets.get(preset);
+    FinetuneConfig config(Dataset dataset, String dev) throws java.io.IOException {
+        Task t = Task.parse(Resumption.required(task, "--task", "diffusion or consistency"));
+        long k = Resumption.required(steps, "--steps", "total optimiser steps");
+        String from = Resumption.required(init, "--init", "'scratch' or an encoder file");
+        ModelConfig base = Architecture.of(preset, config, "EPG-T");
         if (base.kind() != ModelConfig.Kind.EPG)
-            throw new IllegalArgumentException(preset + " is not an EPG preset; `epg models` lists them");
+            throw new IllegalArgumentException(base.name() + " is not an EPG model; `epg models` lists the presets");
         ModelConfig model = run.model(base, dataset.channels(), dataset.numClasses());
-        FinetuneConfig d = FinetuneConfig.defaults(t, model, run.data, init, run.batch, steps);
+        FinetuneConfig d = FinetuneConfig.defaults(t, model, run.data, from, run.batch, k);
         ModelConfig m = dropout != null ? d.model().withDropout(dropout, d.model().attnDropout()) : d.model();
         Optimiser o = d.optimiser();
         Optimiser optimiser = new Optimiser(or(lr, o.lr()), or(beta1, o.beta1()), or(beta2, o.beta2()),
                 or(weightDecay, o.weightDecay()));
-        return d.withModel(m).withSource(run.source()).withRcm(rcm).withSchedule(run.schedule(steps, warmup))
+        return d.withModel(m).withSource(run.source()).withRcm(rcm).withSchedule(run.schedule(k, warmup))
                 .withOptimiser(optimiser).withEncoder(new EncoderTraining(freezeEncoder, or(lrd, 0), lrdMode))
                 .withClipNorm(or(clip, d.clipNorm())).withEma(or(ema, d.ema()))
                 .withLabelDropout(or(labelDropout, d.labelDropout()))
                 .withNoise(noise(d.noise())).withConsistency(consistency(d.consistency())).withSeed(run.seed)
-                .withRun(run.control(parallel.device(group), previewEvery)).withPrecision(parallel.precision());
+                .withRun(run.control(dev, compute.threads, previewEvery)).withPrecision(compute.precision().id());
     }
 
     /** The diffusion noise levels with --p-mean, --p-std, --loss-weight and --loss-weight-floor applied. */

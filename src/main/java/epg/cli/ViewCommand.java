@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
         description = {"A local web page: the runs under DIR with live curves from log.jsonl, previews, checkpoints "
                 + "and evaluations, and a playground that samples from their model files.",
                 "Serves only files inside the given directories, on this machine only unless --host says otherwise. "
-                        + "Stop it with Ctrl-C."})
+                        + "Stop it with Ctrl-C."},
+        footerHeading = "%nExample:%n", footer = "  epg view runs --port 8080")
 public final class ViewCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

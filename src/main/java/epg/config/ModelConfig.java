@@ -31,6 +31,7 @@ public record ModelConfig(String name, Kind kind, int imageSize, int patchSize, 
                           int numClasses, double mlpRatio, int projHidden, int projOut, int projLayers,
                           double decoderDropout, double attnDropout, boolean fusedAttention) {
 
+    /** An RCM encoder (with projector) or an EPG model (encoder and adaLN-Zero decoder). */
     public enum Kind { RCM, EPG }
 
     /** Sanity limits far above every released model, so that a corrupt or hostile description fails before use. */

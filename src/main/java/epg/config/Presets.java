@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+/** The named model presets (`epg models` lists them), by case-insensitive name. */
 public final class Presets {
     private static final Map<String, ModelConfig> ALL = new LinkedHashMap<>();
 

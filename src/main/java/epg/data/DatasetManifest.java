@@ -18,6 +18,7 @@ public record DatasetManifest(int resolution, List<String> classes, Map<String, 
     public static final String FILE_NAME = "dataset.json";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
+    /** One image of a prepared dataset: its file, relative to the dataset folder, and its class index. */
     public record Item(String file, int label) {}
 
     /** The manifest in {@code file}, checked: every image a relative path inside the folder, every label a class. */

@@ -19,11 +19,13 @@ import java.util.concurrent.Future;
  * because every random draw is keyed by (seed, epoch, dataset index, view).
  */
 public final class Loader implements AutoCloseable {
+    /** What a batch holds: two augmented views and the clean image (pre-training), or the image and its label. */
     public enum Mode { PRETRAIN, FINETUNE }
 
     /** Where the stream stands: the next batch to be returned is batch {@code batch} of epoch {@code epoch}. */
     public record Position(int epoch, int batch) {}
 
+    /** The loader's settings: batch, resolution, mode, normalisation, seed, this rank's shard, workers, prefetch. */
     public record Config(int batchSize, int resolution, Mode mode, Normalization normalization, long seed,
                          int rank, int worldSize, int workers, int prefetch) {
         public Config {

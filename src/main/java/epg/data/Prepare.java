@@ -37,7 +37,10 @@ public final class Prepare {
         }
     }
 
-    /** {@code redone}: of the {@code written}, those that replaced the output of a source changed since. */
+    /**
+     * What `epg prepare` did: images written, reused from an earlier run, failed, and the manifest; {@code redone}: of
+     * the {@code written}, those that replaced the output of a source changed since.
+     */
     public record Report(int written, int redone, int reused, List<Failure> failures, DatasetManifest manifest) {}
 
     private enum Outcome { WRITTEN, REDONE, REUSED }

@@ -248,7 +248,7 @@ public final class DemoPipeline {
                 Path npz = out.resolve(e.getValue().dir()).resolve(SampleRun.NPZ);
                 EvaluationResult fd = DemoStages.evaluate(rcm, npz, ref, log);
                 Double fid = inception == null ? null : DemoStages.evaluate(inception, npz, inceptionRef, log).fid();
-                metrics.add(row(e.getKey(), e.getValue(), fd.fid(), fid, classAccuracy(judge, npz)));
+                metrics.add(row(e.getKey(), e.getValue(), fd.fd(), fid, classAccuracy(judge, npz)));
             }
         }
         StringBuilder b = new StringBuilder();

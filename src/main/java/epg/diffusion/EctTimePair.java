@@ -37,8 +37,11 @@ public record EctTimePair(double pMean, double pStd, double q, double k, double 
     public double t(double z) { return Math.max(Math.exp(pMean + pStd * z), KarrasGrid.SIGMA_MIN); }
 
     /** r of t at a training step. */
-    public double r(double t, long step) {
+    public double r(double t, long step) { return rAtStage(t, stage(step)); }
+
+    /** r of t at a given stage: max(t·(1 − (1 + k·sigmoid(−b·t))/q^stage), σ_min). */
+    public double rAtStage(double t, int stage) {
         double sigmoid = 1 / (1 + Math.exp(b * t));                              // sigmoid(−b·t)
-        return Math.max(t * (1 - (1 + k * sigmoid) / Math.pow(q, stage(step))), KarrasGrid.SIGMA_MIN);
+        return Math.max(t * (1 - (1 + k * sigmoid) / Math.pow(q, stage)), KarrasGrid.SIGMA_MIN);
     }
 }

@@ -17,6 +17,7 @@ import static epg.diffusion.KarrasGrid.SIGMA_MIN;
  * @param shift the resolution shift s (the consistency boundary is σ_min·s)
  */
 public record Preconditioning(Kind kind, double shift) {
+    /** The two parameterisations: diffusion (x-prediction) and consistency (c_skip·x + c_out·F). */
     public enum Kind {
         DIFFUSION, CONSISTENCY;
 

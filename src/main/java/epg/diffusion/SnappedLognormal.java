@@ -17,6 +17,7 @@ package epg.diffusion;
  *                  which decide what the sampler draws, learn little (in the manner of Min-SNR weighting)
  */
 public record SnappedLognormal(double pMean, double pStd, int n, Weighting weighting, double floor) {
+    /** The loss weighting over noise levels: the released grid weighting or EDM's. */
     public enum Weighting {
         GRID, EDM;
 

@@ -25,6 +25,7 @@ public record TemperatureSchedule(Kind kind, double tauMax, double tauMin) {
     /** The paper's τ₂. */
     public static final double PAPER_TAU_MAX = 0.2;
 
+    /** COSINE: τ_max falls from τ₂ to τ₁ over the run; CONSTANT: τ_max stays at its value. */
     public enum Kind { COSINE, CONSTANT }
 
     public TemperatureSchedule {
@@ -70,4 +71,7 @@ public record TemperatureSchedule(Kind kind, double tauMax, double tauMin) {
         double lo = KarrasGrid.SIGMA_MIN, hi = KarrasGrid.SIGMA_MAX;
         return ((sigma - lo) * tauMax + (hi - sigma) * tauMin) / (hi - lo);
     }
+
+    /** τ at unshifted noise level σ for a given τ_max and the released τ_min = 0.1: the interpolation alone. */
+    public static double tau(double sigma, double tauMax) { return tau(sigma, tauMax, TAU_MIN); }
 }

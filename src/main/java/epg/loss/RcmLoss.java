@@ -55,15 +55,21 @@ public final class RcmLoss {
      */
     public Terms compute(Tensor view1, Tensor view2, Tensor clean, Tensor eps, int i, int n, double tau) {
         if (i < 0 || i > n - 2) throw new IllegalArgumentException("noise index " + i + " outside 0.." + (n - 2));
-        long b = clean.size(0);
         Tensor zero = torch.zeros(new long[0], Torch.options(torch.ScalarType.Float, clean.device()));
-        Tensor consist = consistency ? consistency(clean, eps, i, n, tau, b).mean() : zero;
-        Tensor contrast = contrastive ? contrastive(view1, view2, eps, b).mean() : zero;
+        // Released pass order: the contrastive passes first, then the consistency passes. The online projector's
+        // BatchNorm running statistics (kept in the encoder file the stage-2b auxiliary loss reads) depend on it.
+        Tensor contrast = contrastive ? contrastivePerSample(view1, view2, eps).mean() : zero;
+        Tensor consist = consistency ? consistencyPerSample(clean, eps, i, n, tau).mean() : zero;
         return new Terms(contrast.add(consist), contrast, consist);
     }
 
-    /** Per-sample symmetric contrastive loss [B] at t0 = σ_min·s. */
-    private Tensor contrastive(Tensor view1, Tensor view2, Tensor eps, long b) {
+    /**
+     * Per-sample symmetric contrastive loss [B] at t0 = σ_min·s: NT(q1, k2) + NT(q2, k1) with online passes on
+     * y1 = view1 + ε·t0 then y2 = view2 + ε·t0, and the momentum passes after them (τ = 0.2).
+     */
+    public Tensor contrastivePerSample(Tensor view1, Tensor view2, Tensor eps) {
+        if (momentum == null) throw new IllegalStateException("the contrastive term needs the momentum network");
+        long b = view1.size(0);
         double t0 = KarrasGrid.SIGMA_MIN * shift;
         Tensor c0 = RcmInput.condition(t0, b, view1.device()), y1 = RcmInput.noisy(view1, eps, t0),
                 y2 = RcmInput.noisy(view2, eps, t0);
@@ -78,8 +84,13 @@ public final class RcmLoss {
         return NtXent.perSample(q1, k2, tau, gather).add(NtXent.perSample(q2, k1, tau, gather));
     }
 
-    /** Per-sample consistency loss [B] between t = σ_i·s (online) and t2 = σ_{i+1}·s (online, stop-gradient). */
-    private Tensor consistency(Tensor clean, Tensor eps, int i, int n, double tau, long b) {
+    /**
+     * Per-sample consistency loss [B] between t = σ_i·s (online) and t2 = σ_{i+1}·s (online, stop-gradient), with
+     * temperature {@code tau}, for noise index i of an n-point grid.
+     */
+    public Tensor consistencyPerSample(Tensor clean, Tensor eps, int i, int n, double tau) {
+        if (i < 0 || i > n - 2) throw new IllegalArgumentException("noise index " + i + " outside 0.." + (n - 2));
+        long b = clean.size(0);
         double t = KarrasGrid.unshifted(i, n) * shift, t2 = KarrasGrid.unshifted(i + 1, n) * shift;
         Tensor h = online.forward(RcmInput.noisy(clean, eps, t), RcmInput.condition(t, b, clean.device())).h();
         Tensor target;

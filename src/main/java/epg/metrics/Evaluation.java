@@ -4,6 +4,7 @@ package epg.metrics;
 import epg.tensor.DType;
 import epg.tensor.Npz;
 import epg.tensor.Scope;
+import epg.tensor.Sha256;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,8 +39,11 @@ public final class Evaluation {
             FeatureStats refPool = fileStats ? file.pool() : FeatureStats.of(ref.pool());
             Double sfid = sfid(sam, ref, file, notes);
             PrecisionRecall pr = precisionRecall(sam, ref, notes);
-            return new EvaluationResult(extractor.id(), samples.toString(), sam.count(), reference.toString(),
+            Path weights = extractor.file();
+            return new EvaluationResult(extractor.id(), weights == null ? null : weights.toAbsolutePath().toString(),
+                    weights == null ? null : Sha256.of(weights), samples.toString(), sam.count(), reference.toString(),
                     ref == null ? 0 : ref.count(), fileStats ? "file" : "arr_0",
+                    inception ? EvaluationResult.FID : EvaluationResult.FD_RCM,
                     FrechetDistance.between(FeatureStats.of(sam.pool()), refPool), sfid, inceptionScore(sam, notes),
                     pr == null ? null : pr.precision(), pr == null ? null : pr.recall(), notes);
         }

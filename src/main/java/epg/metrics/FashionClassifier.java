@@ -46,6 +46,27 @@ public final class FashionClassifier extends Module {
         eval();
     }
 
+    /** Training mode on or off; returns this FashionClassifier. */
+    @Override
+    public FashionClassifier train(boolean on) {
+        super.train(on);
+        return this;
+    }
+
+    /** Evaluation mode; returns this FashionClassifier. */
+    @Override
+    public FashionClassifier eval() {
+        super.eval();
+        return this;
+    }
+
+    /** Moves every tensor to {@code device} in place; returns this FashionClassifier. */
+    @Override
+    public FashionClassifier to(org.bytedeco.pytorch.Device device) {
+        super.to(device);
+        return this;
+    }
+
     /** The committed classifier (the jar's resource). */
     public static FashionClassifier load() throws IOException {
         Path tmp = Files.createTempFile("epg-fmnist-classifier", ".safetensors");

@@ -1,6 +1,7 @@
 // The image sets `epg evaluate` reads (spec §7): ADM-style .npz (arr_0, uint8 NHWC) or a folder of PNG images.
 package epg.metrics;
 
+import epg.sample.SampleRun;
 import epg.tensor.DType;
 import epg.tensor.Npz;
 import org.bytedeco.pytorch.Tensor;
@@ -23,6 +24,16 @@ public interface ImageSource extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /**
+     * The image set behind {@code path}: an {@code epg sample} output folder (one holding samples.npz beside its PNGs
+     * and grid.png) stands for its samples.npz, which holds exactly its images and their labels; anything else is
+     * itself.
+     */
+    static Path resolve(Path path) {
+        Path npz = path.resolve(SampleRun.NPZ);
+        return Files.isDirectory(path) && Files.isRegularFile(npz) ? npz : path;
+    }
 
     /** A folder of PNGs (sorted by file name) or an .npz holding arr_0. */
     static ImageSource open(Path path) throws IOException {

@@ -36,6 +36,8 @@ public final class InceptionV3 extends Module implements FeatureExtractor {
     private final InceptionE mixed7b, mixed7c;
     private final Linear fc;
 
+    private Path file;
+
     public InceptionV3() {
         conv1a = child("Conv2d_1a_3x3", new BasicConv2d(3, 32, 3, 2, 0));
         conv2a = child("Conv2d_2a_3x3", new BasicConv2d(32, 32, 3, 1, 0));
@@ -68,6 +70,7 @@ public final class InceptionV3 extends Module implements FeatureExtractor {
         state.keySet().removeIf(k -> k.endsWith(".num_batches_tracked")); // BatchNorm's step counter, unused here
         InceptionV3 net = new InceptionV3();
         net.load(state, true);
+        net.file = weights;
         return net;
     }
 
@@ -75,10 +78,37 @@ public final class InceptionV3 extends Module implements FeatureExtractor {
     public String id() { return ID; }
 
     @Override
+    public Module network() { return this; }
+
+    @Override
+    public Path file() { return file; }
+
+    @Override
     public Features extract(Tensor images) {
         try (NoGradGuard g = new NoGradGuard()) {
             return forward(FeatureExtractor.unitNchw(images, 3));
         }
+    }
+
+    /** Training mode on or off; returns this InceptionV3. */
+    @Override
+    public InceptionV3 train(boolean on) {
+        super.train(on);
+        return this;
+    }
+
+    /** Evaluation mode; returns this InceptionV3. */
+    @Override
+    public InceptionV3 eval() {
+        super.eval();
+        return this;
+    }
+
+    /** Moves every tensor to {@code device} in place; returns this InceptionV3. */
+    @Override
+    public InceptionV3 to(org.bytedeco.pytorch.Device device) {
+        super.to(device);
+        return this;
     }
 
     /** x [B, 3, H, W] in [0, 1] → pool [B, 2048], spatial [B, 2023], logits [B, 1008]. */

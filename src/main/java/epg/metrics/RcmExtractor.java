@@ -7,6 +7,7 @@ import epg.diffusion.KarrasGrid;
 import epg.diffusion.Preconditioning;
 import epg.nn.ModelFile;
 import epg.nn.LoadReport;
+import epg.nn.Module;
 import epg.nn.RcmEncoder;
 import epg.tensor.Checkpoints;
 import epg.tensor.Safetensors;
@@ -30,10 +31,15 @@ public final class RcmExtractor implements FeatureExtractor {
     private static final float[] MEAN = {0.485f, 0.456f, 0.406f}, STD = {0.229f, 0.224f, 0.225f};
     private final RcmEncoder encoder;
     private final String id;
+    private final Path file;
 
-    public RcmExtractor(RcmEncoder encoder, String id) {
+    /** The encoder's representation as features, named {@code id} in results. */
+    public RcmExtractor(RcmEncoder encoder, String id) { this(encoder, id, null); }
+
+    private RcmExtractor(RcmEncoder encoder, String id, Path file) {
         this.encoder = encoder;
         this.id = id;
+        this.file = file;
         encoder.eval();
     }
 
@@ -43,8 +49,13 @@ public final class RcmExtractor implements FeatureExtractor {
      * preset.
      */
     public static RcmExtractor load(Path checkpoint, String preset) throws IOException {
+        return loadAs(checkpoint, preset == null ? null : Presets.get(preset));
+    }
+
+    /** The same with the architecture given (null: the file's "config" metadata). */
+    public static RcmExtractor loadAs(Path checkpoint, ModelConfig architecture) throws IOException {
         Safetensors.Contents c = Checkpoints.read(checkpoint);
-        ModelConfig config = config(c, checkpoint, preset);
+        ModelConfig config = config(c, checkpoint, architecture);
         if (config.kind() == ModelConfig.Kind.EPG) config = config.encoderOnly(8, 8); // projector unused: any shape
         RcmEncoder encoder = new RcmEncoder(config);
         LoadReport r = encoder.load(c.tensors(), false);
@@ -52,26 +63,33 @@ public final class RcmExtractor implements FeatureExtractor {
         if (!missing.isEmpty())
             throw new IOException(checkpoint + " lacks encoder tensors " + missing + " for " + config.name()
                     + ": not an RCM/EPG checkpoint of this shape?");
-        return new RcmExtractor(encoder, "rcm:" + checkpoint.getFileName());
+        return new RcmExtractor(encoder, "rcm:" + checkpoint.getFileName(), checkpoint);
     }
 
-    private static ModelConfig config(Safetensors.Contents c, Path checkpoint, String preset) throws IOException {
-        if (preset != null) return Presets.get(preset);
+    private static ModelConfig config(Safetensors.Contents c, Path checkpoint, ModelConfig architecture)
+            throws IOException {
+        if (architecture != null) return architecture;
         ModelConfig config;
         try {
             config = ModelFile.config(c, checkpoint);
         } catch (IllegalArgumentException e) {
             throw new IOException(checkpoint + ": its \"config\" metadata is not a ModelConfig (" + e.getMessage()
-                    + "); use --preset", e);
+                    + "); use --preset or --config", e);
         }
         if (config == null)
             throw new IOException(checkpoint + " carries no \"config\" metadata: name its architecture with --preset"
-                    + " (e.g. --preset RCM-B/16)");
+                    + " (e.g. --preset RCM-B/16) or --config ARCH_JSON");
         return config;
     }
 
     @Override
     public String id() { return id; }
+
+    @Override
+    public Module network() { return encoder; }
+
+    @Override
+    public Path file() { return file; }
 
     public ModelConfig config() { return encoder.config; }
 
@@ -88,7 +106,7 @@ public final class RcmExtractor implements FeatureExtractor {
         double sigma = sigma(), cIn = Preconditioning.cIn(sigma);
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor x = normalise(FeatureExtractor.unitNchw(images, c.channels())).mul(new Scalar(cIn));
-            Tensor time = Torch.zeros(s[0]).add(new Scalar(Preconditioning.timeCondition(sigma)));
+            Tensor time = Torch.zeros(s[0]).add(new Scalar(Preconditioning.timeCondition(sigma))).to(x);
             return new Features(encoder.representation(x, time), null, null);
         }
     }
@@ -96,8 +114,8 @@ public final class RcmExtractor implements FeatureExtractor {
     /** Spec §1 pixel normalisation: "simple" for grey, "imagenet" for RGB. */
     static Tensor normalise(Tensor x01) {
         if (x01.size(1) == 1) return x01.mul(new Scalar(2.0)).sub(new Scalar(1.0));
-        Tensor mean = Torch.fromFloats(MEAN, 1, 3, 1, 1);
-        Tensor twoStd = Torch.fromFloats(STD, 1, 3, 1, 1).mul(new Scalar(2.0));
+        Tensor mean = Torch.fromFloats(MEAN, 1, 3, 1, 1).to(x01);
+        Tensor twoStd = Torch.fromFloats(STD, 1, 3, 1, 1).to(x01).mul(new Scalar(2.0));
         return x01.sub(mean).div(twoStd);
     }
 }

@@ -9,6 +9,9 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
+/**
+ * Multi-head self-attention: qkv projection without bias, fused or matmul-softmax-matmul attention, output projection.
+ */
 public final class Attention extends Module {
     public final Linear qkv, proj;
     private final int heads;

@@ -9,6 +9,10 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+/**
+ * BatchNorm over features [B, F]: batch statistics in training (synchronised over ranks when asked), running ones in
+ * evaluation.
+ */
 public final class BatchNorm1d extends Module {
     public static final double EPS = 1e-5, MOMENTUM = 0.1;
     public final Tensor weight, bias, runningMean, runningVar, numBatchesTracked;

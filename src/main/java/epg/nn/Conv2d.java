@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
+/** The patch-embedding convolution, kernel = stride = patch size, no padding; weight [out, in, k, k]. */
 public final class Conv2d extends Module {
     public final Tensor weight, bias;
     private final long[] stride, padding = {0, 0}, dilation = {1, 1};

@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
+/** One adaLN-Zero decoder block: attention and MLP modulated by the condition, with the long skip from the encoder. */
 public final class DecoderBlock extends Module {
     public final LayerNorm norm1, norm2, skipNorm;
     public final Attention attn;

@@ -5,6 +5,7 @@ import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+/** The class embedding table: one row per class and a last row for the unconditional label. */
 public final class Embedding extends Module {
     public final Tensor weight;
 

@@ -4,6 +4,7 @@ package epg.nn;
 import epg.tensor.Scope;
 import org.bytedeco.pytorch.Tensor;
 
+/** One pre-LayerNorm transformer block: {@code x += attn(norm1(x)); x += mlp(norm2(x))}. */
 public final class EncoderBlock extends Module {
     public final LayerNorm norm1, norm2;
     public final Attention attn;

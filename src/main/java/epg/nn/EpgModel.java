@@ -30,6 +30,27 @@ public final class EpgModel extends VitEncoder {
         this.classEmbed = child("class_embed", new Embedding(c.numClasses() + 1, c.dim()));
     }
 
+    /** Training mode on or off; returns this EpgModel. */
+    @Override
+    public EpgModel train(boolean on) {
+        super.train(on);
+        return this;
+    }
+
+    /** Evaluation mode; returns this EpgModel. */
+    @Override
+    public EpgModel eval() {
+        super.eval();
+        return this;
+    }
+
+    /** Moves every tensor to {@code device} in place; returns this EpgModel. */
+    @Override
+    public EpgModel to(org.bytedeco.pytorch.Device device) {
+        super.to(device);
+        return this;
+    }
+
     /** Makes every decoder dropout draw its masks from {@code rng}: a saved generator state replays them (spec §5). */
     public void dropoutGenerator(epg.tensor.Rng rng) {
         for (DecoderBlock blk : decoderBlocks.items()) blk.attn.dropoutGenerator(rng);

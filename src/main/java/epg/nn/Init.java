@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 
+/** The initialisation of RCM encoders and EPG models, every tensor drawn from one seeded generator. */
 public final class Init {
     private Init() {}
 

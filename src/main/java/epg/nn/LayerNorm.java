@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+/** LayerNorm over the last dimension, computed in float32 whatever the input dtype. */
 public final class LayerNorm extends Module {
     public static final double EPS = 1e-5;
     public final Tensor weight, bias;

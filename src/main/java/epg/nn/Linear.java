@@ -5,6 +5,7 @@ import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+/** A fully connected layer {@code y = x·Wᵀ + b}, weight [out, in] as in PyTorch. */
 public final class Linear extends Module {
     public final Tensor weight;
     public final Tensor bias; // null when the layer has no bias

@@ -3,6 +3,7 @@ package epg.nn;
 
 import java.util.List;
 
+/** What a state-dict load did: the keys loaded, missing from the file, unknown to the model, and of another shape. */
 public record LoadReport(List<String> loaded, List<String> missing, List<String> unexpected, List<String> mismatched) {
     public boolean clean() { return missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty(); }
 

@@ -4,6 +4,7 @@ package epg.nn;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+/** The transformer MLP: fc1 D→4D, exact (erf) GELU, fc2 4D→D. */
 public final class Mlp extends Module {
     public final Linear fc1, fc2;
 

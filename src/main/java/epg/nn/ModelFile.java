@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 
+/** Our model file: a network's weights and its configuration (metadata "config") in one safetensors file. */
 public final class ModelFile {
     public static final String CONFIG_KEY = "config", FORMAT_KEY = "format", FORMAT = "epg-model-v1";
 
@@ -71,7 +72,7 @@ public final class ModelFile {
         ModelConfig cfg = config != null ? config : config(c, file);
         if (cfg == null)
             throw new IllegalArgumentException(file
-                    + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16)");
+                    + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16) or --config ARCH_JSON");
         VitEncoder m = cfg.kind() == ModelConfig.Kind.EPG ? new EpgModel(cfg) : new RcmEncoder(cfg);
         m.load(c.tensors(), strict);
         return m;

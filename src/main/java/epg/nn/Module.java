@@ -46,14 +46,19 @@ public abstract class Module {
 
     public final boolean isTraining() { return training; }
 
-    /** Sets training mode (dropout active, BatchNorm on batch statistics) on this module and all below it. */
+    /**
+     * Sets training mode (dropout active, BatchNorm on batch statistics) on this module and all below it. The public
+     * networks ({@link EpgModel}, {@link RcmEncoder}, ...) return their own type, so that {@code model.eval().forward(
+     * ...)} compiles.
+     */
     public Module train(boolean on) {
         training = on;
         children.values().forEach(c -> c.train(on));
         return this;
     }
 
-    public final Module eval() { return train(false); }
+    /** Evaluation mode: {@code train(false)}. */
+    public Module eval() { return train(false); }
 
     public final Map<String, Tensor> namedParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -78,7 +83,7 @@ public abstract class Module {
     }
 
     /** Moves every parameter and buffer to {@code device} in place (each tensor keeps its identity: optimisers). */
-    public final Module to(org.bytedeco.pytorch.Device device) {
+    public Module to(org.bytedeco.pytorch.Device device) {
         try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
             for (Tensor t : stateDict().values()) t.set_data(t.to(device, t.scalar_type()));
         }

@@ -4,6 +4,7 @@ package epg.nn;
 import java.util.ArrayList;
 import java.util.List;
 
+/** An indexed container of modules whose children are named "0", "1", ... as PyTorch's ModuleList names them. */
 public final class ModuleList<M extends Module> extends Module {
     private final List<M> items = new ArrayList<>();
 

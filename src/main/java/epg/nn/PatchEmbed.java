@@ -3,6 +3,7 @@ package epg.nn;
 
 import org.bytedeco.pytorch.Tensor;
 
+/** Image to patch tokens: a patch-size convolution, then [B, D, m, n] → [B, m·n, D]. */
 public final class PatchEmbed extends Module {
     public final Conv2d proj;
 

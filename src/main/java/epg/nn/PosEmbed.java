@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
+/** Resizes a pos_embed to another token grid (bicubic on the patch part; the extra tokens kept). */
 public final class PosEmbed {
     private PosEmbed() {}
 

@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.global.torch;
 import java.util.ArrayList;
 import java.util.List;
 
+/** The RCM projection head: Linear, BatchNorm, ReLU, Linear, BatchNorm, ReLU, Linear, without biases. */
 public final class Projector {
     private final List<Linear> linears = new ArrayList<>();
     private final List<BatchNorm1d> norms = new ArrayList<>();

@@ -4,6 +4,7 @@ package epg.nn;
 import epg.config.ModelConfig;
 import org.bytedeco.pytorch.Tensor;
 
+/** The RCM pre-training network: a ViT encoder whose normed CLS output h goes through the projection head. */
 public final class RcmEncoder extends VitEncoder {
     private final Projector projector;
 
@@ -12,6 +13,27 @@ public final class RcmEncoder extends VitEncoder {
         if (c.kind() != ModelConfig.Kind.RCM) throw new IllegalArgumentException(c.name() + " is not an RCM preset");
         this.projector = new Projector(child("projection_head", new ModuleList<>()), c.dim(), c.projHidden(),
                 c.projOut(), c.projLayers());
+    }
+
+    /** Training mode on or off; returns this RcmEncoder. */
+    @Override
+    public RcmEncoder train(boolean on) {
+        super.train(on);
+        return this;
+    }
+
+    /** Evaluation mode; returns this RcmEncoder. */
+    @Override
+    public RcmEncoder eval() {
+        super.eval();
+        return this;
+    }
+
+    /** Moves every tensor to {@code device} in place; returns this RcmEncoder. */
+    @Override
+    public RcmEncoder to(org.bytedeco.pytorch.Device device) {
+        super.to(device);
+        return this;
     }
 
     /** The projector's BatchNorm layers use the global batch's statistics over {@code sync}'s replicas (spec §3). */

@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+/** The time token: a sinusoidal embedding of c(σ), cosines first, width D, without an MLP. */
 public final class TimestepEmbedding {
     private TimestepEmbedding() {}
 

@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 public abstract class VitEncoder extends Module {
     /** Tokens before the patches: the CLS token and the time token. */
     public static final int EXTRAS = 2;
+    /** The released networks' no_weight_decay(): the parameters a weight-decay exemption names (both networks). */
+    public static final java.util.Set<String> NO_WEIGHT_DECAY = java.util.Set.of("pos_embed", "cls_token");
     public final ModelConfig config;
     public final Tensor clsToken, posEmbed;
     public final PatchEmbed patchEmbed;

@@ -19,6 +19,12 @@ public final class Progress {
         this.out = out;
     }
 
+    /** A stream that prints nothing: the bar of a process whose output nobody reads (ranks other than 0). */
+    public static final PrintStream SILENT = new PrintStream(java.io.OutputStream.nullOutputStream());
+
+    /** {@code n} steps at once. */
+    public void steps(int n) { for (int i = 0; i < n; i++) step(); }
+
     public void step() {
         long n = done.incrementAndGet(), now = System.nanoTime(), last = lastDraw.get();
         if ((now - last > 200_000_000L || n == total) && lastDraw.compareAndSet(last, now)) draw(n, now);

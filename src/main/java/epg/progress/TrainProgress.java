@@ -3,6 +3,7 @@
 package epg.progress;
 
 import com.google.gson.JsonObject;
+import epg.train.RunLog;
 import epg.train.Trainer;
 
 import java.util.Set;
@@ -10,7 +11,8 @@ import java.util.Set;
 /** The progress bar on stderr, and below it each log line: loss, its terms and schedule values, lr, images/s. */
 public final class TrainProgress implements Trainer.Listener {
     private static final Set<String> SHOWN_APART =
-            Set.of("step", "loss", "lr", "grad_norm", "param_norm", "images_per_s", "skipped");
+            Set.of(RunLog.STEP, RunLog.TIME, RunLog.LOSS, RunLog.LR, RunLog.GRAD_NORM, RunLog.PARAM_NORM,
+                    RunLog.IMAGES_PER_SECOND, RunLog.SKIPPED);
     private Progress progress;
 
     @Override public void started(long from, long to) {
@@ -27,7 +29,7 @@ public final class TrainProgress implements Trainer.Listener {
                 terms.append(terms.isEmpty() ? "" : ", ").append(k).append(' ')
                         .append(String.format("%.4g", get(line, k)));
         System.err.printf("%nstep %d  loss %.4f  (%s)  lr %.3g  %.1f img/s%n", step, get(line, "loss"), terms,
-                get(line, "lr"), get(line, "images_per_s"));
+                get(line, RunLog.LR), get(line, RunLog.IMAGES_PER_SECOND));
     }
 
     @Override public void finished() { progress.finish(); }

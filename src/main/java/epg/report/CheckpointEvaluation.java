@@ -55,7 +55,8 @@ import java.util.stream.LongStream;
 public record CheckpointEvaluation(int images, String sampler, SampleOptions sampling, FeatureExtractor extractor,
                                    Path reference, boolean classAccuracy, int batch) {
     /** The metrics charted, by JSON key, with their axis names. */
-    private static final String[][] CHARTED = {{"fid", "FID"}, {"classAccuracy", "class accuracy"}};
+    private static final String[][] CHARTED = {{"fid", "FID"}, {"fdRcm", "FD (RCM)"},
+            {"classAccuracy", "class accuracy"}};
 
     public CheckpointEvaluation {
         if (images < 1) throw new IllegalArgumentException("--num must be >= 1, got " + images);
@@ -150,7 +151,8 @@ public record CheckpointEvaluation(int images, String sampler, SampleOptions sam
         if (extractor != null) {
             EvaluationResult r = Evaluation.run(extractor, npz, reference, batch, log);
             o.addProperty("extractor", r.extractor());
-            add(o, "fid", r.fid());
+            o.addProperty("extractorSha256", r.extractorSha256());
+            add(o, EvaluationResult.FID.equals(r.fdMetric()) ? "fid" : "fdRcm", r.fd()); // named by feature space
             add(o, "sfid", r.sfid());
             add(o, "inceptionScore", r.inceptionScore());
             add(o, "precision", r.precision());
@@ -189,11 +191,8 @@ public record CheckpointEvaluation(int images, String sampler, SampleOptions sam
         }
     }
 
-    /** "FD (RCM)" outside Inception's feature space, as `epg evaluate` prints it. */
-    private String metricName(String[] metric) {
-        if (metric[0].equals("fid") && extractor != null && extractor.id().startsWith("rcm:")) return "FD (RCM)";
-        return metric[1];
-    }
+    /** The axis name of a charted metric (the key says the feature space: fid or fdRcm). */
+    private static String metricName(String[] metric) { return metric[1]; }
 
     /** OUT-base.KEY.EXT beside OUT (OUT's name without its extension). */
     public static Path chart(Path out, String key, String ext) {

@@ -4,7 +4,7 @@ package epg.report;
 public final class Html {
     private Html() {}
 
-    /** &, <, >, " as entities. */
+    /** {@code &, <, >, "} as entities. */
     public static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }

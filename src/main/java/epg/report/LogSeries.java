@@ -4,6 +4,7 @@ package epg.report;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import epg.train.RunLog;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,12 +29,19 @@ public record LogSeries(String name, double[] steps, double[] values) {
             for (String line : Files.readAllLines(log)) {
                 if (line.isBlank()) continue;
                 JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-                Double step = number(o.get("step")), value = number(o.get(key));
+                Double step = number(o.get(RunLog.STEP)), value = number(value(o, key));
                 if (step != null && value != null && Double.isFinite(value)) points.add(new double[]{step, value});
             }
         }
         return new LogSeries(name, points.stream().mapToDouble(p -> p[0]).toArray(),
                 points.stream().mapToDouble(p -> p[1]).toArray());
+    }
+
+    /** The value of {@code key} or of an older spelling of it (logs written before keys were camelCase). */
+    private static JsonElement value(JsonObject line, String key) {
+        if (line.has(key)) return line.get(key);
+        for (String k : line.keySet()) if (RunLog.canonical(k).equals(key)) return line.get(k);
+        return null;
     }
 
     private static Double number(JsonElement e) {

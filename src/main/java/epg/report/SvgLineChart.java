@@ -18,7 +18,9 @@ import java.util.List;
  */
 public final class SvgLineChart {
     static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
-    private static final int W = 640, H = 300, LEFT = 64, RIGHT = 16, TOP = 28, BOTTOM = 44;
+    /** The chart's size in pixels. */
+    public static final int WIDTH = 640, HEIGHT = 300;
+    private static final int W = WIDTH, H = HEIGHT, LEFT = 64, RIGHT = 16, TOP = 28, BOTTOM = 44;
     private final String title, xLabel, yLabel;
     private final boolean logY;
     private final List<LogSeries> series = new ArrayList<>();

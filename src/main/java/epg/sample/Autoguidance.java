@@ -34,6 +34,10 @@ public final class Autoguidance implements Denoiser {
         return clamped ? Denoiser.clampUnit(guided) : guided;
     }
 
+    /** Where the main model computes (the poorer one must be there too). */
+    @Override
+    public String device() { return main.device(); }
+
     /** The guided prediction before the clamp (what classifier-free guidance, when stacked, would combine). */
     @Override
     public Denoiser raw() { return new Autoguidance(main, poor, scale, false); }

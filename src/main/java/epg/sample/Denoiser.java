@@ -18,6 +18,9 @@ public interface Denoiser {
      */
     default Tensor denoise(Tensor x, double sigma, Tensor labels) { return denoise(x, sigmas(sigma, x), labels); }
 
+    /** The device the denoiser computes on ("cpu", "cuda:0"): where a sampler's noise and labels must be. */
+    default String device() { return "cpu"; }
+
     /** The prediction before any clamp to the data range (itself when it has none): what guidance combines. */
     default Denoiser raw() { return this; }
 

@@ -5,10 +5,11 @@ import epg.diffusion.KarrasGrid;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
+/** The Euler sampler: one denoiser call per step of the grid. */
 public record Euler() implements Sampler {
     @Override
-    public Tensor sample(Denoiser denoiser, Tensor noise, Tensor labels, KarrasGrid grid, SeedNoise steps) {
-        return Sampler.walk(noise, grid, (x, i, sigma, next) -> step(denoiser, x, labels, sigma, next));
+    public Tensor sampleFrom(Denoiser denoiser, Tensor start, Tensor labels, KarrasGrid grid, SeedNoise steps) {
+        return Sampler.walk(start, grid, (x, i, sigma, next) -> step(denoiser, x, labels, sigma, next));
     }
 
     /** One Euler step from σ to σ_next → [B, C, H, W]. */

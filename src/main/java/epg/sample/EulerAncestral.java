@@ -11,8 +11,8 @@ import org.bytedeco.pytorch.Tensor;
  */
 public record EulerAncestral(double eta) implements Sampler {
     @Override
-    public Tensor sample(Denoiser denoiser, Tensor noise, Tensor labels, KarrasGrid grid, SeedNoise steps) {
-        return Sampler.walk(noise, grid, (x, i, sigma, next) -> {
+    public Tensor sampleFrom(Denoiser denoiser, Tensor start, Tensor labels, KarrasGrid grid, SeedNoise steps) {
+        return Sampler.walk(start, grid, (x, i, sigma, next) -> {
             double up = Math.min(next, eta * next * Math.sqrt(sigma * sigma - next * next) / sigma);
             double down = Math.sqrt(next * next - up * up);
             Tensor moved = Euler.step(denoiser, x, labels, sigma, down);                          // [B, C, H, W]

@@ -34,7 +34,14 @@ public final class Guidance implements Denoiser {
         this.unconditional = numClasses;
     }
 
-    /** Whether a call at (shifted) σ is guided: w ≠ 1 and low·s < σ ≤ high·s. */
+    /**
+     * The released guidance weight for a resolution (the launch scripts: 2.5 at 256 px, 3.2 at 512 px). Below 512
+     * px it is 2.5: the smaller presets (32 px) are the /16 family at a lower resolution, and the release has no
+     * setting of its own for them.
+     */
+    public static double releasedWeight(int imageSize) { return imageSize >= 512 ? 3.2 : 2.5; }
+
+    /** Whether a call at (shifted) σ is guided: {@code w ≠ 1 and low·s < σ ≤ high·s}. */
     public boolean guides(double sigma) { return guides(sigma, low, high); }
 
     private boolean guides(double sigma, double lo, double hi) { return scale != 1 && sigma > lo && sigma <= hi; }

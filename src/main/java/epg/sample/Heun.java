@@ -5,10 +5,11 @@ import epg.diffusion.KarrasGrid;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
+/** The Heun sampler (Karras et al. 2022, Algorithm 2 without churn): second order, the last step to σ = 0 Euler. */
 public record Heun() implements Sampler {
     @Override
-    public Tensor sample(Denoiser denoiser, Tensor noise, Tensor labels, KarrasGrid grid, SeedNoise steps) {
-        return Sampler.walk(noise, grid, (x, i, sigma, next) -> step(denoiser, x, labels, sigma, next));
+    public Tensor sampleFrom(Denoiser denoiser, Tensor start, Tensor labels, KarrasGrid grid, SeedNoise steps) {
+        return Sampler.walk(start, grid, (x, i, sigma, next) -> step(denoiser, x, labels, sigma, next));
     }
 
     /** Euler predictor then trapezoidal corrector from σ to σ_next (> 0) → [B, C, H, W]. */

@@ -5,8 +5,10 @@ import epg.config.ModelConfig;
 import epg.diffusion.Preconditioning;
 import epg.nn.ModelFile;
 import epg.tensor.Checkpoints;
+import epg.tensor.Devices;
 import epg.tensor.Scope;
 import epg.tensor.Safetensors;
+import epg.tensor.Torch;
 import epg.nn.EpgModel;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -27,14 +29,23 @@ public final class ModelDenoiser implements Denoiser {
     private final Denoiser network;
     private final Map<String, String> metadata;
     private final boolean perImage, clamped;
+    private final String device;
 
+    /** The denoiser of a model, on the device its tensors are on. */
     public ModelDenoiser(EpgModel model, Preconditioning.Kind kind) {
-        this(model, new Preconditioning(kind, model.config.shift()), Map.of(), false, true);
+        this(model, new Preconditioning(kind, model.config.shift()), Map.of(), false, true, deviceOf(model));
+    }
+
+    /** "cpu" or "cuda:i": where the model's first parameter is. */
+    private static String deviceOf(EpgModel model) {
+        var d = model.namedParameters().values().iterator().next().device();
+        return d.is_cuda() ? "cuda:" + Math.max(0, d.index()) : "cpu";
     }
 
     private ModelDenoiser(EpgModel model, Preconditioning preconditioning, Map<String, String> metadata,
-                          boolean perImage, boolean clamped) {
+                          boolean perImage, boolean clamped, String device) {
         this.model = model;
+        this.device = device;
         this.preconditioning = preconditioning;
         this.network = Denoiser.of(preconditioning, model::forward);
         this.metadata = metadata;
@@ -48,11 +59,26 @@ public final class ModelDenoiser implements Denoiser {
      * rows it has (the batch), so batched results differ from run to run in the last bits (~1e-7, a few pixels by one
      * level after a sampler); one image per call makes every image bit-identical whatever the batch, at some speed.
      */
-    public ModelDenoiser batchInvariant() { return new ModelDenoiser(model, preconditioning, metadata, true, clamped); }
+    public ModelDenoiser batchInvariant() {
+        return new ModelDenoiser(model, preconditioning, metadata, true, clamped, device);
+    }
+
+    /**
+     * The same denoiser on {@code device} ("cpu", "cuda", "cuda:1"): the model's tensors move there (in place, so
+     * every denoiser of this model follows). The CUDA path is written but untested on a GPU.
+     */
+    public ModelDenoiser to(String device) {
+        Devices.check(device);
+        model.to(Torch.device(device));
+        return new ModelDenoiser(model, preconditioning, metadata, perImage, clamped, device);
+    }
+
+    @Override
+    public String device() { return device; }
 
     /** The same denoiser without the clamp: D(x, σ, y) as the preconditioned network gives it. */
     @Override
-    public ModelDenoiser raw() { return new ModelDenoiser(model, preconditioning, metadata, perImage, false); }
+    public ModelDenoiser raw() { return new ModelDenoiser(model, preconditioning, metadata, perImage, false, device); }
 
     /**
      * Loads an EPG model file (strictly: every key must match). {@code config} supplies the shape of files that carry
@@ -64,13 +90,13 @@ public final class ModelDenoiser implements Denoiser {
         ModelConfig cfg = config != null ? config : ModelFile.config(c, file);
         if (cfg == null)
             throw new IllegalArgumentException(file + " carries no configuration: name "
-                    + "its preset (--preset, e.g. EPG-XL/16)");
+                    + "its preset (--preset, e.g. EPG-XL/16) or its architecture (--config ARCH_JSON)");
         if (cfg.kind() != ModelConfig.Kind.EPG)
             throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
         EpgModel m = new EpgModel(cfg);
         m.load(c.tensors(), true);
         Preconditioning.Kind k = kind != null ? kind : Preconditioning.kindOf(c.metadata(), fallback);
-        return new ModelDenoiser(m, new Preconditioning(k, cfg.shift()), c.metadata(), false, true);
+        return new ModelDenoiser(m, new Preconditioning(k, cfg.shift()), c.metadata(), false, true, "cpu");
     }
 
     /** The model file's string metadata (empty for a model built in memory). */

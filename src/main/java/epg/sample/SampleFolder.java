@@ -32,11 +32,13 @@ import java.util.stream.Stream;
  */
 public final class SampleFolder {
     public static final String RECORD = "sampling.json";
+    /** The record's description of the last sampling into the folder (not compared). */
+    public static final String RUN = "run";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .serializeSpecialFloatingPointValues().create();
-    /** What a sampling writes: SEED.png, grid.png, samples.npz and the record. */
+    /** What a sampling writes: SEED.png, grid.png, samples.npz, samples.npy (--save-float) and the record. */
     private static final Pattern OURS = Pattern.compile("-?\\d+\\.png|" + Pattern.quote(SampleRun.GRID) + "|"
-            + Pattern.quote(SampleRun.NPZ) + "|" + Pattern.quote(RECORD));
+            + Pattern.quote(SampleRun.NPZ) + "|" + Pattern.quote(SampleRun.FLOATS) + "|" + Pattern.quote(RECORD));
 
     private SampleFolder() {}
 
@@ -55,7 +57,7 @@ public final class SampleFolder {
         o.add("model", m);
         o.add("settings", GSON.toJsonTree(settings));
         o.addProperty("images", seeds.length);
-        o.addProperty("seeds_labels_sha256", digest(seeds, labels));
+        o.addProperty("seedsLabelsSha256", digest(seeds, labels));
         return o;
     }
 
@@ -91,10 +93,21 @@ public final class SampleFolder {
         }
     }
 
+    /**
+     * Adds {@code run} (how the sampling ran: batch, seconds, the invocation's command line, version and machine) to
+     * the record of {@code out} under "run", which the sameness check ignores.
+     */
+    public static void recordRun(Path out, JsonObject run) throws IOException {
+        JsonObject o = JsonParser.parseString(Files.readString(out.resolve(RECORD))).getAsJsonObject();
+        o.add(RUN, run);
+        AtomicFile.writeString(out.resolve(RECORD), GSON.toJson(o) + "\n");
+    }
+
     private static boolean sameRecord(Path file, JsonObject record) {
         if (!Files.isRegularFile(file)) return false;
         try {
             JsonElement stored = JsonParser.parseString(Files.readString(file));
+            if (stored.isJsonObject()) stored.getAsJsonObject().remove(RUN);
             return stored.equals(JsonParser.parseString(GSON.toJson(record)));
         } catch (IOException | RuntimeException e) {
             return false;

@@ -10,8 +10,11 @@ import epg.diffusion.KarrasGrid;
  * @param cfgLow   unshifted lower end of the guidance interval (exclusive)
  * @param cfgHigh  unshifted upper end (inclusive)
  * @param batch    images per denoiser batch (never changes the images)
+ * @param float32Grid the Karras grid in float32 as torch computes it (reproduces the released sampler's trajectories
+ *                 to float rounding) instead of double precision
  */
-public record SampleOptions(Sampler sampler, int steps, double cfg, double cfgLow, double cfgHigh, int batch) {
+public record SampleOptions(Sampler sampler, int steps, double cfg, double cfgLow, double cfgHigh, int batch,
+                            boolean float32Grid) {
     public SampleOptions {
         if (steps < 2) throw new IllegalArgumentException("steps must be >= 2, got " + steps);
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
@@ -19,9 +22,14 @@ public record SampleOptions(Sampler sampler, int steps, double cfg, double cfgLo
             throw new IllegalArgumentException("guidance interval needs low < high, got " + cfgLow + ", " + cfgHigh);
     }
 
+    /** With the grid in double precision. */
+    public SampleOptions(Sampler sampler, int steps, double cfg, double cfgLow, double cfgHigh, int batch) {
+        this(sampler, steps, cfg, cfgLow, cfgHigh, batch, false);
+    }
+
     public static SampleOptions released(Sampler sampler) {
         return new SampleOptions(sampler, 32, 2.5, Guidance.RELEASED_LOW, Guidance.RELEASED_HIGH, 16);
     }
 
-    public KarrasGrid grid(double shift) { return new KarrasGrid(steps, shift); }
+    public KarrasGrid grid(double shift) { return new KarrasGrid(steps, shift, float32Grid); }
 }

@@ -10,8 +10,8 @@ public record TwoStep(double midSigma) implements Sampler {
     public static final double ECT_MID_SIGMA = 0.821;
 
     @Override
-    public Tensor sample(Denoiser denoiser, Tensor noise, Tensor labels, KarrasGrid grid, SeedNoise steps) {
-        Tensor first = new OneStep().sample(denoiser, noise, labels, grid, steps);                 // [B, C, H, W]
+    public Tensor sampleFrom(Denoiser denoiser, Tensor start, Tensor labels, KarrasGrid grid, SeedNoise steps) {
+        Tensor first = new OneStep().sampleFrom(denoiser, start, labels, grid, steps);             // [B, C, H, W]
         double mid = midSigma * grid.shift();
         Tensor renoised = first.add(steps.step(0, first).mul(new Scalar(mid)));                   // [B, C, H, W]
         return Sampler.denoise(denoiser, renoised, labels, mid);

@@ -13,12 +13,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+/** Crash-safe writes: a temporary file beside the target, forced to disk, then renamed over it. */
 public final class AtomicFile {
     /** The temporary files of {@link #open}: ".NAME.DIGITS.tmp" beside NAME. */
     private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.\\d+\\.tmp");
 
     private AtomicFile() {}
 
+    /** Writes a file's content into the channel of its temporary file. */
     public interface Writer { void write(FileChannel channel) throws IOException; }
 
     /** Writes {@code file} so that it is either the complete new content or untouched (e.g. on a full disk). */

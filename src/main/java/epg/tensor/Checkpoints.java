@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+/** Reads the tensors (and metadata) of a checkpoint: safetensors, or a PyTorch .pth/.pt state dict. */
 public final class Checkpoints {
     private Checkpoints() {}
 

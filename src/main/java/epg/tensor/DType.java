@@ -3,6 +3,7 @@ package epg.tensor;
 
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+/** Element types, with their PyTorch storage names, libtorch scalar types and sizes in bytes. */
 public enum DType {
     F64("DoubleStorage", ScalarType.Double, 8), F32("FloatStorage", ScalarType.Float, 4),
     F16("HalfStorage", ScalarType.Half, 2), BF16("BFloat16Storage", ScalarType.BFloat16, 2),

@@ -12,7 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The one entry to the native libraries: {@link Torch#init()}, the CLI and the data loader call {@link #load()} before
@@ -31,17 +33,49 @@ public final class Natives {
     private static final List<String> PACKAGES = List.of("org/bytedeco/javacpp", "org/bytedeco/openblas",
             "org/bytedeco/cuda", "org/bytedeco/pytorch");
 
+    /**
+     * The environment ./epg and the test runner start the JVM with, which no process can give itself once running
+     * (glibc reads MALLOC_* at its first allocation, libgomp OMP_WAIT_POLICY when libtorch loads it): freed native
+     * memory stays in the process, and idle OpenMP threads sleep instead of spinning. On 2 cores they took a training
+     * step from 2.1 s to 0.3 s (bench/results.jsonl). Library users set them before starting Java (docs/library.md).
+     */
+    public static final Map<String, String> RECOMMENDED_ENVIRONMENT = Map.of("OMP_WAIT_POLICY", "PASSIVE",
+            "MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "1073741824");
+    /**
+     * JavaCPP settings ./epg passes with -D and {@link #load} sets in-process when unset (before JavaCPP reads them):
+     * native memory is owned by scopes, so JavaCPP need not poll /proc on every allocation.
+     */
+    public static final Map<String, String> JAVACPP_PROPERTIES = Map.of("org.bytedeco.javacpp.maxBytes", "0",
+            "org.bytedeco.javacpp.maxPhysicalBytes", "0");
+
     private static volatile boolean loaded;
 
     private Natives() {}
 
-    /** Extracts and loads the natives; idempotent, and cheap after the first call. */
+    /**
+     * Extracts and loads the natives; idempotent, and cheap after the first call. Every network constructor and
+     * every {@link Torch} call reaches it, so a library user needs no set-up of their own; calling it first thing
+     * on the main thread is what ./epg does.
+     */
     public static void load() {
         if (!loaded) loadOnce();
     }
 
+    /** The {@link #RECOMMENDED_ENVIRONMENT} variables this process was started without (none under ./epg). */
+    public static Map<String, String> missingEnvironment() {
+        Map<String, String> missing = new TreeMap<>();
+        RECOMMENDED_ENVIRONMENT.forEach((k, v) -> { if (System.getenv(k) == null) missing.put(k, v); });
+        return missing;
+    }
+
     private static synchronized void loadOnce() {
         if (loaded) return;
+        JAVACPP_PROPERTIES.forEach((k, v) -> { if (System.getProperty(k) == null) System.setProperty(k, v); });
+        Map<String, String> missing = missingEnvironment();
+        if (!missing.isEmpty())
+            System.getLogger("epg").log(System.Logger.Level.WARNING, "epg: start the JVM with " + missing
+                    + " in its environment, as ./epg does, or training and sampling can be several times slower "
+                    + "(docs/library.md)");
         PACKAGES.forEach(Natives::unpack);
         Loader.load(openblas.class);
         Loader.load(torch.class);

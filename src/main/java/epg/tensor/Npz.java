@@ -67,6 +67,7 @@ public final class Npz {
         }
     }
 
+    /** The rows of one array of an .npz, read a batch at a time. */
     public static final class Rows implements AutoCloseable {
         private final ZipFile zip;
         private final InputStream in;
@@ -110,6 +111,7 @@ public final class Npz {
         });
     }
 
+    /** Adds the arrays of an .npz being written. */
     public interface Body { void write(Writer w) throws IOException; }
 
     /** Writes the arrays that {@code body} adds, in order, atomically (temporary file, then rename). */

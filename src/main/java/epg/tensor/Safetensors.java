@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+/** The safetensors format: an 8-byte header length, a JSON header, then the raw little-endian tensor data. */
 public final class Safetensors {
     private static final Gson GSON = new Gson();
 

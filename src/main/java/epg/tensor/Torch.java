@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.util.Arrays;
 
+/** libtorch access: thread count, tensor options, devices, and tensors to and from Java arrays. */
 public final class Torch {
     private static volatile boolean initialised;
 

@@ -130,7 +130,7 @@ public final class ConsistencyStage implements Stage {
             total = huber.add(a.mul(Torch.scalar(cfg.consistency().auxWeight())));
         }
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put("ect_stage", (double) cfg.consistency().timePair().stage(step));
+        values.put("ectStage", (double) cfg.consistency().timePair().stage(step));
         return new Loss(total, terms, values);
     }
 

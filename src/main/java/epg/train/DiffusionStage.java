@@ -70,7 +70,7 @@ public final class DiffusionStage implements Stage {
         Tensor x = bt.clean().to(device, ScalarType.Float);                                       // [B, C, H, W]
         Tensor perSample = loss.perSample(x, eps, labels, levels);                                // [B]
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put("sigma_mean", java.util.Arrays.stream(levels.t()).average().orElse(0));
+        values.put("sigmaMean", java.util.Arrays.stream(levels.t()).average().orElse(0));
         return new Loss(perSample.mean(), Map.of(), values);
     }
 

@@ -4,6 +4,7 @@ package epg.train;
 import epg.config.ModelConfig;
 import epg.data.Loader;
 import epg.diffusion.SnappedLognormal;
+import epg.nn.VitEncoder;
 import epg.tensor.Precision;
 
 import java.util.Collection;
@@ -90,9 +91,14 @@ public record FinetuneConfig(Task task, ModelConfig model, DataSource source, St
                 : LrSchedule.stepwise(o.lr(), schedule.warmup(), consistency.lrMilestones(), consistency.lrValues());
     }
 
+    /**
+     * As released for both tasks (param_groups_wd): pos_embed and cls_token take no weight decay, every other
+     * parameter (biases and norms included) takes the configured decay.
+     */
     public Trainer.Settings trainerSettings() {
         Precision p = Precision.parse(precision);
-        return new Trainer.Settings(schedule, lrSchedule(), optimiser.adam(Set.of()), clipNorm, p, run);
+        return new Trainer.Settings(schedule, lrSchedule(), optimiser.adam(VitEncoder.NO_WEIGHT_DECAY), clipNorm, p,
+                run);
     }
 
     public Loader.Config loaderConfig() {

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param mode  ENCODER or ALL
  */
 public record LayerDecay(double decay, Mode mode) {
+    /** ENCODER: the encoder's layers decay, the rest trains at the full rate (released); ALL: the decoder's too. */
     public enum Mode {
         ENCODER, ALL;
 

@@ -4,13 +4,17 @@ package epg.train;
 /**
  * torch.amp.GradScaler's rule: the loss is multiplied by {@link #scale()} before backward and the gradients divided by
  * it after; a step whose gradients are not finite is skipped and the scale multiplied by {@code backoff}; after
- * {@code growthInterval} finite steps in a row it is multiplied by {@code growth}. Disabled (fp32, bf16): scale 1,
- * never changes.
+ * {@code growthInterval} finite steps in a row it is multiplied by {@code growth}. The scale is a float32 number, as
+ * in GradScaler's update kernel (each product rounded to float32; a growth that would overflow float32 is dropped).
+ * Disabled (fp32, bf16): scale 1, never changes.
  */
 public final class LossScaler {
-    /** GradScaler's defaults: 2^16, ×2 every 2000 good steps, ×0.5 on overflow. */
-    public static final double INIT = 65536, GROWTH = 2, BACKOFF = 0.5;
-    public static final int GROWTH_INTERVAL = 2000;
+    /**
+     * The released scaler (train.py, gen_train.py): 2^14, ×2^(1/1000) after every good step (doubling every 1000),
+     * ×0.5 on overflow.
+     */
+    public static final double INIT = 16384, GROWTH = 1.0006933874625807, BACKOFF = 0.5;
+    public static final int GROWTH_INTERVAL = 1;
 
     private final boolean enabled;
     private final double growth, backoff;
@@ -26,7 +30,7 @@ public final class LossScaler {
         this.growth = growth;
         this.backoff = backoff;
         this.growthInterval = growthInterval;
-        this.scale = enabled ? initScale : 1;
+        this.scale = enabled ? (float) initScale : 1;
     }
 
     public static LossScaler of(boolean enabled) {
@@ -42,10 +46,11 @@ public final class LossScaler {
     public void update(boolean finite) {
         if (!enabled) return;
         if (!finite) {
-            scale *= backoff;
+            scale = (float) (scale * backoff);
             goodSteps = 0;
         } else if (++goodSteps >= growthInterval) {
-            scale *= growth;
+            float grown = (float) (scale * growth);
+            if (Float.isFinite(grown)) scale = grown;
             goodSteps = 0;
         }
     }

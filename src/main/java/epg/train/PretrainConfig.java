@@ -3,6 +3,7 @@ package epg.train;
 
 import epg.config.ModelConfig;
 import epg.data.Loader;
+import epg.nn.VitEncoder;
 import epg.tensor.Precision;
 
 import java.util.Set;
@@ -48,7 +49,7 @@ public record PretrainConfig(ModelConfig model, DataSource source, Schedule sche
     public double scaledLr() { return LrSchedule.scaleForBatch(optimiser.lr(), schedule.batch()); }
 
     public Trainer.Settings trainerSettings() {
-        AdamW.Options adam = optimiser.adam(noDecayTokens ? Set.of("pos_embed", "cls_token") : Set.of());
+        AdamW.Options adam = optimiser.adam(noDecayTokens ? VitEncoder.NO_WEIGHT_DECAY : Set.of());
         LrSchedule lr = LrSchedule.cosine(scaledLr(), schedule.warmup(), schedule.steps());
         return new Trainer.Settings(schedule, lr, adam, 0, Precision.parse(precision), run);
     }

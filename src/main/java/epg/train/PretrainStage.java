@@ -127,8 +127,8 @@ public final class PretrainStage implements Stage {
         logged.put("contrastive", terms.contrastive());
         logged.put("consistency", terms.consistency());
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put("tau_max", temperature.tauMax(step, cfg.schedule().steps()));
-        values.put("N", (double) n);
+        values.put("tauMax", temperature.tauMax(step, cfg.schedule().steps()));
+        values.put("noiseLevels", (double) n);
         return new Loss(terms.loss(), logged, values);
     }
 

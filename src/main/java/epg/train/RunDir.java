@@ -1,6 +1,7 @@
 // The self-describing run directory (ARCHITECTURE.md): config.json, log.jsonl, checkpoints/step-N/, latest.
 package epg.train;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -43,7 +45,11 @@ public final class RunDir {
     /** A checkpoint's scalar state, written last: a step directory is complete exactly when it holds this file. */
     private static final String STATE = "state.json", STEP_PREFIX = "step-";
     /** Top-level configuration keys that only steer the process (not the result): a resumed run may change them. */
-    private static final java.util.Set<String> RUN_CONTROL = RunControl.keys();
+    private static final Set<String> RUN_CONTROL = RunControl.keys();
+    /** config.json's list of the command lines, versions and machines that ran this directory, oldest first. */
+    public static final String INVOCATIONS = "invocations";
+    /** Top-level keys that describe a run rather than set it: never compared on resume. */
+    private static final Set<String> DESCRIPTIVE = Set.of(INVOCATIONS, "effectiveLr");
     private final Path root;
 
     public RunDir(Path root) { this.root = root; }
@@ -61,28 +67,63 @@ public final class RunDir {
      * (0, false, null) or the value its record gives a missing key (the documented default, which is the behaviour
      * of the versions before it), so an upgrade does not strand a run half-way.
      */
-    public void writeConfig(Object config) throws IOException {
+    public void writeConfig(Object config) throws IOException { writeConfig(config, Set.of(), new JsonObject(), null); }
+
+    /**
+     * {@link #writeConfig(Object)} where the settings named in {@code mayChange} may differ from the stored ones too
+     * ({@code epg train --resume RUN --steps N}), with {@code derived} (values computed from the settings, such as
+     * the effective learning rate) at the top level and {@code invocation} appended to the file's "invocations" list.
+     * Neither is compared. A mismatch names every differing setting with its stored and its new value.
+     */
+    public void writeConfig(Object config, Set<String> mayChange, JsonObject derived, Invocation invocation)
+            throws IOException {
         requireUsable(root);
         Path f = file(CONFIG);
-        String json = Json.pretty(config);
-        if (Files.exists(f)) {
-            String stored = Files.readString(f);
-            JsonElement now = withoutRunControl(json, f);
+        String text = Json.pretty(config);
+        JsonElement tree = JsonParser.parseString(text);
+        JsonElement stored = Files.exists(f) ? stored(f) : null;
+        if (!tree.isJsonObject() || stored != null && !stored.isJsonObject()) {
+            if (stored != null && !stored.equals(tree))
+                throw new IllegalArgumentException(root + " holds a run with another configuration (see " + f + ")");
+            AtomicFile.writeString(f, text + "\n");
+            return;
+        }
+        JsonObject now = tree.getAsJsonObject();
+        JsonArray invocations = new JsonArray();
+        if (stored != null) {
+            JsonObject old = stored.getAsJsonObject();
             List<String> differ = new ArrayList<>(), reread = new ArrayList<>();
-            differences("", withoutRunControl(stored, f), now, differ);
+            differences("", comparable(old, mayChange), comparable(now, mayChange), differ);
             if (!differ.isEmpty()) // keys an earlier version lacks: compare what its record makes of them
-                differences("", withoutRunControl(reread(stored, config.getClass()), f), now, reread);
+                differences("", comparable(reread(old, config.getClass()), mayChange), comparable(now, mayChange),
+                        reread);
             if (!differ.isEmpty() && !reread.isEmpty())
                 throw new IllegalArgumentException(root + " holds a run with other settings: " + String.join("; ",
-                        differ) + " (stored in " + f + "); use a new --out directory or the same settings");
+                        differ) + " (stored in " + f + "); resume it as it was (epg train|pretrain --resume " + root
+                        + ", where --steps N extends it), or use a new --out directory");
+            if (old.has(INVOCATIONS) && old.get(INVOCATIONS).isJsonArray())
+                invocations = old.getAsJsonArray(INVOCATIONS);
         }
-        AtomicFile.writeString(f, json + "\n");
+        derived.entrySet().forEach(e -> now.add(e.getKey(), e.getValue()));
+        if (invocation != null) invocations.add(JsonParser.parseString(Json.compact(invocation)));
+        if (!invocations.isEmpty()) now.add(INVOCATIONS, invocations);
+        AtomicFile.writeString(f, Json.pretty(now) + "\n");
+    }
+
+    /** The stored config.json, parsed with bounded nesting; a damaged one is an error saying what to do. */
+    private static JsonElement stored(Path f) throws IOException {
+        try {
+            return Json.tree(Files.readString(f), f.toString());
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(ex.getMessage() + "; restore it or use a new --out directory", ex);
+        }
     }
 
     /** The stored settings read into their record and written again (missing keys take their defaults). */
-    private static String reread(String stored, Class<?> type) {
+    private static JsonObject reread(JsonObject stored, Class<?> type) {
         try {
-            return Json.pretty(Json.parse(stored, type, CONFIG));
+            JsonElement e = JsonParser.parseString(Json.pretty(Json.parse(stored.toString(), type, CONFIG)));
+            return e.isJsonObject() ? e.getAsJsonObject() : stored;
         } catch (RuntimeException e) { // not readable as this record: compare the file as it is
             return stored;
         }
@@ -119,15 +160,13 @@ public final class RunDir {
         return p.isBoolean() ? !p.getAsBoolean() : p.isNumber() && p.getAsDouble() == 0;
     }
 
-    private static JsonElement withoutRunControl(String json, Path file) {
-        JsonElement e;
-        try {
-            e = Json.tree(json, file.toString());
-        } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException(ex.getMessage() + "; restore it or use a new --out directory", ex);
-        }
-        if (e.isJsonObject()) RUN_CONTROL.forEach(e.getAsJsonObject()::remove);
-        return e;
+    /** The settings of a config.json object: without run control, derived values, invocations and {@code skip}. */
+    private static JsonObject comparable(JsonObject config, Set<String> skip) {
+        JsonObject o = config.deepCopy();
+        RUN_CONTROL.forEach(o::remove);
+        DESCRIPTIVE.forEach(o::remove);
+        skip.forEach(o::remove);
+        return o;
     }
 
     /**

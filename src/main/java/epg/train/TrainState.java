@@ -4,7 +4,8 @@ package epg.train;
 import epg.data.Loader;
 
 /**
- * @param step               optimiser steps taken so far (skipped ones included): the next step is {@code step}
+ * @param step               optimiser updates made so far (skipped steps do not count, as in the released loop,
+ *                           so that the schedules reading it stand still): the next update is number {@code step}
  * @param skipped            steps skipped for a non-finite loss or gradient, in total
  * @param consecutiveSkipped skipped steps in a row just before {@code step}
  * @param epoch              the loader position of the next (global) batch: epoch …
@@ -24,11 +25,10 @@ public record TrainState(long step, long skipped, int consecutiveSkipped, int ep
 
     public Loader.Position position() { return new Loader.Position(epoch, batch); }
 
-    /** The state after one step that consumed a batch and left the loader at {@code next}. */
+    /** The state after one step that consumed a batch and left the loader at {@code next} (skipped: same step). */
     public TrainState advanced(boolean skippedStep, Loader.Position next) {
-        return new TrainState(step + 1, skipped + (skippedStep ? 1 : 0), skippedStep ? consecutiveSkipped + 1 : 0,
-                next.epoch(), next.batch(),
-                lossScale, scaleGoodSteps);
+        return new TrainState(skippedStep ? step : step + 1, skipped + (skippedStep ? 1 : 0),
+                skippedStep ? consecutiveSkipped + 1 : 0, next.epoch(), next.batch(), lossScale, scaleGoodSteps);
     }
 
     /** This state with the loss scaler's {scale, good steps}. */

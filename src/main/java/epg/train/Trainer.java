@@ -26,7 +26,8 @@ import java.util.Optional;
 
 /**
  * Runs a {@link Stage}: batches from a resumable {@link Loader}, a native-memory scope per step, optional bf16/fp16
- * autocast (fp16 with a {@link LossScaler}), AdamW with a scheduled learning rate, skipping of non-finite steps,
+ * autocast (fp16 with a {@link LossScaler}), AdamW with a scheduled learning rate, skipping of non-finite steps (the
+ * step counter, and so every schedule, stands still on a skipped step, as in the released loop),
  * optional gradient clipping, the stage's momentum/EMA update, a JSON-lines log and periodic checkpoints in a
  * {@link RunDir}, from which a run resumes automatically and exactly.
  * <p>
@@ -82,6 +83,8 @@ public final class Trainer {
     private final Distributed group;
     private final GradientAverager averager;
     private final LossScaler scaler;
+    private Invocation invocation;
+    private java.util.Set<String> mayChange = java.util.Set.of();
 
     /** {@code config} is the stage's resolved configuration record, written to (or checked against) config.json. */
     public Trainer(Stage stage, Settings settings, RunDir dir, Object config) {
@@ -113,6 +116,23 @@ public final class Trainer {
     }
 
     public AdamW optimizer() { return optimizer; }
+
+    /**
+     * Records {@code invocation} in config.json, and lets the settings named in {@code mayChange} differ from a stored
+     * config.json (a resumed run's extended "steps"); returns this trainer.
+     */
+    public Trainer invokedAs(Invocation invocation, java.util.Set<String> mayChange) {
+        this.invocation = invocation;
+        this.mayChange = java.util.Set.copyOf(mayChange);
+        return this;
+    }
+
+    /** Values config.json derives from the settings: the peak learning rate actually used ("effectiveLr"). */
+    private JsonObject derived() {
+        JsonObject o = new JsonObject();
+        o.addProperty("effectiveLr", settings.lr().at(settings.schedule().warmup()));
+        return o;
+    }
 
     /**
      * Resumes from the run directory's latest checkpoint when there is one, else starts at step 0. Rank 0 also
@@ -166,7 +186,7 @@ public final class Trainer {
             throws IOException {
         long end = Math.min(stopAt, settings.schedule().steps());
         if (group.isMain()) {
-            dir.writeConfig(config);
+            dir.writeConfig(config, mayChange, derived(), invocation);
             dir.tidy(settings.run().keepCheckpoints());
         }
         group.barrier();
@@ -174,7 +194,6 @@ public final class Trainer {
         checkSameStep(state);
         listener.started(state.step(), end);
         Interval interval = new Interval();
-        long firstStep = state.step(), skippedBefore = state.skipped();
         try (Loader loader = new Loader(data, loaderConfig.split(group.rank(), group.worldSize()), state.position())) {
             while (state.step() < end) {
                 long k = state.step();
@@ -210,32 +229,34 @@ public final class Trainer {
                         // Section: momentum / EMA update.
                         stage.afterStep(k);
                     }
+                    // A skipped step consumed its batch but, as released, moves neither the step counter nor the
+                    // schedules that read it (learning rate, noise curriculum, temperature, ECT stage) nor the EMA.
                     state = state.advanced(skip, loader.position());
                     if (scaler.enabled()) state = state.withScaler(scaler.state());
                     if (state.consecutiveSkipped() >= MAX_SKIPS_IN_A_ROW)
                         throw new IllegalStateException(state.consecutiveSkipped()
-                                + " steps in a row had a non-finite loss or gradient (up to step "
+                                + " steps in a row had a non-finite loss or gradient (at step "
                                 + state.step() + "); stopping. Resume from the last checkpoint with a lower learning "
                                 + "rate or without bf16.");
-                    if (state.step() == end && state.skipped() - skippedBefore == end - firstStep)
-                        throw new IllegalStateException("every one of the " + (end - firstStep) + " steps of this run "
-                                + "had a non-finite loss or gradient and was skipped: nothing was learned, no model "
-                                + "file is written. Lower the learning rate or check the data and settings.");
                     // Section: log.
                     interval.add(skip, lossValue, terms);
-                    if (group.isMain() && (state.step() % settings.run().logEvery() == 0 || state.step() == end))
+                    if (group.isMain() && !skip && due(state.step(), settings.run().logEvery(), end))
                         logLine = interval.line(state, settings.lr().at(k), gradNorm, parameterNorm(),
                                 settings.schedule().batch(), loss.values());
                 }
                 if (logLine != null) dir.log(logLine);
                 listener.stepped(state.step(), logLine);
-                // Section: periodic checkpoint.
-                if (state.step() % settings.run().checkpointEvery() == 0 || state.step() == end) checkpoint(state);
+                // Section: periodic checkpoint (after a step that moved the counter).
+                if (state.consecutiveSkipped() == 0 && due(state.step(), settings.run().checkpointEvery(), end))
+                    checkpoint(state);
             }
         }
         listener.finished();
         return state;
     }
+
+    /** Whether step {@code step} (just reached) is a multiple of {@code every} or the last. */
+    private static boolean due(long step, long every, long end) { return step % every == 0 || step == end; }
 
     /** Rank 0 writes; every rank waits until it has (so none runs ahead of the last complete checkpoint). */
     private void checkpoint(TrainState state) throws IOException {
@@ -309,14 +330,16 @@ public final class Trainer {
                 Double> values) {
             double secs = (System.nanoTime() - start) / 1e9;
             JsonObject o = new JsonObject();
-            o.addProperty("step", st.step());
+            o.addProperty(RunLog.STEP, st.step());
+            o.addProperty(RunLog.TIME, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                    .toString());
             sums.forEach((k, v) -> o.addProperty(k, v / Math.max(1, good)));
             values.forEach(o::addProperty);
-            o.addProperty("lr", lr);
-            o.addProperty("grad_norm", gradNorm);
-            o.addProperty("param_norm", paramNorm);
-            o.addProperty("images_per_s", secs > 0 ? steps * batch / secs : 0);
-            o.addProperty("skipped", st.skipped());
+            o.addProperty(RunLog.LR, lr);
+            o.addProperty(RunLog.GRAD_NORM, gradNorm);
+            o.addProperty(RunLog.PARAM_NORM, paramNorm);
+            o.addProperty(RunLog.IMAGES_PER_SECOND, secs > 0 ? steps * batch / secs : 0);
+            o.addProperty(RunLog.SKIPPED, st.skipped());
             sums.clear();
             steps = good = 0;
             start = System.nanoTime();

@@ -4,6 +4,7 @@ package epg.view;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import epg.train.RunLog;
 import com.google.gson.JsonPrimitive;
 
 import java.io.IOException;
@@ -135,13 +136,14 @@ public record LogChunk(long from, long next, long nextLine, List<Double> steps, 
         Set<String> seen = new LinkedHashSet<>();
         for (Map.Entry<String, JsonElement> f : o.entrySet()) {
             Double v = number(f.getValue());
-            if (f.getKey().equals("step") || v == null) continue;
-            if (!Double.isFinite(v)) nonFinite.add(new Problem(n, f.getKey() + " = " + v + " at step "
+            String key = RunLog.canonical(f.getKey()); // logs written before keys were camelCase
+            if (key.equals("step") || v == null || seen.contains(key)) continue;
+            if (!Double.isFinite(v)) nonFinite.add(new Problem(n, key + " = " + v + " at step "
                     + step.longValue(), excerpt(l)));
-            List<Double> column = series.computeIfAbsent(f.getKey(), k -> new ArrayList<>());
+            List<Double> column = series.computeIfAbsent(key, k -> new ArrayList<>());
             while (column.size() < row) column.add(null);
             column.add(Double.isFinite(v) ? v : null);
-            seen.add(f.getKey());
+            seen.add(key);
         }
         series.forEach((k, column) -> { if (!seen.contains(k)) column.add(null); });
     }

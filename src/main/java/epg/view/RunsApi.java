@@ -50,7 +50,10 @@ public final class RunsApi {
         Http.json(ex, 200, RunDetails.of(roots.root(q.get("root")), dir));
     }
 
-    /** ?root&path (the run) &from (byte offset) &line (its line number) &version (of the file read before). */
+    /**
+     * {@code ?root&path} (the run) {@code &from} (byte offset) {@code &line} (its line number) {@code &version} (of
+     * the file read before).
+     */
     public void log(HttpExchange ex) throws IOException {
         Http.method(ex, "GET");
         Map<String, String> q = Http.query(ex);

@@ -134,8 +134,8 @@ public record SampleRequest(int root, String model, long[] seeds, List<Integer> 
         StringBuilder b = new StringBuilder("epg sample ").append(quoted(modelShown));
         b.append(" --seeds ").append(SeedList.format(seeds));
         if (!classes.isEmpty())
-            b.append(" --classes ").append(classes.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        b.append(" --sampler ").append(sampler.cliName()).append(" --steps ").append(steps);
+            b.append(" --labels ").append(classes.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        b.append(" --sampler ").append(sampler.cliName()).append(" --points ").append(steps);
         b.append(" --cfg ").append(number(cfg)).append(" --cfg-interval ").append(number(cfgLow)).append(',')
                 .append(number(cfgHigh));
         if (sampler == Samplers.TWOSTEP) b.append(" --mid-sigma ").append(number(midSigma));

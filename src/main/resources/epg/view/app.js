@@ -30,18 +30,18 @@
   const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#17becf', '#9467bd', '#8c564b', '#e377c2',
     '#bcbd22', '#7f7f7f'];
   /** Keys that are not loss terms, in chart order; anything else a run logs is plotted between loss and these. */
-  const META = ['lr', 'grad_norm', 'param_norm', 'images_per_s', 'sigma_mean', 'tau_max', 'N', 'ect_stage',
-    'loss_scale', 'skipped'];
+  const META = ['lr', 'gradNorm', 'paramNorm', 'imagesPerSecond', 'sigmaMean', 'tauMax', 'noiseLevels', 'ectStage',
+    'lossScale', 'skipped'];
   const IGNORED = new Set(['step', 'timestamp', 'time', 'epoch', 'wall', 'elapsed']);
   const TITLES = {
-    loss: ['loss', 'total'], lr: ['learning rate', ''], grad_norm: ['gradient norm', 'before clipping'],
-    param_norm: ['parameter norm', ''], images_per_s: ['throughput', 'images/s'],
-    sigma_mean: ['mean σ', 'of the batch'],
-    tau_max: ['τ_max', 'temperature'], N: ['N', 'discretisation steps'], ect_stage: ['ECT stage', ''],
+    loss: ['loss', 'total'], lr: ['learning rate', ''], gradNorm: ['gradient norm', 'before clipping'],
+    paramNorm: ['parameter norm', ''], imagesPerSecond: ['throughput', 'images/s'],
+    sigmaMean: ['mean σ', 'of the batch'],
+    tauMax: ['τ_max', 'temperature'], noiseLevels: ['N', 'discretisation steps'], ectStage: ['ECT stage', ''],
     skipped: ['skipped steps', 'non-finite'], contrastive: ['contrastive loss', 'RCM'],
-    consistency: ['consistency loss', ''], aux: ['auxiliary RCM loss', ''], loss_scale: ['loss scale', ''],
+    consistency: ['consistency loss', ''], aux: ['auxiliary RCM loss', ''], lossScale: ['loss scale', ''],
   };
-  const LOG_DEFAULT = new Set(['loss', 'grad_norm', 'contrastive', 'consistency', 'aux']);
+  const LOG_DEFAULT = new Set(['loss', 'gradNorm', 'contrastive', 'consistency', 'aux']);
 
   const S = {
     roots: [], runs: [], byId: new Map(), selected: new Set(), focus: null, colors: new Map(), logs: new Map(),
@@ -434,10 +434,12 @@
         h('td', {colspan: 6, class: 'warn'}, e.error));
       const v = e.value;
       const acc = v.classAccuracy ? (100 * v.classAccuracy.overall).toFixed(1) + '%' : '–';
-      const fd = (v.extractor || '').startsWith('rcm:') ? 'FD_RCM ' : 'FID ';
+      // eval.json names its Fréchet distance by metric (fid, fdRcm); older reports held an FD_RCM under "fid"
+      const fd = v.fdRcm != null || (v.extractor || '').startsWith('rcm:') ? 'FD_RCM ' : 'FID ';
+      const fdValue = v.fdRcm != null ? v.fdRcm : v.fid;
       return h('tr', {}, h('td', {}, h('a', {href: e.url, target: '_blank'}, e.file)),
         h('td', {}, v.samples || '', v.sampleCount ? ' (' + v.sampleCount + ')' : ''),
-        h('td', {class: 'num'}, v.fid == null ? '–' : fd + fmt(v.fid)), h('td', {class: 'num'}, fmt(v.sfid)),
+        h('td', {class: 'num'}, fdValue == null ? '–' : fd + fmt(fdValue)), h('td', {class: 'num'}, fmt(v.sfid)),
         h('td', {class: 'num'}, fmt(v.inceptionScore)),
         h('td', {class: 'num'}, v.precision == null ? '–' : fmt(v.precision) + ' / ' + fmt(v.recall)),
         h('td', {class: 'num'}, acc));

@@ -54,7 +54,7 @@ class AblationCommandsTest {
         List<String> log = Files.readAllLines(rcm.resolve("log.jsonl"));
         double[] want = {0.5, 0.1 + 0.4 * (1 - Math.sqrt(0.5)), 0.1};
         for (int k = 0; k < 3; k++)
-            assertEquals(want[k], JsonParser.parseString(log.get(k)).getAsJsonObject().get("tau_max").getAsDouble(),
+            assertEquals(want[k], JsonParser.parseString(log.get(k)).getAsJsonObject().get("tauMax").getAsDouble(),
                     1e-12, "step " + k);
         assertArrayEquals(new long[]{24, 48}, Torch.shape(Checkpoints.readTensors(rcm.resolve("encoder.safetensors"))
                 .get("projection_head.6.weight")));
@@ -102,11 +102,13 @@ class AblationCommandsTest {
 
         Path ref = run.resolve("evaluate-samples/step-1/samples.npz");
         ok(TestSupport.cli("evaluate", run.toString(), ref.toString(), "--features", "rcm:" + encoder, "--num", "10",
-                "--steps", "3", "--batch", "10", "--out", tmp.resolve("fd.jsonl").toString()));
+                "--points", "3", "--batch", "10", "--out", tmp.resolve("fd.jsonl").toString()));
         List<JsonObject> fd = lines(tmp.resolve("fd.jsonl"));
-        assertEquals(0, fd.get(0).get("fid").getAsDouble(), 1e-6, "step 1 sampled again: the same images");
-        assertTrue(fd.get(1).get("fid").getAsDouble() > 1e-4, "step 2 is another model: " + fd.get(1));
-        assertTrue(Files.readString(tmp.resolve("fd.fid.svg")).contains("FD (RCM)"));
+        // an RCM-space distance is named fdRcm, never fid
+        assertEquals(0, fd.get(0).get("fdRcm").getAsDouble(), 1e-6, "step 1 sampled again: the same images");
+        assertTrue(fd.get(1).get("fdRcm").getAsDouble() > 1e-4, "step 2 is another model: " + fd.get(1));
+        assertFalse(fd.get(1).has("fid"), fd.get(1).toString());
+        assertTrue(Files.readString(tmp.resolve("fd.fdRcm.svg")).contains("FD (RCM)"));
 
         // the same settings again: the lines are kept, nothing is sampled again
         String before = Files.readString(run.resolve("evaluate.jsonl"));

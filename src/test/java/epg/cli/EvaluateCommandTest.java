@@ -37,6 +37,7 @@ import java.util.Random;
 import static epg.TestSupport.assertClose;
 import static epg.TestSupport.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvaluateCommandTest {
@@ -108,6 +109,10 @@ class EvaluateCommandTest {
     void rcmMetricsEqualTheDirectComputation() throws IOException {
         JsonObject j = evaluate(samplesNpz, refNpz, dir.resolve("npz.json"));
         assertEquals("rcm:rcm.safetensors", j.get("extractor").getAsString());
+        // the Fréchet distance is named for its feature space, the extractor by its file and checksum
+        assertFalse(j.has("fid"), "an RCM-space distance is not an FID: " + j);
+        assertEquals(checkpoint.toAbsolutePath().toString(), j.get("extractorFile").getAsString());
+        assertEquals(epg.tensor.Sha256.of(checkpoint), j.get("extractorSha256").getAsString());
         assertEquals(24, j.get("sampleCount").getAsLong());
         assertEquals(30, j.get("referenceCount").getAsLong());
         assertEquals("arr_0", j.get("referenceStatistics").getAsString());
@@ -118,13 +123,13 @@ class EvaluateCommandTest {
                     fr = e.extract(Npz.read(refNpz, "arr_0")).pool();
             double fid = FrechetDistance.between(FeatureStats.of(fs), FeatureStats.of(fr));
             assertTrue(fid > 0.01, "distinct sets are apart: " + fid);
-            assertEquals(fid, j.get("fid").getAsDouble(), 1e-6 * fid, "batched CLI run = one-batch computation");
+            assertEquals(fid, j.get("fdRcm").getAsDouble(), 1e-6 * fid, "batched CLI run = one-batch computation");
             PrecisionRecall pr = PrecisionRecall.of(fr, fs);
             assertEquals(pr.precision(), j.get("precision").getAsDouble());
             assertEquals(pr.recall(), j.get("recall").getAsDouble());
         }
         JsonObject png = evaluate(samplesPng, refNpz, dir.resolve("png.json"));
-        assertEquals(j.get("fid").getAsDouble(), png.get("fid").getAsDouble(), 0.0,
+        assertEquals(j.get("fdRcm").getAsDouble(), png.get("fdRcm").getAsDouble(), 0.0,
                 "PNG folder and .npz give the same images");
     }
 
@@ -137,7 +142,7 @@ class EvaluateCommandTest {
             assertTrue(Npz.read(samplesNpz, "arr_0").equal(Npz.read(ref, "arr_0")), "arr_0 holds the PNGs' pixels");
         }
         JsonObject j = evaluate(samplesNpz, ref, dir.resolve("self.json"));
-        assertTrue(Math.abs(j.get("fid").getAsDouble()) < 1e-6, "FID of a set against itself: " + j.get("fid"));
+        assertTrue(Math.abs(j.get("fdRcm").getAsDouble()) < 1e-6, "FD of a set against itself: " + j.get("fdRcm"));
         assertEquals(1.0, j.get("precision").getAsDouble());
         assertEquals(1.0, j.get("recall").getAsDouble());
     }

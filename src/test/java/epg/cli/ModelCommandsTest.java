@@ -19,6 +19,7 @@ import java.util.Map;
 import static epg.TestSupport.assertClose;
 import static epg.TestSupport.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelCommandsTest {
@@ -64,6 +65,34 @@ class ModelCommandsTest {
         }
         String described = run("inspect", model.toString());
         assertTrue(described.contains("\"decoderDim\": 96") && described.contains("step: 7"), described);
+    }
+
+    /** A shape that is no preset: the architecture JSON (`epg inspect`'s configuration) is recorded by convert. */
+    @Test
+    void convertRecordsAnArchitectureFile() throws Exception {
+        Path arch = dir.resolve("golden.json"), out = dir.resolve("golden.safetensors");
+        java.nio.file.Files.writeString(arch, epg.config.Json.pretty(GoldenNetworkTestAccess.epgConfig()));
+        run("convert", fixture("nn/epg.pth").toString(), out.toString(), "--config", arch.toString());
+        try (Scope s = Scope.open()) {
+            assertEquals(GoldenNetworkTestAccess.epgConfig(), ModelFile.load(out, null, true).config);
+        }
+        java.nio.file.Files.writeString(arch, epg.config.Json.pretty(GoldenNetworkTestAccess.rcmConfig()));
+        epg.TestSupport.Cli bad = epg.TestSupport.cli("convert", fixture("nn/epg.pth").toString(), out.toString(),
+                "--config", arch.toString());
+        assertEquals(1, bad.code(), "an architecture that does not fit the weights is refused");
+        bad = epg.TestSupport.cli("convert", fixture("nn/epg.pth").toString(), out.toString(), "--config",
+                dir.resolve("missing.json").toString());
+        assertTrue(bad.err().contains("does not exist"), bad.err());
+        // what train/pretrain/sample/denoise/evaluate resolve: the file, else the preset, else the command's default
+        assertEquals(GoldenNetworkTestAccess.rcmConfig(), Architecture.of(null, arch, "EPG-T"));
+        assertEquals(epg.config.Presets.get("EPG-T"), Architecture.of(null, null, "EPG-T"));
+        assertEquals(epg.config.Presets.get("RCM-T"), Architecture.of("RCM-T", null, "EPG-T"));
+        assertThrows(IllegalArgumentException.class, () -> Architecture.of("EPG-T", arch, null));
+        java.nio.file.Files.writeString(arch, "{\"name\": \"x\", \"kind\": \"EPG\"}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Architecture.of(null, arch, null));
+        assertTrue(e.getMessage().startsWith("the architecture in " + arch + ": imageSize must be in [1, 4096]"),
+                e.getMessage());
     }
 
     @Test

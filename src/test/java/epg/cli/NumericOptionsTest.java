@@ -51,11 +51,13 @@ class NumericOptionsTest {
         legal("demo", "--budget");
         legal("demo", "--threads", "0");
         legal("demo", "--seed", "0", "-1");
-        legal("sample", "--num --steps --mid-sigma --batch");
+        legal("sample", "--num --steps --points --mid-sigma --batch --nproc");
+        legal("pretrain", "--base-lr");
+        for (String c : new String[]{"sample", "denoise", "evaluate"}) legal(c, "--threads", "0");
         legal("sample", "--cfg --cfg-interval --classes --autoguidance", "0");
         legal("denoise", "--sigma");
         legal("denoise", "--label", "0");
-        legal("evaluate", "--batch --num --steps");
+        legal("evaluate", "--batch --num --steps --points");
         legal("evaluate", "--cfg", "0");
         legal("inspect pca", "--num --scale");
         legal("inspect pca", "--sigmas --label", "0");

@@ -73,6 +73,10 @@ class FinetuneSchedulesTest {
         assertEquals(0.0037749997916687495, p.r(0.01, 250_000), 1e-15);
         assertEquals(0.002, p.t(-100), 0);
         assertEquals(Math.exp(-0.4 + 1.6 * 0.5), p.t(0.5), 1e-15);
+        // by stage directly (a test feeding given draws needs no step): the same values
+        assertEquals(0.2121171572600098, p.rAtStage(1.0, 2), 1e-12);
+        assertEquals(0.6060585786300049, p.rAtStage(1.0, 3), 1e-12);
+        assertEquals(0.002, p.rAtStage(1.0, 1), 0);
     }
 
     @Test

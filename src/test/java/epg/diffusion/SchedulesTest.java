@@ -60,6 +60,9 @@ class SchedulesTest {
         assertEquals(0.10124753118827971, t.tau(1.0, 0, k), 1e-15);
         assertEquals(0.2, t.tau(80, 0, k), 1e-15);
         assertEquals(0.1, t.tau(0.002, 0, k), 1e-15);
+        // from τ_max directly (any schedule): ((10 − 0.002)·0.5 + (80 − 10)·0.1)/(80 − 0.002)
+        assertEquals(0.1499912497812445, TemperatureSchedule.tau(10, 0.5), 1e-15);
+        assertEquals(t.tau(10, 100, k), TemperatureSchedule.tau(10, t.tauMax(100, k)), 0);
     }
 
     @Test

@@ -1,12 +1,14 @@
 // Spec §3 gradient plumbing: the momentum network and the consistency target take no gradient.
 package epg.loss;
 
+import epg.TestSupport;
 import epg.TinyRuns;
 import epg.config.ModelConfig;
 import epg.diffusion.KarrasGrid;
 import epg.diffusion.Preconditioning;
 import epg.nn.Init;
 import epg.nn.RcmEncoder;
+import epg.tensor.Checkpoints;
 import epg.tensor.Rng;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
@@ -17,6 +19,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,6 +106,49 @@ class RcmLossTest {
             // alone.
             assertTrue(online.namedParameters().get("projection_head.0.weight").grad().defined());
         }
+    }
+
+    /**
+     * The released PreTrainStep (scripts/fixtures/make_release_fixtures.py) on the golden RCM network: per-sample terms
+     * through the public per-sample functions, and the online projector's BatchNorm running statistics after one loss,
+     * which depend on the pass order (released: contrastive passes, view 1 then view 2, before the consistency passes).
+     */
+    @Test
+    void passOrderAndPerSampleTermsAreTheReleased() throws Exception {
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> f = Checkpoints.readTensors(TestSupport.fixture("release/rcm_order.safetensors"));
+            Map<String, Tensor> weights = Checkpoints.readTensors(TestSupport.fixture("nn/rcm.safetensors"));
+            RcmEncoder online = golden(weights), momentum = golden(weights);
+            momentum.eval();
+            RcmLoss loss = new RcmLoss(online, momentum, 0.5, NtXent.Gather.LOCAL);
+            Tensor v1 = f.get("view1"), v2 = f.get("view2"), clean = f.get("clean"), eps = f.get("eps");
+            loss.compute(v1, v2, clean, eps, 3, 11, 0.15);
+            for (String k : List.of("projection_head.1.running_mean", "projection_head.1.running_var",
+                    "projection_head.4.running_mean", "projection_head.4.running_var")) {
+                double d = maxAbs(online.namedBuffers().get(k).sub(f.get(k)));
+                // seen: ≤ 1.2e-7; with the consistency passes first: 9.6e-3
+                assertTrue(d < 1e-5, k + " differs from the released order by " + d);
+            }
+            RcmEncoder fresh = golden(weights);
+            RcmLoss perSample = new RcmLoss(fresh, momentum, 0.5, NtXent.Gather.LOCAL);
+            assertTrue(maxAbs(perSample.contrastivePerSample(v1, v2, eps).sub(f.get("contrastive"))) < 1e-5);
+            Tensor consistency = perSample.consistencyPerSample(clean, eps, 3, 11, 0.15);               // [B]
+            assertTrue(maxAbs(consistency.sub(f.get("consistency"))) < 1e-5);
+            // the other order moves the statistics elsewhere: the check can fail
+            RcmEncoder reversed = golden(weights);
+            RcmLoss other = new RcmLoss(reversed, momentum, 0.5, NtXent.Gather.LOCAL);
+            other.consistencyPerSample(clean, eps, 3, 11, 0.15);
+            other.contrastivePerSample(v1, v2, eps);
+            String key = "projection_head.1.running_mean";
+            assertTrue(maxAbs(reversed.namedBuffers().get(key).sub(f.get(key))) > 1e-4, "the orders must differ");
+        }
+    }
+
+    private static RcmEncoder golden(Map<String, Tensor> weights) {
+        RcmEncoder m = new RcmEncoder(epg.nn.GoldenNetworkTestAccess.rcmConfig());
+        assertTrue(m.load(weights, true).clean());
+        m.train(true);
+        return m;
     }
 
     @Test

@@ -7,4 +7,6 @@ public final class GoldenNetworkTestAccess {
     private GoldenNetworkTestAccess() {}
 
     public static ModelConfig epgConfig() { return GoldenNetworkTest.epg(true); }
+
+    public static ModelConfig rcmConfig() { return GoldenNetworkTest.rcm(true); }
 }

@@ -39,21 +39,8 @@ class SampleCommandTest {
     static Path modelFile;
     static EpgModel model;
 
-    /**
-     * 8 px RGB, patch 4 (4 tokens), one 16-wide block each side, 4 classes; the zero-initialised head made non-zero.
-     */
-    static EpgModel tinyModel() {
-        ModelConfig c = new ModelConfig("EPG-tiny", ModelConfig.Kind.EPG, 8, 4, 3, 1, 16, 2, 1, 16, 2, 4, 2, 0, 0, 0, 0,
-                0, false);
-        EpgModel m = new EpgModel(c);
-        Rng rng = new Rng(1);
-        Init.epg(m, rng);
-        try (NoGradGuard g = new NoGradGuard()) {
-            m.out.weight.normal_(0, 0.5, rng.optional());
-            m.out.bias.normal_(0, 0.2, rng.optional());
-        }
-        return m;
-    }
+    /** {@link epg.TinyRuns#samplingModel()}: 8 px RGB, 4 classes, a non-zero head. */
+    static EpgModel tinyModel() { return epg.TinyRuns.samplingModel(); }
 
     @BeforeAll
     static void saveModel() throws Exception {
@@ -70,7 +57,7 @@ class SampleCommandTest {
     @Test
     void sampleWritesPngsGridAndAReadableNpz() throws Exception {
         Path out = tmp.resolve("samples");
-        String[] r = run("sample", modelFile.toString(), "--seeds", "3,10-13", "--steps", "6", "--cfg", "2.5",
+        String[] r = run("sample", modelFile.toString(), "--seeds", "3,10-13", "--points", "6", "--cfg", "2.5",
                 "--batch", "2", "--out", out.toString());
         assertEquals("0", r[0], r[2]);
         // Heun-6: 2·5 calls; of the unshifted points 80, 24.4, 5.84, 0.965, 0.085, 0.002 one lies in (0.19, 1.61]: +2
@@ -148,8 +135,8 @@ class SampleCommandTest {
                     Torch.options(torch.ScalarType.Float)); // [B, C, H, W]
             Path in = tmp.resolve("x.npy"), out = tmp.resolve("d.npy"), boundary = tmp.resolve("b.npy");
             Npy.write(in, x);
-            String[] r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--label",
-                    "2", "--output", out.toString());
+            String[] r = run("denoise", modelFile.toString(), in.toString(), "--sigma", "0.7", "--labels", "2",
+                    "--out", out.toString());
             assertEquals("0", r[0], r[2]);
             Tensor expected = new ModelDenoiser(model, Preconditioning.Kind.DIFFUSION).denoise(x,
                     torch.full(new long[]{2}, new Scalar(0.7)), epg.data.BatchTensors.labels(new int[]{2, 2}));
@@ -159,8 +146,8 @@ class SampleCommandTest {
             // per-image labels from a .npy: the same as the denoiser called with those labels
             Path labelFile = tmp.resolve("y.npy"), perImage = tmp.resolve("dy.npy");
             Npy.write(labelFile, epg.data.BatchTensors.labels(new int[]{1, 3}));
-            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "0.7", "--labels",
-                    labelFile.toString(), "--output", perImage.toString());
+            r = run("denoise", modelFile.toString(), "--in", in.toString(), "--sigma", "0.7", "--labels",
+                    labelFile.toString(), "--out", perImage.toString());
             assertEquals("0", r[0], r[2]);
             Tensor expectedY = new ModelDenoiser(model, Preconditioning.Kind.DIFFUSION).denoise(x,
                     torch.full(new long[]{2}, new Scalar(0.7)), epg.data.BatchTensors.labels(new int[]{1, 3}));
@@ -178,6 +165,104 @@ class SampleCommandTest {
             assertEquals("0", r[0], r[2]);
             float[] xv = Torch.toFloats(x), bv = Torch.toFloats(Npy.read(boundary));
             for (int i = 0; i < xv.length; i++) assertEquals(Math.max(-1f, Math.min(1f, xv[i])), bv[i], 0f);
+        }
+    }
+
+    /** Without --cfg: the released weight for the resolution, printed (2.5 below 512 px); none for one-step. */
+    @Test
+    void guidanceDefaultsToTheReleasedWeightAndSaysSo() {
+        assertEquals(2.5, Guidance.releasedWeight(256));
+        assertEquals(3.2, Guidance.releasedWeight(512));
+        assertEquals(2.5, Guidance.releasedWeight(32));
+        String[] r = run("sample", modelFile.toString(), "--num", "2", "--steps", "4", "--labels", "random", "--out",
+                tmp.resolve("cfg-default").toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("w 2.50 (released default at 8 px)"), r[1]);
+        r = run("sample", modelFile.toString(), "--num", "2", "--sampler", "onestep", "--out",
+                tmp.resolve("cfg-onestep").toString());
+        assertTrue(r[1].contains("w 1.00 (released default at 8 px)"), r[1]);
+        r = run("sample", modelFile.toString(), "--num", "2", "--steps", "4", "--cfg", "1.5", "--out",
+                tmp.resolve("cfg-given").toString());
+        assertTrue(r[1].contains("w 1.50, "), r[1]);
+    }
+
+    /**
+     * --save-float writes the float32 sampler outputs; --init-noise starts from a given x_T. Given each seed's own x_T
+     * (ε·σ_max·s) the outputs are bit-identical to sampling from the seeds; another x_T gives other outputs.
+     */
+    @Test
+    void initialNoiseAndFloatOutputs() throws Exception {
+        try (Scope s = Scope.open()) {
+            Path a = tmp.resolve("float-a"), b = tmp.resolve("float-b"), c = tmp.resolve("float-c");
+            String[] r = run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--save-float",
+                    "--out", a.toString());
+            assertEquals("0", r[0], r[2]);
+            Tensor fromSeeds = Npy.read(a.resolve(SampleRun.FLOATS));                               // [3, 3, 8, 8]
+            assertArrayEquals(new long[]{3, 3, 8, 8}, Torch.shape(fromSeeds));
+            Tensor xT = new epg.diffusion.KarrasGrid(4, 0.125).start(new SeedNoise(new long[]{0, 1, 2},
+                    new long[]{3, 8, 8}).initial());                                                 // [3, 3, 8, 8]
+            Path init = tmp.resolve("xT.npy");
+            Npy.write(init, xT);
+            r = run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--save-float", "--init-noise",
+                    init.toString(), "--out", b.toString());
+            assertEquals("0", r[0], r[2]);
+            assertArrayEquals(Torch.toFloats(fromSeeds), Torch.toFloats(Npy.read(b.resolve(SampleRun.FLOATS))), 0f);
+            Npy.write(init, xT.mul(new Scalar(0.5)));
+            run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--save-float", "--init-noise",
+                    init.toString(), "--out", c.toString());
+            float[] half = Torch.toFloats(Npy.read(c.resolve(SampleRun.FLOATS)));
+            assertFalse(Arrays.equals(Torch.toFloats(fromSeeds), half));
+            Npy.write(init, xT.narrow(0, 0, 2));
+            r = run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--init-noise", init.toString(),
+                    "--out", tmp.resolve("float-bad").toString());
+            assertTrue(r[2].contains("the initial noise must be float32 [3, 3, 8, 8]"), r[2]);
+            // the float32 grid (--grid-precision float32) is another, nearby trajectory
+            Path d = tmp.resolve("float-d");
+            r = run("sample", modelFile.toString(), "--seeds", "0-2", "--steps", "4", "--save-float",
+                    "--grid-precision", "float32", "--out", d.toString());
+            assertEquals("0", r[0], r[2]);
+            float[] f32 = Torch.toFloats(Npy.read(d.resolve(SampleRun.FLOATS))), f64 = Torch.toFloats(fromSeeds);
+            assertFalse(Arrays.equals(f32, f64));
+            float scale = fromSeeds.abs().max().item().toFloat();
+            assertArrayEquals(f64, f32, 1e-4f * scale);
+        }
+    }
+
+    /** denoise --sigmas (one σ per image) and --no-clamp (the raw prediction), on a .pth read with --config. */
+    @Test
+    void denoisePerImageSigmasUnclampedAndAnArchitectureFile() throws Exception {
+        try (Scope s = Scope.open()) {
+            Tensor x = torch.randn(new long[]{2, 3, 8, 8}, new Rng(8).optional(),
+                    Torch.options(torch.ScalarType.Float)).mul(new Scalar(3.0));                      // [B, C, H, W]
+            Tensor sigmas = Torch.fromFloats(new float[]{0.3f, 5f}, 2);                                  // [B]
+            Path in = tmp.resolve("xs.npy"), sig = tmp.resolve("sigmas.npy"), out = tmp.resolve("raw.npy");
+            Npy.write(in, x);
+            Npy.write(sig, sigmas);
+            Path pth = tmp.resolve("tiny.pth"), arch = tmp.resolve("arch.json");
+            assertEquals("0", run("convert", modelFile.toString(), pth.toString())[0]);
+            Files.writeString(arch, epg.config.Json.pretty(model.config));
+            String[] r = run("denoise", pth.toString(), "--input", in.toString(), "--sigmas", sig.toString(),
+                    "--label", "1", "--no-clamp", "--output", out.toString());
+            assertTrue(r[2].contains("--config ARCH_JSON"), "a .pth needs its architecture: " + r[2]);
+            r = run("denoise", pth.toString(), "--config", arch.toString(), "--input", in.toString(), "--sigmas",
+                    sig.toString(), "--label", "1", "--no-clamp", "--output", out.toString());
+            assertEquals("0", r[0], r[2]);
+            ModelDenoiser d = new ModelDenoiser(model, Preconditioning.Kind.DIFFUSION);
+            Tensor labels = epg.data.BatchTensors.labels(new int[]{1, 1});
+            float[] raw = Torch.toFloats(d.raw().denoise(x, sigmas, labels)), got = Torch.toFloats(Npy.read(out));
+            assertArrayEquals(raw, got, 1e-6f);
+            float max = 0;
+            for (float v : got) max = Math.max(max, Math.abs(v));
+            assertTrue(max > 1, "the raw prediction leaves [-1, 1] here: " + max);
+            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigmas", sig.toString(), "--label",
+                    "1", "--output", out.toString());
+            assertArrayEquals(Torch.toFloats(d.denoise(x, sigmas, labels)), Torch.toFloats(Npy.read(out)), 1e-6f);
+            r = run("denoise", modelFile.toString(), "--input", in.toString(), "--sigma", "1", "--sigmas",
+                    sig.toString(), "--output", out.toString());
+            assertTrue(r[2].contains("--sigma S or --sigmas FILE.npy"), r[2]);
+            r = run("denoise", pth.toString(), "--config", arch.toString(), "--preset", "EPG-T", "--input",
+                    in.toString(), "--sigma", "1", "--output", out.toString());
+            assertTrue(r[2].contains("give --preset or --config, not both"), r[2]);
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SeedingTest {
     @Test
@@ -76,5 +78,28 @@ class SeedingTest {
         assertArrayEquals(new int[]{1, 1, 2, 2, 2}, Labels.frequency(5, new long[]{0, 10, 14}));       // 2.08 and 2.92
         assertArrayEquals(new int[]{1, 5, 7, 1, 5}, Labels.cycle(5, List.of(1, 5, 7), 10));
         assertEquals(10, Labels.cycle(1, List.of(10), 10)[0]); // the unconditional class may be asked for
+    }
+
+    /**
+     * --labels random as released (torch.multinomial over the class counts, with replacement): i.i.d., each label a
+     * pure function of its image's seed. 10,000 seeds over 10 equal classes: every class within 5 standard deviations
+     * of 1000 (σ = 30); weights {0, 1, 3}: class 0 never, class 2 three times as often as class 1.
+     */
+    @Test
+    void randomLabelsAreIidAndAFunctionOfTheSeed() {
+        long[] seeds = java.util.stream.LongStream.range(0, 10_000).toArray();
+        int[] labels = Labels.random(seeds, 10);
+        int[] count = new int[10];
+        for (int l : labels) count[l]++;
+        for (int c = 0; c < 10; c++) assertTrue(Math.abs(count[c] - 1000) < 150, "class " + c + ": " + count[c]);
+        assertEquals(labels[4321], Labels.random(new long[]{4321}, 10)[0], "a label depends on its seed alone");
+        assertEquals(labels[7], Labels.random(new long[]{99, 7, 3}, 10)[1]);
+        assertFalse(java.util.Arrays.equals(Labels.balanced(10_000, 10), labels), "not the balanced list");
+        int[] weighted = Labels.random(seeds, new long[]{0, 1, 3});
+        int[] w = new int[3];
+        for (int l : weighted) w[l]++;
+        assertEquals(0, w[0]);
+        assertTrue(Math.abs(w[2] / (double) weighted.length - 0.75) < 0.02, "class 2 share " + w[2]);
+        assertThrows(IllegalArgumentException.class, () -> Labels.random(seeds, new long[]{0, 0}));
     }
 }

@@ -212,6 +212,46 @@ class FinetuneTest {
         }
     }
 
+    /**
+     * The released optimiser groups: fine-tuning (both tasks) builds param_groups_wd, which exempts the model's
+     * no_weight_decay() = {pos_embed, cls_token} and decays everything else, biases and norms included; pre-training
+     * (group_wd False) decays every parameter. One AdamW step with zero gradients leaves exactly the decay
+     * p·(1 − lr·wd).
+     */
+    @Test
+    void weightDecayGroupsAreTheReleased() {
+        try (Scope s = Scope.open()) {
+            for (Task task : Task.values()) {
+                FinetuneConfig cfg = FinetuneConfig.defaults(task, TinyRuns.epg(), "fashion-mnist", "scratch", 4, 10);
+                Map<String, Float> after = decayedOnce(new EpgModel(cfg.model()), cfg.trainerSettings().adam(), 0.5);
+                double wd = cfg.optimiser().weightDecay();
+                assertEquals(1f, after.get("pos_embed"), 0f, task + ": pos_embed is exempt");
+                assertEquals(1f, after.get("cls_token"), 0f, task + ": cls_token is exempt");
+                for (String k : new String[]{"norm.bias", "blocks.0.norm1.weight", "out.bias", "class_embed.weight"})
+                    assertEquals((float) (1 - 0.5 * wd), after.get(k), 1e-7f, task + ": " + k + " decays");
+            }
+            PretrainConfig pre = TinyRuns.config(5, 8, true, "constant", 5);
+            Map<String, Float> after = decayedOnce(new RcmEncoder(pre.model()), pre.trainerSettings().adam(), 0.5);
+            double wd = pre.optimiser().weightDecay();
+            assertEquals((float) (1 - 0.5 * wd), after.get("pos_embed"), 1e-7f, "pre-training decays pos_embed");
+        }
+    }
+
+    /** Every parameter set to 1 with a zero gradient, one AdamW step at lr → the value each parameter ends at. */
+    private static Map<String, Float> decayedOnce(epg.nn.Module m, AdamW.Options adam, double lr) {
+        Map<String, Tensor> params = m.namedParameters();
+        try (NoGradGuard g = new NoGradGuard()) {
+            params.values().forEach(p -> {
+                p.fill_(Torch.scalar(1.0));
+                p.mutable_grad().put(torch.zeros_like(p));
+            });
+        }
+        new AdamW(params, adam).step(lr);
+        Map<String, Float> out = new LinkedHashMap<>();
+        params.forEach((k, p) -> out.put(k, Torch.toFloats(p.detach().flatten().narrow(0, 0, 1))[0]));
+        return out;
+    }
+
     @Test
     void labelDropoutExtremes() {
         try (Scope s = Scope.open()) {

@@ -1,7 +1,12 @@
-// Spec §3 mixed precision: the loss scaler halves on overflow, grows after N good steps, is inert when off.
+// Spec §3 mixed precision: the loss scaler halves on overflow, grows after N good steps, is inert when off; released.
 package epg.train;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,8 +41,31 @@ class LossScalerTest {
         LossScaler s = LossScaler.of(false);
         s.update(false);
         assertEquals(1, s.scale());
-        assertEquals(65536, LossScaler.of(true).scale());
+        assertEquals(16384, LossScaler.of(true).scale());
         assertThrows(IllegalArgumentException.class, () -> new LossScaler(true, 1, 0.5, 0.5, 1));
+    }
+
+    /**
+     * The released GradScaler(init_scale 2^14, growth_factor 1.0006933874625807, growth_interval 1, backoff 0.5), its
+     * float32 scale as torch's update kernel computes it (scripts/fixtures/make_release_fixtures.py): every value
+     * equal, bit for bit, over a run with overflows, and after 1000 and 3000 good steps (about 2^15 and 2^17).
+     */
+    @Test
+    void releasedScalerStepByStep() throws Exception {
+        JsonObject f = JsonParser.parseString(Files.readString(epg.TestSupport.fixture("release/schedules.json")))
+                .getAsJsonObject();
+        JsonArray pattern = f.getAsJsonArray("scaler_pattern"), scales = f.getAsJsonArray("scaler_scales");
+        LossScaler s = LossScaler.of(true);
+        for (int k = 0; k < pattern.size(); k++) {
+            s.update(!pattern.get(k).getAsBoolean());
+            assertEquals(scales.get(k).getAsDouble(), s.scale(), 0, "after step " + k);
+        }
+        LossScaler good = LossScaler.of(true);
+        for (int k = 1; k <= 3000; k++) {
+            good.update(true);
+            if (k == 1000) assertEquals(f.get("scaler_after_1000_good").getAsDouble(), good.scale(), 0);
+        }
+        assertEquals(f.get("scaler_after_3000_good").getAsDouble(), good.scale(), 0);
     }
 
     @Test

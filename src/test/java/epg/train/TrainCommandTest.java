@@ -41,7 +41,7 @@ class TrainCommandTest {
         assertTrue(Files.readString(cons.resolve(RunDir.LOG)).contains("\"aux\""));
         assertTrue(Files.isRegularFile(diff.resolve(FinetunedModel.PREVIEWS).resolve("step-0000002.png")));
 
-        ok(TestSupport.cli("sample", diff.resolve(FinetunedModel.MODEL_FILE).toString(), "--num", "2", "--steps", "3",
+        ok(TestSupport.cli("sample", diff.resolve(FinetunedModel.MODEL_FILE).toString(), "--num", "2", "--points", "3",
                 "--cfg", "2",
                 "--out", tmp.resolve("s1").toString()));
         for (String sampler : new String[]{"onestep", "twostep"})

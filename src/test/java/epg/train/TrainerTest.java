@@ -1,6 +1,7 @@
 // The shared loop: exact resume, momentum updated only by the EMA, checkpoints and log, skipping non-finite steps.
 package epg.train;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import epg.TinyRuns;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +57,8 @@ class TrainerTest {
         List<JsonObject> logA = log(tmp.resolve("a")), logB = log(tmp.resolve("b"));
         assertEquals(4, logB.size()); // steps 5, 10, 15, 20
         assertEquals(logA.get(3).get("loss").getAsDouble(), logB.get(3).get("loss").getAsDouble(), 0);
-        for (String key : List.of("contrastive", "consistency", "tau_max", "N", "lr", "grad_norm", "param_norm",
-                "images_per_s", "skipped"))
+        for (String key : List.of("time", "contrastive", "consistency", "tauMax", "noiseLevels", "lr", "gradNorm",
+                "paramNorm", "imagesPerSecond", "skipped"))
             assertTrue(logB.get(3).has(key), key);
         assertEquals(20, Json(b.checkpoints().resolve("step-20/state.json")).get("step").getAsLong());
         // a different configuration in the same directory is refused
@@ -90,10 +92,10 @@ class TrainerTest {
             PretrainStage stage = new PretrainStage(cfg);
             Map<String, Tensor> before = clone(stage.momentum().namedParameters());
             new Trainer(stage, cfg.trainerSettings(), new RunDir(tmp.resolve("m")), cfg)
-                    .run(TinyRuns.synthetic(16), cfg.loaderConfig(), 1, Trainer.Listener.NONE);
+                    .run(TinyRuns.synthetic(16), cfg.loaderConfig(), 2, Trainer.Listener.NONE);
             Map<String, Tensor> online = stage.online().namedParameters(), after = stage.momentum().namedParameters();
             for (String k : before.keySet()) {
-                // 0.99·m + 0.01·θ
+                // update 0 has learning rate 0 (released warm-up) and leaves m = θ; after update 1: 0.99·m + 0.01·θ
                 Tensor expected = before.get(k).add(online.get(k).sub(before.get(k)).mul(Torch.scalar(0.01)));
                 assertTrue(maxDiff(Torch.toFloats(expected), Torch.toFloats(after.get(k))) < 1e-7, k);
                 assertTrue(!after.get(k).grad().defined(), k + " has a gradient");
@@ -113,22 +115,60 @@ class TrainerTest {
     void nonFiniteStepsAreSkippedAndCountedAndStopTheRunAfterTwentyInARow() throws Exception {
         Dataset data = TinyRuns.synthetic(16);
         Loader.Config lc = Loader.Config.of(4, 16, Loader.Mode.FINETUNE, 0).threads(1, 1);
-        // NaN at step 3 only: one skipped step, the parameter moved on the other 5
+        // NaN at the 4th attempt only: one skipped step, six updates in seven batches
         Toy toy = new Toy(Set.of(3L));
-        TrainState st = new Trainer(toy, toy.settings(6), new RunDir(tmp.resolve("nan1")), "toy")
+        TrainState st = new Trainer(toy, toy.settings(6, k -> 0.1), new RunDir(tmp.resolve("nan1")), "toy")
                 .run(data, lc, 6, Trainer.Listener.NONE);
         assertEquals(1, st.skipped());
         assertEquals(6, st.step());
+        assertEquals(7, toy.steps.size(), "a skipped step consumes a batch");
         assertEquals(0, st.consecutiveSkipped());
         // always NaN: stops after 20 in a row with a message
         Toy bad = new Toy(null);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new Trainer(bad, bad.settings(100), new RunDir(tmp.resolve("nan2")), "toy")
+                () -> new Trainer(bad, bad.settings(100, k -> 0.1), new RunDir(tmp.resolve("nan2")), "toy")
                         .run(data, lc, 100, Trainer.Listener.NONE));
         assertTrue(e.getMessage().contains("20 steps in a row"), e.getMessage());
         assertEquals(1f, Torch.toFloats(bad.w)[0], 0f, "a skipped step must not change the weights");
     }
 
+    /**
+     * The released loop (scripts/fixtures/make_release_fixtures.py replays it): a skipped step returns before
+     * lr_scheduler.step(), the EMA update and step += 1, so the next attempt sees the same step and learning rate.
+     * Warm-up 4 of 12 steps, attempts 2, 3 and 6 non-finite.
+     */
+    @Test
+    void skippedStepsMoveNeitherTheStepCounterNorTheScheduleNorTheEma() throws Exception {
+        JsonObject f = Json(epg.TestSupport.fixture("release/schedules.json"));
+        JsonArray rows = f.getAsJsonArray("skipped_cosine_w4_k12");
+        Set<Long> nan = new java.util.HashSet<>();
+        List<Long> steps = new ArrayList<>();
+        List<Double> lrs = new ArrayList<>();
+        for (var r : rows) {
+            JsonObject o = r.getAsJsonObject();
+            if (o.get("skipped").getAsBoolean()) nan.add(o.get("attempt").getAsLong());
+            else lrs.add(o.get("lr").getAsDouble());
+            steps.add(o.get("step").getAsLong());
+        }
+        Toy toy = new Toy(nan);
+        Path dir = tmp.resolve("skips");
+        long updates = rows.size() - nan.size();
+        TrainState st = new Trainer(toy, toy.settings(12, LrSchedule.cosine(f.get("lr").getAsDouble(), 4, 12)),
+                new RunDir(dir), "toy").run(TinyRuns.synthetic(16),
+                Loader.Config.of(4, 16, Loader.Mode.FINETUNE, 0).threads(1, 1), updates, Trainer.Listener.NONE);
+        assertEquals(steps, toy.steps, "the step each attempt's loss sees");
+        assertEquals(updates, st.step());
+        assertEquals(nan.size(), st.skipped());
+        assertEquals(updates, toy.afterSteps, "EMA/momentum updates: one per update, none on a skipped step");
+        List<JsonObject> log = log(dir);
+        assertEquals(updates, log.size(), "one log line per update");
+        for (int k = 0; k < log.size(); k++) {
+            assertEquals(k + 1, log.get(k).get("step").getAsLong());
+            assertEquals(lrs.get(k), log.get(k).get("lr").getAsDouble(), 1e-18, "update " + k);
+        }
+    }
+
+    /** All skipped: the step never advances (as released), so the run stops at 20 in a row having written nothing. */
     @Test
     void aRunWhoseEveryStepIsSkippedFailsAndWritesNothing() {
         Dataset data = TinyRuns.synthetic(16);
@@ -138,7 +178,8 @@ class TrainerTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new Trainer(bad, bad.settings(5), new RunDir(dir), "toy")
                         .run(data, lc, 5, Trainer.Listener.NONE));
-        assertTrue(e.getMessage().contains("every one of the 5 steps"), e.getMessage());
+        assertTrue(e.getMessage().contains("20 steps in a row") && e.getMessage().contains("(at step 0)"),
+                e.getMessage());
         assertFalse(Files.exists(dir.resolve("checkpoints")), "a run that learned nothing wrote a checkpoint");
     }
 
@@ -149,36 +190,49 @@ class TrainerTest {
         Toy toy = new Toy(Set.of());
         toy.lr = Double.POSITIVE_INFINITY; // the first step sends w to -inf; the later ones are skipped
         Path dir = tmp.resolve("inf");
+        Trainer.Settings every = toy.settings(3);
+        Trainer.Settings settings = new Trainer.Settings(every.schedule(), every.lr(), every.adam(), 0,
+                Precision.FP32, every.run().withCheckpointEvery(1));
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new Trainer(toy, toy.settings(3), new RunDir(dir), "toy")
-                        .run(data, lc, 3, Trainer.Listener.NONE));
-        assertTrue(e.getMessage().contains("no longer finite at step 3"), e.getMessage());
+                () -> new Trainer(toy, settings, new RunDir(dir), "toy").run(data, lc, 3, Trainer.Listener.NONE));
+        assertTrue(e.getMessage().contains("no longer finite at step 1"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("checkpoints")), "non-finite weights were checkpointed");
     }
 
-    /** A one-parameter stage: loss = w², or NaN at the given steps (all steps when null). */
+    /** A one-parameter stage: loss = w², or NaN at the given attempts (0-based loss calls; all when null). */
     private static final class Toy extends Module implements Stage {
         final Tensor w = parameter("w", Torch.ones(1));
-        private final Set<Long> nanSteps;
+        private final Set<Long> nanAttempts;
+        final List<Long> steps = new ArrayList<>();
+        long afterSteps;
         double lr = 0.1;
 
-        Toy(Set<Long> nanSteps) { this.nanSteps = nanSteps; }
+        Toy(Set<Long> nanAttempts) { this.nanAttempts = nanAttempts; }
 
-        Trainer.Settings settings(long steps) {
+        Trainer.Settings settings(long steps, LrSchedule lr) {
             AdamW.Options adam = new AdamW.Options(0.9, 0.999, 1e-8, 0, Set.of());
             RunControl run = RunControl.DEFAULTS.withLogEvery(1).withKeepCheckpoints(0);
-            return new Trainer.Settings(new Schedule(4, steps, 0), k -> lr, adam, 0, Precision.FP32, run);
+            return new Trainer.Settings(new Schedule(4, steps, Math.min(4, steps - 1)), lr, adam, 0, Precision.FP32,
+                    run);
         }
+
+        /** A constant learning rate ({@link #lr}). */
+        Trainer.Settings settings(long steps) { return settings(steps, k -> lr); }
 
         public Map<String, Module> modules() { return Map.of("toy", this); }
         public Map<String, Tensor> trainable() { return namedParameters(); }
         public Map<String, Rng> generators() { return Map.of(); }
 
         public Loss loss(Batch batch, long step) {
+            long attempt = steps.size();
+            steps.add(step);
             Tensor l = w.square().sum();
-            if (nanSteps == null || nanSteps.contains(step)) l = l.mul(Torch.scalar(Double.NaN));
+            if (nanAttempts == null || nanAttempts.contains(attempt)) l = l.mul(Torch.scalar(Double.NaN));
             return new Loss(l, Map.of(), Map.of());
         }
+
+        @Override
+        public void afterStep(long step) { afterSteps++; }
     }
 
     private static Map<String, float[]> run(PretrainConfig cfg, Dataset data, Path dir, long stopAt) throws Exception {

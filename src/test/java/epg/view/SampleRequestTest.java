@@ -23,11 +23,11 @@ class SampleRequestTest {
         SampleRequest r = SampleRequest.parse("{\"model\": \"a/model.safetensors\", \"seeds\": \"0-3,9\", "
                 + "\"classes\": [2, 10], \"sampler\": \"twostep\", \"steps\": 18, \"cfg\": 1.5, \"cfgLow\": 0.3, "
                 + "\"cfgHigh\": 2, \"midSigma\": 0.5}");
-        assertEquals("epg sample 'runs/my demo/model.safetensors' --seeds 0-3,9 --classes 2,10 --sampler twostep "
-                + "--steps 18 --cfg 1.5 --cfg-interval 0.3,2 --mid-sigma 0.5 --batch 16 --out out", r.command(
+        assertEquals("epg sample 'runs/my demo/model.safetensors' --seeds 0-3,9 --labels 2,10 --sampler twostep "
+                + "--points 18 --cfg 1.5 --cfg-interval 0.3,2 --mid-sigma 0.5 --batch 16 --out out", r.command(
                 "runs/my demo/model.safetensors", "out"));
         SampleRequest d = SampleRequest.parse("{\"model\": \"m.safetensors\"}");
-        assertEquals("epg sample m.safetensors --seeds 0-15 --sampler heun --steps 32 --cfg 1 --cfg-interval "
+        assertEquals("epg sample m.safetensors --seeds 0-15 --sampler heun --points 32 --cfg 1 --cfg-interval "
                 + "0.19,1.61 --batch 16 --out o", d.command("m.safetensors", "o"), "the defaults, written out");
         assertEquals("'it'\\''s'", SampleRequest.quoted("it's"));
         assertEquals("0.1", SampleRequest.number(0.1));

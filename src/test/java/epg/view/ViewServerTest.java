@@ -240,8 +240,8 @@ class ViewServerTest {
         assertEquals(1, result.get("nfePerImage").getAsLong());
         assertFalse(result.has("trajectory"), "one step has no trajectory");
         String command = done.get("command").getAsString();
-        assertEquals("epg sample " + runs.resolve("demo/consistency/model.safetensors") + " --seeds 3,5-7 --classes "
-                + "1,2 --sampler onestep --steps 32 --cfg 1 --cfg-interval 0.19,1.61 --batch 16 --out "
+        assertEquals("epg sample " + runs.resolve("demo/consistency/model.safetensors") + " --seeds 3,5-7 --labels "
+                + "1,2 --sampler onestep --points 32 --cfg 1 --cfg-interval 0.19,1.61 --batch 16 --out "
                 + done.get("out").getAsString(), command);
         Path out = runCommand(command, "onestep");
         assertArrayEquals(Files.readAllBytes(out.resolve("grid.png")), png(result.get("grid").getAsString()));
