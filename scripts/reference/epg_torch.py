@@ -1,4 +1,4 @@
-"""The EPG networks of EPG-SPEC.md §1-§2 written with plain torch.nn, independently of the Java code.
+"""The EPG networks of docs/spec.md §1-§2 written with plain torch.nn, independently of the Java code.
 
 Used to make golden fixtures (scripts/fixtures/make_nn_fixtures.py) and as the PyTorch side of `epg bench model`
 (scripts/bench/torch_step.py). cfg keys: size, patch, channels, depth, dim, heads, decoder_depth, decoder_dim,

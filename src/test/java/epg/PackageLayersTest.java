@@ -1,4 +1,4 @@
-// ARCHITECTURE.md (layers): src/main's package graph has no cycle and no upward import.
+// docs/architecture.md (layers): src/main's package graph has no cycle and no upward import.
 package epg;
 
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-// `epg export RUN [--step N]`: the model file of a kept training checkpoint (ARCHITECTURE.md, two kinds of checkpoint).
+// `epg export RUN [--step N]`: the model file of a kept training checkpoint (docs/architecture.md, checkpoints).
 package epg.cli;
 
 import epg.train.CheckpointExport;

@@ -7,6 +7,7 @@ import epg.dist.Distributed;
 import epg.progress.TrainProgress;
 import epg.tensor.Precision;
 import epg.tensor.Torch;
+import epg.train.EmaHorizon;
 import epg.train.Invocation;
 import epg.train.Optimiser;
 import epg.train.PretrainConfig;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
@@ -149,8 +151,11 @@ public final class PretrainCommand implements Callable<Integer> {
             System.out.printf("data parallel: %d processes of batch %d (synchronised "
                     + "BatchNorm, gathered NT-Xent targets)%n", group.worldSize(),
                     cfg.schedule().batch() / group.worldSize());
+        List<String> warnings = EmaHorizon.warning("--momentum", "the momentum encoder (the consistency target)",
+                cfg.objective().momentum(), total).stream().toList();
+        if (group.isMain()) warnings.forEach(w -> System.err.println("warning: " + w));
         Invocation inv = Invocation.of("epg", spec.commandLine().getParseResult().originalArgs(), dev,
-                Precision.parse(cfg.precision()), group.worldSize());
+                Precision.parse(cfg.precision()), group.worldSize()).withWarnings(warnings);
         Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group)
                 .invokedAs(inv, Resumption.mayChange(spec));
         TrainState end = trainer.run(dataset, cfg.loaderConfig(), run.stopAt(total), group.isMain()

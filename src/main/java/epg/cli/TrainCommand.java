@@ -12,6 +12,7 @@ import epg.tensor.Torch;
 import epg.train.ConsistencyStage;
 import epg.train.ConsistencyTerms;
 import epg.train.DiffusionStage;
+import epg.train.EmaHorizon;
 import epg.train.EncoderTraining;
 import epg.train.FinetuneConfig;
 import epg.train.FinetunedModel;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -195,8 +197,11 @@ public final class TrainCommand implements Callable<Integer> {
                         cfg.schedule().batch() / group.worldSize());
         }
         RunDir dir = new RunDir(out);
+        List<String> warnings = EmaHorizon.warning("--ema", "the EMA weights that epg sample uses", cfg.ema(),
+                total).stream().toList();
+        if (group.isMain()) warnings.forEach(w -> System.err.println("warning: " + w));
         Invocation inv = Invocation.of("epg", spec.commandLine().getParseResult().originalArgs(), dev,
-                Precision.parse(cfg.precision()), group.worldSize());
+                Precision.parse(cfg.precision()), group.worldSize()).withWarnings(warnings);
         TrainState end = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group)
                 .invokedAs(inv, Resumption.mayChange(spec))
                 .run(dataset, cfg.loaderConfig(), run.stopAt(total),

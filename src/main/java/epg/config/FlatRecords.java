@@ -1,4 +1,4 @@
-// ARCHITECTURE.md (run directory): the JSON of a record with Flattened components, one flat object of settings.
+// docs/architecture.md (run directory): the JSON of a record with Flattened components, one flat object of settings.
 package epg.config;
 
 import com.google.gson.Gson;

@@ -1,4 +1,4 @@
-// ARCHITECTURE.md (run directory): a settings group written at its parent's top level of config.json.
+// docs/architecture.md (run directory): a settings group written at its parent's top level of config.json.
 package epg.config;
 
 /**

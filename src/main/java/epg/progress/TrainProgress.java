@@ -8,7 +8,10 @@ import epg.train.Trainer;
 
 import java.util.Set;
 
-/** The progress bar on stderr, and below it each log line: loss, its terms and schedule values, lr, images/s. */
+/**
+ * The progress bar on stderr (plain lines when stderr is no terminal: {@link Progress#style()}), and below it each log
+ * line: loss, its terms and schedule values, lr, images/s.
+ */
 public final class TrainProgress implements Trainer.Listener {
     private static final Set<String> SHOWN_APART =
             Set.of(RunLog.STEP, RunLog.TIME, RunLog.LOSS, RunLog.LR, RunLog.GRAD_NORM, RunLog.PARAM_NORM,
@@ -28,7 +31,8 @@ public final class TrainProgress implements Trainer.Listener {
             if (!SHOWN_APART.contains(k))
                 terms.append(terms.isEmpty() ? "" : ", ").append(k).append(' ')
                         .append(String.format("%.4g", get(line, k)));
-        System.err.printf("%nstep %d  loss %.4f  (%s)  lr %.3g  %.1f img/s%n", step, get(line, "loss"), terms,
+        System.err.printf((progress.redraws() ? "%n" : "") + "step %d  loss %.4f  (%s)  lr %.3g  %.1f img/s%n", step,
+                get(line, "loss"), terms,
                 get(line, RunLog.LR), get(line, RunLog.IMAGES_PER_SECOND));
     }
 

@@ -1,4 +1,4 @@
-// ARCHITECTURE.md "two kinds of checkpoint": the model file of any kept training checkpoint, not only of the last step.
+// docs/architecture.md "two kinds of checkpoint": the model file of any kept training checkpoint, not only the last.
 package epg.train;
 
 import com.google.gson.JsonParser;

@@ -24,15 +24,27 @@ import java.util.List;
  * @param precision   the arithmetic actually used: fp32, bf16 or fp16
  * @param threads     libtorch's intra-op threads per process
  * @param processes   data-parallel processes (world size)
+ * @param warnings    what this invocation warned about at its start (an EMA longer than the run); null: nothing
  */
 public record Invocation(String commandLine, String version, String commit, String started, String java,
-                         String device, String hardware, String precision, int threads, int processes) {
+                         String device, String hardware, String precision, int threads, int processes,
+                         List<String> warnings) {
+    public Invocation {
+        warnings = warnings == null || warnings.isEmpty() ? null : List.copyOf(warnings);
+    }
+
     /** The invocation of {@code args} in this process on {@code device}. */
     public static Invocation of(String program, List<String> args, String device, Precision precision, int processes) {
         BuildInfo b = BuildInfo.current();
         return new Invocation(commandLine(program, args), b.version(), b.commit(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), System.getProperty("java.version"),
-                device, Devices.describe(device), precision.id(), Torch.threads(), processes);
+                device, Devices.describe(device), precision.id(), Torch.threads(), processes, null);
+    }
+
+    /** This invocation with {@code list} as its warnings (none when empty). */
+    public Invocation withWarnings(List<String> list) {
+        return new Invocation(commandLine, version, commit, started, java, device, hardware, precision, threads,
+                processes, list);
     }
 
     /** {@code program args…}, each argument quoted for a POSIX shell when it holds anything but safe characters. */

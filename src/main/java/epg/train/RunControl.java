@@ -1,4 +1,4 @@
-// ARCHITECTURE.md (run directory): the settings that steer the training process, not its result.
+// docs/architecture.md (run directory): the settings that steer the training process, not its result.
 package epg.train;
 
 import epg.config.Flattened;

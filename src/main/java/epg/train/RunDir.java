@@ -1,4 +1,4 @@
-// The self-describing run directory (ARCHITECTURE.md): config.json, log.jsonl, checkpoints/step-N/, latest.
+// The self-describing run directory (docs/architecture.md): config.json, log.jsonl, checkpoints/step-N/, latest.
 package epg.train;
 
 import com.google.gson.JsonArray;

@@ -1,4 +1,4 @@
-// The scalar part of a training state (DEVELOPERS.md "checkpoints"): where the loop stands, saved as state.json.
+// The scalar part of a training state (docs/architecture.md, checkpoints): where the loop stands, as state.json.
 package epg.train;
 
 import epg.data.Loader;

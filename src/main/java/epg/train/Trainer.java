@@ -1,4 +1,4 @@
-// The training loop shared by every stage (ARCHITECTURE.md): one explicit, linear step, written once.
+// The training loop shared by every stage (docs/architecture.md): one explicit, linear step, written once.
 package epg.train;
 
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-// ARCHITECTURE.md (run directory): config.json files written before the configuration was split into records.
+// docs/architecture.md (run directory): config.json files written before the configuration was split into records.
 package epg.train;
 
 import com.google.gson.JsonObject;
