@@ -1,4 +1,4 @@
-// Loading libtorch's natives once, on the first caller's thread, before any worker starts (libtorch-from-java.md, 1).
+// Loading libtorch's natives once, on the first caller's thread, before any worker starts (docs/libtorch-from-java.md).
 package epg.tensor;
 
 import org.bytedeco.javacpp.Loader;

@@ -1,4 +1,4 @@
-// Native memory ownership (shared/notes/libtorch-from-java.md, trap 2): one scope per step frees its temporaries.
+// Native memory ownership (docs/libtorch-from-java.md, trap 2): one scope per step frees its temporaries.
 package epg.tensor;
 
 import org.bytedeco.javacpp.Pointer;

@@ -1,4 +1,4 @@
-// Spec §2: a long training loop must not grow in resident memory (shared/notes/libtorch-from-java.md, trap 2).
+// Spec §2: a long training loop must not grow in resident memory (docs/libtorch-from-java.md, trap 2).
 package epg.nn;
 
 import epg.bench.TrainStep;

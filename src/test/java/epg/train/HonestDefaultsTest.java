@@ -22,8 +22,8 @@ class HonestDefaultsTest {
     @TempDir Path tmp;
 
     @Test
-    void theQuickStartsEmaIsNamedWithTheShareOfInitialWeights() {
-        // 0.9999^4000 = exp(4000·ln 0.9999) = exp(-0.400020) = 0.670307; time constant 10,000 steps; 1 − 10/4000 = 0.9975
+    void theQuickStartsEmaIsNamedWithItsShareOfInitialWeights() {
+        // 0.9999^4000 = exp(4000·ln 0.9999) = exp(-0.400020) = 0.670307; time constant 10,000; 1 − 10/4000 = 0.9975
         String w = EmaHorizon.warning("--ema", "the EMA weights", 0.9999, 4000).orElseThrow();
         assertTrue(w.startsWith("--ema 0.9999 averages over 10,000 steps, longer than this run's 4,000: 67% of the EMA "
                 + "weights will still be the initial weights (0.9999^4000); for a run this short try --ema 0.9975"), w);
