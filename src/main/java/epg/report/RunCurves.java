@@ -1,4 +1,4 @@
-// The run directory's log.jsonl (docs/pretraining.md, "run directory") as curves: charts and a CSV table.
+// The run directory's log.jsonl (docs/pretraining.md, "run directory") as curves: charts, CSV, TensorBoard files.
 package epg.report;
 
 import com.google.gson.JsonElement;
@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * Every logged line of one or more runs, keys in today's spelling ({@link RunLog#canonical}): as an SVG of one chart
- * per quantity with one line per run, or as CSV with one row per logged step.
+ * per quantity with one line per run, as CSV with one row per logged step, or as TensorBoard event files.
  *
  * @param names the runs' names (their folder names), in order
  * @param logs  each run's lines, in log order
@@ -112,6 +112,44 @@ public record RunCurves(List<String> names, List<List<JsonObject>> logs) {
                 b.append(String.join(",", row.values().stream().map(RunCurves::quote).toList())).append('\n');
             }
         return b.toString();
+    }
+
+    /**
+     * TensorBoard event files of {@code keys}, one per run: {@code RUN/events.out.tfevents.SECONDS.epg} relative to a
+     * log folder (RUN the run's name, made unique), each scalar at its line's step and wall time ("time"; lines
+     * without one: the previous line's, else 0).
+     */
+    public Map<String, byte[]> tensorboard(List<String> keys) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            List<JsonObject> log = logs.get(i);
+            double first = log.isEmpty() ? 0 : wallTime(log.get(0), 0);
+            TfEvents events = new TfEvents(first);
+            double wall = first;
+            for (JsonObject o : log) {
+                if (!isNumber(o.get(RunLog.STEP))) continue;
+                wall = wallTime(o, wall);
+                long step = o.get(RunLog.STEP).getAsLong();
+                for (String k : keys)
+                    if (isNumber(o.get(k))) events.scalar(wall, step, k, o.get(k).getAsFloat());
+            }
+            String name = names.get(i);
+            if (names.indexOf(name) != i) name = name + "-" + (i + 1);
+            files.put(name + "/events.out.tfevents." + (long) first + ".epg", events.bytes());
+        }
+        return files;
+    }
+
+    /** The line's "time" in seconds since the epoch, else {@code fallback}. */
+    private static double wallTime(JsonObject o, double fallback) {
+        JsonElement t = o.get(RunLog.TIME);
+        if (t == null || !t.isJsonPrimitive()) return fallback;
+        try {
+            java.time.Instant at = java.time.Instant.parse(t.getAsString());
+            return at.getEpochSecond() + at.getNano() / 1e9;
+        } catch (java.time.format.DateTimeParseException e) {
+            return fallback;
+        }
     }
 
     private static String cell(JsonElement e) {
