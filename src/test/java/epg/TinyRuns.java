@@ -99,4 +99,10 @@ public final class TinyRuns {
         }
         return m;
     }
+
+    /** {@link #samplingModel()} saved as a model file (no metadata) at {@code file}; returns {@code file}. */
+    public static java.nio.file.Path savedSamplingModel(java.nio.file.Path file) throws java.io.IOException {
+        epg.nn.ModelFile.save(file, samplingModel(), java.util.Map.of());
+        return file;
+    }
 }

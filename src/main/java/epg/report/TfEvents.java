@@ -70,7 +70,9 @@ public final class TfEvents {
         out.writeBytes(le32(maskedCrc(data)));
     }
 
-    private static byte[] le32(int v) { return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array(); }
+    private static byte[] le32(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+    }
 
     /** The protobuf wire format of the fields used here: varint, fixed64, fixed32, length-delimited. */
     private static final class Proto {

@@ -3,7 +3,6 @@ package epg.sample;
 
 import epg.FaultSuite;
 import epg.TestSupport;
-import epg.nn.ModelFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,8 +23,7 @@ class SampleFolderTest {
 
     @BeforeAll
     static void saveModel() throws Exception {
-        model = tmp.resolve("tiny.safetensors");
-        ModelFile.save(model, SampleCommandTest.tinyModel(), Map.of());
+        model = epg.TinyRuns.savedSamplingModel(tmp.resolve("tiny.safetensors"));
     }
 
     static TestSupport.Cli sample(Path out, String... more) {

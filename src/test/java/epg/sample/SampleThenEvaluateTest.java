@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import epg.TestSupport;
 import epg.metrics.SampleLabels;
-import epg.nn.ModelFile;
 import epg.tensor.Npz;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,8 +26,7 @@ class SampleThenEvaluateTest {
 
     @BeforeAll
     static void saveModel() throws Exception {
-        model = tmp.resolve("tiny.safetensors");
-        ModelFile.save(model, SampleCommandTest.tinyModel(), Map.of());
+        model = epg.TinyRuns.savedSamplingModel(tmp.resolve("tiny.safetensors"));
     }
 
     @Test

@@ -3,8 +3,6 @@ package epg.train;
 
 import epg.FaultSuite;
 import epg.TestSupport;
-import epg.TinyRuns;
-import epg.data.IdxFiles;
 import epg.tensor.FaultPoints;
 import epg.tensor.FolderLock;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,18 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FailedWriteResumeTest {
     @TempDir static Path tmp;
-    static String data;
-    static Path pretrainReference, finetuneReference;
+    static ReferenceRuns ref;
 
     @BeforeAll
-    static void uninterruptedRuns() throws Exception {
-        TinyRuns.oneThread();
-        data = IdxFiles.fashionMnistLayout(tmp.resolve("data"), 40, 10).toString();
-        pretrainReference = tmp.resolve("pretrain-reference");
-        finetuneReference = tmp.resolve("finetune-reference");
-        ok(TestSupport.cli(KillResumeTest.args("pretrain", data, pretrainReference)));
-        ok(TestSupport.cli(KillResumeTest.args("finetune", data, finetuneReference)));
-    }
+    static void uninterruptedRuns() { ref = ReferenceRuns.make(tmp); }
 
     @ParameterizedTest(name = "{0}: {1} of *{2} #{3} fails")
     @CsvSource({
@@ -56,15 +46,15 @@ class FailedWriteResumeTest {
             String suffix, int nth) throws Exception {
         Path run = tmp.resolve(stage + "-" + point + "-" + suffix.replaceAll("[^A-Za-z0-9]", "_") + "-" + nth);
         FaultSuite.withHandler(failing(point, suffix, nth), () -> {
-            TestSupport.Cli r = TestSupport.cli(KillResumeTest.args(stage, data, run));
+            TestSupport.Cli r = TestSupport.cli(ref.args(stage, run));
             assertEquals(1, r.code(), r.out() + r.err());
             assertTrue(r.err().contains(FaultSuite.NO_SPACE), r.err());
             if (!point.equals("afterRename")) assertTrue(r.err().contains(run.toString()) && r.err()
                     .contains(suffix.replaceFirst("^/", "")), r.err());
         });
         assertEquals(List.of(), FaultSuite.temporaries(run));
-        ok(TestSupport.cli(KillResumeTest.args(stage, data, run)));
-        FaultSuite.assertSameFiles(stage.equals("pretrain") ? pretrainReference : finetuneReference, run);
+        ok(TestSupport.cli(ref.args(stage, run)));
+        FaultSuite.assertSameFiles(ref.reference(stage), run);
     }
 
     @Test
@@ -72,7 +62,7 @@ class FailedWriteResumeTest {
         Path run = tmp.resolve("locked");
         try (FolderLock held = new RunDir(run).lock()) {
             for (String every : new String[]{"1", "2"}) {
-                String[] a = KillResumeTest.args("pretrain", data, run);
+                String[] a = ref.args("pretrain", run);
                 a[java.util.Arrays.asList(a).indexOf("--checkpoint-every") + 1] = every;
                 TestSupport.Cli r = TestSupport.cli(a);
                 assertEquals(1, r.code());
@@ -81,8 +71,8 @@ class FailedWriteResumeTest {
             }
         }
         assertTrue(!Files.exists(run.resolve(RunDir.LOG)), "the refused runs wrote nothing");
-        ok(TestSupport.cli(KillResumeTest.args("pretrain", data, run)));
-        FaultSuite.assertSameFiles(pretrainReference, run);
+        ok(TestSupport.cli(ref.args("pretrain", run)));
+        FaultSuite.assertSameFiles(ref.pretrain(), run);
     }
 
     /** Fails the NTH write at {@code point} of a file ending with {@code suffix} as a full disk does. */
@@ -111,5 +101,5 @@ class FailedWriteResumeTest {
         };
     }
 
-    static void ok(TestSupport.Cli r) { assertEquals(0, r.code(), r.out() + r.err()); }
+    static void ok(TestSupport.Cli r) { ReferenceRuns.ok(r); }
 }

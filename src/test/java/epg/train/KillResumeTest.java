@@ -3,8 +3,6 @@ package epg.train;
 
 import epg.FaultSuite;
 import epg.TestSupport;
-import epg.TinyRuns;
-import epg.data.IdxFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -13,9 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,18 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("fault")
 class KillResumeTest {
     @TempDir static Path tmp;
-    static String data;
-    static Path pretrainReference, finetuneReference;
+    static ReferenceRuns ref;
 
     @BeforeAll
-    static void uninterruptedRuns() throws Exception {
-        TinyRuns.oneThread();
-        data = IdxFiles.fashionMnistLayout(tmp.resolve("data"), 40, 10).toString();
-        pretrainReference = tmp.resolve("pretrain-reference");
-        finetuneReference = tmp.resolve("finetune-reference");
-        ok(TestSupport.cli(args("pretrain", data, pretrainReference)));
-        ok(TestSupport.cli(args("finetune", data, finetuneReference)));
-    }
+    static void uninterruptedRuns() { ref = ReferenceRuns.make(tmp); }
 
     @ParameterizedTest(name = "{0}: kill at {1} of *{2} #{3} ({4})")
     @CsvSource({
@@ -62,19 +50,19 @@ class KillResumeTest {
     void aKilledRunReRunEndsWithTheFilesOfAnUninterruptedOne(String stage, String point, String suffix, int nth,
             String when) throws Exception {
         Path run = tmp.resolve(stage + "-" + point + "-" + suffix.replaceAll("[^A-Za-z0-9]", "_") + "-" + nth);
-        FaultSuite.killAt(point, suffix, nth, args(stage, data, run));
-        ok(TestSupport.cli(args(stage, data, run)));
-        FaultSuite.assertSameFiles(stage.equals("pretrain") ? pretrainReference : finetuneReference, run);
+        FaultSuite.killAt(point, suffix, nth, ref.args(stage, run));
+        ok(TestSupport.cli(ref.args(stage, run)));
+        FaultSuite.assertSameFiles(ref.reference(stage), run);
     }
 
     @Test
     void aSecondProcessIsRefusedNamingTheFirstAndAKilledHolderBlocksNothing() throws Exception {
         Path run = tmp.resolve("two-processes");
         FaultSuite.Stopped first = FaultSuite.stopAt("afterRename", "checkpoints/latest", 2,
-                args("pretrain", data, run));
+                ref.args("pretrain", run));
         try {
             for (String every : new String[]{"1", "2"}) {
-                String[] a = args("pretrain", data, run);
+                String[] a = ref.args("pretrain", run);
                 a[Arrays.asList(a).indexOf("--checkpoint-every") + 1] = every;
                 TestSupport.Cli r = TestSupport.cli(a);
                 assertEquals(1, r.code());
@@ -84,21 +72,10 @@ class KillResumeTest {
         } finally {
             FaultSuite.kill(first.process());
         }
-        ok(TestSupport.cli(args("pretrain", data, run)));
-        FaultSuite.assertSameFiles(pretrainReference, run); // every step logged once
+        ok(TestSupport.cli(ref.args("pretrain", run)));
+        FaultSuite.assertSameFiles(ref.pretrain(), run); // every step logged once
     }
 
-    /** The tiny command line of {@code stage} ("pretrain" or "finetune": consistency from scratch). */
-    static String[] args(String stage, String data, Path out) {
-        List<String> a = new ArrayList<>(stage.equals("pretrain")
-                ? List.of("pretrain", "--preset", "RCM-T")
-                : List.of("train", "--task", "consistency", "--preset", "EPG-T", "--init", "scratch",
-                        "--preview-every", "2"));
-        a.addAll(List.of("--data", data, "--steps", "4", "--batch", "4", "--warmup", "1", "--log-every", "1",
-                "--checkpoint-every", "1", "--keep", "2", "--workers", "1", "--threads", "1", "--out",
-                out.toString()));
-        return a.toArray(String[]::new);
-    }
 
-    static void ok(TestSupport.Cli r) { assertEquals(0, r.code(), r.out() + r.err()); }
+    static void ok(TestSupport.Cli r) { ReferenceRuns.ok(r); }
 }

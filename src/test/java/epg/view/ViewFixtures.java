@@ -6,11 +6,8 @@ import epg.config.ModelConfig;
 import epg.data.ByteImage;
 import epg.data.ImageDecoder;
 import epg.nn.EpgModel;
-import epg.nn.Init;
 import epg.nn.ModelFile;
-import epg.tensor.Rng;
 import epg.tensor.Safetensors;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
@@ -25,19 +22,10 @@ final class ViewFixtures {
 
     private ViewFixtures() {}
 
-    /** 8 px RGB, patch 4, one 16-wide block each side, 4 classes; the zero-initialised head made non-zero. */
+    /** {@link epg.TinyRuns#samplingModel()}, on one thread. */
     static EpgModel tinyModel() {
         epg.TinyRuns.oneThread();
-        ModelConfig c = ModelConfig.builder("EPG-tiny", ModelConfig.Kind.EPG).image(8, 4).channels(3).encoder(1, 16, 2)
-                .decoder(1, 16, 2).classes(4).fusedAttention(false).build();
-        EpgModel m = new EpgModel(c);
-        Rng rng = new Rng(1);
-        Init.epg(m, rng);
-        try (NoGradGuard g = new NoGradGuard()) {
-            m.out.weight.normal_(0, 0.5, rng.optional());
-            m.out.bias.normal_(0, 0.2, rng.optional());
-        }
-        return m;
+        return epg.TinyRuns.samplingModel();
     }
 
     /**
