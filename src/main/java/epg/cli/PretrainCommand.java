@@ -5,7 +5,6 @@ import epg.config.ModelConfig;
 import epg.data.Dataset;
 import epg.dist.Distributed;
 import epg.progress.TrainProgress;
-import epg.tensor.Precision;
 import epg.tensor.Torch;
 import epg.train.EmaHorizon;
 import epg.train.Invocation;
@@ -24,7 +23,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
@@ -48,9 +46,6 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Total optimiser steps K (default 600000; with --resume: extends the "
             + "run).")
     Long steps;
-    @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN with the settings of its "
-            + "config.json; only --steps and process options (--device, --threads, --log-every, ...) may be given.")
-    Path resume;
     @Bounds(above = 0)
     @Option(names = {"--base-lr"}, paramLabel = "LR",
             description = "Peak learning rate per 1024 images, as MAE and MoCo v3 give it; the rate used is "
@@ -70,8 +65,6 @@ public final class PretrainCommand implements Callable<Integer> {
     Double weightDecay;
     @Option(names = "--no-decay-tokens", description = "No weight decay on pos_embed and cls_token.")
     boolean noDecayTokens;
-    @Bounds(min = 0)
-    @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
     @Option(names = "--temperature", defaultValue = "constant",
             description = "Consistency temperature schedule: constant (released) or "
                     + "cosine (paper) (default ${DEFAULT-VALUE}).")
@@ -120,20 +113,14 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PretrainConfig stored = null;
-        if (resume == null) {
-            Resumption.requireForNewRun(spec, java.util.Collections.singletonMap("--out", run.out));
-        } else {
-            Resumption.checkOptions(spec);
-            stored = Resumption.config(resume, PretrainConfig.class);
-        }
-        PretrainConfig before = stored;
+        PretrainConfig stored = Resumption.storedOrNew(spec, run.resume, PretrainConfig.class,
+                java.util.Collections.singletonMap("--out", run.out));
         int batch = stored != null ? stored.schedule().batch() : run.batch;
-        return parallel.run(spec, batch, "--batch", group -> train(group, before));
+        return parallel.run(spec, batch, "--batch", group -> train(group, stored));
     }
 
     private int train(Distributed group, PretrainConfig stored) throws Exception {
-        Path out = stored != null ? resume : Resumption.required(run.out, "--out", "the run directory");
+        Path out = stored != null ? run.resume : Resumption.required(run.out, "--out", "the run directory");
         RunDir.requireUsable(out);
         String dev = compute.init(group);
         Dataset dataset = PretrainStage.openData(stored != null ? stored.source().data() : run.data);
@@ -151,11 +138,8 @@ public final class PretrainCommand implements Callable<Integer> {
             System.out.printf("data parallel: %d processes of batch %d (synchronised "
                     + "BatchNorm, gathered NT-Xent targets)%n", group.worldSize(),
                     cfg.schedule().batch() / group.worldSize());
-        List<String> warnings = EmaHorizon.warning("--momentum", "the momentum encoder (the consistency target)",
-                cfg.objective().momentum(), total).stream().toList();
-        if (group.isMain()) warnings.forEach(w -> System.err.println("warning: " + w));
-        Invocation inv = Invocation.of("epg", spec.commandLine().getParseResult().originalArgs(), dev,
-                Precision.parse(cfg.precision()), group.worldSize()).withWarnings(warnings);
+        Invocation inv = Warnings.invocation(spec, group, dev, cfg.precision(), EmaHorizon.warning("--momentum",
+                "the momentum encoder (the consistency target)", cfg.objective().momentum(), total));
         Trainer trainer = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group)
                 .invokedAs(inv, Resumption.mayChange(spec));
         TrainState end = trainer.run(dataset, cfg.loaderConfig(), run.stopAt(total), group.isMain()
@@ -183,7 +167,7 @@ public final class PretrainCommand implements Callable<Integer> {
         double decay = weightDecay != null ? weightDecay : PretrainConfig.defaultWeightDecay(model);
         RcmObjective objective = new RcmObjective(temperature, tauMax != null ? tauMax : 0,
                 tauMin != null ? tauMin : 0, momentum, momentumBuffers, !noContrastive, !noConsistency);
-        return new PretrainConfig(model, run.source(), run.schedule(k, warmup),
+        return new PretrainConfig(model, run.source(), run.schedule(k),
                 new Optimiser(base, beta1, beta2, decay), noDecayTokens, objective, compute.precision().id(),
                 run.seed, run.control(dev, compute.threads, RunControl.DEFAULTS.previewEvery()));
     }

@@ -28,6 +28,20 @@ final class Resumption {
 
     private Resumption() {}
 
+    /**
+     * With --resume RUN: RUN/config.json as {@code type}, every setting option beside it refused; without: null,
+     * after checking that the options a new run needs ({@code required}, name → value) are all given.
+     */
+    static <T> T storedOrNew(CommandSpec spec, Path resume, Class<T> type, Map<String, Object> required)
+            throws IOException {
+        if (resume == null) {
+            requireForNewRun(spec, required);
+            return null;
+        }
+        checkOptions(spec);
+        return config(resume, type);
+    }
+
     /** RUN/config.json as {@code type}; an error names what is missing. */
     static <T> T config(Path run, Class<T> type) throws IOException {
         Path f = run.resolve(RunDir.CONFIG);

@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** Data, resolution, run directory, batch, and the settings that steer the process rather than the result. */
+/**
+ * Data, resolution, run directory (new, or --resume), batch, warm-up, and the settings that steer the process rather
+ * than the result.
+ */
 public final class RunOptions {
     @Option(names = "--data", defaultValue = DatasetRegistry.DEFAULT, description = "A dataset name (fashion-mnist: "
             + "padded to 32 px; fetched when absent) or a dataset folder (default ${DEFAULT-VALUE}).") String data;
@@ -19,6 +22,11 @@ public final class RunOptions {
     @Option(names = "--resolution",
             description = "Training resolution (default: the named dataset's, 32 for fashion-mnist; a preset's).")
     Integer resolution;
+    @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN with the settings of its "
+            + "config.json; only --steps and process options (--device, --threads, --log-every, ...) may be given.")
+    Path resume;
+    @Bounds(min = 0)
+    @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
     @Option(names = "--out", paramLabel = "RUN",
             description = "Run directory (required unless --resume); an existing run there is resumed.") Path out;
     @Bounds(min = 1, max = 1 << 20)
@@ -60,8 +68,8 @@ public final class RunOptions {
     /** --data and --normalization. */
     DataSource source() { return new DataSource(data, normalization); }
 
-    /** --batch, the given steps and warm-up (default: {@link Schedule#defaultWarmup}). */
-    Schedule schedule(long steps, Long warmup) {
+    /** --batch, the given steps and --warmup (default: {@link Schedule#defaultWarmup}). */
+    Schedule schedule(long steps) {
         return new Schedule(batch, steps, warmup != null ? warmup : Schedule.defaultWarmup(steps));
     }
 

@@ -164,7 +164,7 @@ public final class SampleCommand implements Callable<Integer> {
             progress.finish();
             if (world > 1) {
                 group.barrier();
-                if (group.isMain()) SampleRun.collect(seedList, labelList, out);
+                if (group.isMain()) SampleRun.collect(seedList, labelList, out, run.classNames());
                 group.barrier();
             }
             if (group.isMain()) SampleFolder.recordRun(out, runRecord(r, dev, precision, world));

@@ -7,7 +7,6 @@ import epg.diffusion.EctTimePair;
 import epg.diffusion.SnappedLognormal;
 import epg.dist.Distributed;
 import epg.progress.TrainProgress;
-import epg.tensor.Precision;
 import epg.tensor.Torch;
 import epg.train.ConsistencyStage;
 import epg.train.ConsistencyTerms;
@@ -32,7 +31,6 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -66,9 +64,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Bounds(min = 1)
     @Option(names = "--steps", description = "Total optimiser steps K (paper: 1M-2M; required unless --resume, "
             + "where it extends the run).") Long steps;
-    @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN with the settings of its "
-            + "config.json; only --steps and process options (--device, --threads, --log-every, ...) may be given.")
-    Path resume;
     @Bounds(above = 0)
     @Option(names = "--lr", description = "Peak learning rate, absolute (default 1e-4).") Double lr;
     @Bounds(min = 0, below = 1)
@@ -78,8 +73,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Bounds(min = 0)
     @Option(names = "--weight-decay", description = "AdamW weight decay (default 0.01 diffusion, 0.03 consistency).")
     Double weightDecay;
-    @Bounds(min = 0)
-    @Option(names = "--warmup", description = "Warm-up steps (default min(10000, steps/60)).") Long warmup;
     @Option(names = "--freeze-encoder",
             description = "Keep the pre-trained encoder fixed; train only the decoder, class table and output "
                     + "(Table 13 'Frozen').")
@@ -145,25 +138,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FinetuneConfig stored = null;
-        if (resume == null) {
-            Map<String, Object> need = new LinkedHashMap<>();
-            need.put("--task", task);
-            need.put("--init", init);
-            need.put("--steps", steps);
-            need.put("--out", run.out);
-            Resumption.requireForNewRun(spec, need);
-        } else {
-            Resumption.checkOptions(spec);
-            stored = Resumption.config(resume, FinetuneConfig.class);
-        }
-        FinetuneConfig before = stored;
+        Map<String, Object> need = new LinkedHashMap<>();
+        need.put("--task", task);
+        need.put("--init", init);
+        need.put("--steps", steps);
+        need.put("--out", run.out);
+        FinetuneConfig stored = Resumption.storedOrNew(spec, run.resume, FinetuneConfig.class, need);
         int batch = stored != null ? stored.schedule().batch() : run.batch;
-        return parallel.run(spec, batch, "--batch", group -> train(group, before));
+        return parallel.run(spec, batch, "--batch", group -> train(group, stored));
     }
 
     private int train(Distributed group, FinetuneConfig stored) throws Exception {
-        Path out = stored != null ? resume : Resumption.required(run.out, "--out", "the run directory");
+        Path out = stored != null ? run.resume : Resumption.required(run.out, "--out", "the run directory");
         RunDir.requireUsable(out);
         String dev = compute.init(group);
         FinetuneConfig cfg;
@@ -197,11 +183,8 @@ public final class TrainCommand implements Callable<Integer> {
                         cfg.schedule().batch() / group.worldSize());
         }
         RunDir dir = new RunDir(out);
-        List<String> warnings = EmaHorizon.warning("--ema", "the EMA weights that epg sample uses", cfg.ema(),
-                total).stream().toList();
-        if (group.isMain()) warnings.forEach(w -> System.err.println("warning: " + w));
-        Invocation inv = Invocation.of("epg", spec.commandLine().getParseResult().originalArgs(), dev,
-                Precision.parse(cfg.precision()), group.worldSize()).withWarnings(warnings);
+        Invocation inv = Warnings.invocation(spec, group, dev, cfg.precision(), EmaHorizon.warning("--ema",
+                "the EMA weights that epg sample uses", cfg.ema(), total));
         TrainState end = new Trainer(stage, cfg.trainerSettings(), dir, cfg, group)
                 .invokedAs(inv, Resumption.mayChange(spec))
                 .run(dataset, cfg.loaderConfig(), run.stopAt(total),
@@ -233,7 +216,7 @@ public final class TrainCommand implements Callable<Integer> {
         Optimiser o = d.optimiser();
         Optimiser optimiser = new Optimiser(or(lr, o.lr()), or(beta1, o.beta1()), or(beta2, o.beta2()),
                 or(weightDecay, o.weightDecay()));
-        return d.withModel(m).withSource(run.source()).withRcm(rcm).withSchedule(run.schedule(k, warmup))
+        return d.withModel(m).withSource(run.source()).withRcm(rcm).withSchedule(run.schedule(k))
                 .withOptimiser(optimiser).withEncoder(new EncoderTraining(freezeEncoder, or(lrd, 0), lrdMode))
                 .withClipNorm(or(clip, d.clipNorm())).withEma(or(ema, d.ema()))
                 .withLabelDropout(or(labelDropout, d.labelDropout()))

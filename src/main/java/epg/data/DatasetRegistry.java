@@ -52,7 +52,16 @@ public final class DatasetRegistry {
     private static final Map<String, DatasetSpec> BY_NAME = List.of(FASHION_MNIST).stream()
             .collect(Collectors.toUnmodifiableMap(DatasetSpec::name, Function.identity()));
 
+    /** Fashion-MNIST's class names, in label order. */
+    public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "trouser", "pullover", "dress",
+            "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot");
+
     private DatasetRegistry() {}
+
+    /** The class names of the dataset `--data` names, in label order; empty for a folder or an unnamed dataset. */
+    public static List<String> classNames(String data) {
+        return data != null && data.equalsIgnoreCase(DEFAULT) ? FASHION_MNIST_CLASSES : List.of();
+    }
 
     /** The registered dataset called {@code name} (case-insensitive). */
     public static Optional<DatasetSpec> named(String name) {

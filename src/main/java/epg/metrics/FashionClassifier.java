@@ -30,8 +30,7 @@ import java.util.Arrays;
 public final class FashionClassifier extends Module {
     public static final String RESOURCE = "/epg/metrics/fmnist-classifier.safetensors";
     public static final int SIZE = 32, CLASSES = 10;
-    public static final String[] CLASS_NAMES =
-            {"T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"};
+    public static final String[] CLASS_NAMES = epg.data.DatasetRegistry.FASHION_MNIST_CLASSES.toArray(String[]::new);
     private static final int[] WIDTHS = {16, 32, 32, 64, 64};
     private static final long[] POOL = {2, 2}, NO_PAD = {0, 0}, DILATION = {1, 1}, SPATIAL = {2, 3};
     private final BasicConv2d[] units = new BasicConv2d[WIDTHS.length];

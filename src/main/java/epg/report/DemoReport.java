@@ -20,9 +20,10 @@ public final class DemoReport {
     private static final String STYLE = "body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}"
             + "table{border-collapse:collapse;margin:.5em 0 1.5em}"
             + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-            + "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+            + "td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th{white-space:nowrap}"
             + "figure{display:inline-block;margin:0 12px 12px 0;vertical-align:top}"
-            + "figure img{image-rendering:pixelated;width:256px;border:1px solid #ccc}"
+            + "figure img{image-rendering:pixelated;width:320px;border:1px solid #ccc}"
+            + "figcaption{max-width:320px;font-size:90%}"
             + ".note{background:#fff6d5;padding:6px 10px}";
 
     private DemoReport() {}
@@ -57,16 +58,19 @@ public final class DemoReport {
     private static void claim(StringBuilder b, DemoResult r) {
         Optional<MetricRow> epg = row(r, "EPG diffusion"), scratch = row(r, "diffusion from scratch");
         if (epg.isEmpty() || scratch.isEmpty()) return;
-        double a = epg.get().fdRcm(), s = scratch.get().fdRcm();
+        MetricRow e = epg.get(), s = scratch.get();
         b.append(String.format(Locale.ROOT, "<p><b>Pre-training vs scratch</b> (paper, Table 6) after %d diffusion "
-                        + "steps each, same sampler: FD_RCM %.3f with the RCM-initialised encoder vs %.3f from "
-                        + "scratch, %s. Runs this short are far from converged (the paper compares after hundreds "
-                        + "of thousands of steps), so read this as the pipeline "
-                        + "working, not as a test of the claim.</p>%n",
-                epg.get().trainSteps(), a, s,
-                a < s ? String.format(Locale.ROOT, "%.0f%% lower: pre-training helps here", 100 * (s - a) / s)
-                        : String.format(Locale.ROOT, "%.0f%% higher: this run does not reproduce the claim",
-                        100 * (a - s) / s)));
+                + "steps each, same sampler, %s: ", e.trainSteps(), e.images() == s.images()
+                ? e.images() + " samples per model" : e.images() + " and " + s.images() + " samples"));
+        if (e.classAccuracy() != null && s.classAccuracy() != null)
+            b.append(String.format(Locale.ROOT, "class accuracy %.1f%% with the RCM-initialised encoder vs %.1f%% "
+                            + "from scratch, %s; ", 100 * e.classAccuracy(), 100 * s.classAccuracy(),
+                    Html.escape(Comparison.accuracy(e.classAccuracy(), e.images(), s.classAccuracy(), s.images(),
+                            "pre-training", "scratch"))));
+        b.append(String.format(Locale.ROOT, "FD_RCM %.3f vs %.3f, %s. Runs this short are far from converged (the "
+                        + "paper compares after hundreds of thousands of steps), so read this as the pipeline "
+                        + "working, not as a test of the claim.</p>%n", e.fdRcm(), s.fdRcm(),
+                Html.escape(Comparison.fd(e.fdRcm(), s.fdRcm(), "pre-training", "scratch"))));
     }
 
     private static Optional<MetricRow> row(DemoResult r, String prefix) {

@@ -20,7 +20,9 @@ public final class SvgLineChart {
     static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
     /** The chart's size in pixels. */
     public static final int WIDTH = 640, HEIGHT = 300;
-    private static final int W = WIDTH, H = HEIGHT, LEFT = 64, RIGHT = 16, TOP = 28, BOTTOM = 44;
+    private static final int W = WIDTH, H = HEIGHT, LEFT = 64, RIGHT = 16, TITLE = 28, BOTTOM = 44, LEGEND_ROW = 16;
+    /** Pixels per character of an 11 px legend label (sans-serif; generous so that entries never overlap). */
+    private static final double CHAR = 6.5;
     private final String title, xLabel, yLabel;
     private final boolean logY;
     private final List<LogSeries> series = new ArrayList<>();
@@ -71,16 +73,43 @@ public final class SvgLineChart {
             c.text(W / 2.0, H / 2.0, "middle", 12, "no data");
             return;
         }
+        List<double[]> slots = legendSlots();
+        int top = plotTop(slots);
         boolean log = logY && series.stream().allMatch(s -> min(s.values()) > 0);
         double[] xr = range(true, false), yr = range(false, log);
         if (markers) { // dots on the frame would be cut in half: 6% of the range free above and below
             double pad = 0.06 * (yr[1] - yr[0]);
             yr = new double[]{yr[0] - pad, yr[1] + pad};
         }
-        Axis x = new Axis(xr[0], xr[1], LEFT, W - RIGHT, false), y = new Axis(yr[0], yr[1], H - BOTTOM, TOP, log);
-        axes(c, x, y);
+        Axis x = new Axis(xr[0], xr[1], LEFT, W - RIGHT, false), y = new Axis(yr[0], yr[1], H - BOTTOM, top, log);
+        axes(c, x, y, top);
         for (int k = 0; k < series.size(); k++) line(c, series.get(k), x, y, COLOURS[k % COLOURS.length]);
-        legend(c);
+        legend(c, slots);
+    }
+
+    /**
+     * Where each legend entry goes, above the plot area (never over a line): {x, baseline y}, left to right under
+     * the title, wrapping onto a new row when the next entry would pass the right edge.
+     */
+    private List<double[]> legendSlots() {
+        List<double[]> out = new ArrayList<>();
+        double x = LEFT, y = TITLE + 12;
+        for (LogSeries s : series) {
+            double width = 24 + CHAR * s.name().length() + 14;
+            if (x > LEFT && x + width > W - RIGHT) {
+                x = LEFT;
+                y += LEGEND_ROW;
+            }
+            out.add(new double[]{x, y});
+            x += width;
+        }
+        return out;
+    }
+
+    /** The plot area's top: below the title and the legend's rows. */
+    private static int plotTop(List<double[]> slots) {
+        double last = slots.isEmpty() ? TITLE : slots.get(slots.size() - 1)[1];
+        return (int) Math.ceil(last) + 8;
     }
 
     private double[] range(boolean steps, boolean log) {
@@ -96,11 +125,11 @@ public final class SvgLineChart {
         return new double[]{lo, hi};
     }
 
-    private void axes(ChartCanvas c, Axis x, Axis y) {
-        c.rect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM, "#888888");
+    private void axes(ChartCanvas c, Axis x, Axis y, int top) {
+        c.rect(LEFT, top, W - LEFT - RIGHT, H - top - BOTTOM, "#888888");
         for (double t : x.ticks()) {
             double px = x.px(t);
-            c.line(px, TOP, px, H - BOTTOM, "#eeeeee", 1);
+            c.line(px, top, px, H - BOTTOM, "#eeeeee", 1);
             c.text(px, H - BOTTOM + 14, "middle", 11, Axis.label(t));
         }
         for (double t : y.ticks()) {
@@ -109,7 +138,7 @@ public final class SvgLineChart {
             c.text(LEFT - 4, py + 4, "end", 11, Axis.label(y.log() ? Math.pow(10, t) : t));
         }
         c.text((LEFT + W - RIGHT) / 2.0, H - 8, "middle", 11, xLabel);
-        c.verticalText(14, (TOP + H - BOTTOM) / 2.0, 11, yLabel + (y.log() ? " (log scale)" : ""));
+        c.verticalText(14, (top + H - BOTTOM) / 2.0, 11, yLabel + (y.log() ? " (log scale)" : ""));
     }
 
     private void line(ChartCanvas c, LogSeries s, Axis x, Axis y, String colour) {
@@ -122,12 +151,12 @@ public final class SvgLineChart {
         if (markers) for (int i = 0; i < xs.length; i++) c.dot(xs[i], ys[i], 2.5, colour);
     }
 
-    private void legend(ChartCanvas c) {
+    private void legend(ChartCanvas c, List<double[]> slots) {
         for (int k = 0; k < series.size(); k++) {
-            double yy = TOP + 14 + 14 * k;
+            double[] at = slots.get(k);
             String colour = COLOURS[k % COLOURS.length];
-            c.line(W - RIGHT - 150, yy - 4, W - RIGHT - 132, yy - 4, colour, 2);
-            c.text(W - RIGHT - 128, yy, "start", 11, series.get(k).name());
+            c.line(at[0], at[1] - 4, at[0] + 18, at[1] - 4, colour, 2);
+            c.text(at[0] + 22, at[1], "start", 11, series.get(k).name());
         }
     }
 

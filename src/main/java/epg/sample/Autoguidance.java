@@ -26,6 +26,9 @@ public final class Autoguidance implements Denoiser {
         this.clamped = clamped;
     }
 
+    /** The guided (good) denoiser. */
+    public Denoiser main() { return main; }
+
     @Override
     public Tensor denoise(Tensor x, Tensor sigma, Tensor labels) {
         Tensor d = main.denoise(x, sigma, labels);                                   // [B, C, H, W]

@@ -111,7 +111,7 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         checkInitial(initial, seeds.length);
         Files.createDirectories(out);
         Guidance guided = guidance();
-        GridSheet sheet = new GridSheet();
+        GridSheet sheet = new GridSheet(classNames());
         long start = System.nanoTime();
         int[] batches = {0};
         try (NpyRows floats = saveFloat ? new NpyRows(out.resolve(FLOATS), DType.F32, seeds.length, imageShape[0],
@@ -173,11 +173,20 @@ public record SampleRun(Denoiser denoiser, int numClasses, long[] imageShape, do
         return n;
     }
 
-    /** samples.npz and grid.png of a split run, from the PNGs its processes wrote (in seed order). */
-    public static void collect(long[] seeds, int[] labels, Path out) throws IOException {
+    /** The class names of the model sampled (its file's metadata), else none. */
+    public List<String> classNames() {
+        Denoiser d = denoiser instanceof Autoguidance a ? a.main() : denoiser;
+        return d instanceof ModelDenoiser m ? GridSheet.names(m.metadata()) : List.of();
+    }
+
+    /**
+     * samples.npz and grid.png of a split run, from the PNGs its processes wrote (in seed order); {@code classNames}
+     * label the grid's rows ({@link #classNames()}).
+     */
+    public static void collect(long[] seeds, int[] labels, Path out, List<String> classNames) throws IOException {
         check(seeds, labels);
         ByteImage firstImage = ImageDecoder.readRgb(out.resolve(fileName(seeds[0])));
-        GridSheet sheet = new GridSheet();
+        GridSheet sheet = new GridSheet(classNames);
         int[] i = {0};
         Npz.write(out.resolve(NPZ), npz -> {
             try (var rows = npz.begin("arr_0", DType.U8, seeds.length, firstImage.height(), firstImage.width(), 3)) {

@@ -127,7 +127,11 @@ public final class FinetunedModel {
                 && (!previewDue(step) || Files.isRegularFile(previewFile(dir, step)));
     }
 
-    /** The model file's metadata besides the configuration: "parameterisation", "normalization", "step", "stage". */
+    /**
+     * The model file's metadata besides the configuration: "parameterisation", "normalization", "step", "stage", and
+     * "classNames" (the dataset's, joined by {@link epg.sample.GridSheet#NAME_SEPARATOR}) when the data is a named
+     * dataset with as many classes as the model.
+     */
     public static Map<String, String> metadata(FinetuneConfig cfg, long step) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(Preconditioning.METADATA_KEY, cfg.task().id());
@@ -135,6 +139,9 @@ public final class FinetunedModel {
         meta.put("normalization", norm.name().toLowerCase());
         meta.put("step", Long.toString(step));
         meta.put("stage", cfg.task().id());
+        java.util.List<String> names = epg.data.DatasetRegistry.classNames(cfg.source().data());
+        if (names.size() == cfg.model().numClasses())
+            meta.put(epg.sample.GridSheet.CLASS_NAMES, String.join(epg.sample.GridSheet.NAME_SEPARATOR, names));
         return meta;
     }
 

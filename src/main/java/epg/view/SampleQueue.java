@@ -163,7 +163,7 @@ public final class SampleQueue implements AutoCloseable {
         long[] seeds = r.seeds();
         List<ByteImage> images = new ArrayList<>();
         Recorder first = null;
-        GridSheet sheet = new GridSheet();
+        GridSheet sheet = new GridSheet(run.classNames());
         long start = System.nanoTime();
         int batches = 0;
         for (int from = 0; from < seeds.length; from += SampleRequest.BATCH, batches++) {
