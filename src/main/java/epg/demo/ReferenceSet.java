@@ -5,14 +5,13 @@ import epg.data.ByteImage;
 import epg.data.Dataset;
 import epg.data.DatasetRegistry;
 import epg.data.ImageDecoder;
-import epg.sample.ImageGrid;
+import epg.sample.GridSheet;
 import epg.sample.SampleRun;
 import epg.tensor.Npz;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,21 +23,24 @@ public final class ReferenceSet {
 
     private ReferenceSet() {}
 
-    /** Writes {@code dir}/reference.npz (arr_0 uint8 [n, 32, 32, 3]) and {@code dir}/grid.png (the first 64). */
+    /**
+     * Writes {@code dir}/reference.npz (arr_0 uint8 [n, 32, 32, 3]) and {@code dir}/grid.png (a named row per class,
+     * as the samples' grids).
+     */
     public static void write(int n, Path dir) throws IOException {
         Dataset test = DatasetRegistry.open(DatasetRegistry.DEFAULT, false);
         if (n > test.size())
             throw new IllegalArgumentException("the test split has " + test.size() + " images, asked for " + n);
         Files.createDirectories(dir);
-        List<ByteImage> first = new ArrayList<>();
+        GridSheet sheet = new GridSheet(DatasetRegistry.classNames(DatasetRegistry.DEFAULT));
         ByteImage probe = test.image(0);
         try (var npz = Npz.uint8(dir.resolve(NPZ), "arr_0", n, probe.height(), probe.width(), 3)) {
             for (int i = 0; i < n; i++) {
                 ByteImage img = test.image(i).toRgb();
                 npz.write(img.pixels());
-                if (first.size() < SampleRun.GRID_IMAGES) first.add(img);
+                sheet.add(img, test.label(i));
             }
         }
-        ImageDecoder.writePng(ImageGrid.of(first), dir.resolve(GRID));
+        ImageDecoder.writePng(sheet.image(), dir.resolve(GRID));
     }
 }
