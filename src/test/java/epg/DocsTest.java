@@ -17,10 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DocsTest {
-    /** {@code epg CMD} (two words for the commands with subcommands), up to the end of its code span or line. */
+    /**
+     * {@code epg CMD} (two words for the commands with subcommands), up to the end of its code span or line, or the
+     * next command (of epg or of another program: tensorboard, torchrun, python).
+     */
     private static final Pattern COMMAND = Pattern.compile(
             "(?<![\\w-])epg (bench suite|bench model|bench data|inspect rcm-std|inspect pca|[a-z]+)\\b([^`|]*?)"
-                    + "(?=`|\\||(?<![\\w-])epg |$)");
+                    + "(?=`|\\||(?<![\\w-])(?:epg|tensorboard|torchrun|python3?) |$)");
     private static final Pattern FLAG = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
     /** A markdown link's target. */
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s#]+)(?:#[^)]*)?\\)");
