@@ -38,7 +38,7 @@ class SampleThenEvaluateTest {
                 other.toString()));
         ok(TestSupport.cli("evaluate", "--make-ref", other.toString(), ref.toString(), "--features",
                 "rcm:" + model));
-        // the grid (24×24, unlike the 8×8 samples) sits in the folder: the folder stands for its samples.npz
+        // the grid (gaps, row names: unlike the 8×8 samples) sits in the folder: the folder stands for its samples.npz
         assertTrue(Files.isRegularFile(samples.resolve(SampleRun.GRID)));
         Path json = tmp.resolve("eval.json");
         TestSupport.Cli r = TestSupport.cli("evaluate", samples.toString(), ref.toString(), "--features",
