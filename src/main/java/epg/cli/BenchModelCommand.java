@@ -41,7 +41,8 @@ public final class BenchModelCommand implements Callable<Integer> {
             description = "Alternating Java/PyTorch rounds; the best median counts (default ${DEFAULT-VALUE}).")
     int rounds;
     @Option(names = "--bf16", description = "bf16 autocast in both stacks.") boolean bf16;
-    @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel.")
+    @Option(names = "--math-attention", description = "Explicit attention, never the fused kernel "
+            + "(EPG_ATTENTION overrides).")
     boolean mathAttention;
     @Option(names = "--no-torch", description = "Skip the PyTorch side.") boolean noTorch;
     @Option(names = "--python", defaultValue = "/usr/bin/python3",
