@@ -79,7 +79,7 @@ public enum AttentionKernel {
         return old;
     }
 
-    /** The default probe: the faster of SDPA and EXPLICIT over three timed passes (forward, and backward in grad mode). */
+    /** The default probe: the faster of SDPA and EXPLICIT, best of three timed passes (backward too in grad mode). */
     static AttentionKernel timed(Key key) {
         return seconds(SDPA, key) <= seconds(EXPLICIT, key) ? SDPA : EXPLICIT;
     }
@@ -88,9 +88,9 @@ public enum AttentionKernel {
         double best = Double.MAX_VALUE;
         try (Scope s = Scope.open()) {
             Rng rng = new Rng(0);
-            Tensor qkv = torch.randn(new long[]{key.batchClass(), key.tokens(), 3, key.heads(), key.headDim()}, rng.optional(),
-                    Torch.options(torch.ScalarType.Float, Torch.device(key.device())))
-                    .to(dtypeOf(key));                                      // [B, L, 3, H, hd]
+            long[] shape = {key.batchClass(), key.tokens(), 3, key.heads(), key.headDim()};
+            Tensor qkv = torch.randn(shape, rng.optional(), Torch.options(torch.ScalarType.Float,
+                    Torch.device(key.device()))).to(dtypeOf(key));          // [B, L, 3, H, hd]
             for (int rep = 0; rep < 4; rep++) {
                 Tensor leaf = qkv.detach().requires_grad_(key.grad());
                 long t0 = System.nanoTime();

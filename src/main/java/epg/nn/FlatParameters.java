@@ -93,9 +93,9 @@ public final class FlatParameters {
         Tensor first = params.get(0).getValue();
         long total = params.stream().mapToLong(e -> e.getValue().numel()).sum();
         boolean grads = params.stream().anyMatch(e -> e.getValue().requires_grad());
-        Tensor data = Scope.keep(torch.empty(new long[]{total}, Torch.options(first.scalar_type(), first.device()), null));
-        Tensor grad = grads ? Scope.keep(torch.zeros(new long[]{total},
-                Torch.options(first.scalar_type(), first.device()))) : null;
+        org.bytedeco.pytorch.TensorOptions like = Torch.options(first.scalar_type(), first.device());
+        Tensor data = Scope.keep(torch.empty(new long[]{total}, like, null));                 // [N]
+        Tensor grad = grads ? Scope.keep(torch.zeros(new long[]{total}, like)) : null;        // [N]
         Chunk c = new Chunk(data, grad);
         chunks.add(c);
         long offset = 0;
