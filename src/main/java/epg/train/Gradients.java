@@ -55,6 +55,26 @@ public final class Gradients {
         if (changed > 0) rebuild();
     }
 
+    /**
+     * After averaging over ranks: a laid-out parameter without a gradient on this rank whose averaged gradient is not
+     * zero (another rank had one) takes it, as the per-tensor averager gives it.
+     */
+    public void adoptAveraged() {
+        boolean changed = false;
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (String n : loose) {
+                FlatParameters.Slot s = slots.get(n);
+                Tensor p = params.get(n);
+                if (s == null || s.chunk().grad() == null || p.grad().defined() || !p.requires_grad()) continue;
+                Tensor region = s.chunk().grad().narrow(0, s.offset(), s.numel());          // [n_p]
+                if (!region.ne(new Scalar(0.0)).any().item_bool()) continue;
+                p.mutable_grad().put(region.view(epg.tensor.Torch.shape(p)).clone());
+                changed = true;
+            }
+        }
+        if (changed) collect();
+    }
+
     private void rebuild() {
         List<Map.Entry<String, FlatParameters.Slot>> attached = new ArrayList<>(slots.entrySet().stream()
                 .filter(e -> e.getValue().attached()).toList());

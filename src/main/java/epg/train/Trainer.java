@@ -214,6 +214,7 @@ public final class Trainer {
                     group.checkHooks();
                     optimizer.gradients().collect();
                     averager.average();
+                    if (group.worldSize() > 1) optimizer.gradients().adoptAveraged();
                     if (scaler.enabled()) unscale();
                     // Section: a non-finite loss or gradient skips the step (counted; too many in a row stop the run).
                     Map<String, Double> terms = globalMeans(loss);

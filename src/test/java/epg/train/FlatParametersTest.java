@@ -232,6 +232,49 @@ class FlatParametersTest {
         return m;
     }
 
+    /** Three parameters; the loss leaves b out. */
+    private static final class Three extends Module {
+        final Tensor a = parameter("a", Torch.fromFloats(new float[]{1, -2, 3}, 3)),
+                b = parameter("b", Torch.fromFloats(new float[]{4, 5}, 2)),
+                c = parameter("c", Torch.fromFloats(new float[]{-1, 0.5f, 2, 1}, 4));
+
+        Tensor loss() { return a.mul(a).sum().add(c.mul(Torch.scalar(2)).sum()); }
+    }
+
+    private static Three stepped(ParameterLayout layout) {
+        Three m = new Three();
+        AdamW adam = AdamW.of(m.namedParameters(), new AdamW.Options(0.9, 0.999, 1e-8, 0.1, java.util.Set.of()),
+                Map.of(), List.of(m), layout);
+        for (int k = 0; k < 2; k++) {
+            m.loss().backward();
+            adam.gradients().collect();
+            adam.step(0.1);
+            adam.zeroGrad();
+        }
+        boolean flat = layout == ParameterLayout.FLAT;
+        assertEquals(flat ? List.of("b") : List.of("a", "b", "c"), adam.gradients().loose());
+        assertEquals(flat ? 2 : 0, adam.gradients().spans().size(), "a and c, not adjacent");
+        return m;
+    }
+
+    @Test
+    void aParameterWithoutGradientIsLeftAloneAndTakesAnAveragedOne() {
+        try (Scope s = Scope.open()) {
+            Three ref = stepped(ParameterLayout.PER_PARAMETER), flat = stepped(ParameterLayout.FLAT);
+            assertSameTensors(ref.stateDict(), flat.stateDict(), "after two steps");
+            assertTrue(flat.b.equal(Torch.fromFloats(new float[]{4, 5}, 2)), "no decay without a gradient");
+            // another rank's gradient of b arrives through the all-reduce of the flat buffer
+            Gradients g = new Gradients(flat.namedParameters(), List.of(flat.flatParameters()));
+            g.adoptAveraged();
+            assertEquals(List.of("b"), g.loose());
+            flat.flatParameters().chunks().get(0).grad().narrow(0, 3, 2).fill_(new org.bytedeco.pytorch.Scalar(0.5));
+            g.adoptAveraged();
+            assertTrue(g.loose().isEmpty());
+            assertEquals(1, g.spans().size(), "a, b, c adjacent");
+            assertTrue(flat.b.grad().equal(Torch.fromFloats(new float[]{0.5f, 0.5f}, 2)));
+        }
+    }
+
     private static double close(Tensor want, Tensor got, String what) {
         double err = epg.TestSupport.relativeError(got, want);
         assertClose(got, want, 1e-6, what);
