@@ -22,7 +22,9 @@ import java.util.Set;
  * PyTorch's single-tensor AdamW, step for step: p ← p·(1 − lr·wd); m ← lerp(m, g, 1 − β1); v ← β2·v + (1 − β2)·g²;
  * p ← p − lr/(1 − β1ᵗ) · m / (sqrt(v)/sqrt(1 − β2ᵗ) + ε). Parameters without a gradient are skipped. A parameter
  * with a learning-rate factor f (a parameter group of lr·f, as the release's layer-wise decay builds) uses lr·f in
- * both the decay and the step.
+ * both the decay and the step. On flat parameter buffers (docs/benchmarks.md, "Levers") the same element-wise
+ * operations run once per span of neighbouring parameters (moments, denominator) and once per run of equal factor and
+ * decay (decay, step): the same numbers, a few ops instead of ~8 per parameter.
  */
 public final class AdamW {
     /** @param noDecay parameter names that take no weight decay (e.g. pos_embed, cls_token) */
