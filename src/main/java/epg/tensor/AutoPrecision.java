@@ -65,8 +65,8 @@ public final class AutoPrecision {
     public static Decision decide(CpuFeatures cpu, Supplier<Probe> probe) {
         PrecisionSupport bf16 = PrecisionSupport.of(Precision.BF16, cpu);
         if (bf16.level() == PrecisionSupport.Level.FALLBACK)
-            return new Decision(Precision.FP32, "fp32: no " + String.join("/", bf16.missing())
-                    + " on this CPU (bf16 would be " + PrecisionSupport.FALLBACK_COST + ")");
+            return new Decision(Precision.FP32, "no " + String.join("/", bf16.missing())
+                    + " on this CPU: bf16 would be about 10x slower than fp32");
         String flags = bf16.isNative() ? "this CPU has " + String.join("/", cpu.relevantFlags().stream()
                 .filter(PrecisionSupport.BF16_FLAGS::contains).toList()) : "bf16 only converted to fp32 by oneDNN";
         if (probe == null)
@@ -81,7 +81,7 @@ public final class AutoPrecision {
     /** The probe of this CPU from the cache, or measured now and cached. */
     static Probe cachedProbe() {
         Path file = cacheFile();
-        String key = cacheKey(CpuFeatures.current(), libtorchVersion());
+        String key = cacheKey(CpuFeatures.current(), libtorchVersion(), kernels());
         Probe cached = read(file, key);
         if (cached != null) return cached;
         Probe p = measure();
@@ -89,9 +89,19 @@ public final class AutoPrecision {
         return p;
     }
 
-    /** The cache key: model, the relevant flags and the libtorch version. */
-    public static String cacheKey(CpuFeatures cpu, String libtorch) {
-        return cpu.model() + " | " + cpu.relevantText() + " | libtorch " + libtorch;
+    /**
+     * The cache key: model, the relevant flags, the libtorch version and the kernel levels in force (ATEN_CPU_CAPABILITY
+     * and ONEDNN_MAX_CPU_ISA lower them without changing the flags: an emulated run must not answer for the real one).
+     */
+    public static String cacheKey(CpuFeatures cpu, String libtorch, String kernels) {
+        return cpu.model() + " | " + cpu.relevantText() + " | libtorch " + libtorch + " | " + kernels;
+    }
+
+    /** "ATen AVX512", plus "oneDNN AVX2" when ONEDNN_MAX_CPU_ISA caps oneDNN. */
+    static String kernels() {
+        Torch.init();
+        String onednn = System.getenv("ONEDNN_MAX_CPU_ISA");
+        return "ATen " + torch.get_cpu_capability().getString() + (onednn == null ? "" : " oneDNN " + onednn);
     }
 
     /** The probe stored under {@code key} in {@code file}; null when absent or unreadable. */
