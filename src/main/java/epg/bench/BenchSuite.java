@@ -5,6 +5,9 @@ import com.google.gson.JsonObject;
 import epg.config.Json;
 import epg.config.ModelConfig;
 import epg.config.Presets;
+import epg.tensor.CpuFeatures;
+import epg.tensor.Precision;
+import epg.tensor.PrecisionSupport;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -91,6 +94,10 @@ public final class BenchSuite {
         // probe runs libtorch's single-threaded fallback for minutes.
         peakFp32 = probes(selected, false) ? MatmulPeak.gflops(2048, ScalarType.Float) : 0;
         peakBf16 = probes(selected, true) ? MatmulPeak.gflops(2048, ScalarType.BFloat16) : 0;
+        PrecisionSupport bf16 = PrecisionSupport.of(Precision.BF16, CpuFeatures.current());
+        if (!bf16.isNative() && selected.stream().anyMatch(SuiteCase::bf16))
+            log.println("warning: this CPU has none of " + String.join(", ", bf16.missing()) + ": its bf16 cases "
+                    + "will be slow (" + bf16.level() + "); --only fp32 skips them");
         log.printf(Locale.ROOT, "matmul peak (2048x2048): fp32 %.0f GFLOP/s, bf16 %.0f GFLOP/s (0: not probed)%n",
                 peakFp32, peakBf16);
         List<Row> rows = new ArrayList<>();
