@@ -90,8 +90,9 @@ public final class AutoPrecision {
     }
 
     /**
-     * The cache key: model, the relevant flags, the libtorch version and the kernel levels in force (ATEN_CPU_CAPABILITY
-     * and ONEDNN_MAX_CPU_ISA lower them without changing the flags: an emulated run must not answer for the real one).
+     * The cache key: model, the relevant flags, the libtorch version and the kernel levels in force
+     * (ATEN_CPU_CAPABILITY and ONEDNN_MAX_CPU_ISA lower them without changing the flags: an emulated run must not
+     * answer for the real one).
      */
     public static String cacheKey(CpuFeatures cpu, String libtorch, String kernels) {
         return cpu.model() + " | " + cpu.relevantText() + " | libtorch " + libtorch + " | " + kernels;

@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PrecisionSupportTest {
     static final CpuFeatures AVX2 = CpuFeatures.of("AMD EPYC 7B12", "avx avx2 fma");
-    static final CpuFeatures AVX512 = CpuFeatures.of("Intel Xeon 8273CL", "avx2 fma avx512f avx512bw avx512vl avx512dq");
+    static final CpuFeatures AVX512 = CpuFeatures.of("Intel Xeon 8273CL",
+            "avx2 fma avx512f avx512bw avx512vl avx512dq");
     static final CpuFeatures AVX512_BF16 = CpuFeatures.of("AMD EPYC 9B14",
             "avx2 fma avx512f avx512bw avx512vl avx512dq avx512_bf16");
     static final CpuFeatures AMX = CpuFeatures.of("Intel Xeon 8480", "avx2 avx512f amx_tile amx_bf16 amx_int8");
