@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                         + "few steps of every stage on this machine, then sizes the plan so "
                         + "that the whole run takes --budget minutes."},
         footerHeading = "%nExample:%n",
-        footer = {"  epg demo --budget 20 --out runs/demo", "  epg demo --report-only --out runs/demo"})
+        footer = {"  epg demo --budget 20 --out runs/demo", "  epg demo --scale 0.5 --out runs/demo-half", "  epg demo --report-only --out runs/demo"})
 public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default ${DEFAULT-VALUE}).")
@@ -39,6 +39,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--budget", defaultValue = "20", paramLabel = "MINUTES",
             description = "Wall-clock budget in minutes; steps and image counts are sized to it from costs measured "
                     + "first (default ${DEFAULT-VALUE}).") double budget;
+    @Bounds(min = 0)
+    @Option(names = "--scale", defaultValue = "0", paramLabel = "F",
+            description = "Run the default plan times F (F = 1: 900 pre-training, 2 x 1300 diffusion and 300 "
+                    + "consistency steps, 500 samples per model) instead of sizing it to --budget; the run then takes "
+                    + "what it takes on this machine; 0 = size to --budget (default ${DEFAULT-VALUE}).") double scale;
     @Option(names = "--smoke", description = "A one-minute run of every stage with tiny counts (the test suite's).")
     boolean smoke;
     @Option(names = "--inception", paramLabel = "PATH", defaultValue = "${env:EPG_INCEPTION}",
@@ -69,7 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
         double minutes = smoke ? 1 : budget;
         System.out.printf("epg demo -> %s: budget %.3g min%s, %d threads, training in %s%n", out, minutes,
                 smoke ? " (smoke)" : "", Torch.threads(), bf16 ? "bf16" : "fp32");
-        DemoResult r = new DemoPipeline(new DemoPipeline.Options(minutes, smoke, inception, bf16, seed, threads), out,
+        DemoResult r = new DemoPipeline(new DemoPipeline.Options(minutes, smoke ? 0 : scale, smoke, inception, bf16, seed, threads), out,
                 System.out).run();
         r.metrics().forEach(m -> System.out.printf(Locale.ROOT, "%-28s %-40s FD_RCM %9.3f%s%s%n", m.model(),
                 m.sampler(), m.fdRcm(), m.classAccuracy() == null ? ""

@@ -22,7 +22,7 @@ record DemoConfigs(int batch, String precision, long seed) {
      * Learning rates of the short runs: pre-training's at batch 1024 (scaled: 6.25e-4 at batch 32); fine-tuning's
      * absolute (the released 1e-4 is for batch 1024 over a million steps).
      */
-    static final double PRETRAIN_LR = 2e-2, DIFFUSION_LR = 2e-3, CONSISTENCY_LR = 1e-3;
+    static final double PRETRAIN_LR = 2e-2, DIFFUSION_LR = 8e-3, CONSISTENCY_LR = 1e-3;
     /**
      * Diffusion's noise levels and loss weights: EDM's weighting held at its σ = 0.5 value below σ = 0.5, and
      * ln σ ~ N(0, 1.6) instead of the released N(−1.2, 1.6). The released grid weights 1/(σ_i − σ_{i+1}) and

@@ -65,13 +65,15 @@ public final class DemoPipeline {
      * The options a run was started with.
      *
      * @param budgetMinutes wall-clock budget the plan is sized for
+     * @param scale         when &gt; 0, the default plan times this factor, whatever the budget (0: sized to the budget)
      * @param smoke         the test suite's run (fixed tiny plan; calibration still runs, one step each)
      * @param inception     pytorch-fid's Inception weights for FID, or null
      * @param bf16          bf16 autocast for training and sampling
      * @param seed          seed of every stage
      * @param threads       libtorch threads (0: as set)
      */
-    public record Options(double budgetMinutes, boolean smoke, Path inception, boolean bf16, long seed, int threads) {}
+    public record Options(double budgetMinutes, double scale, boolean smoke, Path inception, boolean bf16, long seed,
+                          int threads) {}
 
     /** RUN/config.json: the options, then (once calibrated) the measured costs, the plan and its estimate per stage. */
     private record Config(Options options, StageCosts costs, DemoPlan plan, Map<String, Double> estimateSeconds) {}
@@ -129,7 +131,8 @@ public final class DemoPipeline {
                     costs[0].oneStepImage(), costs[0].featureImage());
         });
         StageRecord calibration = stages.remove(stages.size() - 1);
-        budget = options.smoke() ? new DemoBudget(shape, DemoBudget.estimate(shape, costs[0]))
+        DemoPlan fixed = options.scale() > 0 ? DemoPlan.scaled(options.budgetMinutes(), options.scale()) : shape;
+        budget = options.smoke() || options.scale() > 0 ? new DemoBudget(fixed, DemoBudget.estimate(fixed, costs[0]))
                 : DemoBudget.size(options.budgetMinutes(), calibration.seconds(), costs[0]);
         // The calibration's share of the budget is what it took.
         stages.add(new StageRecord(calibration.key(), calibration.title(), calibration.seconds(), calibration.seconds(),
@@ -146,14 +149,18 @@ public final class DemoPipeline {
 
     private void printPlan() {
         DemoPlan p = budget.plan();
-        console.printf("%nPlan for %.3g min%s, estimate per stage:%n", options.budgetMinutes(),
+        if (options.scale() > 0 && !options.smoke())
+            console.printf("%nPlan: the default plan times %.3g (--scale; not sized to a budget), estimate per stage:%n",
+                    options.scale());
+        else console.printf("%nPlan for %.3g min%s, estimate per stage:%n", options.budgetMinutes(),
                 options.smoke() ? " (smoke: fixed counts)" : "");
         double spent = stages.get(0).seconds();
         console.printf("   %-20s %-34s %s%n", CALIBRATE, "done", Progress.clock(spent));
         for (Map.Entry<String, Double> e : budget.estimate().entrySet())
             console.printf("   %-20s %-34s %s%n", e.getKey(), work(e.getKey(), p), Progress.clock(e.getValue()));
         console.printf("   %-20s %-34s %s%n", "total", "", Progress.clock(spent + budget.totalSeconds()));
-        if (spent + budget.totalSeconds() > 1.1 * options.budgetMinutes() * 60 && !options.smoke())
+        if (spent + budget.totalSeconds() > 1.1 * options.budgetMinutes() * 60 && !options.smoke()
+                && options.scale() == 0)
             console.println("   (the smallest plan takes longer than the budget: every count is at its floor)");
     }
 

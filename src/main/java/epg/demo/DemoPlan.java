@@ -13,7 +13,7 @@ package epg.demo;
  * @param diffusionSteps   diffusion fine-tuning steps, for the pre-trained and the from-scratch model alike (stage 2a)
  * @param consistencySteps consistency fine-tuning steps (stage 2b)
  * @param sampleImages     images sampled per model (class-balanced, seeds 0..n-1)
- * @param heunPoints       Karras grid points of the Heun sampler (32 released)
+ * @param heunPoints       Karras grid points of the Heun sampler (18; 32 released)
  * @param cfg              guidance weight w inside the guidance interval (2.5)
  * @param referenceImages  Fashion-MNIST test images in the reference set (padded to 32 px)
  * @param sampleBatch      images per sampling batch (50)
@@ -28,7 +28,7 @@ public record DemoPlan(double budgetMinutes, boolean smoke, int batch, long pret
     public static final long PRETRAIN = 900, DIFFUSION = 1300, CONSISTENCY = 300, SAMPLES = 500, REFERENCE = 2000;
     /** Floors of a scaled plan: training steps, images sampled per model, reference images. */
     public static final long MIN_STEPS = 10, MIN_SAMPLES = 100, MIN_REFERENCE = 200;
-    static final int BATCH = 32, HEUN_POINTS = 32, SAMPLE_BATCH = 50;
+    static final int BATCH = 32, HEUN_POINTS = 18, SAMPLE_BATCH = 50;
     static final double CFG = 2.5;
     /**
      * Unshifted guidance interval (0.19, 10]: the released lower end; the upper end above the released 1.61, because at

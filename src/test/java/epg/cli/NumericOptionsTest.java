@@ -49,6 +49,7 @@ class NumericOptionsTest {
         legal("prepare", "--resolution --threads --max-image-pixels");
         legal("export", "--step");
         legal("demo", "--budget");
+        legal("demo", "--scale", "0");
         legal("demo", "--threads", "0");
         legal("demo", "--seed", "0", "-1");
         legal("sample", "--num --steps --points --mid-sigma --batch --nproc");
