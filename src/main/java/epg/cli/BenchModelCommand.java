@@ -3,6 +3,7 @@ package epg.cli;
 
 import com.google.gson.JsonObject;
 import epg.bench.MatmulPeak;
+import epg.bench.RunContext;
 import epg.bench.StepTimer;
 import epg.bench.TorchReference;
 import epg.bench.TrainStep;
@@ -88,13 +89,14 @@ public final class BenchModelCommand implements Callable<Integer> {
             o.addProperty("batch", batch);
             o.addProperty("dtype", bf16 ? "bf16" : "fp32");
             o.addProperty("threads", threads);
-            o.addProperty("java_ms", java);
+            o.addProperty("javaMs", java);
             if (!noTorch) {
-                o.addProperty("torch_ms", py);
+                o.addProperty("torchMs", py);
                 o.addProperty("ratio", java / py);
                 o.addProperty("torch", torchVersion);
             }
-            o.addProperty("matmul_peak_gflops", peak);
+            o.addProperty("matmulPeakGflops", peak);
+            RunContext.current().addTo(o);
             Files.writeString(out, Json.compact(o) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         return 0;
