@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch side of `epg bench suite`: the same steps as the Java cases, written with plain PyTorch.
 
-Usage: torch_suite.py CASE ARGS_JSON, CASE one of pretrain, diffusion, consistency, sample, sample-calls, loader.
+Usage: torch_suite.py CASE ARGS_JSON, CASE one of pretrain, diffusion, consistency, sample, sample-onestep,
+sample-twostep, sample-calls, loader.
 ARGS_JSON holds model (the network description of scripts/reference/epg_torch.py), batch, steps, warmup, threads,
 dtype (fp32|bf16); consistency also rcm (the frozen encoder's description).
 Prints one JSON line: median_ms, min_ms (per step, per full sampling, or per network call), peak_rss_mib, torch.
@@ -16,6 +17,8 @@ consistency  spec §5: ECT pair (t, r) at stage 1, one eps for both points, deco
            Rcm (eval, no weight grads) of proj(c_in(t0) D(x_t)) against no-grad proj(c_in(t0) x), backward, grad norm,
            AdamW (0.9, 0.99, wd 0.03), EMA 0.9999.
 sample     spec §6: Heun, 32 points, CFG 2.5 on (0.19 s, 1.61 s], denoiser clamped to [-1, 1]; ms per full sampling.
+sample-onestep, sample-twostep  spec §6 (consistency models): 1 or 2 denoiser calls per image (ECT's middle sigma
+           0.821 s), consistency preconditioning, clamped, no guidance; ms per sampling of the batch.
 sample-calls  ms of one unguided denoiser call at batch B (median_ms) and one network call at 2B (double_ms).
 loader     spec §3.1: Fashion-MNIST (IDX at "data", padded 28 -> 32 px) through torchvision's MoCo v3 pair (crop,
            jitter p 0.8, grey p 0.2, PIL blur p 1.0 / 0.1, solarize p 0 / 0.2, flip) plus the flipped clean image,
@@ -250,6 +253,34 @@ class Sampling:
             self.net(x * sigma, sigma, y).clamp(-1, 1).sum().item()
 
 
+class FewStep:
+    """Spec §6: one-step D(eps sigma_max s, sigma_max s), two-step (ECT) renoised to 0.821 s and denoised again; the
+    consistency preconditioning (c_skip, c_out with boundary sigma_min s), clamped to [-1, 1], no guidance."""
+
+    def __init__(self, cfg, batch, bf16, calls):
+        self.m = Epg(cfg).eval()
+        self.noise = torch.randn(batch, cfg["channels"], cfg["size"], cfg["size"])
+        self.z = torch.randn_like(self.noise)
+        self.y = torch.randint(cfg["classes"], (batch,))
+        self.s, self.calls, self.bf16 = cfg["size"] / 64, calls, bf16
+
+    def denoise(self, x, sigma):
+        t = torch.full((x.shape[0],), sigma)
+        f = self.m(x * c_in(t).view(-1, 1, 1, 1), cond(t), self.y).to(x.dtype)
+        d = sigma - SIGMA_MIN * self.s
+        skip = SIGMA_DATA ** 2 / (d * d + SIGMA_DATA ** 2)
+        out = d * SIGMA_DATA / (sigma * sigma + SIGMA_DATA ** 2) ** 0.5
+        return (x * skip + f * out).clamp(-1, 1)
+
+    def __call__(self):
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            x = self.denoise(self.noise * (SIGMA_MAX * self.s), SIGMA_MAX * self.s)
+            if self.calls == 2:
+                mid = 0.821 * self.s
+                x = self.denoise(x + self.z * mid, mid)
+            x.sum().item()
+
+
 class MocoPairs(torch.utils.data.Dataset):
     def __init__(self, folder):
         import gzip
@@ -326,6 +357,9 @@ def main():
         out["median_ms"], out["min_ms"] = timed(Consistency(cfg, a["rcm"], batch, bf16), a["warmup"], a["steps"])
     elif case == "sample":
         out["median_ms"], out["min_ms"] = timed(Sampling(cfg, batch, bf16), a["warmup"], a["steps"])
+    elif case in ("sample-onestep", "sample-twostep"):
+        fn = FewStep(cfg, batch, bf16, 1 if case == "sample-onestep" else 2)
+        out["median_ms"], out["min_ms"] = timed(fn, a["warmup"], a["steps"])
     elif case == "sample-calls":
         s = Sampling(cfg, batch, bf16)
         out["median_ms"], out["min_ms"] = timed(lambda: s.call(False), a["warmup"], a["steps"])

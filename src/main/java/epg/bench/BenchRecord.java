@@ -16,14 +16,15 @@ public final class BenchRecord {
     private BenchRecord() {}
 
     /**
-     * Adds timestamp (UTC), commit (git HEAD of the repository, "+dirty" with uncommitted changes), command, load
-     * average.
+     * Adds timestamp (UTC), commit (git HEAD of the repository, "+dirty" with uncommitted changes), command, the
+     * 1-minute load average now ({@code loadAverage1Min}; files before December 2026 spell it {@code loadavg_1min},
+     * and their other keys in snake_case too).
      */
     public static JsonObject stamped(JsonObject o, String command) {
         o.addProperty("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         o.addProperty("commit", commit());
         o.addProperty("command", command);
-        o.addProperty("loadavg_1min", loadAverage());
+        o.addProperty("loadAverage1Min", loadAverage());
         return o;
     }
 

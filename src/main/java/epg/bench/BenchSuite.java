@@ -5,6 +5,9 @@ import com.google.gson.JsonObject;
 import epg.config.Json;
 import epg.config.ModelConfig;
 import epg.config.Presets;
+import epg.tensor.CpuFeatures;
+import epg.tensor.Precision;
+import epg.tensor.PrecisionSupport;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -48,7 +51,7 @@ public final class BenchSuite {
     private final Options options;
     private final int threads;
     private final PrintStream log;
-    private double peakFp32 = Double.NaN, peakBf16 = Double.NaN;
+    private double peakFp32 = Double.NaN, peakBf16 = Double.NaN, loadAtStart = Double.NaN;
     private String torchVersion = "-";
 
     public BenchSuite(Options options, PrintStream log) {
@@ -70,6 +73,8 @@ public final class BenchSuite {
             l.add(new SuiteCase(CaseKind.CONSISTENCY, epgT, 32, bf16, w, n));
         }
         l.add(new SuiteCase(CaseKind.SAMPLE, epgT, 16, false, 1, quick ? 1 : 2));
+        l.add(new SuiteCase(CaseKind.ONE_STEP, epgT, 64, false, w, n));
+        l.add(new SuiteCase(CaseKind.TWO_STEP, epgT, 64, false, w, n));
         l.add(new SuiteCase(CaseKind.LOADER, null, 64, false, 2, quick ? 10 : 30));
         if (quick) return l;
         l.add(new SuiteCase(CaseKind.PRETRAIN, rcmB, 8, false, 1, 2));
@@ -82,14 +87,17 @@ public final class BenchSuite {
 
     /** Runs every case, prints the table, appends the rows to {@link Options#out()} (when set); returns the rows. */
     public List<Row> run() throws IOException, InterruptedException {
-        log.printf(Locale.ROOT, "epg bench suite: %d threads (OpenBLAS %d), load average %.2f%s%n", threads,
-                Torch.blasThreads(), BenchRecord.loadAverage(), options.quick() ? ", quick" : "");
-        List<SuiteCase> selected = cases(options.quick()).stream().filter(c -> options.only() == null
-                || (c.name() + " " + c.subject() + " " + c.dtype()).contains(options.only())).toList();
-        // A peak is probed only for a dtype some selected case uses: without AVX512-BF16/AMX the bf16 probe runs
-        // libtorch's single-threaded fallback for minutes.
-        peakFp32 = selected.stream().anyMatch(c -> !c.bf16()) ? MatmulPeak.gflops(2048, ScalarType.Float) : 0;
-        peakBf16 = selected.stream().anyMatch(SuiteCase::bf16) ? MatmulPeak.gflops(2048, ScalarType.BFloat16) : 0;
+        loadAtStart = BenchRecord.loadAverage();
+        log.println(header(RunContext.current(), loadAtStart, options.quick()));
+        List<SuiteCase> selected = select(cases(options.quick()), options.only());
+        // A peak is probed only for a dtype some selected case counts flops in: without AVX512-BF16/AMX the bf16
+        // probe runs libtorch's single-threaded fallback for minutes.
+        peakFp32 = probes(selected, false) ? MatmulPeak.gflops(2048, ScalarType.Float) : 0;
+        peakBf16 = probes(selected, true) ? MatmulPeak.gflops(2048, ScalarType.BFloat16) : 0;
+        PrecisionSupport bf16 = PrecisionSupport.of(Precision.BF16, CpuFeatures.current());
+        if (!bf16.isNative() && selected.stream().anyMatch(SuiteCase::bf16))
+            log.println("warning: this CPU has none of " + String.join(", ", bf16.missing()) + ": its bf16 cases "
+                    + "will be slow (" + bf16.level() + "); --only fp32 skips them");
         log.printf(Locale.ROOT, "matmul peak (2048x2048): fp32 %.0f GFLOP/s, bf16 %.0f GFLOP/s (0: not probed)%n",
                 peakFp32, peakBf16);
         List<Row> rows = new ArrayList<>();
@@ -102,6 +110,29 @@ public final class BenchSuite {
         log.println();
         log.print(table(rows));
         return rows;
+    }
+
+    /** The cases whose "case preset dtype" contains {@code only} (null: all). */
+    public static List<SuiteCase> select(List<SuiteCase> cases, String only) {
+        return cases.stream().filter(c -> only == null || (c.name() + " " + c.subject() + " " + c.dtype())
+                .contains(only)).toList();
+    }
+
+    /** Whether the matmul peak of bf16 ({@code bf16}) or fp32 is needed: some selected case counts flops in it. */
+    public static boolean probes(List<SuiteCase> selected, boolean bf16) {
+        return selected.stream().anyMatch(c -> c.bf16() == bf16 && c.gflop() > 0);
+    }
+
+    /**
+     * The first line: the thread count of each pool (libtorch's OpenMP intra-op and inter-op pools, OpenBLAS's own),
+     * the CPU, libtorch's kernel level, the environment levers that are set, the load average.
+     */
+    static String header(RunContext r, double load, boolean quick) {
+        return String.format(Locale.ROOT, "epg bench suite: OpenMP %d threads (inter-op %d), OpenBLAS %d; %s [%s], "
+                        + "ATen CPU capability %s; %s; load average %.2f%s", r.ompThreads(), r.interopThreads(),
+                r.blasThreads(), r.cpu().model(), r.cpu().relevantText(), r.atenCapability(),
+                r.environment().isEmpty() ? "no thread/ISA environment set" : r.environment().toString(), load,
+                quick ? ", quick" : "");
     }
 
     private Row measure(SuiteCase c) throws IOException, InterruptedException {
@@ -168,7 +199,8 @@ public final class BenchSuite {
         return b.toString();
     }
 
-    private JsonObject json(Row r) {
+    /** The JSON line of one row. */
+    JsonObject json(Row r) {
         JsonObject o = new JsonObject();
         o.addProperty("bench", "suite");
         o.addProperty("case", r.c().name());
@@ -176,23 +208,25 @@ public final class BenchSuite {
         o.addProperty("batch", r.c().batch());
         o.addProperty("dtype", r.c().dtype());
         o.addProperty("threads", threads);
-        o.addProperty("blas_threads", Torch.blasThreads());
+        o.addProperty("blasThreads", Torch.blasThreads());
         o.addProperty("steps", r.c().steps());
-        o.addProperty("java_ms", r.javaMs());
-        o.addProperty("java_images_per_s", r.imagesPerSecond(r.javaMs()));
-        o.addProperty("java_peak_rss_mib", r.javaRssMib());
-        o.addProperty("gflop_per_unit", r.c().gflop());
-        o.addProperty("java_gflops", r.gflops());
-        o.addProperty("matmul_peak_gflops", r.peakGflops());
+        o.addProperty("javaMs", r.javaMs());
+        o.addProperty("javaImagesPerS", r.imagesPerSecond(r.javaMs()));
+        o.addProperty("javaPeakRssMib", r.javaRssMib());
+        o.addProperty("gflopPerUnit", r.c().gflop());
+        o.addProperty("javaGflops", r.gflops());
+        o.addProperty("matmulPeakGflops", r.peakGflops());
         if (options.torch()) {
-            o.addProperty("torch_ms", r.torchMs());
-            o.addProperty("torch_images_per_s", r.imagesPerSecond(r.torchMs()));
-            o.addProperty("torch_peak_rss_mib", r.torchRssMib());
+            o.addProperty("torchMs", r.torchMs());
+            o.addProperty("torchImagesPerS", r.imagesPerSecond(r.torchMs()));
+            o.addProperty("torchPeakRssMib", r.torchRssMib());
             o.addProperty("ratio", r.ratio());
             o.addProperty("torch", torchVersion);
         }
         if (!r.note().isEmpty()) o.addProperty("note", r.note());
         o.addProperty("quick", options.quick());
+        RunContext.current().addTo(o);
+        o.addProperty("loadAverageAtStart", loadAtStart);
         return BenchRecord.stamped(o, options.command());
     }
 }

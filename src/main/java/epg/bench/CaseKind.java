@@ -52,6 +52,24 @@ public enum CaseKind {
             return StepTimer.time(c.warmup(), c.steps(), s::sampleAll).medianMs();
         }
     },
+    /** One-step consistency sampling (one network call per image, no guidance). */
+    ONE_STEP("sampling-1-step", "sample-onestep") {
+        @Override double gflop(ModelConfig m, int batch) { return 2 * ModelSize.gflops(m) * batch; }
+
+        @Override double javaMs(SuiteCase c, ModelConfig m, int threads) {
+            return StepTimer.time(c.warmup(), c.steps(), new FewStepRun(m, c.batch(), c.bf16(), 0, 1)::sampleAll)
+                    .medianMs();
+        }
+    },
+    /** Two-step consistency sampling (ECT's middle σ 0.821·s; two network calls per image, no guidance). */
+    TWO_STEP("sampling-2-step", "sample-twostep") {
+        @Override double gflop(ModelConfig m, int batch) { return 2 * 2 * ModelSize.gflops(m) * batch; }
+
+        @Override double javaMs(SuiteCase c, ModelConfig m, int threads) {
+            return StepTimer.time(c.warmup(), c.steps(), new FewStepRun(m, c.batch(), c.bf16(), 0, 2)::sampleAll)
+                    .medianMs();
+        }
+    },
     /** The released sampler extrapolated from timed network calls at batch B and 2B (large models). */
     SAMPLE_CALLS("sampling-extrapolated", "sample-calls") {
         @Override double gflop(ModelConfig m, int batch) { return samplingGflop(m, batch); }

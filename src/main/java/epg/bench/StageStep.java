@@ -5,11 +5,10 @@ import epg.data.Batch;
 import epg.tensor.Autocast;
 import epg.tensor.Scope;
 import epg.train.AdamW;
-import epg.train.GradNorm;
+import epg.train.Gradients;
+import epg.train.ParameterLayout;
 import epg.train.Stage;
 import org.bytedeco.pytorch.Tensor;
-
-import java.util.Collection;
 
 /**
  * The step body shared by {@link PretrainStep}, {@link DiffusionStep} and {@link ConsistencyStep}; {@code clipNorm} 0
@@ -25,7 +24,8 @@ final class StageStep implements Runnable {
 
     StageStep(Stage stage, AdamW.Options adam, Batch batch, boolean bf16, double lr, double clipNorm) {
         this.stage = stage;
-        this.optimiser = new AdamW(stage.trainable(), adam);
+        this.optimiser = AdamW.of(stage.trainable(), adam, java.util.Map.of(), stage.modules().values(),
+                ParameterLayout.current());
         this.batch = batch;
         this.bf16 = bf16;
         this.lr = lr;
@@ -40,9 +40,10 @@ final class StageStep implements Runnable {
                 loss = stage.loss(batch, step).total();
             }
             loss.backward();
-            Collection<Tensor> params = stage.trainable().values();
-            double value = loss.item_double(), norm = clipNorm > 0 ? GradNorm.clip(params, clipNorm)
-                    : GradNorm.of(params);
+            Gradients grads = optimiser.gradients();
+            grads.collect();
+            double value = loss.item_double(), norm = grads.norm();
+            if (clipNorm > 0) grads.clip(norm, clipNorm);
             if (!Double.isFinite(value) || !Double.isFinite(norm))
                 throw new IllegalStateException("non-finite loss in the benchmark step");
             optimiser.step(lr);

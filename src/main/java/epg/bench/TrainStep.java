@@ -29,7 +29,8 @@ public final class TrainStep implements Runnable {
         Rng rng = new Rng(seed);
         this.model = config.kind() == ModelConfig.Kind.EPG ? new EpgModel(config) : new RcmEncoder(config);
         if (model instanceof EpgModel m) Init.epg(m, rng); else Init.rcm((RcmEncoder) model, rng);
-        this.optimiser = new AdamW(model.namedParameters(), new AdamW.Options(0.9, 0.999, 1e-8, 0.01, Set.of()));
+        this.optimiser = AdamW.of(model.namedParameters(), new AdamW.Options(0.9, 0.999, 1e-8, 0.01, Set.of()),
+                java.util.Map.of(), java.util.List.of(model), epg.train.ParameterLayout.current());
         this.x = Scope.keep(torch.randn(new long[]{batch, config.channels(), config.imageSize(), config.imageSize()},
                 rng.optional(), Torch.options(ScalarType.Float)));
         this.c = Scope.keep(torch.randn(new long[]{batch}, rng.optional(), Torch.options(ScalarType.Float))

@@ -3,6 +3,7 @@ package epg.cli;
 
 import com.google.gson.JsonObject;
 import epg.bench.MatmulPeak;
+import epg.bench.RunContext;
 import epg.bench.StepTimer;
 import epg.bench.TorchReference;
 import epg.bench.TrainStep;
@@ -41,7 +42,8 @@ public final class BenchModelCommand implements Callable<Integer> {
             description = "Alternating Java/PyTorch rounds; the best median counts (default ${DEFAULT-VALUE}).")
     int rounds;
     @Option(names = "--bf16", description = "bf16 autocast in both stacks.") boolean bf16;
-    @Option(names = "--math-attention", description = "matmul-softmax-matmul attention instead of the fused kernel.")
+    @Option(names = "--math-attention", description = "Explicit attention, never the fused kernel "
+            + "(EPG_ATTENTION overrides).")
     boolean mathAttention;
     @Option(names = "--no-torch", description = "Skip the PyTorch side.") boolean noTorch;
     @Option(names = "--python", defaultValue = "/usr/bin/python3",
@@ -87,13 +89,14 @@ public final class BenchModelCommand implements Callable<Integer> {
             o.addProperty("batch", batch);
             o.addProperty("dtype", bf16 ? "bf16" : "fp32");
             o.addProperty("threads", threads);
-            o.addProperty("java_ms", java);
+            o.addProperty("javaMs", java);
             if (!noTorch) {
-                o.addProperty("torch_ms", py);
+                o.addProperty("torchMs", py);
                 o.addProperty("ratio", java / py);
                 o.addProperty("torch", torchVersion);
             }
-            o.addProperty("matmul_peak_gflops", peak);
+            o.addProperty("matmulPeakGflops", peak);
+            RunContext.current().addTo(o);
             Files.writeString(out, Json.compact(o) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         return 0;

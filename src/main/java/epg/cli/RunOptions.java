@@ -41,8 +41,8 @@ public final class RunOptions {
             description = "RGB pixel normalisation: imagenet or simple (grey data: simple) (default ${DEFAULT-VALUE}).")
     String normalization;
     @Option(names = "--math-attention",
-            description = "matmul-softmax-matmul attention instead of the fused kernel "
-                    + "(faster under bf16 at short sequences).")
+            description = "Explicit softmax(q k^T) v attention, never the fused kernel (default: the faster of the "
+                    + "two, probed once per shape; EPG_ATTENTION=sdpa|explicit|matmul|auto overrides both).")
     boolean mathAttention;
     @Bounds
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).") long seed;

@@ -1,6 +1,7 @@
 // Spec §3 "multi-process runs": gradient averaging, bucketed as DDP does (flatten, one all-reduce per bucket, ÷ W).
 package epg.dist;
 
+import epg.tensor.Scope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ReduceOp;
 import org.bytedeco.pytorch.Scalar;
@@ -25,10 +26,26 @@ public final class GradientAverager {
 
     private final Distributed group;
     private final List<List<Tensor>> buckets = new ArrayList<>();
+    private final List<Tensor> pieces;
 
     public GradientAverager(Distributed group, Collection<Tensor> parameters, long bucketBytes) {
+        this(group, List.of(), parameters, bucketBytes);
+    }
+
+    /**
+     * Also averages {@code flatGradients}, flat gradient buffers (epg.nn.FlatParameters) that are the gradients of
+     * other parameters: each is all-reduced in place, in pieces of at most {@code bucketBytes}.
+     */
+    public GradientAverager(Distributed group, List<Tensor> flatGradients, Collection<Tensor> parameters,
+                            long bucketBytes) {
         if (bucketBytes <= 0) throw new IllegalArgumentException("bucket size must be > 0 bytes");
         this.group = group;
+        this.pieces = new ArrayList<>();
+        for (Tensor f : flatGradients) {
+            long per = Math.max(1, bucketBytes / f.element_size());
+            for (long o = 0; o < f.numel(); o += per)
+                pieces.add(Scope.keep(f.narrow(0, o, Math.min(per, f.numel() - o))));     // [n]
+        }
         List<Tensor> current = new ArrayList<>();
         long bytes = 0;
         for (Tensor p : parameters) {
@@ -46,14 +63,26 @@ public final class GradientAverager {
 
     public GradientAverager(Distributed group, Collection<Tensor> parameters) { this(group, parameters, BUCKET_BYTES); }
 
-    public int buckets() { return buckets.size(); }
+    /** As {@link #GradientAverager(Distributed, List, Collection, long)} with DDP's bucket size. */
+    public GradientAverager(Distributed group, List<Tensor> flatGradients, Collection<Tensor> parameters) {
+        this(group, flatGradients, parameters, BUCKET_BYTES);
+    }
+
+    /** All-reduces per step: the per-tensor buckets and the pieces of the flat buffers. */
+    public int buckets() { return buckets.size() + pieces.size(); }
 
     /** The collective: grads ← (Σ_r grads_r) / W on every rank. Does nothing on one process. */
     public void average() {
         if (group.worldSize() == 1) return;
         try (NoGradGuard g = new NoGradGuard()) {
-            List<Tensor> flats = new ArrayList<>();
+            List<Tensor> sent = new ArrayList<>();
             List<Work> works = new ArrayList<>();
+            for (Tensor piece : pieces) {
+                Tensor host = piece.cpu();                                                  // [n] (Gloo: host)
+                sent.add(host);
+                works.add(group.allReduceAsync(host, ReduceOp.RedOpType.SUM));
+            }
+            List<Tensor> flats = new ArrayList<>();
             for (List<Tensor> bucket : buckets) {
                 TensorVector parts = new TensorVector();
                 for (Tensor p : bucket)
@@ -62,8 +91,15 @@ public final class GradientAverager {
                 flats.add(flat);
                 works.add(group.allReduceAsync(flat, ReduceOp.RedOpType.SUM));
             }
-            for (int i = 0; i < buckets.size(); i++) {
+            Scalar w = new Scalar((double) group.worldSize());
+            for (int i = 0; i < sent.size(); i++) {
                 group.await(works.get(i), "gradient all-reduce");
+                Tensor piece = pieces.get(i);
+                if (sent.get(i).data_ptr().address() == piece.data_ptr().address()) piece.div_(w);
+                else piece.copy_(sent.get(i).div_(w));
+            }
+            for (int i = 0; i < buckets.size(); i++) {
+                group.await(works.get(sent.size() + i), "gradient all-reduce");
                 flats.get(i).div_(new Scalar((double) group.worldSize()));
                 unpack(buckets.get(i), flats.get(i));
             }

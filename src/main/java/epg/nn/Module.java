@@ -20,6 +20,7 @@ public abstract class Module {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+    private FlatParameters flat;
 
     /** Every network starts here, before its subclass creates a tensor: the natives load first (see Natives). */
     protected Module() {
@@ -82,13 +83,22 @@ public abstract class Module {
         return out;
     }
 
-    /** Moves every parameter and buffer to {@code device} in place (each tensor keeps its identity: optimisers). */
+    /**
+     * Moves every parameter and buffer to {@code device} in place (each tensor keeps its identity: optimisers); a flat
+     * layout is dropped (flatten after moving).
+     */
     public Module to(org.bytedeco.pytorch.Device device) {
+        flat = null;
         try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
             for (Tensor t : stateDict().values()) t.set_data(t.to(device, t.scalar_type()));
         }
         return this;
     }
+
+    /** The flat buffers this module's parameters are views into ({@link FlatParameters#flatten}), or null. */
+    public final FlatParameters flatParameters() { return flat; }
+
+    final void flat(FlatParameters layout) { this.flat = layout; }
 
     public final long parameterCount() {
         return namedParameters().values().stream().mapToLong(Tensor::numel).sum();

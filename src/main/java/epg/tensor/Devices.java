@@ -4,8 +4,6 @@ package epg.tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -44,29 +42,11 @@ public final class Devices {
     }
 
     /** The "model name" of /proc/cpuinfo (Linux), else os.arch. */
-    public static String cpuModel() {
-        Path info = Path.of("/proc/cpuinfo");
-        try {
-            if (Files.isReadable(info))
-                for (String line : Files.readAllLines(info))
-                    if (line.startsWith("model name") && line.contains(":"))
-                        return line.substring(line.indexOf(':') + 1).trim();
-        } catch (IOException e) {
-            // fall through
-        }
-        return System.getProperty("os.arch");
-    }
+    public static String cpuModel() { return CpuFeatures.current().model(); }
 
-    /** Whether the CPU runs bf16 matrix products natively (AVX512-BF16 or AMX; docs/benchmarks.md). */
+    /** Whether the CPU runs bf16 matrix products natively (AVX512-BF16 or AMX; {@link PrecisionSupport}). */
     public static boolean cpuHasBf16() {
-        Path info = Path.of("/proc/cpuinfo");
-        try {
-            if (!Files.isReadable(info)) return false;
-            String text = Files.readString(info);
-            return text.contains("avx512_bf16") || text.contains("amx_bf16");
-        } catch (IOException e) {
-            return false;
-        }
+        return PrecisionSupport.of(Precision.BF16, CpuFeatures.current()).isNative();
     }
 
     /** nvidia-smi's name of GPU {@code index}; "unknown GPU" when it cannot say. Untested on a GPU. */

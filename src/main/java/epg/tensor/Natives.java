@@ -35,12 +35,16 @@ public final class Natives {
 
     /**
      * The environment ./epg and the test runner start the JVM with, which no process can give itself once running
-     * (glibc reads MALLOC_* at its first allocation, libgomp OMP_WAIT_POLICY when libtorch loads it): freed native
-     * memory stays in the process, and idle OpenMP threads sleep instead of spinning. On 2 cores they took a training
-     * step from 2.1 s to 0.3 s (bench/results.jsonl). Library users set them before starting Java (docs/library.md).
+     * (glibc reads MALLOC_* at its first allocation, libgomp OMP_WAIT_POLICY when libtorch loads it, OpenBLAS
+     * OPENBLAS_THREAD_TIMEOUT in its load-time constructor, and the presets bind no OpenBLAS call that changes it
+     * later): freed native memory stays in the process, and idle OpenMP and OpenBLAS threads sleep instead of
+     * spinning. On 2 cores the first two took a training step from 2.1 s to 0.3 s (bench/results.jsonl); the timeout
+     * took an EPG-T step from 521 to 465 ms on an AVX2 EPYC. Library users set them before starting Java
+     * (docs/library.md).
      */
     public static final Map<String, String> RECOMMENDED_ENVIRONMENT = Map.of("OMP_WAIT_POLICY", "PASSIVE",
-            "MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "1073741824");
+            "MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "1073741824",
+            "OPENBLAS_THREAD_TIMEOUT", "4");
     /**
      * JavaCPP settings ./epg passes with -D and {@link #load} sets in-process when unset (before JavaCPP reads them):
      * native memory is owned by scopes, so JavaCPP need not poll /proc on every allocation.

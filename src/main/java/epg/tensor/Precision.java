@@ -13,10 +13,8 @@ public enum Precision {
         throw new IllegalArgumentException("precision must be fp32, bf16 or fp16, got '" + s + "'");
     }
 
-    /** "auto": bf16 on CUDA or on a CPU with native bf16 (AVX512-BF16/AMX), else fp32. */
-    public static Precision auto(String device) {
-        return Devices.isCuda(device) || Devices.cpuHasBf16() ? BF16 : FP32;
-    }
+    /** "auto": bf16 on CUDA or where this CPU runs it faster than fp32 ({@link AutoPrecision}), else fp32. */
+    public static Precision auto(String device) { return AutoPrecision.decide(device).precision(); }
 
     /** "fp32", "bf16" or "fp16", as options and config.json spell it. */
     public String id() { return name().toLowerCase(java.util.Locale.ROOT); }

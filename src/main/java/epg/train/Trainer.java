@@ -12,7 +12,6 @@ import epg.tensor.FolderLock;
 import epg.tensor.Precision;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -29,7 +28,8 @@ import java.util.Optional;
  * autocast (fp16 with a {@link LossScaler}), AdamW with a scheduled learning rate, skipping of non-finite steps (the
  * step counter, and so every schedule, stands still on a skipped step, as in the released loop),
  * optional gradient clipping, the stage's momentum/EMA update, a JSON-lines log and periodic checkpoints in a
- * {@link RunDir}, from which a run resumes automatically and exactly.
+ * {@link RunDir}, from which a run resumes automatically and exactly. The stage's modules are laid out flat
+ * ({@link ParameterLayout}): weights, gradients, moments and EMA copies are one buffer per dtype.
  * <p>
  * Data parallel (docs/distributed.md): with a {@link Distributed} group of W processes, each rank loads its block of
  * every global batch, the gradients are averaged over ranks after backward (bucketed all-reduce), the logged loss is
@@ -110,8 +110,10 @@ public final class Trainer {
             stage.modules().values().forEach(m -> m.to(device));
         }
         this.trainable = new LinkedHashMap<>(stage.trainable());
-        this.optimizer = new AdamW(trainable, settings.adam(), stage.lrScales());
-        this.averager = new GradientAverager(group, trainable.values());
+        this.optimizer = AdamW.of(trainable, settings.adam(), stage.lrScales(), stage.modules().values(),
+                ParameterLayout.current());
+        Gradients grads = optimizer.gradients();
+        this.averager = new GradientAverager(group, grads.flatBuffers(), grads.unflattened());
         this.scaler = LossScaler.of(settings.precision() == Precision.FP16);
     }
 
@@ -210,11 +212,13 @@ public final class Trainer {
                     // unscaled.
                     (scaler.enabled() ? loss.total().mul(Torch.scalar(scaler.scale())) : loss.total()).backward();
                     group.checkHooks();
+                    optimizer.gradients().collect();
                     averager.average();
+                    if (group.worldSize() > 1) optimizer.gradients().adoptAveraged();
                     if (scaler.enabled()) unscale();
                     // Section: a non-finite loss or gradient skips the step (counted; too many in a row stop the run).
                     Map<String, Double> terms = globalMeans(loss);
-                    double lossValue = terms.remove("loss"), gradNorm = GradNorm.of(trainable.values());
+                    double lossValue = terms.remove("loss"), gradNorm = optimizer.gradients().norm();
                     boolean skip = !Double.isFinite(lossValue) || !Double.isFinite(gradNorm);
                     scaler.update(!skip);
                     if (skip) {
@@ -222,7 +226,7 @@ public final class Trainer {
                     } else {
                         // Section: optional gradient-norm clipping.
                         if (settings.clipNorm() > 0 && k >= settings.schedule().warmup())
-                            GradNorm.clip(trainable.values(), gradNorm, settings.clipNorm());
+                            optimizer.gradients().clip(gradNorm, settings.clipNorm());
                         // Section: AdamW step with the scheduled learning rate.
                         optimizer.step(settings.lr().at(k));
                         optimizer.zeroGrad();
@@ -299,11 +303,7 @@ public final class Trainer {
     }
 
     /** Gradients of the scaled loss ← gradients / scale. */
-    private void unscale() {
-        try (NoGradGuard g = new NoGradGuard()) {
-            for (Tensor p : trainable.values()) if (p.grad().defined()) p.grad().mul_(Torch.scalar(1 / scaler.scale()));
-        }
-    }
+    private void unscale() { optimizer.gradients().scale(1 / scaler.scale()); }
 
     /** sqrt(Σ‖θ‖²): the norm of the trainable weights themselves (not of their gradients). */
     private double parameterNorm() {

@@ -3,15 +3,22 @@ package epg.bench;
 
 import epg.train.GradNorm;
 import epg.config.Presets;
+import com.google.gson.JsonObject;
+import epg.tensor.CpuFeatures;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchSuiteTest {
@@ -66,7 +73,7 @@ class BenchSuiteTest {
     void quickSuiteHasTheSmallCasesOnlyAndTheFullOneAddsB16() {
         List<SuiteCase> quick = BenchSuite.cases(true), full = BenchSuite.cases(false);
         assertTrue(quick.stream().allMatch(c -> c.model() == null || c.model().imageSize() == 32));
-        assertEquals(8, quick.size());
+        assertEquals(10, quick.size());
         assertTrue(full.stream().anyMatch(c -> c.subject().equals("EPG-B/16") && c.batch() == 8
                 && c.name().equals("diffusion-step")));
         assertTrue(full.stream().anyMatch(c -> c.subject().equals("RCM-B/16") && c.batch() == 8
@@ -104,5 +111,69 @@ class BenchSuiteTest {
             step.run();
             step.run();
         }
+    }
+
+    @Test
+    void oneAndTwoStepConsistencySamplingCountOneAndTwoForwardsPerImage() {
+        List<SuiteCase> few = BenchSuite.select(BenchSuite.cases(true), "sampling-");
+        assertEquals(List.of("sampling-1-step", "sampling-2-step"),
+                few.stream().map(SuiteCase::name).filter(n -> n.contains("-step")).toList());
+        SuiteCase one = few.stream().filter(c -> c.kind() == CaseKind.ONE_STEP).findFirst().orElseThrow();
+        SuiteCase two = few.stream().filter(c -> c.kind() == CaseKind.TWO_STEP).findFirst().orElseThrow();
+        // EPG-T: 113 639 424 MACs per image and forward (see above); 2 flops each, batch 64
+        assertEquals(2 * 64 * 0.113639424, one.gflop(), 1e-9);
+        assertEquals(2 * one.gflop(), two.gflop(), 1e-9);
+        assertEquals(List.of("sample-onestep", "sample-twostep"), List.of(one.kind().torchName(),
+                two.kind().torchName()));
+        try (Scope s = Scope.open()) {
+            new FewStepRun(Presets.get("EPG-T"), 2, false, 0, 2).sampleAll();
+            new FewStepRun(Presets.get("EPG-T"), 2, false, 0, 1).sampleAll();
+        }
+    }
+
+    @Test
+    void aPeakIsProbedOnlyForTheDtypesOfSelectedCasesThatCountFlops() {
+        List<SuiteCase> all = BenchSuite.cases(true);
+        List<SuiteCase> fp32 = BenchSuite.select(all, "diffusion-step EPG-T fp32");
+        assertEquals(1, fp32.size());
+        assertTrue(BenchSuite.probes(fp32, false));
+        assertFalse(BenchSuite.probes(fp32, true), "no bf16 case selected: no bf16 probe");
+        List<SuiteCase> bf16 = BenchSuite.select(all, "bf16");
+        assertTrue(BenchSuite.probes(bf16, true));
+        assertFalse(BenchSuite.probes(bf16, false));
+        List<SuiteCase> loader = BenchSuite.select(all, "loader");
+        assertFalse(BenchSuite.probes(loader, false) || BenchSuite.probes(loader, true), "the loader counts no flops");
+    }
+
+    @Test
+    void theHeaderNamesEveryPoolTheCpuAndTheLevers() {
+        RunContext r = new RunContext(CpuFeatures.of("AMD EPYC 7B12", "fma avx2 sse2"), 2, 1, 2, "AVX2",
+                Map.of("OPENBLAS_THREAD_TIMEOUT", "4", "ATEN_CPU_CAPABILITY", "avx2"));
+        assertEquals("epg bench suite: OpenMP 2 threads (inter-op 1), OpenBLAS 2; AMD EPYC 7B12 [avx2 fma], ATen CPU "
+                + "capability AVX2; {ATEN_CPU_CAPABILITY=avx2, OPENBLAS_THREAD_TIMEOUT=4}; load average 0.50, quick",
+                BenchSuite.header(r, 0.5, true));
+        JsonObject o = new JsonObject();
+        r.addTo(o);
+        assertEquals("avx2 fma", o.get("cpuFlags").getAsString());
+        assertEquals("4", o.getAsJsonObject("environment").get("OPENBLAS_THREAD_TIMEOUT").getAsString());
+    }
+
+    @Test
+    void everyRecordedLineCarriesTheCpuAndTheStartLoadInCamelCaseKeys() {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        BenchSuite suite = new BenchSuite(new BenchSuite.Options(true, null, true, "/usr/bin/python3", null, "test",
+                false), quiet);
+        SuiteCase one = BenchSuite.select(BenchSuite.cases(true), "sampling-1-step").get(0);
+        JsonObject o = suite.json(new BenchSuite.Row(one, 40, 50, 900, 400, 150, ""));
+        for (String key : o.keySet()) assertTrue(key.matches("[a-z][A-Za-z0-9]*"), "not camelCase: " + key);
+        assertEquals(CpuFeatures.current().model(), o.get("cpuModel").getAsString());
+        assertEquals(CpuFeatures.current().relevantText(), o.get("cpuFlags").getAsString());
+        assertTrue(o.has("loadAverageAtStart") && o.has("loadAverage1Min") && o.has("ompThreads")
+                && o.has("atenCpuCapability") && o.has("environment"), o.toString());
+        assertEquals("sampling-1-step", o.get("case").getAsString());
+        assertEquals(0.8, o.get("ratio").getAsDouble(), 1e-12);
+        // 64 images per 40 ms
+        assertEquals(1600, o.get("javaImagesPerS").getAsDouble(), 1e-9);
+        assertEquals(2 * 64 * 0.113639424, o.get("gflopPerUnit").getAsDouble(), 1e-9);
     }
 }

@@ -20,4 +20,33 @@ class NativesTest {
             assertTrue(maps.anyMatch(l -> l.endsWith("/libtorch_cpu.so")), "the bundled libtorch_cpu.so is mapped");
         }
     }
+
+    /** ./epg, the test runner and the library's warning agree on the environment no running JVM can set itself. */
+    @Test
+    void theLauncherAndTheTestRunnerSetEveryRecommendedVariable() throws IOException {
+        String launcher = Files.readString(Path.of("epg")), pom = Files.readString(Path.of("pom.xml"));
+        Natives.RECOMMENDED_ENVIRONMENT.forEach((k, v) -> {
+            assertTrue(launcher.contains("export " + k + "=${" + k + ":-" + v + "}")
+                    || launcher.contains(k + "=${" + k + ":-" + v + "}"), "./epg sets " + k + "=" + v);
+            assertTrue(pom.contains("<" + k + ">" + v + "</" + k + ">"), "pom.xml's Surefire sets " + k + "=" + v);
+        });
+        assertTrue(Natives.RECOMMENDED_ENVIRONMENT.containsKey("OPENBLAS_THREAD_TIMEOUT"));
+        assertEquals(java.util.Map.of(), Natives.missingEnvironment(), "the test JVM runs with all of them");
+    }
+
+    /**
+     * libtorch's sgemm_ binds to the bundled OpenBLAS (the presets map the same 0.3.31 binary twice, as
+     * libopenblas_nolapack.so.0 and libopenblas.so.0, both with soname libopenblas.so.0; LD_DEBUG=bindings shows
+     * libtorch_cpu.so and openblas_set_num_threads resolved in the first): no system OpenBLAS is mapped.
+     */
+    @Test
+    void everyOpenBlasInThisProcessComesFromTheNativeCache() throws IOException {
+        Natives.load();
+        try (var maps = Files.lines(Path.of("/proc/self/maps"))) {
+            var blas = maps.map(l -> l.substring(Math.max(0, l.indexOf('/')))).filter(p -> p.contains("libopenblas"))
+                    .distinct().toList();
+            assertTrue(blas.stream().anyMatch(p -> p.endsWith("/libopenblas_nolapack.so.0")), blas.toString());
+            assertTrue(blas.stream().allMatch(p -> p.contains("/org/bytedeco/openblas/")), blas.toString());
+        }
+    }
 }

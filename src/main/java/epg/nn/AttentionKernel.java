@@ -1,0 +1,110 @@
+// Spec §2.1 (softmax(q·kᵀ/√d_head)·v): which kernel computes attention here, decided once per shape class by a probe.
+package epg.nn;
+
+import epg.tensor.Rng;
+import epg.tensor.Scope;
+import epg.tensor.Torch;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * SDPA: libtorch's fused scaled_dot_product_attention, reading q, k and v as strided views of the qkv output.
+ * EXPLICIT: one head-major copy of q, k, v, then baddbmm (the 1/√d scale folded into the GEMM), softmax, bmm.
+ * MATMUL: the earlier explicit path (4-D matmul, scale applied to the scores), kept for comparison.
+ * <p>
+ * Which is faster depends on the CPU and dtype (on an AVX2 CPU the fused kernel was the slower one in fp32, on
+ * AVX-512 the faster one; under bf16 autocast it was slower): a network built with fused attention allowed takes the
+ * faster of SDPA and EXPLICIT as timed once per (device, dtype, grad mode, batch class, heads, tokens, head width) in
+ * this process. The system property {@value #PROPERTY} or the environment variable {@value #ENV} ({@code sdpa},
+ * {@code explicit}, {@code matmul} or {@code auto}) overrides the choice for every network; a network built without
+ * fused attention takes EXPLICIT.
+ */
+public enum AttentionKernel {
+    SDPA, EXPLICIT, MATMUL;
+
+    public static final String PROPERTY = "epg.attention", ENV = "EPG_ATTENTION";
+
+    /** What a probe decides on: the shape class of one attention call. */
+    public record Key(String device, String dtype, boolean grad, long batchClass, long heads, long tokens,
+                      long headDim) {}
+
+    /** Times the candidates for a shape class and returns the faster. */
+    public interface Probe {
+        AttentionKernel decide(Key key);
+    }
+
+    private static final Map<Key, AttentionKernel> DECIDED = new ConcurrentHashMap<>();
+    private static volatile Probe probe = AttentionKernel::timed;
+    /** The kernel of the latest attention call (what the tests observe). */
+    static volatile AttentionKernel lastUsed;
+
+    /** The kernel {@link #PROPERTY} / {@link #ENV} forces, or null for auto (unset, blank or "auto"). */
+    public static AttentionKernel forced() {
+        String v = System.getProperty(PROPERTY);
+        if (v == null) v = System.getenv(ENV);
+        if (v == null || v.isBlank() || v.trim().equalsIgnoreCase("auto")) return null;
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "sdpa", "fused" -> SDPA;
+            case "explicit" -> EXPLICIT;
+            case "matmul" -> MATMUL;
+            default -> throw new IllegalArgumentException("unknown attention kernel '" + v + "' (" + PROPERTY + " / "
+                    + ENV + "); use sdpa, explicit, matmul or auto");
+        };
+    }
+
+    /** The kernel for q, k, v of shape [B, H, L, hd] like {@code q}; {@code fusedAllowed}: the network's setting. */
+    static AttentionKernel choose(boolean fusedAllowed, Tensor q) {
+        AttentionKernel f = forced();
+        if (f != null) return f;
+        if (!fusedAllowed) return EXPLICIT;
+        long[] s = Torch.shape(q);
+        Key key = new Key(q.device().str().getString(), q.scalar_type().toString(), GradMode.is_enabled(),
+                Long.highestOneBit(s[0]), s[1], s[2], s[3]);
+        return DECIDED.computeIfAbsent(key, k -> probe.decide(k));
+    }
+
+    /** The decisions taken so far in this process. */
+    public static Map<Key, AttentionKernel> decisions() { return Map.copyOf(DECIDED); }
+
+    /** Replaces the probe (tests, or a cached decision) and forgets earlier decisions; returns the previous probe. */
+    public static Probe useProbe(Probe p) {
+        Probe old = probe;
+        probe = p;
+        DECIDED.clear();
+        return old;
+    }
+
+    /** The default probe: the faster of SDPA and EXPLICIT, best of three timed passes (backward too in grad mode). */
+    static AttentionKernel timed(Key key) {
+        return seconds(SDPA, key) <= seconds(EXPLICIT, key) ? SDPA : EXPLICIT;
+    }
+
+    private static double seconds(AttentionKernel kernel, Key key) {
+        double best = Double.MAX_VALUE;
+        try (Scope s = Scope.open()) {
+            Rng rng = new Rng(0);
+            long[] shape = {key.batchClass(), key.tokens(), 3, key.heads(), key.headDim()};
+            Tensor qkv = torch.randn(shape, rng.optional(), Torch.options(torch.ScalarType.Float,
+                    Torch.device(key.device()))).to(dtypeOf(key));          // [B, L, 3, H, hd]
+            for (int rep = 0; rep < 4; rep++) {
+                Tensor leaf = qkv.detach().requires_grad_(key.grad());
+                long t0 = System.nanoTime();
+                Tensor o = Attention.attend(kernel, leaf, 0, null);         // [B, L, D]
+                if (key.grad()) o.sum().backward();
+                if (!key.device().equals("cpu")) o.sum().item_double();
+                if (rep > 0) best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        return best;
+    }
+
+    private static torch.ScalarType dtypeOf(Key key) {
+        for (torch.ScalarType t : torch.ScalarType.values()) if (t.toString().equals(key.dtype())) return t;
+        return torch.ScalarType.Float;
+    }
+}
