@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                         + "few steps of every stage on this machine, then sizes the plan so "
                         + "that the whole run takes --budget minutes."},
         footerHeading = "%nExample:%n",
-        footer = {"  epg demo --budget 20 --out runs/demo", "  epg demo --scale 0.5 --out runs/demo-half", "  epg demo --report-only --out runs/demo"})
+        footer = {"  epg demo --budget 20 --out runs/demo", "  epg demo --scale 0.5 --out runs/demo-half",
+                "  epg demo --report-only --out runs/demo"})
 public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default ${DEFAULT-VALUE}).")
@@ -74,7 +75,8 @@ public final class DemoCommand implements Callable<Integer> {
         double minutes = smoke ? 1 : budget;
         System.out.printf("epg demo -> %s: budget %.3g min%s, %d threads, training in %s%n", out, minutes,
                 smoke ? " (smoke)" : "", Torch.threads(), bf16 ? "bf16" : "fp32");
-        DemoResult r = new DemoPipeline(new DemoPipeline.Options(minutes, smoke ? 0 : scale, smoke, inception, bf16, seed, threads), out,
+        DemoResult r = new DemoPipeline(new DemoPipeline.Options(minutes, smoke ? 0 : scale, smoke, inception, bf16,
+                seed, threads), out,
                 System.out).run();
         r.metrics().forEach(m -> System.out.printf(Locale.ROOT, "%-28s %-40s FD_RCM %9.3f%s%s%n", m.model(),
                 m.sampler(), m.fdRcm(), m.classAccuracy() == null ? ""

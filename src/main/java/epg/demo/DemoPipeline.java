@@ -65,7 +65,8 @@ public final class DemoPipeline {
      * The options a run was started with.
      *
      * @param budgetMinutes wall-clock budget the plan is sized for
-     * @param scale         when &gt; 0, the default plan times this factor, whatever the budget (0: sized to the budget)
+     * @param scale         when &gt; 0, the default plan times this factor, whatever the budget (0: sized to the
+     *                      budget)
      * @param smoke         the test suite's run (fixed tiny plan; calibration still runs, one step each)
      * @param inception     pytorch-fid's Inception weights for FID, or null
      * @param bf16          bf16 autocast for training and sampling
@@ -150,8 +151,8 @@ public final class DemoPipeline {
     private void printPlan() {
         DemoPlan p = budget.plan();
         if (options.scale() > 0 && !options.smoke())
-            console.printf("%nPlan: the default plan times %.3g (--scale; not sized to a budget), estimate per stage:%n",
-                    options.scale());
+            console.printf("%nPlan: the default plan times %.3g (--scale; not sized to a budget), estimate per "
+                    + "stage:%n", options.scale());
         else console.printf("%nPlan for %.3g min%s, estimate per stage:%n", options.budgetMinutes(),
                 options.smoke() ? " (smoke: fixed counts)" : "");
         double spent = stages.get(0).seconds();

@@ -1,4 +1,4 @@
-// Spec §2.1 (softmax(q·kᵀ/√d_head)·v): which kernel computes attention here, decided once per shape class by a probe.
+// Spec §2.1 (softmax(q·kᵀ/√d_head)·v): which kernel computes attention here (fixed, or by a probe on request).
 package epg.nn;
 
 import epg.tensor.Rng;
@@ -18,11 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * MATMUL: the earlier explicit path (4-D matmul, scale applied to the scores), kept for comparison.
  * <p>
  * Which is faster depends on the CPU and dtype (on an AVX2 CPU the fused kernel was the slower one in fp32, on
- * AVX-512 the faster one; under bf16 autocast it was slower): a network built with fused attention allowed takes the
- * faster of SDPA and EXPLICIT as timed once per (device, dtype, grad mode, batch class, heads, tokens, head width) in
- * this process. The system property {@value #PROPERTY} or the environment variable {@value #ENV} ({@code sdpa},
- * {@code explicit}, {@code matmul} or {@code auto}) overrides the choice for every network; a network built without
- * fused attention takes EXPLICIT.
+ * AVX-512 the faster one; under bf16 autocast it was slower, and repeated timings on one quiet machine differ by more
+ * than the kernels do). A network built with fused attention allowed takes SDPA; a network built without it takes
+ * EXPLICIT. The choice is fixed so that a run resumed in a new process, and a sample drawn again, compute the same
+ * bits. The system property {@value #PROPERTY} or the environment variable {@value #ENV} ({@code sdpa},
+ * {@code explicit}, {@code matmul} or {@code auto}) overrides it for every network; {@code auto} takes the faster of
+ * SDPA and EXPLICIT as timed once per (device, dtype, grad mode, batch class, heads, tokens, head width) in this
+ * process (not bit-reproducible across processes).
  */
 public enum AttentionKernel {
     SDPA, EXPLICIT, MATMUL;
@@ -43,12 +45,11 @@ public enum AttentionKernel {
     /** The kernel of the latest attention call (what the tests observe). */
     static volatile AttentionKernel lastUsed;
 
-    /** The kernel {@link #PROPERTY} / {@link #ENV} forces, or null for auto (unset, blank or "auto"). */
+    /** The kernel {@link #PROPERTY} / {@link #ENV} forces, or null when unset, blank or "auto". */
     public static AttentionKernel forced() {
-        String v = System.getProperty(PROPERTY);
-        if (v == null) v = System.getenv(ENV);
-        if (v == null || v.isBlank() || v.trim().equalsIgnoreCase("auto")) return null;
-        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+        String v = setting();
+        if (v == null || v.equals("auto")) return null;
+        return switch (v) {
             case "sdpa", "fused" -> SDPA;
             case "explicit" -> EXPLICIT;
             case "matmul" -> MATMUL;
@@ -57,11 +58,19 @@ public enum AttentionKernel {
         };
     }
 
+    /** {@link #PROPERTY} or else {@link #ENV}, trimmed and lower-cased; null when unset or blank. */
+    private static String setting() {
+        String v = System.getProperty(PROPERTY);
+        if (v == null) v = System.getenv(ENV);
+        return v == null || v.isBlank() ? null : v.trim().toLowerCase(Locale.ROOT);
+    }
+
     /** The kernel for q, k, v of shape [B, H, L, hd] like {@code q}; {@code fusedAllowed}: the network's setting. */
     static AttentionKernel choose(boolean fusedAllowed, Tensor q) {
         AttentionKernel f = forced();
         if (f != null) return f;
         if (!fusedAllowed) return EXPLICIT;
+        if (!"auto".equals(setting())) return SDPA;
         long[] s = Torch.shape(q);
         Key key = new Key(q.device().str().getString(), q.scalar_type().toString(), GradMode.is_enabled(),
                 Long.highestOneBit(s[0]), s[1], s[2], s[3]);
