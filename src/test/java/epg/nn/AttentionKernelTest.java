@@ -83,7 +83,7 @@ class AttentionKernelTest {
             List<AttentionKernel.Key> asked = new ArrayList<>();
             AttentionKernel.useProbe(k -> { asked.add(k); return AttentionKernel.EXPLICIT; });
             attention(true).forward(input());
-            assertEquals(AttentionKernel.SDPA, AttentionKernel.lastUsed, "unset: the fixed default, no probe");
+            assertEquals(AttentionKernel.MATMUL, AttentionKernel.lastUsed, "unset: the fixed default, no probe");
             assertEquals(0, asked.size());
             System.setProperty(AttentionKernel.PROPERTY, "auto");
             AttentionKernel.useProbe(k -> { asked.add(k); return AttentionKernel.SDPA; });
