@@ -20,17 +20,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which is faster depends on the CPU and dtype (on an AVX2 CPU the fused kernel was the slower one in fp32, on
  * AVX-512 the faster one; under bf16 autocast it was slower, and repeated timings on one quiet machine differ by more
  * than the kernels do; SDPA on strided views was 4.6x slower than MATMUL at 256 px, 95 s against 20.6 s per EPG-B/16
- * step). A network built with fused attention allowed takes MATMUL; a network built without it takes EXPLICIT.
- * The choice is fixed so that a run resumed in a new process, and a sample drawn again, compute the same
- * bits. The system property {@value #PROPERTY} or the environment variable {@value #ENV} ({@code sdpa},
- * {@code explicit}, {@code matmul} or {@code auto}) overrides it for every network; {@code auto} takes the faster of
- * SDPA and EXPLICIT as timed once per (device, dtype, grad mode, batch class, heads, tokens, head width) in this
- * process (not bit-reproducible across processes).
+ * step). A network built with fused attention allowed takes {@link #byShape}: SDPA for fp32 on the CPU below
+ * {@value #SDPA_MAX_TOKENS} + 1 tokens, MATMUL otherwise; a network built without it takes EXPLICIT.
+ * The choice depends only on the call's shape, dtype and device, so that a run resumed in a new process, and a sample
+ * drawn again, compute the same bits. The system property {@value #PROPERTY} or the environment variable
+ * {@value #ENV} ({@code sdpa}, {@code explicit}, {@code matmul} or {@code auto}) overrides it for every network;
+ * {@code auto} takes the fastest of the three as timed once per (device, dtype, grad mode, batch class, heads, tokens,
+ * head width) in this process (not bit-reproducible across processes).
  */
 public enum AttentionKernel {
     SDPA, EXPLICIT, MATMUL;
 
     public static final String PROPERTY = "epg.attention", ENV = "EPG_ATTENTION";
+
+    /**
+     * The longest sequence the fixed rule gives to SDPA. libtorch's CPU flash kernel works on blocks of 32 query rows
+     * below 192 tokens (64 from there) and calls OpenBLAS's sgemm from inside its OpenMP workers; once a block's GEMM
+     * outgrows OpenBLAS's single-thread limit (M·N·K ≤ 262,144) every worker starts OpenBLAS's own threads and they
+     * queue on its lock. Measured on a 2-core AMD EPYC (AVX2 only), fp32 forward + backward: 65 tokens [32, 4 heads,
+     * 32 wide] SDPA 13.2–13.9 ms against MATMUL 16.1–23.4 ms; 129 tokens [8, 12, 64] 37.4 against 47.1 ms; 257 tokens
+     * [8, 12, 64] 317–1198 against 149–167 ms (docs/benchmarks.md).
+     */
+    public static final long SDPA_MAX_TOKENS = 191;
 
     /** What a probe decides on: the shape class of one attention call. */
     public record Key(String device, String dtype, boolean grad, long batchClass, long heads, long tokens,
@@ -71,11 +82,21 @@ public enum AttentionKernel {
         AttentionKernel f = forced();
         if (f != null) return f;
         if (!fusedAllowed) return EXPLICIT;
-        if (!"auto".equals(setting())) return MATMUL;
+        if (!"auto".equals(setting())) return byShape(q);
         long[] s = Torch.shape(q);
         Key key = new Key(q.device().str().getString(), q.scalar_type().toString(), GradMode.is_enabled(),
                 Long.highestOneBit(s[0]), s[1], s[2], s[3]);
         return DECIDED.computeIfAbsent(key, k -> probe.decide(k));
+    }
+
+    /**
+     * The fixed rule for q [B, H, L, hd]: SDPA for fp32 on the CPU with L ≤ {@value #SDPA_MAX_TOKENS}, else MATMUL
+     * (under bf16 autocast the fused kernel made an EPG-T step 2.5x slower; on CUDA MATMUL is the path that was
+     * checked against the released numerics).
+     */
+    static AttentionKernel byShape(Tensor q) {
+        boolean cpuFloat = q.is_cpu() && q.scalar_type().value == torch.ScalarType.Float.value;
+        return cpuFloat && Torch.shape(q)[2] <= SDPA_MAX_TOKENS ? SDPA : MATMUL;
     }
 
     /** The decisions taken so far in this process. */
@@ -89,9 +110,15 @@ public enum AttentionKernel {
         return old;
     }
 
-    /** The default probe: the faster of SDPA and EXPLICIT, best of three timed passes (backward too in grad mode). */
+    /** The default probe: the fastest kernel, best of three timed passes each (backward too in grad mode). */
     static AttentionKernel timed(Key key) {
-        return seconds(SDPA, key) <= seconds(EXPLICIT, key) ? SDPA : EXPLICIT;
+        AttentionKernel best = null;
+        double bestSeconds = Double.MAX_VALUE;
+        for (AttentionKernel k : values()) {
+            double t = seconds(k, key);
+            if (t < bestSeconds) { best = k; bestSeconds = t; }
+        }
+        return best;
     }
 
     private static double seconds(AttentionKernel kernel, Key key) {
