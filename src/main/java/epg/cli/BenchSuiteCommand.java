@@ -41,13 +41,19 @@ public final class BenchSuiteCommand implements Callable<Integer> {
                     + "kernel (as the PyTorch side).")
     boolean mathAttention;
     @Option(names = "--no-record", description = "Do not append the results to a file.") boolean noRecord;
+    @Bounds(min = 1, max = 100)
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "Run each case's Java and PyTorch sides alternately this many times and keep each side's "
+                    + "best median (default ${DEFAULT-VALUE}; 3 for ratios on a shared or noisy host).")
+    int rounds;
 
     @Override
     public Integer call() throws Exception {
         Path file = noRecord ? null : out != null ? out : TorchReference.home().resolve("bench/results.jsonl");
         String command = "epg bench suite" + (spec.commandLine().getParseResult().originalArgs().isEmpty() ? ""
                 : " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        new BenchSuite(new BenchSuite.Options(quick, only, !noTorch, python, file, command, mathAttention), System.out)
+        new BenchSuite(new BenchSuite.Options(quick, only, !noTorch, python, file, command, mathAttention,
+                rounds), System.out)
                 .run();
         if (file != null) System.out.println("appended to " + file);
         return 0;

@@ -162,7 +162,7 @@ class BenchSuiteTest {
     void everyRecordedLineCarriesTheCpuAndTheStartLoadInCamelCaseKeys() {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         BenchSuite suite = new BenchSuite(new BenchSuite.Options(true, null, true, "/usr/bin/python3", null, "test",
-                false), quiet);
+                false, 1), quiet);
         SuiteCase one = BenchSuite.select(BenchSuite.cases(true), "sampling-1-step").get(0);
         JsonObject o = suite.json(new BenchSuite.Row(one, 40, 50, 900, 400, 150, ""));
         for (String key : o.keySet()) assertTrue(key.matches("[a-z][A-Za-z0-9]*"), "not camelCase: " + key);

@@ -64,6 +64,7 @@ class NumericOptionsTest {
         legal("inspect pca", "--sigmas --label", "0");
         legal("inspect pca", "--seed", "0", "-1");
         legal("bench model", "--batch --steps --rounds");
+        legal("bench suite", "--rounds");
         legal("bench model", "--warmup", "0");
         legal("bench data", "--workers --batch --batches --images");
         legal("view", "--port", "0");
