@@ -3,7 +3,8 @@
 # run in a private mount namespace (unshare -m; needs root) in which the home folder (~/.m2, ~/.javacpp: Maven
 # downloads every dependency, JavaCPP unpacks every native library), /usr/share/datasets and Debian's Python
 # packages (/usr/lib/python3/dist-packages) are empty folders. Runs `mvn -B test`, then with --demo also
-# `./epg demo --smoke`, and prints the end of each output. Usage: scripts/fresh-machine-check.sh [--demo]
+# `./epg demo --smoke` (with --full-demo the README's `./epg demo`, 20 minutes), and prints the end of each output.
+# Usage: scripts/fresh-machine-check.sh [--demo | --full-demo]
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 demo=${1:-}
@@ -34,11 +35,13 @@ echo "exit status $status after $((SECONDS - start)) s; summary:"
 (( status == 0 )) || rc=1
 grep -E "<<< FAIL|Skipped: [1-9]|^\[ERROR\]   |Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$|BUILD" \
   "$work/test.log" | tail -n 25
-if [[ $demo == --demo ]]; then
-  echo "== ./epg demo --smoke"
+if [[ $demo == --demo || $demo == --full-demo ]]; then
+  args=(--smoke)
+  [[ $demo == --full-demo ]] && args=()
+  echo "== ./epg demo ${args[*]}"
   start=$SECONDS
   status=0
-  ./epg demo --smoke >"$work/demo.log" 2>&1 || status=$?
+  ./epg demo "${args[@]}" >"$work/demo.log" 2>&1 || status=$?
   echo "exit status $status after $((SECONDS - start)) s; last lines:"
   (( status == 0 )) || rc=1
   tail -n 15 "$work/demo.log"
