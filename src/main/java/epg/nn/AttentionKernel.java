@@ -17,10 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * EXPLICIT: one head-major copy of q, k, v, then baddbmm (the 1/√d scale folded into the GEMM), softmax, bmm.
  * MATMUL: the earlier explicit path (4-D matmul, scale applied to the scores), kept for comparison.
  * <p>
- * Which is faster depends on the CPU and dtype (on an AVX2 CPU the fused kernel was the slower one in fp32, on
- * AVX-512 the faster one; under bf16 autocast it was slower, and repeated timings on one quiet machine differ by more
- * than the kernels do; SDPA on strided views was 4.6x slower than MATMUL at 256 px, 95 s against 20.6 s per EPG-B/16
- * step). A network built with fused attention allowed takes {@link #byShape}: SDPA for fp32 on the CPU below
+ * Which is faster depends on the sequence length and dtype (in fp32 SDPA on strided views is the fastest up to
+ * 129 tokens on both CPU kinds measured and 2–7x slower than MATMUL at 257 tokens, 95 s against 20.6 s per EPG-B/16
+ * step at 256 px; under bf16 autocast it was slower). A network built with fused attention allowed takes {@link #byShape}: SDPA for fp32 on the CPU below
  * {@value #SDPA_MAX_TOKENS} + 1 tokens, MATMUL otherwise; a network built without it takes EXPLICIT.
  * The choice depends only on the call's shape, dtype and device, so that a run resumed in a new process, and a sample
  * drawn again, compute the same bits. The system property {@value #PROPERTY} or the environment variable
