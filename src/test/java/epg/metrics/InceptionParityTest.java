@@ -25,9 +25,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 
+import static epg.TestSupport.assertClose;
 import static epg.TestSupport.assertSameTensors;
 import static epg.TestSupport.fixture;
 import static epg.TestSupport.python;
@@ -105,7 +107,12 @@ class InceptionParityTest {
         }
     }
 
-    /** The committed fixture is what its script makes with this machine's python3-torch and torchvision. */
+    /**
+     * The committed fixture is what its script makes with this machine's python3-torch and torchvision: the input
+     * images bit for bit, the network's outputs to {@link #REGENERATED} relative error. torch's float32 kernels sum in
+     * a different order on each CPU kind (the fixture was made on an AVX-512 CPU; on an AVX2-only EPYC the pool
+     * features came out equal only to rounding), so outputs can't be compared bit for bit across machines.
+     */
     @Test
     @Tag("oracle")
     void fixtureIsWhatItsScriptMakes() throws IOException {
@@ -113,9 +120,17 @@ class InceptionParityTest {
         Path made = dir.resolve("inception_io.npz");
         python(600, "scripts/fixtures/make_inception_parity.py", made.toString());
         try (Scope s = Scope.open()) {
-            assertSameTensors(Npz.read(fixture("metrics/inception_io.npz")), Npz.read(made), "inception_io.npz");
+            Map<String, Tensor> want = Npz.read(fixture("metrics/inception_io.npz")), got = Npz.read(made);
+            assertSameTensors(Map.of("images", want.get("images")), Map.of("images", got.get("images")),
+                    "inception_io.npz");
+            assertEquals(List.copyOf(want.keySet()), List.copyOf(got.keySet()), "inception_io.npz: tensor names");
+            for (String k : want.keySet())
+                if (!k.equals("images")) assertClose(got.get(k), want.get(k), REGENERATED, "inception_io.npz: " + k);
         }
     }
+
+    /** Relative error allowed between the committed outputs and the ones made again on another CPU kind. */
+    private static final double REGENERATED = 1e-5;
 
     private static void check(Tensor actual, Tensor expected, String what) {
         double err = relativeError(actual, expected);
