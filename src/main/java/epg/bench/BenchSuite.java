@@ -147,22 +147,25 @@ public final class BenchSuite {
         ModelConfig m = c.model() == null ? null : c.model().withFusedAttention(!options.mathAttention());
         // Rounds alternate the two sides, so that a slow spell of the machine (a busy SMT sibling on a shared host
         // took the matmul peak from 130 to 83 GFLOP/s within one process) meets both; each keeps its best median.
-        double javaMs = Double.MAX_VALUE, javaRss = 0, torchMs = Double.NaN, torchRss = Double.NaN;
+        double javaMs = Double.MAX_VALUE, javaRss = 0, torchMs = Double.MAX_VALUE, torchRss = Double.NaN;
         for (int round = 0; round < options.rounds(); round++) {
             javaMs = Math.min(javaMs, c.kind().javaMs(c, m, threads));
             javaRss = Math.max(javaRss, PeakMemory.mib());
             if (!options.torch()) continue;
             List<String> args = List.of(c.kind().torchName(), torchArgs(c));
             JsonObject t = TorchReference.run(options.python(), "scripts/bench/torch_suite.py", args, 7200);
-            torchMs = Double.isNaN(torchMs) ? c.kind().torchMs(c, t) : Math.min(torchMs, c.kind().torchMs(c, t));
+            torchMs = Math.min(torchMs, c.kind().torchMs(c, t));
             torchRss = t.get("peak_rss_mib").getAsDouble();
             torchVersion = t.get("torch").getAsString();
             if (options.rounds() > 1)
                 log.printf(Locale.ROOT, "    round %d: best so far Java %.1f ms, PyTorch %.1f ms%n", round + 1,
                         javaMs, torchMs);
         }
-        if (c.bf16() && peakBf16 > 0) peakBf16 = Math.max(peakBf16, MatmulPeak.gflops(2048, ScalarType.BFloat16));
-        if (!c.bf16() && peakFp32 > 0 && c.gflop() > 0)
+        if (!options.torch()) torchMs = Double.NaN;
+        // the peak of this case's dtype again (a probe that ran at the start is taken again, never a new one)
+        if (c.gflop() > 0 && c.bf16() && peakBf16 > 0)
+            peakBf16 = Math.max(peakBf16, MatmulPeak.gflops(2048, ScalarType.BFloat16));
+        if (c.gflop() > 0 && !c.bf16() && peakFp32 > 0)
             peakFp32 = Math.max(peakFp32, MatmulPeak.gflops(2048, ScalarType.Float));
         double peak = c.bf16() ? peakBf16 : peakFp32;
         return new Row(c, javaMs, torchMs, javaRss, torchRss, peak, c.kind().note(c, threads));
@@ -197,8 +200,8 @@ public final class BenchSuite {
             SuiteCase c = r.c();
             boolean counted = c.gflop() > 0;
             String gflops = counted ? String.format(Locale.ROOT, "%.1f", r.gflops()) : "-";
-            // the highest peak the run measured (probed at the start and after every case)
-            double best = Math.max(r.peakGflops(), r.c().bf16() ? peakBf16 : peakFp32);
+            // the highest peak the run measured (probed at the start and after every case; the row's is lower)
+            double best = c.bf16() ? peakBf16 : peakFp32;
             String peak = counted ? String.format(Locale.ROOT, "%.0f%%", 100 * r.gflops() / best) : "-";
             b.append(String.format(Locale.ROOT,
                     "%-22s %-9s %5d %-5s %10.1f %9.2f %10.1f %9.2f %6.2f %8s %6s %8.0fM %8.0fM%n",

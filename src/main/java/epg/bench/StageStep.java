@@ -10,6 +10,8 @@ import epg.train.ParameterLayout;
 import epg.train.Stage;
 import org.bytedeco.pytorch.Tensor;
 
+import java.util.Map;
+
 /**
  * The step body shared by {@link PretrainStep}, {@link DiffusionStep} and {@link ConsistencyStep}; {@code clipNorm} 0
  * only measures the norm.
@@ -24,7 +26,7 @@ final class StageStep implements Runnable {
 
     StageStep(Stage stage, AdamW.Options adam, Batch batch, boolean bf16, double lr, double clipNorm) {
         this.stage = stage;
-        this.optimiser = AdamW.of(stage.trainable(), adam, java.util.Map.of(), stage.modules().values(),
+        this.optimiser = AdamW.of(stage.trainable(), adam, Map.of(), stage.modules().values(),
                 ParameterLayout.current());
         this.batch = batch;
         this.bf16 = bf16;

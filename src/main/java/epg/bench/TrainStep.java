@@ -11,10 +11,13 @@ import epg.tensor.Autocast;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
 import epg.train.AdamW;
+import epg.train.ParameterLayout;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The same loss as scripts/bench/torch_step.py, so that both stacks do the same work. */
@@ -30,7 +33,7 @@ public final class TrainStep implements Runnable {
         this.model = config.kind() == ModelConfig.Kind.EPG ? new EpgModel(config) : new RcmEncoder(config);
         if (model instanceof EpgModel m) Init.epg(m, rng); else Init.rcm((RcmEncoder) model, rng);
         this.optimiser = AdamW.of(model.namedParameters(), new AdamW.Options(0.9, 0.999, 1e-8, 0.01, Set.of()),
-                java.util.Map.of(), java.util.List.of(model), epg.train.ParameterLayout.current());
+                Map.of(), List.of(model), ParameterLayout.current());
         this.x = Scope.keep(torch.randn(new long[]{batch, config.channels(), config.imageSize(), config.imageSize()},
                 rng.optional(), Torch.options(ScalarType.Float)));
         this.c = Scope.keep(torch.randn(new long[]{batch}, rng.optional(), Torch.options(ScalarType.Float))

@@ -2,6 +2,7 @@
 package epg.train;
 
 import epg.nn.FlatParameters;
+import epg.tensor.Torch;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -68,7 +69,7 @@ public final class Gradients {
                 if (s == null || s.chunk().grad() == null || p.grad().defined() || !p.requires_grad()) continue;
                 Tensor region = s.chunk().grad().narrow(0, s.offset(), s.numel());          // [n_p]
                 if (!region.ne(new Scalar(0.0)).any().item_bool()) continue;
-                p.mutable_grad().put(region.view(epg.tensor.Torch.shape(p)).clone());
+                p.mutable_grad().put(region.view(Torch.shape(p)).clone());
                 changed = true;
             }
         }

@@ -1,7 +1,7 @@
 // docs/benchmarks.md: the non-timing parts of `epg bench suite`: call counts, extrapolation, clipping, memory, cases.
 package epg.bench;
 
-import epg.train.GradNorm;
+import epg.train.Gradients;
 import epg.config.Presets;
 import com.google.gson.JsonObject;
 import epg.tensor.CpuFeatures;
@@ -44,13 +44,15 @@ class BenchSuiteTest {
             // grad (3, 4), norm 5
             loss.backward();
             // q has no gradient
-            assertEquals(5, GradNorm.clip(List.of(p, q), 1), 1e-12);
+            Gradients both = new Gradients(Map.of("p", p, "q", q), List.of());   // per tensor: no flat layout
+            assertEquals(5, both.clip(both.norm(), 1), 1e-12);
             double[] g = Torch.toDoubles(p.grad());
             assertEquals(3 / (5 + 1e-6), g[0], 1e-12);
             assertEquals(4 / (5 + 1e-6), g[1], 1e-12);
-            assertEquals(1, GradNorm.of(List.of(p)), 1e-6);
+            Gradients onlyP = new Gradients(Map.of("p", p), List.of());
+            assertEquals(1, onlyP.norm(), 1e-6);
             // below the limit: unchanged
-            assertEquals(1, GradNorm.clip(List.of(p), 2), 1e-6);
+            assertEquals(1, onlyP.clip(onlyP.norm(), 2), 1e-6);
             assertEquals(3 / (5 + 1e-6), Torch.toDoubles(p.grad())[0], 1e-12);
         }
     }
