@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import epg.config.Json;
 import epg.config.ModelConfig;
 import epg.config.Presets;
+import epg.tensor.Blas;
 import epg.tensor.CpuFeatures;
 import epg.tensor.Precision;
 import epg.tensor.PrecisionSupport;
@@ -129,15 +130,21 @@ public final class BenchSuite {
     }
 
     /**
-     * The first line: the thread count of each pool (libtorch's OpenMP intra-op and inter-op pools, OpenBLAS's own),
+     * The first line: the thread count of each pool (libtorch's OpenMP intra-op and inter-op pools, OpenBLAS's own, or
+     * MKL on OpenMP's),
      * the CPU, libtorch's kernel level, the environment levers that are set, the load average.
      */
     static String header(RunContext r, double load, boolean quick) {
-        return String.format(Locale.ROOT, "epg bench suite: OpenMP %d threads (inter-op %d), OpenBLAS %d; %s [%s], "
+        return String.format(Locale.ROOT, "epg bench suite: OpenMP %d threads (inter-op %d), %s; %s [%s], "
                         + "ATen CPU capability %s; %s; load average %.2f%s", r.ompThreads(), r.interopThreads(),
-                r.blasThreads(), r.cpu().model(), r.cpu().relevantText(), r.atenCapability(),
+                blasText(r.blas(), r.blasThreads()), r.cpu().model(), r.cpu().relevantText(), r.atenCapability(),
                 r.environment().isEmpty() ? "no thread/ISA environment set" : r.environment().toString(), load,
                 quick ? ", quick" : "");
+    }
+
+    /** "OpenBLAS 2" (its own pool), or "MKL on the OpenMP threads". */
+    static String blasText(String blas, int blasThreads) {
+        return blas.equals(Blas.OPENBLAS.label()) ? blas + " " + blasThreads : blas + " on the OpenMP threads";
     }
 
     private Row measure(SuiteCase c) throws IOException, InterruptedException {
@@ -209,11 +216,11 @@ public final class BenchSuite {
                     r.torchMs(), r.imagesPerSecond(r.torchMs()), r.ratio(), gflops, peak, r.javaRssMib(),
                     r.torchRssMib()));
         }
-        b.append(String.format(Locale.ROOT, "%d threads (Java's OpenBLAS %d), torch %s; ratio = Java ms / PyTorch ms "
+        b.append(String.format(Locale.ROOT, "%d threads (Java's %s), torch %s; ratio = Java ms / PyTorch ms "
                         + "(<= 1.00: Java at least as fast); matmul peak (best probe: at the start and after each "
                         + "case) fp32 %.0f, bf16 %.0f GFLOP/s; "
                         + "sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n",
-                threads, Torch.blasThreads(), torchVersion, peakFp32, peakBf16));
+                threads, blasText(Blas.active().label(), Torch.blasThreads()), torchVersion, peakFp32, peakBf16));
         for (Row r : rows)
             if (!r.note().isEmpty())
                 b.append(r.c().name()).append(' ').append(r.c().subject()).append(": ").append(r.note()).append('\n');

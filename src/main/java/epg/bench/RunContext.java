@@ -2,6 +2,7 @@
 package epg.bench;
 
 import com.google.gson.JsonObject;
+import epg.tensor.Blas;
 import epg.tensor.CpuFeatures;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.global.torch;
@@ -17,15 +18,18 @@ import java.util.TreeMap;
  * @param cpu            model and flags (the relevant subset is recorded)
  * @param ompThreads     libtorch's intra-op (OpenMP) threads
  * @param interopThreads libtorch's inter-op pool
- * @param blasThreads    OpenBLAS's own pool, as {@link Torch#setThreads} set it (the presets bind no getter)
+ * @param blas           the BLAS behind libtorch's CPU matmuls ({@link Blas#label()})
+ * @param blasThreads    OpenBLAS's own pool, as {@link Torch#setThreads} set it (the presets bind no getter); MKL
+ *                       runs on libgomp's pool (the OpenMP count)
  * @param atenCapability the kernel level libtorch dispatches to ("AVX512", "AVX2"; ATEN_CPU_CAPABILITY lowers it)
  * @param environment    the {@link #LEVERS} that are set, with their values
  */
-public record RunContext(CpuFeatures cpu, int ompThreads, int interopThreads, int blasThreads, String atenCapability,
+public record RunContext(CpuFeatures cpu, int ompThreads, int interopThreads, String blas, int blasThreads,
+                         String atenCapability,
                          Map<String, String> environment) {
     /** Environment variables that change thread pools or instruction sets of the natives. */
-    public static final List<String> LEVERS = List.of("EPG_THREADS", "EPG_BLAS_THREADS", "OMP_NUM_THREADS",
-            "OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS", "OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_CORETYPE",
+    public static final List<String> LEVERS = List.of("EPG_THREADS", Blas.ENV, "EPG_BLAS_THREADS", "OMP_NUM_THREADS",
+            "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_NUM_THREADS", "OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_CORETYPE",
             "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", CpuFeatures.ENV);
 
     public RunContext {
@@ -38,7 +42,7 @@ public record RunContext(CpuFeatures cpu, int ompThreads, int interopThreads, in
         Map<String, String> env = new TreeMap<>();
         for (String k : LEVERS) if (System.getenv(k) != null) env.put(k, System.getenv(k));
         return new RunContext(CpuFeatures.current(), torch.get_num_threads(), (int) torch.get_num_interop_threads(),
-                Torch.blasThreads(), torch.get_cpu_capability().getString(), env);
+                Blas.active().label(), Torch.blasThreads(), torch.get_cpu_capability().getString(), env);
     }
 
     /** Adds cpuModel, cpuFlags (the relevant ones), atenCpuCapability, the pool sizes and environment. */
@@ -48,6 +52,7 @@ public record RunContext(CpuFeatures cpu, int ompThreads, int interopThreads, in
         o.addProperty("atenCpuCapability", atenCapability);
         o.addProperty("ompThreads", ompThreads);
         o.addProperty("interopThreads", interopThreads);
+        o.addProperty("blas", blas);
         JsonObject e = new JsonObject();
         new TreeMap<>(environment).forEach(e::addProperty);
         o.add("environment", e);

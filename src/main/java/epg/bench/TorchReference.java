@@ -61,7 +61,11 @@ public final class TorchReference {
                     + " not found (set EPG_HOME to the repository root)");
         List<String> cmd = new ArrayList<>(List.of(python, file.toString()));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // GOMP_SPINCOUNT is a Java-side lever for MKL on libgomp's pool; spinning OpenMP workers starve the OpenBLAS
+        // threads of Debian's PyTorch (1.8x slower steps), so its side runs without it.
+        pb.environment().remove("GOMP_SPINCOUNT");
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();

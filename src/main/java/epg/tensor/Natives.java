@@ -80,6 +80,7 @@ public final class Natives {
             System.getLogger("epg").log(System.Logger.Level.WARNING, "epg: start the JVM with " + missing
                     + " in its environment, as ./epg does, or training and sampling can be several times slower "
                     + "(docs/library.md)");
+        Blas.select(); // before the presets load: MKL in OpenBLAS's place is their load-time switch
         PACKAGES.forEach(Natives::unpack);
         Loader.load(openblas.class);
         Loader.load(torch.class);

@@ -35,18 +35,21 @@ class NativesTest {
     }
 
     /**
-     * libtorch's sgemm_ binds to the bundled OpenBLAS (the presets map the same 0.3.31 binary twice, as
-     * libopenblas_nolapack.so.0 and libopenblas.so.0, both with soname libopenblas.so.0; LD_DEBUG=bindings shows
-     * libtorch_cpu.so and openblas_set_num_threads resolved in the first): no system OpenBLAS is mapped.
+     * libtorch's sgemm_ binds to the bundled library {@link Blas} picked. OpenBLAS: the presets map the same 0.3.31
+     * binary twice, as libopenblas_nolapack.so.0 and libopenblas.so.0, both with soname libopenblas.so.0
+     * (LD_DEBUG=bindings shows libtorch_cpu.so and openblas_set_num_threads resolved in the first). MKL: its redist jar
+     * carries mkl_rt under both names, so libtorch_cpu.so's libopenblas.so.0 is MKL and no OpenBLAS is mapped at all.
+     * Either way no system BLAS is mapped.
      */
     @Test
-    void everyOpenBlasInThisProcessComesFromTheNativeCache() throws IOException {
+    void everyBlasInThisProcessComesFromTheNativeCache() throws IOException {
         Natives.load();
+        String home = Blas.active() == Blas.MKL ? "/org/bytedeco/mkl/" : "/org/bytedeco/openblas/";
         try (var maps = Files.lines(Path.of("/proc/self/maps"))) {
-            var blas = maps.map(l -> l.substring(Math.max(0, l.indexOf('/')))).filter(p -> p.contains("libopenblas"))
-                    .distinct().toList();
+            var blas = maps.map(l -> l.substring(Math.max(0, l.indexOf('/'))))
+                    .filter(p -> p.contains("libopenblas") || p.contains("libmkl")).distinct().toList();
             assertTrue(blas.stream().anyMatch(p -> p.endsWith("/libopenblas_nolapack.so.0")), blas.toString());
-            assertTrue(blas.stream().allMatch(p -> p.contains("/org/bytedeco/openblas/")), blas.toString());
+            assertTrue(blas.stream().allMatch(p -> p.contains(home)), Blas.active() + ": " + blas);
         }
     }
 }
