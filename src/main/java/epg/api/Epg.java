@@ -29,7 +29,7 @@ public final class Epg {
         Torch.init();
     }
 
-    /** Sets libtorch's intra-op threads (and OpenBLAS's) for this process. */
+    /** Sets libtorch's intra-op threads (and the BLAS's, {@link epg.tensor.Blas}) for this process. */
     public static void threads(int n) {
         init();
         Torch.setThreads(n);

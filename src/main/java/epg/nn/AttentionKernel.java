@@ -1,6 +1,7 @@
 // Spec §2.1 (softmax(q·kᵀ/√d_head)·v): which kernel computes attention here (fixed, or by a probe on request).
 package epg.nn;
 
+import epg.tensor.Blas;
 import epg.tensor.Rng;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
@@ -19,10 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * Which is faster depends on the sequence length and dtype (in fp32 SDPA on strided views is the fastest up to
  * 129 tokens on both CPU kinds measured and 2–7x slower than MATMUL at 257 tokens, 95 s against 20.6 s per EPG-B/16
- * step at 256 px; under bf16 autocast it was slower). A network built with fused attention allowed takes {@link #byShape}: SDPA for fp32 on the CPU below
- * {@value #SDPA_MAX_TOKENS} + 1 tokens, MATMUL otherwise; a network built without it takes EXPLICIT.
- * The choice depends only on the call's shape, dtype and device, so that a run resumed in a new process, and a sample
- * drawn again, compute the same bits. The system property {@value #PROPERTY} or the environment variable
+ * step at 256 px, with OpenBLAS; with MKL it is the fastest at 257 tokens too; under bf16 autocast it was slower). A
+ * network built with fused attention allowed takes {@link #byShape}: SDPA for fp32 on the CPU below
+ * {@value #SDPA_MAX_TOKENS} + 1 tokens or with MKL, MATMUL otherwise; a network built without it takes EXPLICIT.
+ * The choice depends only on the call's shape, dtype and device and the process's BLAS (fixed by the CPU and
+ * EPG_BLAS), so that a run resumed in a new process on the machine, and a sample drawn again, compute the same bits. The system property {@value #PROPERTY} or the environment variable
  * {@value #ENV} ({@code sdpa}, {@code explicit}, {@code matmul} or {@code auto}) overrides it for every network;
  * {@code auto} takes the fastest of the three as timed once per (device, dtype, grad mode, batch class, heads, tokens,
  * head width) in this process (not bit-reproducible across processes).
@@ -89,13 +91,23 @@ public enum AttentionKernel {
     }
 
     /**
-     * The fixed rule for q [B, H, L, hd]: SDPA for fp32 on the CPU with L ≤ {@value #SDPA_MAX_TOKENS}, else MATMUL
-     * (under bf16 autocast the fused kernel made an EPG-T step 2.5x slower; on CUDA MATMUL is the path that was
-     * checked against the released numerics).
+     * The fixed rule for q [B, H, L, hd]: SDPA for fp32 on the CPU with L ≤ {@value #SDPA_MAX_TOKENS}, or at any
+     * length where MKL is the BLAS, else MATMUL (under bf16 autocast the fused kernel made an EPG-T step 2.5x slower;
+     * on CUDA MATMUL is the path that was checked against the released numerics).
      */
     static AttentionKernel byShape(Tensor q) {
         boolean cpuFloat = q.is_cpu() && q.scalar_type().value == torch.ScalarType.Float.value;
-        return cpuFloat && Torch.shape(q)[2] <= SDPA_MAX_TOKENS ? SDPA : MATMUL;
+        return byShape(cpuFloat, Torch.shape(q)[2], Blas.active());
+    }
+
+    /**
+     * The rule on its inputs. MKL runs a GEMM called from inside an OpenMP worker on that worker alone, so the fused
+     * kernel's blocks never queue the way they do on OpenBLAS's lock: on the AVX2 EPYC, fp32 forward + backward at
+     * 257 tokens [8, 12, 64] took 51.7 ms with SDPA against 75.0 with MATMUL, and 5.3 against 25.4 ms at 65 tokens
+     * [32, 4, 32] (docs/benchmarks.md).
+     */
+    static AttentionKernel byShape(boolean cpuFloat, long tokens, Blas blas) {
+        return cpuFloat && (tokens <= SDPA_MAX_TOKENS || blas == Blas.MKL) ? SDPA : MATMUL;
     }
 
     /** The decisions taken so far in this process. */

@@ -34,9 +34,9 @@ public final class Torch {
     private static volatile int blasThreads;
 
     /**
-     * libtorch's intra-op threads, and OpenBLAS's own pool with them (else matmuls oversubscribe the cores), or
-     * EPG_BLAS_THREADS when set: on a machine shared with other work, OpenBLAS's pool next to libtorch's OpenMP pool
-     * made training steps several times slower (docs/benchmarks.md).
+     * libtorch's intra-op threads, and the BLAS's threads with them (OpenBLAS's own pool, else matmuls oversubscribe
+     * the cores; MKL's count on libgomp's pool), or EPG_BLAS_THREADS when set: on a machine shared with other work,
+     * OpenBLAS's pool next to libtorch's OpenMP pool made training steps several times slower (docs/benchmarks.md).
      */
     public static void setThreads(int threads) {
         init();
@@ -60,7 +60,7 @@ public final class Torch {
                 + unsetMeans);
     }
 
-    /** OpenBLAS's thread count as last set by {@link #setThreads}. */
+    /** The BLAS's thread count as last set by {@link #setThreads} ({@link Blas#active()} says which library). */
     public static int blasThreads() { init(); return blasThreads; }
 
     public static int threads() { init(); return torch.get_num_threads(); }

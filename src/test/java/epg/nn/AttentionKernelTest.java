@@ -1,6 +1,7 @@
 // The attention kernels agree (outputs and gradients), and the probe's decision is the kernel that runs.
 package epg.nn;
 
+import epg.tensor.Blas;
 import epg.tensor.Rng;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
@@ -117,11 +118,22 @@ class AttentionKernelTest {
         try (Scope s = Scope.open()) {
             long max = AttentionKernel.SDPA_MAX_TOKENS;
             assertEquals(AttentionKernel.SDPA, AttentionKernel.byShape(Torch.zeros(2, 3, max, 8)));
-            assertEquals(AttentionKernel.MATMUL, AttentionKernel.byShape(Torch.zeros(2, 3, max + 1, 8)),
-                    "257 tokens (B/16 at 256 px): the fused kernel's GEMMs queue on OpenBLAS's lock");
+            assertEquals(Blas.active() == Blas.MKL ? AttentionKernel.SDPA : AttentionKernel.MATMUL,
+                    AttentionKernel.byShape(Torch.zeros(2, 3, max + 1, 8)), "this process's BLAS: " + Blas.active());
             assertEquals(AttentionKernel.MATMUL, AttentionKernel.byShape(Torch.zeros(ScalarType.BFloat16, 2, 3, 9, 8)),
                     "bf16: the fused kernel was 2.5x slower under autocast");
         }
+    }
+
+    @Test
+    void withMklEveryFp32CpuLengthGoesToSdpa() {
+        long max = AttentionKernel.SDPA_MAX_TOKENS;
+        assertEquals(AttentionKernel.SDPA, AttentionKernel.byShape(true, max, Blas.OPENBLAS));
+        assertEquals(AttentionKernel.MATMUL, AttentionKernel.byShape(true, max + 1, Blas.OPENBLAS),
+                "257 tokens (B/16 at 256 px): the fused kernel's GEMMs queue on OpenBLAS's lock");
+        assertEquals(AttentionKernel.SDPA, AttentionKernel.byShape(true, 257, Blas.MKL),
+                "MKL runs a GEMM inside an OpenMP worker on that worker alone");
+        assertEquals(AttentionKernel.MATMUL, AttentionKernel.byShape(false, 65, Blas.MKL), "bf16 or CUDA");
     }
 
     @Test
