@@ -8,11 +8,13 @@ import java.util.Locale;
  * ...), so any library that exports them serves; JavaCPP's OpenBLAS presets load another one in place of OpenBLAS
  * when the system property {@value #LOAD_PROPERTY} names it, before they load.
  *
- * <p>{@link #MKL} runs its GEMMs on libgomp's threads, the pool libtorch's own kernels use: one pool, where OpenBLAS
- * brings a second one of its own that takes turns with it on the cores. On a 2-core AVX2-only EPYC (Zen 3) it took an
- * EPG-T diffusion step from 252-274 to 233-240 ms and an EPG-B/16 256 px step 7% lower (docs/benchmarks.md). It was
- * not measured on an AVX-512 CPU, where OpenBLAS's AVX-512 kernels (and the figures of docs/benchmarks.md) stand, so
- * {@code auto} keeps OpenBLAS there.
+ * <p>{@link #MKL} (opt-in: {@value #ENV}=mkl with MKL's redist jar on the class path, Maven profile mkl) runs its
+ * GEMMs on libgomp's threads, the pool libtorch's own kernels use: one pool, where OpenBLAS brings a second one of its
+ * own that takes turns with it on the cores. On a 2-core AVX2-only EPYC (Zen 3) it took an EPG-B/16 256 px step 7%
+ * lower and made the fused attention kernel the fastest at every length (docs/benchmarks.md). It is not the default:
+ * MKL's LAPACK reaches Intel's threading layer through the presets' preloads and ends the JVM ("symbol lookup error:
+ * libmkl_intel_thread.so.2: undefined symbol: __kmpc_global_thread_num"), so FD and the patch PCA refuse to run
+ * under it ({@link #requireLapack}).
  */
 public enum Blas {
     /** The OpenBLAS the presets bundle (pthreads, its own thread pool). */
@@ -33,24 +35,33 @@ public enum Blas {
     private static volatile String baseCache;
 
     /**
-     * The library for {@code setting} (the value of {@value #ENV}; null or blank: auto): auto takes MKL where its
-     * natives are on the class path and the CPU has no AVX-512, OpenBLAS elsewhere.
+     * The library for {@code setting} (the value of {@value #ENV}; null or blank: auto): auto and openblas take
+     * OpenBLAS, mkl takes MKL where its natives are on the class path.
      */
-    public static Blas choose(String setting, CpuFeatures cpu, boolean mklAvailable) {
+    public static Blas choose(String setting, boolean mklAvailable) {
         String s = setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
         return switch (s) {
-            case "auto" -> mklAvailable && !cpu.has("avx512f") ? MKL : OPENBLAS;
-            case "openblas" -> OPENBLAS;
+            case "auto", "openblas" -> OPENBLAS;
             case "mkl" -> {
                 if (!mklAvailable)
-                    throw new IllegalStateException(ENV + "=mkl, but MKL's natives are not on the class path (Maven "
-                            + "adds org.bytedeco:mkl:linux-x86_64-redist on Linux x86-64 only); unset " + ENV
-                            + " to use OpenBLAS");
+                    throw new IllegalStateException(ENV + "=mkl, but MKL's natives are not on the class path (build "
+                            + "with the Maven profile mkl on Linux x86-64: EPG_MAVEN_ARGS=-Pmkl ./epg ...); unset "
+                            + ENV + " to use OpenBLAS");
                 yield MKL;
             }
             default -> throw new IllegalArgumentException(ENV + " must be auto, openblas or mkl, got '" + setting
                     + "'; unset it for auto");
         };
+    }
+
+    /**
+     * Fails with a clear message where MKL is this process's BLAS: its LAPACK (eigh, svdvals) ends the JVM with a
+     * symbol lookup error in Intel's threading layer, so {@code what} must run with OpenBLAS.
+     */
+    public static void requireLapack(String what) {
+        if (active() == MKL)
+            throw new IllegalStateException(what + " needs LAPACK, and MKL's LAPACK ends this JVM (a symbol lookup "
+                    + "error in libmkl_intel_thread.so.2); run it with " + ENV + "=openblas (the default)");
     }
 
     /** Whether MKL's natives are on the class path. */
@@ -67,7 +78,7 @@ public enum Blas {
         String load = System.getProperty(LOAD_PROPERTY);
         boolean given = load != null && !load.isBlank();
         Blas b = given ? (load.toLowerCase(Locale.ROOT).startsWith("mkl") ? MKL : OPENBLAS)
-                : choose(System.getenv(ENV), CpuFeatures.current(), mklAvailable());
+                : choose(System.getenv(ENV), mklAvailable());
         if (b == MKL && !given) System.setProperty(LOAD_PROPERTY, "mkl_rt");
         baseCache = System.getProperty(CACHE_PROPERTY, System.getProperty("user.home") + "/.javacpp/cache");
         System.setProperty(CACHE_PROPERTY, cacheDir(b, baseCache));

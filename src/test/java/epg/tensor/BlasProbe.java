@@ -29,6 +29,12 @@ public final class BlasProbe {
                 }
         }
         System.out.println("blas " + Blas.active().label());
+        try {
+            Blas.requireLapack("the probe");
+            System.out.println("lapack refused false");
+        } catch (IllegalStateException e) {
+            System.out.println("lapack refused " + e.getMessage().contains("EPG_BLAS=openblas"));
+        }
         System.out.println("exact " + exact);
         try (var maps = Files.lines(Path.of("/proc/self/maps"))) {
             maps.map(l -> l.substring(Math.max(0, l.indexOf('/')))).filter(p -> p.matches(".*lib(mkl|openblas).*"))
