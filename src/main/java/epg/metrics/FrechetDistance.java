@@ -1,7 +1,6 @@
 // FID / sFID: the Fréchet distance between two Gaussians (spec §7; ADM evaluator's FIDStatistics.frechet_distance).
 package epg.metrics;
 
-import epg.tensor.Blas;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Scalar;
@@ -43,7 +42,6 @@ public final class FrechetDistance {
 
     /** tr (Σ₁Σ₂)^½, or NaN when the eigensolver fails or meets non-finite values. */
     static double traceSqrtProduct(Tensor sigma1, Tensor sigma2) {
-        Blas.requireLapack("the Fréchet distance");
         try {
             return torch.linalg_svdvals(symmetricSqrt(sigma1).matmul(symmetricSqrt(sigma2))).sum().item_double();
         } catch (RuntimeException e) {

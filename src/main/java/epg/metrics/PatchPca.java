@@ -1,7 +1,6 @@
 // Paper Figures 5/6 (encoder features): the first three principal components of patch tokens, as RGB in [0, 1].
 package epg.metrics;
 
-import epg.tensor.Blas;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Scalar;
@@ -36,7 +35,6 @@ public record PatchPca(Tensor mean, Tensor components, double[] variance, double
         Tensor mean = x.mean(new long[]{0}, false, new ScalarTypeOptional());          // [D]
         Tensor centred = x.sub(mean);                                                   // [N, D]
         Tensor cov = centred.mT().matmul(centred).div(new Scalar((double) (s[0] - 1))); // [D, D]
-        Blas.requireLapack("the patch PCA");
         T_TensorTensor_T eh = torch.linalg_eigh(cov);                                    // ascending
         Tensor top = eh.get1().narrow(1, s[1] - COMPONENTS, COMPONENTS).flip(new long[]{1}).mT(); // [3, D]
         Tensor signs = top.gather(1, top.abs().argmax(new LongOptional(1), true)).sign();  // [3, 1]

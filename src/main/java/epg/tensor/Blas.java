@@ -11,10 +11,9 @@ import java.util.Locale;
  * <p>{@link #MKL} (opt-in: {@value #ENV}=mkl with MKL's redist jar on the class path, Maven profile mkl) runs its
  * GEMMs on libgomp's threads, the pool libtorch's own kernels use: one pool, where OpenBLAS brings a second one of its
  * own that takes turns with it on the cores. On a 2-core AVX2-only EPYC (Zen 3) it took an EPG-B/16 256 px step 7%
- * lower and made the fused attention kernel the fastest at every length (docs/benchmarks.md). It is not the default:
- * MKL's LAPACK reaches Intel's threading layer through the presets' preloads and ends the JVM ("symbol lookup error:
- * libmkl_intel_thread.so.2: undefined symbol: __kmpc_global_thread_num"), so FD and the patch PCA refuse to run
- * under it ({@link #requireLapack}).
+ * lower and made the fused attention kernel the fastest at every length (docs/benchmarks.md). It is opt-in until it
+ * has run the full demo on a fresh machine: its first default run there ended the JVM in MKL's LAPACK, since fixed
+ * ({@link Natives}).
  */
 public enum Blas {
     /** The OpenBLAS the presets bundle (pthreads, its own thread pool). */
@@ -52,16 +51,6 @@ public enum Blas {
             default -> throw new IllegalArgumentException(ENV + " must be auto, openblas or mkl, got '" + setting
                     + "'; unset it for auto");
         };
-    }
-
-    /**
-     * Fails with a clear message where MKL is this process's BLAS: its LAPACK (eigh, svdvals) ends the JVM with a
-     * symbol lookup error in Intel's threading layer, so {@code what} must run with OpenBLAS.
-     */
-    public static void requireLapack(String what) {
-        if (active() == MKL)
-            throw new IllegalStateException(what + " needs LAPACK, and MKL's LAPACK ends this JVM (a symbol lookup "
-                    + "error in libmkl_intel_thread.so.2); run it with " + ENV + "=openblas (the default)");
     }
 
     /** Whether MKL's natives are on the class path. */

@@ -80,8 +80,9 @@ public final class Natives {
             System.getLogger("epg").log(System.Logger.Level.WARNING, "epg: start the JVM with " + missing
                     + " in its environment, as ./epg does, or training and sampling can be several times slower "
                     + "(docs/library.md)");
-        Blas.select(); // before the presets load: MKL in OpenBLAS's place is their load-time switch
+        Blas b = Blas.select(); // before the presets load: MKL in OpenBLAS's place is their load-time switch
         PACKAGES.forEach(Natives::unpack);
+        if (b == Blas.MKL) loadIomp5Globally();
         Loader.load(openblas.class);
         Loader.load(torch.class);
         foreignLibtorch().ifPresent(path -> {
@@ -90,6 +91,23 @@ public final class Natives {
         });
         firstBackward();
         loaded = true;
+    }
+
+    /**
+     * MKL's BLAS runs on GNU OpenMP (mkl_rt picks gnu_thread in this process), but its LAPACK reaches Intel's
+     * threading layer, which the presets preload and which needs libiomp5's __kmpc_* symbols: without them the first
+     * eigh (FD, the patch PCA) ended the JVM ("symbol lookup error: libmkl_intel_thread.so.2: undefined symbol:
+     * __kmpc_global_thread_num"). Loaded globally first, libiomp5 provides them; MKL_VERBOSE still reports gnu_thread
+     * for the GEMMs.
+     */
+    private static void loadIomp5Globally() {
+        String dir = "/org/bytedeco/mkl/" + Loader.getPlatform() + "/";
+        try {
+            Loader.loadGlobal(new File(Loader.cacheResource(Natives.class, dir), "libiomp5.so").getPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack MKL's libraries in " + dir + " into JavaCPP's cache ("
+                    + e.getMessage() + "): free some space, or unset EPG_BLAS", e);
+        }
     }
 
     /** Extracts the natives folder of {@code pkg} (every file, before any is loaded) into JavaCPP's cache. */

@@ -29,11 +29,12 @@ public final class BlasProbe {
                 }
         }
         System.out.println("blas " + Blas.active().label());
-        try {
-            Blas.requireLapack("the probe");
-            System.out.println("lapack refused false");
-        } catch (IllegalStateException e) {
-            System.out.println("lapack refused " + e.getMessage().contains("EPG_BLAS=openblas"));
+        try (Scope s = Scope.open()) { // LAPACK: eigh of a symmetric matrix with known eigenvalues 1..8
+            Tensor q = torch.linalg_qr(torch.randn(8, 8).to(torch.ScalarType.Double)).get0();   // [8, 8]
+            Tensor d = torch.arange(new org.bytedeco.pytorch.Scalar(1), new org.bytedeco.pytorch.Scalar(9))
+                    .to(torch.ScalarType.Double);                                              // [8]
+            Tensor w = torch.linalg_eigh(q.mul(d.unsqueeze(0)).matmul(q.mT())).get0();          // [8]
+            System.out.println("eigh " + (w.sub(d).abs().max().item_double() < 1e-9));
         }
         System.out.println("exact " + exact);
         try (var maps = Files.lines(Path.of("/proc/self/maps"))) {
