@@ -9,8 +9,8 @@ import java.util.Locale;
  * when the system property {@value #LOAD_PROPERTY} names it, before they load.
  *
  * <p>{@link #MKL} (opt-in: {@value #ENV}=mkl with MKL's redist jar on the class path, Maven profile mkl) runs its
- * GEMMs on libgomp's threads, the pool libtorch's own kernels use: one pool, where OpenBLAS brings a second one of its
- * own that takes turns with it on the cores. On a 2-core AVX2-only EPYC (Zen 3) it took an EPG-B/16 256 px step 7%
+ * GEMMs on the OpenMP pool libtorch's own kernels use (GNU threading layer; libiomp5 serves both, see {@link Natives}):
+ * one pool, where OpenBLAS brings a second one of its own that takes turns with it on the cores. On a 2-core AVX2-only EPYC (Zen 3) it took an EPG-B/16 256 px step 7%
  * lower and made the fused attention kernel the fastest at every length (docs/benchmarks.md). It is opt-in until it
  * has run the full demo on a fresh machine: its first default run there ended the JVM in MKL's LAPACK, since fixed
  * ({@link Natives}).
@@ -18,10 +18,10 @@ import java.util.Locale;
 public enum Blas {
     /** The OpenBLAS the presets bundle (pthreads, its own thread pool). */
     OPENBLAS,
-    /** Intel oneMKL (org.bytedeco:mkl, linux-x86_64-redist), GNU OpenMP threading layer. */
+    /** Intel oneMKL (org.bytedeco:mkl, linux-x86_64-redist), GNU OpenMP threading layer on libiomp5. */
     MKL;
 
-    /** Environment variable that picks the library: auto (default), openblas or mkl. */
+    /** Environment variable that picks the library: auto (the default: OpenBLAS), openblas or mkl. */
     public static final String ENV = "EPG_BLAS";
     /** The presets' own switch: the library they load in place of OpenBLAS (mkl_rt for MKL). */
     public static final String LOAD_PROPERTY = "org.bytedeco.openblas.load";
