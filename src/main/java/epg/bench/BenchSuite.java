@@ -143,8 +143,8 @@ public final class BenchSuite {
     }
 
     /** "OpenBLAS 2" (its own pool), or "MKL on the OpenMP threads". */
-    static String blasText(String blas, int blasThreads) {
-        return blas.equals(Blas.OPENBLAS.label()) ? blas + " " + blasThreads : blas + " on the OpenMP threads";
+    static String blasText(Blas blas, int blasThreads) {
+        return blas.label() + (blas == Blas.OPENBLAS ? " " + blasThreads : " on the OpenMP threads");
     }
 
     private Row measure(SuiteCase c) throws IOException, InterruptedException {
@@ -220,7 +220,7 @@ public final class BenchSuite {
                         + "(<= 1.00: Java at least as fast); matmul peak (best probe: at the start and after each "
                         + "case) fp32 %.0f, bf16 %.0f GFLOP/s; "
                         + "sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n",
-                threads, blasText(Blas.active().label(), Torch.blasThreads()), torchVersion, peakFp32, peakBf16));
+                threads, blasText(Blas.active(), Torch.blasThreads()), torchVersion, peakFp32, peakBf16));
         for (Row r : rows)
             if (!r.note().isEmpty())
                 b.append(r.c().name()).append(' ').append(r.c().subject()).append(": ").append(r.note()).append('\n');

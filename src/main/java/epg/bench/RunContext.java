@@ -18,15 +18,14 @@ import java.util.TreeMap;
  * @param cpu            model and flags (the relevant subset is recorded)
  * @param ompThreads     libtorch's intra-op (OpenMP) threads
  * @param interopThreads libtorch's inter-op pool
- * @param blas           the BLAS behind libtorch's CPU matmuls ({@link Blas#label()})
+ * @param blas           the BLAS behind libtorch's CPU matmuls
  * @param blasThreads    OpenBLAS's own pool, as {@link Torch#setThreads} set it (the presets bind no getter); MKL
- *                       runs on libgomp's pool (the OpenMP count)
+ *                       runs on the OpenMP pool (the OpenMP count)
  * @param atenCapability the kernel level libtorch dispatches to ("AVX512", "AVX2"; ATEN_CPU_CAPABILITY lowers it)
  * @param environment    the {@link #LEVERS} that are set, with their values
  */
-public record RunContext(CpuFeatures cpu, int ompThreads, int interopThreads, String blas, int blasThreads,
-                         String atenCapability,
-                         Map<String, String> environment) {
+public record RunContext(CpuFeatures cpu, int ompThreads, int interopThreads, Blas blas, int blasThreads,
+                         String atenCapability, Map<String, String> environment) {
     /** Environment variables that change thread pools or instruction sets of the natives. */
     public static final List<String> LEVERS = List.of("EPG_THREADS", Blas.ENV, "EPG_BLAS_THREADS", "OMP_NUM_THREADS",
             "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_NUM_THREADS", "OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_CORETYPE",
@@ -42,7 +41,7 @@ public record RunContext(CpuFeatures cpu, int ompThreads, int interopThreads, St
         Map<String, String> env = new TreeMap<>();
         for (String k : LEVERS) if (System.getenv(k) != null) env.put(k, System.getenv(k));
         return new RunContext(CpuFeatures.current(), torch.get_num_threads(), (int) torch.get_num_interop_threads(),
-                Blas.active().label(), Torch.blasThreads(), torch.get_cpu_capability().getString(), env);
+                Blas.active(), Torch.blasThreads(), torch.get_cpu_capability().getString(), env);
     }
 
     /** Adds cpuModel, cpuFlags (the relevant ones), atenCpuCapability, the pool sizes and environment. */
@@ -52,7 +51,7 @@ public record RunContext(CpuFeatures cpu, int ompThreads, int interopThreads, St
         o.addProperty("atenCpuCapability", atenCapability);
         o.addProperty("ompThreads", ompThreads);
         o.addProperty("interopThreads", interopThreads);
-        o.addProperty("blas", blas);
+        o.addProperty("blas", blas.label());
         JsonObject e = new JsonObject();
         new TreeMap<>(environment).forEach(e::addProperty);
         o.add("environment", e);

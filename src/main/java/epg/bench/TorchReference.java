@@ -62,8 +62,8 @@ public final class TorchReference {
         List<String> cmd = new ArrayList<>(List.of(python, file.toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        // GOMP_SPINCOUNT is a Java-side lever for MKL on libgomp's pool; spinning OpenMP workers starve the OpenBLAS
-        // threads of Debian's PyTorch (1.8x slower steps), so its side runs without it.
+        // GOMP_SPINCOUNT, a lever for the Java side's OpenMP pool, makes libgomp's workers spin, and they starve the
+        // OpenBLAS threads of Debian's PyTorch (1.8x slower steps): its side runs without it.
         pb.environment().remove("GOMP_SPINCOUNT");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -18,16 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * EXPLICIT: one head-major copy of q, k, v, then baddbmm (the 1/√d scale folded into the GEMM), softmax, bmm.
  * MATMUL: the earlier explicit path (4-D matmul, scale applied to the scores), kept for comparison.
  * <p>
- * Which is faster depends on the sequence length and dtype (in fp32 SDPA on strided views is the fastest up to
- * 129 tokens on both CPU kinds measured and 2–7x slower than MATMUL at 257 tokens, 95 s against 20.6 s per EPG-B/16
- * step at 256 px, with OpenBLAS; with MKL it is the fastest at 257 tokens too; under bf16 autocast it was slower). A
- * network built with fused attention allowed takes {@link #byShape}: SDPA for fp32 on the CPU below
- * {@value #SDPA_MAX_TOKENS} + 1 tokens or with MKL, MATMUL otherwise; a network built without it takes EXPLICIT.
- * The choice depends only on the call's shape, dtype and device and the process's BLAS (fixed by the CPU and
- * EPG_BLAS), so that a run resumed in a new process on the machine, and a sample drawn again, compute the same bits. The system property {@value #PROPERTY} or the environment variable
- * {@value #ENV} ({@code sdpa}, {@code explicit}, {@code matmul} or {@code auto}) overrides it for every network;
- * {@code auto} takes the fastest of the three as timed once per (device, dtype, grad mode, batch class, heads, tokens,
- * head width) in this process (not bit-reproducible across processes).
+ * Which is faster depends on the sequence length and dtype (in fp32 SDPA on strided views is the fastest up to 129
+ * tokens on both CPU kinds measured and 2–7x slower than MATMUL at 257 tokens, 95 s against 20.6 s per EPG-B/16 step at
+ * 256 px, with OpenBLAS; with MKL it is the fastest at 257 tokens too; under bf16 autocast it was slower). A network
+ * built with fused attention allowed takes {@link #byShape}: SDPA for fp32 on the CPU below {@value #SDPA_MAX_TOKENS} +
+ * 1 tokens or with MKL, MATMUL otherwise; a network built without it takes EXPLICIT. The choice depends only on the
+ * call's shape, dtype and device and the process's BLAS (EPG_BLAS), so that a run resumed in a new process with the
+ * same BLAS, and a sample drawn again, compute the same bits. The system property {@value #PROPERTY} or the environment
+ * variable {@value #ENV} ({@code sdpa}, {@code explicit}, {@code matmul} or {@code auto}) overrides it for every
+ * network; {@code auto} takes the fastest of the three as timed once per (device, dtype, grad mode, batch class, heads,
+ * tokens, head width) in this process (not bit-reproducible across processes).
  */
 public enum AttentionKernel {
     SDPA, EXPLICIT, MATMUL;

@@ -8,12 +8,12 @@ import java.util.Locale;
  * ...), so any library that exports them serves; JavaCPP's OpenBLAS presets load another one in place of OpenBLAS
  * when the system property {@value #LOAD_PROPERTY} names it, before they load.
  *
- * <p>{@link #MKL} (opt-in: {@value #ENV}=mkl with MKL's redist jar on the class path, Maven profile mkl) runs its
- * GEMMs on the OpenMP pool libtorch's own kernels use (GNU threading layer; libiomp5 serves both, see {@link Natives}):
- * one pool, where OpenBLAS brings a second one of its own that takes turns with it on the cores. On a 2-core AVX2-only EPYC (Zen 3) it took an EPG-B/16 256 px step 7%
- * lower and made the fused attention kernel the fastest at every length (docs/benchmarks.md). It is opt-in until it
- * has run the full demo on a fresh machine: its first default run there ended the JVM in MKL's LAPACK, since fixed
- * ({@link Natives}).
+ * <p>{@link #MKL} (opt-in: {@value #ENV}=mkl with MKL's redist jar on the class path, Maven profile mkl) runs its GEMMs
+ * on the OpenMP pool libtorch's own kernels use (GNU threading layer; libiomp5 serves both, see {@link Natives}): one
+ * pool, where OpenBLAS brings a second one of its own that takes turns with it on the cores. On a 2-core AVX2-only EPYC
+ * (Zen 3) it took an EPG-B/16 256 px step 7% lower and made the fused attention kernel the fastest at every length
+ * (docs/benchmarks.md). It is opt-in until it has run the full demo on a fresh machine: its first default run there
+ * ended the JVM in MKL's LAPACK, since fixed ({@link Natives}).
  */
 public enum Blas {
     /** The OpenBLAS the presets bundle (pthreads, its own thread pool). */

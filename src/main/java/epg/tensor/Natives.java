@@ -101,27 +101,25 @@ public final class Natives {
      * for the GEMMs.
      */
     private static void loadIomp5Globally() {
-        String dir = "/org/bytedeco/mkl/" + Loader.getPlatform() + "/";
-        try {
-            Loader.loadGlobal(new File(Loader.cacheResource(Natives.class, dir), "libiomp5.so").getPath());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack MKL's libraries in " + dir + " into JavaCPP's cache ("
-                    + e.getMessage() + "): free some space, or unset EPG_BLAS", e);
-        }
+        File mkl = cached("/org/bytedeco/mkl/" + Loader.getPlatform() + "/");
+        Loader.loadGlobal(new File(mkl, "libiomp5.so").getPath());
     }
 
     /** Extracts the natives folder of {@code pkg} (every file, before any is loaded) into JavaCPP's cache. */
     private static void unpack(String pkg) {
         for (String extension : List.of("-gpu", "-redist", "")) {
             String dir = "/" + pkg + "/" + Loader.getPlatform() + extension + "/";
-            if (Natives.class.getResource(dir) == null) continue;
-            try {
-                Loader.cacheResource(Natives.class, dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot unpack the native libraries in " + dir
-                        + " into JavaCPP's cache ("
-                        + e.getMessage() + "): free some space or set -Dorg.bytedeco.javacpp.cachedir", e);
-            }
+            if (Natives.class.getResource(dir) != null) cached(dir);
+        }
+    }
+
+    /** The resource folder {@code dir}, every file extracted into JavaCPP's cache. */
+    private static File cached(String dir) {
+        try {
+            return Loader.cacheResource(Natives.class, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack the native libraries in " + dir + " into JavaCPP's cache ("
+                    + e.getMessage() + "): free some space or set -Dorg.bytedeco.javacpp.cachedir", e);
         }
     }
 

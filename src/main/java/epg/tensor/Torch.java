@@ -35,7 +35,7 @@ public final class Torch {
 
     /**
      * libtorch's intra-op threads, and the BLAS's threads with them (OpenBLAS's own pool, else matmuls oversubscribe
-     * the cores; MKL's count on libgomp's pool), or EPG_BLAS_THREADS when set: on a machine shared with other work,
+     * the cores; MKL's count on the OpenMP pool), or EPG_BLAS_THREADS when set: on a machine shared with other work,
      * OpenBLAS's pool next to libtorch's OpenMP pool made training steps several times slower (docs/benchmarks.md).
      */
     public static void setThreads(int threads) {

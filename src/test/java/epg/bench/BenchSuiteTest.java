@@ -4,6 +4,7 @@ package epg.bench;
 import epg.train.Gradients;
 import epg.config.Presets;
 import com.google.gson.JsonObject;
+import epg.tensor.Blas;
 import epg.tensor.CpuFeatures;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
@@ -149,7 +150,7 @@ class BenchSuiteTest {
 
     @Test
     void theHeaderNamesEveryPoolTheCpuAndTheLevers() {
-        RunContext r = new RunContext(CpuFeatures.of("AMD EPYC 7B12", "fma avx2 sse2"), 2, 1, "OpenBLAS", 2, "AVX2",
+        RunContext r = new RunContext(CpuFeatures.of("AMD EPYC 7B12", "fma avx2 sse2"), 2, 1, Blas.OPENBLAS, 2, "AVX2",
                 Map.of("OPENBLAS_THREAD_TIMEOUT", "4", "ATEN_CPU_CAPABILITY", "avx2"));
         assertEquals("epg bench suite: OpenMP 2 threads (inter-op 1), OpenBLAS 2; AMD EPYC 7B12 [avx2 fma], ATen CPU "
                 + "capability AVX2; {ATEN_CPU_CAPABILITY=avx2, OPENBLAS_THREAD_TIMEOUT=4}; load average 0.50, quick",
@@ -159,7 +160,7 @@ class BenchSuiteTest {
         assertEquals("avx2 fma", o.get("cpuFlags").getAsString());
         assertEquals("4", o.getAsJsonObject("environment").get("OPENBLAS_THREAD_TIMEOUT").getAsString());
         assertEquals("OpenBLAS", o.get("blas").getAsString());
-        assertEquals("MKL on the OpenMP threads", BenchSuite.blasText("MKL", 2));
+        assertEquals("MKL on the OpenMP threads", BenchSuite.blasText(Blas.MKL, 2));
     }
 
     @Test

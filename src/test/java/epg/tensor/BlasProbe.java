@@ -18,9 +18,9 @@ public final class BlasProbe {
             float[] a = fill(B * M * K, 7, 3), b = fill(B * K * N, 5, 2), bias = fill(N, 3, 1);
             Tensor ta = Torch.fromFloats(a, B, M, K), tb = Torch.fromFloats(b, B, K, N);             // [B,M,K] [B,K,N]
             Tensor tbias = Torch.fromFloats(bias, N);                                                 // [N]
-            float[] mm = values(ta.select(0, 0).mm(tb.select(0, 0)));                                // [M, N]
-            float[] addmm = values(torch.addmm(tbias, ta.select(0, 1), tb.select(0, 1)));             // [M, N]
-            float[] bmm = values(ta.bmm(tb));                                                         // [B, M, N]
+            float[] mm = Torch.toFloats(ta.select(0, 0).mm(tb.select(0, 0)));                                // [M, N]
+            float[] addmm = Torch.toFloats(torch.addmm(tbias, ta.select(0, 1), tb.select(0, 1)));             // [M, N]
+            float[] bmm = Torch.toFloats(ta.bmm(tb));  // [B, M, N]
             for (int i = 0; i < M; i++)
                 for (int j = 0; j < N; j++) {
                     exact &= mm[i * N + j] == dot(a, b, 0, i, j);
@@ -31,8 +31,7 @@ public final class BlasProbe {
         System.out.println("blas " + Blas.active().label());
         try (Scope s = Scope.open()) { // LAPACK: eigh of a symmetric matrix with known eigenvalues 1..8
             Tensor q = torch.linalg_qr(torch.randn(8, 8).to(torch.ScalarType.Double)).get0();   // [8, 8]
-            Tensor d = torch.arange(new org.bytedeco.pytorch.Scalar(1), new org.bytedeco.pytorch.Scalar(9))
-                    .to(torch.ScalarType.Double);                                              // [8]
+            Tensor d = torch.arange(Torch.scalar(1), Torch.scalar(9)).to(torch.ScalarType.Double); // [8]
             Tensor w = torch.linalg_eigh(q.mul(d.unsqueeze(0)).matmul(q.mT())).get0();          // [8]
             System.out.println("eigh " + (w.sub(d).abs().max().item_double() < 1e-9));
         }
@@ -56,6 +55,4 @@ public final class BlasProbe {
         for (int k = 0; k < K; k++) sum += (double) a[(z * M + i) * K + k] * b[(z * K + k) * N + j];
         return (float) sum;
     }
-
-    static float[] values(Tensor t) { return Torch.toFloats(t); }
 }
