@@ -144,7 +144,7 @@ public final class BenchSuite {
 
     /** "OpenBLAS 2" (its own pool), or "MKL on the OpenMP threads". */
     static String blasText(Blas blas, int blasThreads) {
-        return blas.label() + (blas == Blas.OPENBLAS ? " " + blasThreads : " on the OpenMP threads");
+        return blas.label() + (blas == Blas.MKL ? " on the OpenMP threads" : " " + blasThreads);
     }
 
     private Row measure(SuiteCase c) throws IOException, InterruptedException {

@@ -5,8 +5,10 @@ import epg.diffusion.KarrasGrid;
 import epg.nn.RcmEncoder;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -54,51 +56,72 @@ public final class RcmLoss {
      * tau the consistency temperature τ(σ_i).
      */
     public Terms compute(Tensor view1, Tensor view2, Tensor clean, Tensor eps, int i, int n, double tau) {
-        if (i < 0 || i > n - 2) throw new IllegalArgumentException("noise index " + i + " outside 0.." + (n - 2));
+        PerSample p = perSample(view1, view2, clean, eps, i, n, tau);
         Tensor zero = torch.zeros(new long[0], Torch.options(torch.ScalarType.Float, clean.device()));
-        // Released pass order: the contrastive passes first, then the consistency passes. The online projector's
-        // BatchNorm running statistics (kept in the encoder file the stage-2b auxiliary loss reads) depend on it.
-        Tensor contrast = contrastive ? contrastivePerSample(view1, view2, eps).mean() : zero;
-        Tensor consist = consistency ? consistencyPerSample(clean, eps, i, n, tau).mean() : zero;
+        Tensor contrast = contrastive ? p.contrastive().mean() : zero;
+        Tensor consist = consistency ? p.consistency().mean() : zero;
         return new Terms(contrast.add(consist), contrast, consist);
     }
 
-    /**
-     * Per-sample symmetric contrastive loss [B] at t0 = σ_min·s: NT(q1, k2) + NT(q2, k1) with online passes on
-     * y1 = view1 + ε·t0 then y2 = view2 + ε·t0, and the momentum passes after them (τ = 0.2).
-     */
-    public Tensor contrastivePerSample(Tensor view1, Tensor view2, Tensor eps) {
-        if (momentum == null) throw new IllegalStateException("the contrastive term needs the momentum network");
-        long b = view1.size(0);
-        double t0 = KarrasGrid.SIGMA_MIN * shift;
-        Tensor c0 = RcmInput.condition(t0, b, view1.device()), y1 = RcmInput.noisy(view1, eps, t0),
-                y2 = RcmInput.noisy(view2, eps, t0);
-        Tensor q1 = online.forward(y1, c0).proj(), q2 = online.forward(y2, c0).proj();
-        Tensor k1, k2;
-        try (NoGradGuard g = new NoGradGuard()) { // each no-grad pass frees its activations at once (Scope.nested)
-            k1 = Scope.nested(() -> momentum.forward(y1, c0).proj());
-            k2 = Scope.nested(() -> momentum.forward(y2, c0).proj());
-        }
-        Tensor tau = torch.full(new long[]{b}, Torch.scalar(CONTRASTIVE_TAU),
-                Torch.options(torch.ScalarType.Float, view1.device()));
-        return NtXent.perSample(q1, k2, tau, gather).add(NtXent.perSample(q2, k1, tau, gather));
-    }
+    /** The per-sample terms [B] of {@link #compute}; a switched-off term is null. */
+    public record PerSample(Tensor contrastive, Tensor consistency) {}
 
     /**
-     * Per-sample consistency loss [B] between t = σ_i·s (online) and t2 = σ_{i+1}·s (online, stop-gradient), with
-     * temperature {@code tau}, for noise index i of an n-point grid.
+     * The per-sample terms: contrastive NT(q1, k2) + NT(q2, k1) at t0 = σ_min·s (τ = 0.2) on y1 = view1 + ε·t0 and
+     * y2 = view2 + ε·t0, and consistency NT(h(x + ε·t), stopgrad h(x + ε·t2)) at temperature {@code tau}.
+     * <p>
+     * The online passes that take a gradient (y1, y2 and x + ε·t) run as one encoder call on the three batches
+     * stacked, and the momentum passes as one call on y1 and y2: the encoder treats every sample alone (LayerNorm,
+     * attention within an image), so each sample's h is the released code's, from fewer and larger matrix products.
+     * The projector's BatchNorm sees each pass's batch alone, in the released order (view 1, view 2, then the
+     * consistency passes, whose projector output is unused but moves the running statistics).
      */
-    public Tensor consistencyPerSample(Tensor clean, Tensor eps, int i, int n, double tau) {
+    public PerSample perSample(Tensor view1, Tensor view2, Tensor clean, Tensor eps, int i, int n, double tau) {
         if (i < 0 || i > n - 2) throw new IllegalArgumentException("noise index " + i + " outside 0.." + (n - 2));
         long b = clean.size(0);
-        double t = KarrasGrid.unshifted(i, n) * shift, t2 = KarrasGrid.unshifted(i + 1, n) * shift;
-        Tensor h = online.forward(RcmInput.noisy(clean, eps, t), RcmInput.condition(t, b, clean.device())).h();
-        Tensor target;
-        try (NoGradGuard g = new NoGradGuard()) {
-            target = Scope.nested(() -> online.forward(RcmInput.noisy(clean, eps, t2),
-                    RcmInput.condition(t2, b, clean.device())).h());
+        Device dev = clean.device();
+        double t0 = KarrasGrid.SIGMA_MIN * shift, t = KarrasGrid.unshifted(i, n) * shift,
+                t2 = KarrasGrid.unshifted(i + 1, n) * shift;
+        Tensor c0 = RcmInput.condition(t0, b, dev);
+        Tensor y1 = contrastive ? RcmInput.noisy(view1, eps, t0) : null;
+        Tensor y2 = contrastive ? RcmInput.noisy(view2, eps, t0) : null;
+        // The online passes with gradient, stacked: [y1; y2; x_t] (only the switched-on terms' inputs).
+        TensorVector inputs = new TensorVector(), conditions = new TensorVector();
+        if (contrastive) {
+            inputs.push_back(y1); inputs.push_back(y2);
+            conditions.push_back(c0); conditions.push_back(c0);
         }
-        return NtXent.perSample(h, target, torch.full(new long[]{b}, Torch.scalar(tau),
-                Torch.options(torch.ScalarType.Float, clean.device())), gather);
+        if (consistency) {
+            inputs.push_back(RcmInput.noisy(clean, eps, t));
+            conditions.push_back(RcmInput.condition(t, b, dev));
+        }
+        Tensor stacked = online.representation(torch.cat(inputs), torch.cat(conditions));          // [kB, D]
+        Tensor contrast = null, consist = null;
+        if (contrastive) {
+            Tensor q1 = online.project(stacked.narrow(0, 0, b)), q2 = online.project(stacked.narrow(0, b, b));
+            Tensor k;
+            try (NoGradGuard g = new NoGradGuard()) { // a no-grad pass frees its activations at once (Scope.nested)
+                k = Scope.nested(() -> momentum.representation(torch.cat(new TensorVector(y1, y2)),
+                        torch.cat(new TensorVector(c0, c0))));                                     // [2B, D]
+            }
+            Tensor k1 = momentum.project(k.narrow(0, 0, b)), k2 = momentum.project(k.narrow(0, b, b));
+            Tensor tau0 = temperature(CONTRASTIVE_TAU, b, dev);
+            contrast = NtXent.perSample(q1, k2, tau0, gather).add(NtXent.perSample(q2, k1, tau0, gather));
+        }
+        if (consistency) {
+            Tensor h = stacked.narrow(0, stacked.size(0) - b, b);                                  // [B, D]
+            Tensor target;
+            try (NoGradGuard g = new NoGradGuard()) {
+                online.project(h); // the released pass's projector call: BatchNorm statistics only
+                target = Scope.nested(() -> online.forward(RcmInput.noisy(clean, eps, t2),
+                        RcmInput.condition(t2, b, dev)).h());
+            }
+            consist = NtXent.perSample(h, target, temperature(tau, b, dev), gather);
+        }
+        return new PerSample(contrast, consist);
+    }
+
+    private static Tensor temperature(double tau, long b, Device dev) {
+        return torch.full(new long[]{b}, Torch.scalar(tau), Torch.options(torch.ScalarType.Float, dev));
     }
 }

@@ -2,6 +2,7 @@
 package epg.nn;
 
 import epg.tensor.Scope;
+import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -30,12 +31,13 @@ public final class DecoderBlock extends Module {
         return Scope.nested(() -> {
             Tensor h = skipNorm.forward(skipLinear.forward(torch.cat(new TensorVector(x, skip), 2))); // [B, L, D']
             TensorVector m = adaLN.forward(torch.silu(cond)).chunk(6, 2);                       // 6 × [B, 1, D']
-            h = h.add(m.get(2).mul(attn.forward(modulate(norm1.forward(h), m.get(0), m.get(1)))));
-            return h.add(m.get(5).mul(mlp.forward(modulate(norm2.forward(h), m.get(3), m.get(4)))));
+            h = torch.addcmul(h, m.get(2), attn.forward(modulate(norm1.forward(h), m.get(0), m.get(1)))); // h + gate·y
+            return torch.addcmul(h, m.get(5), mlp.forward(modulate(norm2.forward(h), m.get(3), m.get(4))));
         });
     }
 
+    /** x·(1 + scale) + shift: one pass over x [B, L, D'] (1 + scale is [B, 1, D']). */
     private static Tensor modulate(Tensor x, Tensor shift, Tensor scale) {
-        return torch.addcmul(x.add(shift), x, scale); // x·(1 + scale) + shift
+        return torch.addcmul(shift, x, scale.add(Torch.scalar(1)));
     }
 }

@@ -48,6 +48,9 @@ public final class RcmEncoder extends VitEncoder {
         return new Output(projector.forward(h), h);
     }
 
+    /** The projection head on h [B, D] → [B, out] (BatchNorm in training mode uses this batch's statistics). */
+    public Tensor project(Tensor h) { return projector.forward(h); }
+
     /** h alone, without the projector (for diagnostics and feature extraction). */
     public Tensor representation(Tensor x, Tensor timeCondition) {
         Tensor seq = embed(x, timeToken(timeCondition), clsToken);     // [B, 2+L, D]

@@ -1,6 +1,9 @@
 // docs/benchmarks.md "Which BLAS": the library behind libtorch's CPU matmuls (sgemm_), chosen once, before it loads.
 package epg.tensor;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -19,10 +22,23 @@ public enum Blas {
     /** The OpenBLAS the presets bundle (pthreads, its own thread pool). */
     OPENBLAS,
     /** Intel oneMKL (org.bytedeco:mkl, linux-x86_64-redist), GNU OpenMP threading layer on libiomp5. */
-    MKL;
+    MKL,
+    /**
+     * The machine's own OpenBLAS (opt-in: {@value #ENV}=system), e.g. Debian's libopenblas0-pthread, loaded globally
+     * before the presets so that libtorch's sgemm_ binds to it ({@link Natives}); the presets' copy stays loaded but
+     * unused. Same version family, another build: on a 2-core AVX2-only EPYC (Zen 3) Debian's 0.3.21 packs GEMM
+     * operands in half the time of the presets' 0.3.31 and took an EPG-T step 6% lower (docs/benchmarks.md).
+     */
+    SYSTEM;
 
-    /** Environment variable that picks the library: auto (the default: OpenBLAS), openblas or mkl. */
+    /** Environment variable that picks the library: auto (the default: OpenBLAS), openblas, mkl or system. */
     public static final String ENV = "EPG_BLAS";
+    /** Environment variable naming the file {@link #SYSTEM} loads (default: the first of {@link #SYSTEM_PATHS}). */
+    public static final String LIBRARY_ENV = "EPG_BLAS_LIBRARY";
+    /** Where distributions put a pthreads OpenBLAS (Debian/Ubuntu, Fedora, Arch), in the order searched. */
+    static final List<String> SYSTEM_PATHS = List.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
+            "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0", "/usr/lib64/libopenblasp.so.0",
+            "/usr/lib64/libopenblas.so.0", "/usr/lib/libopenblas.so.0", "/usr/local/lib/libopenblas.so.0");
     /** The presets' own switch: the library they load in place of OpenBLAS (mkl_rt for MKL). */
     public static final String LOAD_PROPERTY = "org.bytedeco.openblas.load";
     /** JavaCPP's native cache folder (default ~/.javacpp/cache). */
@@ -31,13 +47,14 @@ public enum Blas {
     static final String MKL_RESOURCE = "/org/bytedeco/mkl/linux-x86_64/libmkl_rt.so.2";
 
     private static volatile Blas chosen;
-    private static volatile String baseCache;
+    private static volatile String baseCache, systemLibrary;
 
     /**
      * The library for {@code setting} (the value of {@value #ENV}; null or blank: auto): auto and openblas take
-     * OpenBLAS, mkl takes MKL where its natives are on the class path.
+     * OpenBLAS, mkl takes MKL where its natives are on the class path, system the machine's OpenBLAS where
+     * {@code systemLibrary} (the file found, or null) exists.
      */
-    public static Blas choose(String setting, boolean mklAvailable) {
+    public static Blas choose(String setting, boolean mklAvailable, String systemLibrary) {
         String s = setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
         return switch (s) {
             case "auto", "openblas" -> OPENBLAS;
@@ -48,9 +65,35 @@ public enum Blas {
                             + ENV + " to use OpenBLAS");
                 yield MKL;
             }
-            default -> throw new IllegalArgumentException(ENV + " must be auto, openblas or mkl, got '" + setting
-                    + "'; unset it for auto");
+            case "system" -> {
+                if (systemLibrary == null)
+                    throw new IllegalStateException(ENV + "=system, but no OpenBLAS was found on this machine (looked "
+                            + "for " + String.join(", ", SYSTEM_PATHS) + "): install one (Debian/Ubuntu: apt install "
+                            + "libopenblas0-pthread), name its file in " + LIBRARY_ENV + ", or unset " + ENV);
+                yield SYSTEM;
+            }
+            default -> throw new IllegalArgumentException(ENV + " must be auto, openblas, mkl or system, got '"
+                    + setting + "'; unset it for auto");
         };
+    }
+
+    /**
+     * The OpenBLAS file {@link #SYSTEM} would load: {@value #LIBRARY_ENV} when set (it must exist), else the first of
+     * {@link #SYSTEM_PATHS} that exists; null if none.
+     */
+    public static String findSystemLibrary(String override) {
+        if (override != null && !override.isBlank()) {
+            if (!Files.isRegularFile(Path.of(override)))
+                throw new IllegalStateException(LIBRARY_ENV + "=" + override + ": no such file; name the "
+                        + "libopenblas.so.0 to load, or unset " + LIBRARY_ENV + " to search " + SYSTEM_PATHS);
+            return override;
+        }
+        return SYSTEM_PATHS.stream().filter(p -> Files.isRegularFile(Path.of(p))).findFirst().orElse(null);
+    }
+
+    private static boolean systemWanted() {
+        String s = System.getenv(ENV);
+        return s != null && s.trim().equalsIgnoreCase("system");
     }
 
     /** Whether MKL's natives are on the class path. */
@@ -67,8 +110,10 @@ public enum Blas {
         String load = System.getProperty(LOAD_PROPERTY);
         boolean given = load != null && !load.isBlank();
         Blas b = given ? (load.toLowerCase(Locale.ROOT).startsWith("mkl") ? MKL : OPENBLAS)
-                : choose(System.getenv(ENV), mklAvailable());
+                : choose(System.getenv(ENV), mklAvailable(), systemWanted() ? findSystemLibrary(
+                        System.getenv(LIBRARY_ENV)) : null);
         if (b == MKL && !given) System.setProperty(LOAD_PROPERTY, "mkl_rt");
+        if (b == SYSTEM) systemLibrary = findSystemLibrary(System.getenv(LIBRARY_ENV));
         baseCache = System.getProperty(CACHE_PROPERTY, System.getProperty("user.home") + "/.javacpp/cache");
         System.setProperty(CACHE_PROPERTY, cacheDir(b, baseCache));
         chosen = b;
@@ -93,6 +138,15 @@ public enum Blas {
         return chosen;
     }
 
-    /** "OpenBLAS" or "MKL", for reports. */
-    public String label() { return this == MKL ? "MKL" : "OpenBLAS"; }
+    /** The file {@link #SYSTEM} loaded globally (null for the other two). */
+    static String systemLibrary() { return chosen == SYSTEM ? systemLibrary : null; }
+
+    /** "OpenBLAS", "MKL" or "system OpenBLAS", for reports. */
+    public String label() {
+        return switch (this) {
+            case OPENBLAS -> "OpenBLAS";
+            case MKL -> "MKL";
+            case SYSTEM -> "system OpenBLAS";
+        };
+    }
 }

@@ -83,6 +83,7 @@ public final class Natives {
         Blas b = Blas.select(); // before the presets load: MKL in OpenBLAS's place is their load-time switch
         PACKAGES.forEach(Natives::unpack);
         if (b == Blas.MKL) loadIomp5Globally();
+        if (b == Blas.SYSTEM) Loader.loadGlobal(Blas.systemLibrary()); // first in the global scope: sgemm_ binds to it
         Loader.load(openblas.class);
         Loader.load(torch.class);
         foreignLibtorch().ifPresent(path -> {

@@ -85,6 +85,47 @@ class RcmLossTest {
         }
     }
 
+    /**
+     * The online passes run stacked in one encoder call (and the momentum ones in another); the loss and every
+     * gradient must equal those of the released code's separate passes, written out here pass by pass.
+     */
+    @Test
+    void stackedPassesGiveTheSeparatePassesLossAndGradients() {
+        try (Scope s = Scope.open()) {
+            ModelConfig c = TinyRuns.rcm();
+            RcmEncoder online = encoder(c), momentum = new RcmEncoder(c);
+            momentum.load(online.stateDict(), true);
+            Init.rcm(momentum, new Rng(6)); // momentum weights unlike the online ones: a swapped pass would show
+            momentum.eval();
+            Tensor[] x = inputs(c);
+            RcmLoss.Terms t = new RcmLoss(online, momentum, SHIFT, NtXent.Gather.LOCAL)
+                    .compute(x[0], x[1], x[2], x[3], I, N, TAU);
+            t.loss().backward();
+            Map<String, Tensor> stacked = grads(online);
+
+            long b = x[0].size(0);
+            double t0 = KarrasGrid.SIGMA_MIN * SHIFT;
+            Tensor c0 = torch.full(new long[]{b}, Torch.scalar(Preconditioning.timeCondition(t0)));
+            Tensor y1 = x[0].add(x[3].mul(Torch.scalar(t0))).mul(Torch.scalar(Preconditioning.cIn(t0)));
+            Tensor y2 = x[1].add(x[3].mul(Torch.scalar(t0))).mul(Torch.scalar(Preconditioning.cIn(t0)));
+            Tensor q1 = online.forward(y1, c0).proj(), q2 = online.forward(y2, c0).proj();
+            Tensor k1 = momentum.forward(y1, c0).proj().detach(), k2 = momentum.forward(y2, c0).proj().detach();
+            Tensor tau = torch.full(new long[]{b}, Torch.scalar(RcmLoss.CONTRASTIVE_TAU));
+            Tensor contrast = NtXent.perSample(q1, k2, tau).add(NtXent.perSample(q2, k1, tau)).mean();
+            contrast.backward();
+            double consistency = manual(online, x, true);
+            Map<String, Tensor> separate = grads(online);
+
+            assertEquals(contrast.item_double(), t.contrastive().item_double(), 1e-5);
+            assertEquals(consistency, t.consistency().item_double(), 1e-5);
+            double worst = 0;
+            for (String k : separate.keySet())
+                worst = Math.max(worst, maxAbs(stacked.get(k).sub(separate.get(k)))
+                        / Math.max(1e-12, maxAbs(separate.get(k))));
+            assertTrue(worst < 1e-4, "stacked passes' gradients differ from the separate passes' by " + worst);
+        }
+    }
+
     @Test
     void contrastiveOnlyDropsTheConsistencyTermAndKeepsTheContrastiveOne() {
         try (Scope s = Scope.open()) {
@@ -130,15 +171,14 @@ class RcmLossTest {
                 assertTrue(d < 1e-5, k + " differs from the released order by " + d);
             }
             RcmEncoder fresh = golden(weights);
-            RcmLoss perSample = new RcmLoss(fresh, momentum, 0.5, NtXent.Gather.LOCAL);
-            assertTrue(maxAbs(perSample.contrastivePerSample(v1, v2, eps).sub(f.get("contrastive"))) < 1e-5);
-            Tensor consistency = perSample.consistencyPerSample(clean, eps, 3, 11, 0.15);               // [B]
-            assertTrue(maxAbs(consistency.sub(f.get("consistency"))) < 1e-5);
+            RcmLoss.PerSample p = new RcmLoss(fresh, momentum, 0.5, NtXent.Gather.LOCAL)
+                    .perSample(v1, v2, clean, eps, 3, 11, 0.15);                                   // [B] each
+            assertTrue(maxAbs(p.contrastive().sub(f.get("contrastive"))) < 1e-5);
+            assertTrue(maxAbs(p.consistency().sub(f.get("consistency"))) < 1e-5);
             // the other order moves the statistics elsewhere: the check can fail
             RcmEncoder reversed = golden(weights);
-            RcmLoss other = new RcmLoss(reversed, momentum, 0.5, NtXent.Gather.LOCAL);
-            other.consistencyPerSample(clean, eps, 3, 11, 0.15);
-            other.contrastivePerSample(v1, v2, eps);
+            new RcmLoss(reversed, momentum, 0.5, false, true, NtXent.Gather.LOCAL).perSample(v1, v2, clean, eps, 3, 11, 0.15);
+            new RcmLoss(reversed, momentum, 0.5, true, false, NtXent.Gather.LOCAL).perSample(v1, v2, clean, eps, 3, 11, 0.15);
             String key = "projection_head.1.running_mean";
             assertTrue(maxAbs(reversed.namedBuffers().get(key).sub(f.get(key))) > 1e-4, "the orders must differ");
         }

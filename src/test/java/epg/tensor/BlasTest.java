@@ -17,19 +17,53 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BlasTest {
     @Test
     void autoIsOpenBlasAndMklOnlyWhenAskedForAndPresent() {
-        assertEquals(Blas.OPENBLAS, Blas.choose(null, true));
-        assertEquals(Blas.OPENBLAS, Blas.choose(" Auto ", true));
-        assertEquals(Blas.OPENBLAS, Blas.choose("openblas", true));
-        assertEquals(Blas.MKL, Blas.choose("MKL", true));
+        assertEquals(Blas.OPENBLAS, Blas.choose(null, true, "/lib/libopenblas.so.0"));
+        assertEquals(Blas.OPENBLAS, Blas.choose(" Auto ", true, "/lib/libopenblas.so.0"));
+        assertEquals(Blas.OPENBLAS, Blas.choose("openblas", true, null));
+        assertEquals(Blas.MKL, Blas.choose("MKL", true, null));
+        assertEquals(Blas.SYSTEM, Blas.choose("system", false, "/lib/libopenblas.so.0"));
     }
 
     @Test
     void aBadSettingOrAMissingMklSaysWhatToDo() {
-        var bad = assertThrows(IllegalArgumentException.class, () -> Blas.choose("atlas", true));
-        assertTrue(bad.getMessage().contains("EPG_BLAS must be auto, openblas or mkl, got 'atlas'"), bad.getMessage());
-        var missing = assertThrows(IllegalStateException.class, () -> Blas.choose("mkl", false));
+        var bad = assertThrows(IllegalArgumentException.class, () -> Blas.choose("atlas", true, null));
+        assertTrue(bad.getMessage().contains("EPG_BLAS must be auto, openblas, mkl or system, got 'atlas'"),
+                bad.getMessage());
+        var missing = assertThrows(IllegalStateException.class, () -> Blas.choose("mkl", false, null));
         assertTrue(missing.getMessage().contains("-Pmkl") && missing.getMessage().contains("unset EPG_BLAS"),
                 missing.getMessage());
+        var none = assertThrows(IllegalStateException.class, () -> Blas.choose("system", true, null));
+        assertTrue(none.getMessage().contains("no OpenBLAS was found") && none.getMessage().contains("EPG_BLAS_LIBRARY"),
+                none.getMessage());
+        var noFile = assertThrows(IllegalStateException.class, () -> Blas.findSystemLibrary("/no/such/libopenblas.so.0"));
+        assertTrue(noFile.getMessage().contains("EPG_BLAS_LIBRARY=/no/such/libopenblas.so.0: no such file"),
+                noFile.getMessage());
+    }
+
+    /**
+     * EPG_BLAS=system (where this machine has an OpenBLAS of its own: CI installs Debian's with python3-torch): the
+     * child's products are exact, and the dynamic linker's log shows libtorch_cpu's sgemm_ bound to the machine's
+     * file, not to the presets' copy that is loaded beside it.
+     */
+    @Test
+    void systemOpenBlasIsTheOneLibtorchsMatmulsCall(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String lib = Blas.findSystemLibrary(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(lib != null, "no OpenBLAS on this machine");
+        String out = child("system", 0, java.util.Map.of("LD_DEBUG", "bindings", "LD_DEBUG_OUTPUT",
+                dir.resolve("ld").toString()));
+        assertTrue(out.contains("exact true") && out.contains("eigh true"), out);
+        assertTrue(out.contains("blas system OpenBLAS"), out);
+        String real = java.nio.file.Path.of(lib).toRealPath().toString();
+        assertTrue(out.contains(real), "the machine's library is mapped:\n" + out);
+        List<String> sgemm = new ArrayList<>();
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : files.toList())
+                for (String line : java.nio.file.Files.readAllLines(f))
+                    if (line.contains("libtorch_cpu.so") && line.contains("`sgemm_'")) sgemm.add(line);
+        }
+        assertFalse(sgemm.isEmpty(), "no binding of libtorch_cpu's sgemm_ was logged");
+        assertTrue(sgemm.stream().allMatch(l -> l.contains(lib) || l.contains(real)), String.join("\n", sgemm));
     }
 
     /**
@@ -62,6 +96,11 @@ class BlasTest {
     }
 
     private static String child(String blas, int exit) throws IOException, InterruptedException {
+        return child(blas, exit, java.util.Map.of());
+    }
+
+    private static String child(String blas, int exit, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xss8m",
                 "-cp", System.getProperty("java.class.path")));
         cmd.add("-D" + Blas.CACHE_PROPERTY + "=" + Blas.baseCacheDir()); // as started, before MKL's move
@@ -71,6 +110,7 @@ class BlasTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put(Blas.ENV, blas);
         pb.environment().put("MKL_VERBOSE", "1");
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the " + blas + " child did not finish");
