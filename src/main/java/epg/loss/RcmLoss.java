@@ -2,6 +2,7 @@
 package epg.loss;
 
 import epg.diffusion.KarrasGrid;
+import epg.config.ModelConfig;
 import epg.nn.RcmEncoder;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
@@ -10,6 +11,9 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * loss = mean_b [ NT(proj E_θ(y1+ε·t0), proj E_θ⁻(y2+ε·t0)) + NT(proj E_θ(y2+ε·t0), proj E_θ⁻(y1+ε·t0)) ] (contrastive,
@@ -22,6 +26,8 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class RcmLoss {
     public static final double CONTRASTIVE_TAU = 0.2;
+    /** The largest activation a stacked encoder call may have (see {@link #representations}): 32 MiB. */
+    static final long STACK_BYTES = 32L << 20;
 
     /** The total and its two terms, each already averaged over the batch (scalars). */
     public record Terms(Tensor loss, Tensor contrastive, Tensor consistency) {}
@@ -70,11 +76,12 @@ public final class RcmLoss {
      * The per-sample terms: contrastive NT(q1, k2) + NT(q2, k1) at t0 = σ_min·s (τ = 0.2) on y1 = view1 + ε·t0 and
      * y2 = view2 + ε·t0, and consistency NT(h(x + ε·t), stopgrad h(x + ε·t2)) at temperature {@code tau}.
      * <p>
-     * The online passes that take a gradient (y1, y2 and x + ε·t) run as one encoder call on the three batches
-     * stacked, and the momentum passes as one call on y1 and y2: the encoder treats every sample alone (LayerNorm,
-     * attention within an image), so each sample's h is the released code's, from fewer and larger matrix products.
-     * The projector's BatchNorm sees each pass's batch alone, in the released order (view 1, view 2, then the
-     * consistency passes, whose projector output is unused but moves the running statistics).
+     * The online passes that take a gradient (y1, y2 and x + ε·t) run as one encoder call on the batches stacked,
+     * and the momentum passes as one call on y1 and y2, where the stack is small (see {@link #representations}): the
+     * encoder treats every sample alone (LayerNorm, attention within an image), so each sample's h is the released
+     * code's, from fewer and larger matrix products. The projector's BatchNorm sees each pass's batch alone, in the
+     * released order (view 1, view 2, then the consistency passes, whose projector output is unused but moves the
+     * running statistics).
      */
     public PerSample perSample(Tensor view1, Tensor view2, Tensor clean, Tensor eps, int i, int n, double tau) {
         if (i < 0 || i > n - 2) throw new IllegalArgumentException("noise index " + i + " outside 0.." + (n - 2));
@@ -85,40 +92,67 @@ public final class RcmLoss {
         Tensor c0 = RcmInput.condition(t0, b, dev);
         Tensor y1 = contrastive ? RcmInput.noisy(view1, eps, t0) : null;
         Tensor y2 = contrastive ? RcmInput.noisy(view2, eps, t0) : null;
-        // The online passes with gradient, stacked: [y1; y2; x_t] (only the switched-on terms' inputs).
-        TensorVector inputs = new TensorVector(), conditions = new TensorVector();
+        // The online passes with gradient: y1, y2 (contrastive), x_t (consistency), the switched-on ones.
+        List<Tensor> inputs = new ArrayList<>(), conditions = new ArrayList<>();
         if (contrastive) {
-            inputs.push_back(y1); inputs.push_back(y2);
-            conditions.push_back(c0); conditions.push_back(c0);
+            inputs.addAll(List.of(y1, y2));
+            conditions.addAll(List.of(c0, c0));
         }
         if (consistency) {
-            inputs.push_back(RcmInput.noisy(clean, eps, t));
-            conditions.push_back(RcmInput.condition(t, b, dev));
+            inputs.add(RcmInput.noisy(clean, eps, t));
+            conditions.add(RcmInput.condition(t, b, dev));
         }
-        Tensor stacked = online.representation(torch.cat(inputs), torch.cat(conditions));          // [kB, D]
+        List<Tensor> h = representations(online, inputs, conditions, STACK_BYTES);                             // k × [B, D]
         Tensor contrast = null, consist = null;
         if (contrastive) {
-            Tensor q1 = online.project(stacked.narrow(0, 0, b)), q2 = online.project(stacked.narrow(0, b, b));
-            Tensor k;
-            try (NoGradGuard g = new NoGradGuard()) { // a no-grad pass frees its activations at once (Scope.nested)
-                k = Scope.nested(() -> momentum.representation(torch.cat(new TensorVector(y1, y2)),
-                        torch.cat(new TensorVector(c0, c0))));                                     // [2B, D]
+            Tensor q1 = online.project(h.get(0)), q2 = online.project(h.get(1));
+            List<Tensor> k;
+            try (NoGradGuard g = new NoGradGuard()) {
+                k = representations(momentum, List.of(y1, y2), List.of(c0, c0), STACK_BYTES);                  // 2 × [B, D]
             }
-            Tensor k1 = momentum.project(k.narrow(0, 0, b)), k2 = momentum.project(k.narrow(0, b, b));
+            Tensor k1 = momentum.project(k.get(0)), k2 = momentum.project(k.get(1));
             Tensor tau0 = temperature(CONTRASTIVE_TAU, b, dev);
             contrast = NtXent.perSample(q1, k2, tau0, gather).add(NtXent.perSample(q2, k1, tau0, gather));
         }
         if (consistency) {
-            Tensor h = stacked.narrow(0, stacked.size(0) - b, b);                                  // [B, D]
+            Tensor hT = h.get(h.size() - 1);                                                      // [B, D]
             Tensor target;
             try (NoGradGuard g = new NoGradGuard()) {
-                online.project(h); // the released pass's projector call: BatchNorm statistics only
+                online.project(hT); // the released pass's projector call: BatchNorm statistics only
                 target = Scope.nested(() -> online.forward(RcmInput.noisy(clean, eps, t2),
                         RcmInput.condition(t2, b, dev)).h());
             }
-            consist = NtXent.perSample(h, target, temperature(tau, b, dev), gather);
+            consist = NtXent.perSample(hT, target, temperature(tau, b, dev), gather);
         }
         return new PerSample(contrast, consist);
+    }
+
+    /**
+     * h of each pass (inputs[i] at conditions[i], [B, …] each): one encoder call on the passes stacked when the
+     * stack's largest activation, the MLP's hidden layer [kB, 2+L, hidden] in float32, stays within
+     * {@code maxStackBytes} ({@link #STACK_BYTES} in the loss), else one call per pass. Above glibc's mmap threshold, which ./epg sets to its 32 MiB maximum,
+     * every allocation of such a tensor is a fresh mapping, faulted in and zeroed page by page: stacking the three
+     * passes of an RCM-B/16 step at 256 px (76 MiB hidden layers) took 12.5 M page faults against 3.0 M and the step
+     * from 29.6 s to 34.7 s, where at 32 px (RCM-T, 13 MiB) it took the step from 447 ms to 431–434 ms (AVX2 EPYC).
+     * A no-grad caller's passes free their activations at once (Scope.nested).
+     */
+    static List<Tensor> representations(RcmEncoder enc, List<Tensor> inputs, List<Tensor> conditions,
+            long maxStackBytes) {
+        ModelConfig c = enc.config;
+        long b = inputs.get(0).size(0);
+        long hidden = inputs.size() * b * (2L + c.tokens()) * c.mlpHidden(c.dim()) * Float.BYTES;
+        if (inputs.size() == 1 || hidden > maxStackBytes) {
+            List<Tensor> out = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                Tensor x = inputs.get(i), cond = conditions.get(i);
+                out.add(Scope.nested(() -> enc.representation(x, cond)));
+            }
+            return out;
+        }
+        Tensor x = torch.cat(new TensorVector(inputs.toArray(Tensor[]::new)));                      // [kB, C, H, W]
+        Tensor cond = torch.cat(new TensorVector(conditions.toArray(Tensor[]::new)));              // [kB]
+        Tensor stacked = Scope.nested(() -> enc.representation(x, cond));                         // [kB, D]
+        return List.of(stacked.split(b).get());
     }
 
     private static Tensor temperature(double tau, long b, Device dev) {

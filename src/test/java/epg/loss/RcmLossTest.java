@@ -126,6 +126,30 @@ class RcmLossTest {
         }
     }
 
+    /** Stacked (the bound allows it) and one call per pass (it does not): the same h and the same gradients. */
+    @Test
+    void stackedAndSeparateRepresentationsAgree() {
+        try (Scope s = Scope.open()) {
+            ModelConfig c = TinyRuns.rcm();
+            RcmEncoder online = encoder(c);
+            Tensor[] x = inputs(c);
+            long b = x[0].size(0);
+            List<Tensor> in = List.of(x[0], x[1], x[2]), cond = List.of(torch.full(new long[]{b}, Torch.scalar(1.0)),
+                    torch.full(new long[]{b}, Torch.scalar(-3.0)), torch.full(new long[]{b}, Torch.scalar(50.0)));
+            List<Tensor> stacked = RcmLoss.representations(online, in, cond, Long.MAX_VALUE);
+            stacked.get(0).mul(stacked.get(2)).sum().backward();
+            Map<String, Tensor> g1 = grads(online);
+            List<Tensor> separate = RcmLoss.representations(online, in, cond, 0);
+            separate.get(0).mul(separate.get(2)).sum().backward();
+            Map<String, Tensor> g2 = grads(online);
+            for (int i = 0; i < 3; i++) assertTrue(maxAbs(stacked.get(i).sub(separate.get(i))) < 1e-5, "pass " + i);
+            assertTrue(maxAbs(stacked.get(0).sub(stacked.get(1))) > 1e-3, "the passes differ: a mix-up would show");
+            for (String k : g2.keySet())
+                if (!k.startsWith("projection_head"))
+                    assertTrue(maxAbs(g1.get(k).sub(g2.get(k))) <= 1e-4 * Math.max(1e-12, maxAbs(g2.get(k))), k);
+        }
+    }
+
     @Test
     void contrastiveOnlyDropsTheConsistencyTermAndKeepsTheContrastiveOne() {
         try (Scope s = Scope.open()) {
