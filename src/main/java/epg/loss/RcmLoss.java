@@ -1,8 +1,8 @@
 // Spec §3: the RCM pre-training loss, symmetric contrastive term on the MoCo views + representation consistency.
 package epg.loss;
 
-import epg.diffusion.KarrasGrid;
 import epg.config.ModelConfig;
+import epg.diffusion.KarrasGrid;
 import epg.nn.RcmEncoder;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
@@ -102,13 +102,13 @@ public final class RcmLoss {
             inputs.add(RcmInput.noisy(clean, eps, t));
             conditions.add(RcmInput.condition(t, b, dev));
         }
-        List<Tensor> h = representations(online, inputs, conditions, STACK_BYTES);                             // k × [B, D]
+        List<Tensor> h = representations(online, inputs, conditions, STACK_BYTES);               // k × [B, D]
         Tensor contrast = null, consist = null;
         if (contrastive) {
             Tensor q1 = online.project(h.get(0)), q2 = online.project(h.get(1));
             List<Tensor> k;
             try (NoGradGuard g = new NoGradGuard()) {
-                k = representations(momentum, List.of(y1, y2), List.of(c0, c0), STACK_BYTES);                  // 2 × [B, D]
+                k = representations(momentum, List.of(y1, y2), List.of(c0, c0), STACK_BYTES); // 2 × [B, D]
             }
             Tensor k1 = momentum.project(k.get(0)), k2 = momentum.project(k.get(1));
             Tensor tau0 = temperature(CONTRASTIVE_TAU, b, dev);
@@ -130,8 +130,9 @@ public final class RcmLoss {
     /**
      * h of each pass (inputs[i] at conditions[i], [B, …] each): one encoder call on the passes stacked when the
      * stack's largest activation, the MLP's hidden layer [kB, 2+L, hidden] in float32, stays within
-     * {@code maxStackBytes} ({@link #STACK_BYTES} in the loss), else one call per pass. Above glibc's mmap threshold, which ./epg sets to its 32 MiB maximum,
-     * every allocation of such a tensor is a fresh mapping, faulted in and zeroed page by page: stacking the three
+     * {@code maxStackBytes} ({@link #STACK_BYTES} in the loss), else one call per pass. Above glibc's mmap threshold,
+     * which ./epg sets to its 32 MiB maximum, every allocation of such a tensor is a fresh mapping, faulted in and
+     * zeroed page by page: stacking the three
      * passes of an RCM-B/16 step at 256 px (76 MiB hidden layers) took 12.5 M page faults against 3.0 M and the step
      * from 29.6 s to 34.7 s, where at 32 px (RCM-T, 13 MiB) it took the step from 447 ms to 431–434 ms (AVX2 EPYC).
      * A no-grad caller's passes free their activations at once (Scope.nested).

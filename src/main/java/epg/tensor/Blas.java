@@ -91,11 +91,6 @@ public enum Blas {
         return SYSTEM_PATHS.stream().filter(p -> Files.isRegularFile(Path.of(p))).findFirst().orElse(null);
     }
 
-    private static boolean systemWanted() {
-        String s = System.getenv(ENV);
-        return s != null && s.trim().equalsIgnoreCase("system");
-    }
-
     /** Whether MKL's natives are on the class path. */
     public static boolean mklAvailable() { return Blas.class.getResource(MKL_RESOURCE) != null; }
 
@@ -109,11 +104,13 @@ public enum Blas {
     static Blas select() {
         String load = System.getProperty(LOAD_PROPERTY);
         boolean given = load != null && !load.isBlank();
+        String setting = System.getenv(ENV);
+        String library = setting != null && setting.trim().equalsIgnoreCase("system")
+                ? findSystemLibrary(System.getenv(LIBRARY_ENV)) : null; // searched only when asked for
         Blas b = given ? (load.toLowerCase(Locale.ROOT).startsWith("mkl") ? MKL : OPENBLAS)
-                : choose(System.getenv(ENV), mklAvailable(), systemWanted() ? findSystemLibrary(
-                        System.getenv(LIBRARY_ENV)) : null);
+                : choose(setting, mklAvailable(), library);
         if (b == MKL && !given) System.setProperty(LOAD_PROPERTY, "mkl_rt");
-        if (b == SYSTEM) systemLibrary = findSystemLibrary(System.getenv(LIBRARY_ENV));
+        systemLibrary = b == SYSTEM ? library : null;
         baseCache = System.getProperty(CACHE_PROPERTY, System.getProperty("user.home") + "/.javacpp/cache");
         System.setProperty(CACHE_PROPERTY, cacheDir(b, baseCache));
         chosen = b;
@@ -139,7 +136,7 @@ public enum Blas {
     }
 
     /** The file {@link #SYSTEM} loaded globally (null for the other two). */
-    static String systemLibrary() { return chosen == SYSTEM ? systemLibrary : null; }
+    static String systemLibrary() { return systemLibrary; }
 
     /** "OpenBLAS", "MKL" or "system OpenBLAS", for reports. */
     public String label() {

@@ -93,7 +93,7 @@ class RcmLossTest {
     void stackedPassesGiveTheSeparatePassesLossAndGradients() {
         try (Scope s = Scope.open()) {
             ModelConfig c = TinyRuns.rcm();
-            RcmEncoder online = encoder(c), momentum = encoder(c, 6); // unlike the online one: a swapped pass would show
+            RcmEncoder online = encoder(c), momentum = encoder(c, 6); // unlike online: a swapped pass would show
             momentum.eval();
             Tensor[] x = inputs(c);
             RcmLoss.Terms t = new RcmLoss(online, momentum, SHIFT, NtXent.Gather.LOCAL)
@@ -199,8 +199,9 @@ class RcmLossTest {
             assertTrue(maxAbs(p.consistency().sub(f.get("consistency"))) < 1e-5);
             // the other order moves the statistics elsewhere: the check can fail
             RcmEncoder reversed = golden(weights);
-            new RcmLoss(reversed, momentum, 0.5, false, true, NtXent.Gather.LOCAL).perSample(v1, v2, clean, eps, 3, 11, 0.15);
-            new RcmLoss(reversed, momentum, 0.5, true, false, NtXent.Gather.LOCAL).perSample(v1, v2, clean, eps, 3, 11, 0.15);
+            for (boolean contrastiveOnly : new boolean[]{false, true}) // consistency passes first, then contrastive
+                new RcmLoss(reversed, momentum, 0.5, contrastiveOnly, !contrastiveOnly, NtXent.Gather.LOCAL)
+                        .perSample(v1, v2, clean, eps, 3, 11, 0.15);
             String key = "projection_head.1.running_mean";
             assertTrue(maxAbs(reversed.namedBuffers().get(key).sub(f.get(key))) > 1e-4, "the orders must differ");
         }

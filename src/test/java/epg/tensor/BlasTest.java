@@ -33,9 +33,10 @@ class BlasTest {
         assertTrue(missing.getMessage().contains("-Pmkl") && missing.getMessage().contains("unset EPG_BLAS"),
                 missing.getMessage());
         var none = assertThrows(IllegalStateException.class, () -> Blas.choose("system", true, null));
-        assertTrue(none.getMessage().contains("no OpenBLAS was found") && none.getMessage().contains("EPG_BLAS_LIBRARY"),
-                none.getMessage());
-        var noFile = assertThrows(IllegalStateException.class, () -> Blas.findSystemLibrary("/no/such/libopenblas.so.0"));
+        assertTrue(none.getMessage().contains("no OpenBLAS was found")
+                && none.getMessage().contains("EPG_BLAS_LIBRARY"), none.getMessage());
+        var noFile = assertThrows(IllegalStateException.class,
+                () -> Blas.findSystemLibrary("/no/such/libopenblas.so.0"));
         assertTrue(noFile.getMessage().contains("EPG_BLAS_LIBRARY=/no/such/libopenblas.so.0: no such file"),
                 noFile.getMessage());
     }
