@@ -32,7 +32,13 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        Natives.load(); // on main, before any command starts a thread
+        try {
+            Natives.load(); // on main, before any command starts a thread
+        } catch (RuntimeException | LinkageError e) { // a bad EPG_BLAS, a cache that cannot be written: one line too
+            System.err.println("error: " + ErrorLine.of(e));
+            if (System.getenv("EPG_DEBUG") != null) e.printStackTrace();
+            System.exit(1);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -96,18 +96,35 @@ class BlasTest {
         assertTrue(mkl.contains("eigh true"), "MKL's LAPACK (eigh, as FD and the PCA use it):\n" + mkl);
     }
 
+    /** The CLI's answer to a bad setting is one line naming it, not a stack trace, and exit status 1. */
+    @Test
+    void theCliSaysABadSettingInOneLine() throws Exception {
+        for (var env : List.of(java.util.Map.of(Blas.ENV, "atlas"), java.util.Map.of(Blas.ENV, "system",
+                Blas.LIBRARY_ENV, "/no/such/libopenblas.so.0"))) {
+            String out = child(env.get(Blas.ENV), 1, env, "epg.cli.Main").strip();
+            assertEquals(1, out.lines().count(), out);
+            assertTrue(out.startsWith("error: EPG_BLAS") && (out.contains("got 'atlas'")
+                    || out.contains("/no/such/libopenblas.so.0: no such file")), out);
+        }
+    }
+
     private static String child(String blas, int exit) throws IOException, InterruptedException {
         return child(blas, exit, java.util.Map.of());
     }
 
     private static String child(String blas, int exit, java.util.Map<String, String> env)
             throws IOException, InterruptedException {
+        return child(blas, exit, env, BlasProbe.class.getName());
+    }
+
+    private static String child(String blas, int exit, java.util.Map<String, String> env, String mainClass)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xss8m",
                 "-cp", System.getProperty("java.class.path")));
         cmd.add("-D" + Blas.CACHE_PROPERTY + "=" + Blas.baseCacheDir()); // as started, before MKL's move
         for (String p : List.of("org.bytedeco.javacpp.maxBytes", "org.bytedeco.javacpp.maxPhysicalBytes"))
             if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
-        cmd.add(BlasProbe.class.getName());
+        cmd.add(mainClass);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put(Blas.ENV, blas);
         pb.environment().put("MKL_VERBOSE", "1");
