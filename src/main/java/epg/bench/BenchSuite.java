@@ -137,14 +137,15 @@ public final class BenchSuite {
     static String header(RunContext r, double load, boolean quick) {
         return String.format(Locale.ROOT, "epg bench suite: OpenMP %d threads (inter-op %d), %s; %s [%s], "
                         + "ATen CPU capability %s; %s; load average %.2f%s", r.ompThreads(), r.interopThreads(),
-                blasText(r.blas(), r.blasThreads()), r.cpu().model(), r.cpu().relevantText(), r.atenCapability(),
+                blasText(r.blas(), r.blasLibrary(), r.blasOnOpenMp(), r.blasThreads()), r.cpu().model(), r.cpu().relevantText(), r.atenCapability(),
                 r.environment().isEmpty() ? "no thread/ISA environment set" : r.environment().toString(), load,
                 quick ? ", quick" : "");
     }
 
-    /** "OpenBLAS 2" (its own pool), or "MKL on the OpenMP threads". */
-    static String blasText(Blas blas, int blasThreads) {
-        return blas.label() + (blas == Blas.MKL ? " on the OpenMP threads" : " " + blasThreads);
+    /** "OpenBLAS 2" (its own pool), "MKL on the OpenMP threads", "system OpenBLAS on the OpenMP threads (file)". */
+    static String blasText(Blas blas, String library, boolean onOpenMp, int blasThreads) {
+        return blas.label() + (onOpenMp ? " on the OpenMP threads" : " " + blasThreads)
+                + (library == null ? "" : " (" + library + ")");
     }
 
     private Row measure(SuiteCase c) throws IOException, InterruptedException {
@@ -220,7 +221,7 @@ public final class BenchSuite {
                         + "(<= 1.00: Java at least as fast); matmul peak (best probe: at the start and after each "
                         + "case) fp32 %.0f, bf16 %.0f GFLOP/s; "
                         + "sampling = Heun 32 points, CFG 2.5 on (0.19, 1.61]%n",
-                threads, blasText(Blas.active(), Torch.blasThreads()), torchVersion, peakFp32, peakBf16));
+                threads, blasText(Blas.active(), Blas.systemLibrary(), Blas.gemmOnOpenMpPool(), Torch.blasThreads()), torchVersion, peakFp32, peakBf16));
         for (Row r : rows)
             if (!r.note().isEmpty())
                 b.append(r.c().name()).append(' ').append(r.c().subject()).append(": ").append(r.note()).append('\n');

@@ -92,22 +92,23 @@ public enum AttentionKernel {
 
     /**
      * The fixed rule for q [B, H, L, hd]: SDPA for fp32 on the CPU with L ≤ {@value #SDPA_MAX_TOKENS}, or at any
-     * length where MKL is the BLAS, else MATMUL (under bf16 autocast the fused kernel made an EPG-T step 2.5x slower;
+     * length where the BLAS runs on the OpenMP pool (MKL, an OpenMP build of OpenBLAS), else MATMUL (under bf16 autocast the fused kernel made an EPG-T step 2.5x slower;
      * on CUDA MATMUL is the path that was checked against the released numerics).
      */
     static AttentionKernel byShape(Tensor q) {
         boolean cpuFloat = q.is_cpu() && q.scalar_type().value == torch.ScalarType.Float.value;
-        return byShape(cpuFloat, Torch.shape(q)[2], Blas.active());
+        return byShape(cpuFloat, Torch.shape(q)[2], Blas.gemmOnOpenMpPool());
     }
 
     /**
-     * The rule on its inputs. MKL runs a GEMM called from inside an OpenMP worker on that worker alone, so the fused
-     * kernel's blocks never queue the way they do on OpenBLAS's lock: on the AVX2 EPYC, fp32 forward + backward at
-     * 257 tokens [8, 12, 64] took 51.7 ms with SDPA against 75.0 with MATMUL, and 5.3 against 25.4 ms at 65 tokens
-     * [32, 4, 32] (docs/benchmarks.md).
+     * The rule on its inputs. A BLAS on the OpenMP pool ({@link Blas#gemmOnOpenMpPool}) runs a GEMM called from inside
+     * an OpenMP worker on that worker alone, so the fused kernel's blocks never queue the way they do on the lock of
+     * OpenBLAS's pthreads pool: on the AVX2 EPYC, fp32 forward + backward at 257 tokens [8, 12, 64] took 51.7 ms with
+     * SDPA against 75.0 with MATMUL on MKL, and 5.3 against 25.4 ms at 65 tokens [32, 4, 32]; Debian's OpenMP build
+     * of OpenBLAS took an EPG-B/16 step 2–4% lower with SDPA than with MATMUL (docs/benchmarks.md).
      */
-    static AttentionKernel byShape(boolean cpuFloat, long tokens, Blas blas) {
-        return cpuFloat && (tokens <= SDPA_MAX_TOKENS || blas == Blas.MKL) ? SDPA : MATMUL;
+    static AttentionKernel byShape(boolean cpuFloat, long tokens, boolean blasOnOpenMp) {
+        return cpuFloat && (tokens <= SDPA_MAX_TOKENS || blasOnOpenMp) ? SDPA : MATMUL;
     }
 
     /** The decisions taken so far in this process. */

@@ -24,10 +24,11 @@ public enum Blas {
     /** Intel oneMKL (org.bytedeco:mkl, linux-x86_64-redist), GNU OpenMP threading layer on libiomp5. */
     MKL,
     /**
-     * The machine's own OpenBLAS (opt-in: {@value #ENV}=system), e.g. Debian's libopenblas0-pthread, loaded globally
+     * The machine's own OpenBLAS (opt-in: {@value #ENV}=system), e.g. Debian's libopenblas0-openmp, loaded globally
      * before the presets so that libtorch's sgemm_ binds to it ({@link Natives}); the presets' copy stays loaded but
-     * unused. Same version family, another build: on a 2-core AVX2-only EPYC (Zen 3) Debian's 0.3.21 packs GEMM
-     * operands in half the time of the presets' 0.3.31 and took an EPG-T step 6% lower (docs/benchmarks.md).
+     * unused. Same version family, other builds: on a 2-core AVX2-only EPYC (Zen 3) Debian's 0.3.21 packs GEMM
+     * operands in half the time of the presets' 0.3.31 (an EPG-T step 6% lower with its pthreads build), and its
+     * OpenMP build runs the GEMMs on libtorch's own pool (docs/benchmarks.md).
      */
     SYSTEM;
 
@@ -35,8 +36,15 @@ public enum Blas {
     public static final String ENV = "EPG_BLAS";
     /** Environment variable naming the file {@link #SYSTEM} loads (default: the first of {@link #SYSTEM_PATHS}). */
     public static final String LIBRARY_ENV = "EPG_BLAS_LIBRARY";
-    /** Where distributions put a pthreads OpenBLAS (Debian/Ubuntu, Fedora, Arch), in the order searched. */
-    static final List<String> SYSTEM_PATHS = List.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
+    /**
+     * Where distributions put their OpenBLAS, in the order searched: first the builds threaded by OpenMP (Debian/Ubuntu
+     * libopenblas0-openmp, Fedora's libopenblaso), whose GEMMs run on libtorch's own OpenMP pool (one libgomp serves
+     * both, so no second pool takes turns with it on the cores), then the pthreads builds (Debian/Ubuntu
+     * libopenblas0-pthread, Fedora, Arch, /usr/local).
+     */
+    static final List<String> SYSTEM_PATHS = List.of("/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0",
+            "/usr/lib/aarch64-linux-gnu/openblas-openmp/libopenblas.so.0", "/usr/lib64/libopenblaso.so.0",
+            "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
             "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0", "/usr/lib64/libopenblasp.so.0",
             "/usr/lib64/libopenblas.so.0", "/usr/lib/libopenblas.so.0", "/usr/local/lib/libopenblas.so.0");
     /** The presets' own switch: the library they load in place of OpenBLAS (mkl_rt for MKL). */
@@ -48,6 +56,7 @@ public enum Blas {
 
     private static volatile Blas chosen;
     private static volatile String baseCache, systemLibrary;
+    private static volatile boolean systemOnOpenMp;
 
     /**
      * The library for {@code setting} (the value of {@value #ENV}; null or blank: auto): auto and openblas take
@@ -69,7 +78,7 @@ public enum Blas {
                 if (systemLibrary == null)
                     throw new IllegalStateException(ENV + "=system, but no OpenBLAS was found on this machine (looked "
                             + "for " + String.join(", ", SYSTEM_PATHS) + "): install one (Debian/Ubuntu: apt install "
-                            + "libopenblas0-pthread), name its file in " + LIBRARY_ENV + ", or unset " + ENV);
+                            + "libopenblas0-openmp), name its file in " + LIBRARY_ENV + ", or unset " + ENV);
                 yield SYSTEM;
             }
             default -> throw new IllegalArgumentException(ENV + " must be auto, openblas, mkl or system, got '"
@@ -111,6 +120,7 @@ public enum Blas {
                 : choose(setting, mklAvailable(), library);
         if (b == MKL && !given) System.setProperty(LOAD_PROPERTY, "mkl_rt");
         systemLibrary = b == SYSTEM ? library : null;
+        systemOnOpenMp = b == SYSTEM && threadsOnOpenMp(library);
         baseCache = System.getProperty(CACHE_PROPERTY, System.getProperty("user.home") + "/.javacpp/cache");
         System.setProperty(CACHE_PROPERTY, cacheDir(b, baseCache));
         chosen = b;
@@ -136,7 +146,27 @@ public enum Blas {
     }
 
     /** The file {@link #SYSTEM} loaded globally (null for the other two). */
-    static String systemLibrary() { return systemLibrary; }
+    public static String systemLibrary() { return systemLibrary; }
+
+    /**
+     * Whether this process's GEMMs run on libtorch's OpenMP pool: MKL (GNU threading layer), or a system OpenBLAS
+     * built with OpenMP. Such a BLAS runs a GEMM called from inside an OpenMP worker on that worker alone, where
+     * OpenBLAS's own pthreads pool starts its threads and they queue on its lock ({@code AttentionKernel}).
+     */
+    public static boolean gemmOnOpenMpPool() {
+        Natives.load();
+        return chosen == MKL || systemOnOpenMp;
+    }
+
+    /** Whether the OpenBLAS file {@code library} links an OpenMP runtime (GNU, LLVM or Intel); false if unreadable. */
+    static boolean threadsOnOpenMp(String library) {
+        try {
+            return ElfNeeded.of(Path.of(library)).stream()
+                    .anyMatch(n -> n.startsWith("libgomp.") || n.startsWith("libomp.") || n.startsWith("libiomp5."));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 
     /** "OpenBLAS", "MKL" or "system OpenBLAS", for reports. */
     public String label() {

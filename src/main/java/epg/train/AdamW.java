@@ -27,6 +27,8 @@ import java.util.Set;
  * decay (decay, step): the same numbers, a few ops instead of ~8 per parameter.
  */
 public final class AdamW {
+    /** Flat elements updated together: 4 MiB per buffer, below glibc's mmap threshold and within a last-level cache. */
+    static final long WINDOW = 1L << 20;
     /** @param noDecay parameter names that take no weight decay (e.g. pos_embed, cls_token) */
     public record Options(double beta1, double beta2, double eps, double weightDecay, Set<String> noDecay) {
         public Options {
@@ -47,7 +49,7 @@ public final class AdamW {
     private final Gradients gradients;
     private List<Run> runs = List.of();
     private int runsVersion = -1;
-    private long step;
+    private long step, window = WINDOW;
 
     /** Parameters of one span that share learning-rate factor and decay: {@code numel} elements from {@code offset}. */
     private record Run(Gradients.Span span, long offset, long numel, double lrScale, boolean decay) {}
@@ -97,6 +99,13 @@ public final class AdamW {
         return Scope.keep(m[which].narrow(0, slot.offset(), slot.numel()).view(Torch.shape(p)));  // [shape of p]
     }
 
+    /** Updates {@code elements} flat elements at a time from now on (tests: windows that cut parameters). */
+    AdamW window(long elements) {
+        if (elements < 1) throw new IllegalArgumentException("window must be >= 1 element, got " + elements);
+        window = elements;
+        return this;
+    }
+
     public long stepCount() { return step; }
 
     /** The gradients of the parameters (norm, clipping, unscaling, zeroing; flat where the parameters are). */
@@ -111,22 +120,16 @@ public final class AdamW {
                 oneMinusB2 = Torch.scalar(1 - options.beta2());
         Scalar eps = Torch.scalar(options.eps()), sqrtBc2 = Torch.scalar(Math.sqrt(bc2));
         try (NoGradGuard g = new NoGradGuard()) {
-            Gradients.Span current = null;
-            Tensor denom = null;
-            for (Run r : runs()) {
-                Tensor[] mv = flatMoments.get(r.span().chunk());
-                if (r.span() != current) {
-                    current = r.span();
-                    Tensor grad = current.grad(), m = span(mv[0], current), v = span(mv[1], current); // [n]
-                    m.lerp_(grad, lerp);
-                    v.mul_(b2).addcmul_(grad, grad, oneMinusB2);
-                    denom = v.sqrt().div_(sqrtBc2).add_(eps);                                         // [n]
+            List<Run> all = runs();
+            for (int i = 0, j; i < all.size(); i = j) {
+                for (j = i; j < all.size() && all.get(j).span() == all.get(i).span(); j++) {}
+                Gradients.Span span = all.get(i).span();
+                for (long a = span.offset(), end = a + span.numel(); a < end; a += window) {
+                    long from = a, to = Math.min(end, a + window);
+                    try (Scope window = Scope.open()) {
+                        update(span.chunk(), all.subList(i, j), from, to, lr, bc1, lerp, b2, oneMinusB2, sqrtBc2, eps);
+                    }
                 }
-                double groupLr = lr * r.lrScale();
-                Tensor p = r.span().chunk().data().narrow(0, r.offset(), r.numel());                 // [run]
-                if (r.decay()) p.mul_(Torch.scalar(1 - groupLr * options.weightDecay()));
-                p.addcdiv_(mv[0].narrow(0, r.offset(), r.numel()),
-                        denom.narrow(0, r.offset() - current.offset(), r.numel()), Torch.scalar(-groupLr / bc1));
             }
             for (String name : gradients.loose()) {
                 Tensor p = params.get(name), grad = p.grad();
@@ -141,7 +144,30 @@ public final class AdamW {
         }
     }
 
-    private static Tensor span(Tensor flat, Gradients.Span s) { return flat.narrow(0, s.offset(), s.numel()); }
+    /**
+     * The update of flat elements [from, to) of {@code chunk}, whose parameters are {@code runs} (one span): moments and
+     * denominator over the window, then decay and step over each run's part of it. Per element the same operations in
+     * the same order as over the whole span; the window keeps the denominator below glibc's mmap threshold (a
+     * whole-span temporary of an EPG-B/16 is hundreds of MiB, freshly mapped and zero-filled page by page every step)
+     * and the ~8 passes within the last-level cache.
+     */
+    private void update(FlatParameters.Chunk chunk, List<Run> runs, long from, long to, double lr, double bc1,
+                        Scalar lerp, Scalar b2, Scalar oneMinusB2, Scalar sqrtBc2, Scalar eps) {
+        Tensor[] mv = flatMoments.get(chunk);
+        long n = to - from;
+        Tensor grad = chunk.grad().narrow(0, from, n), m = mv[0].narrow(0, from, n), v = mv[1].narrow(0, from, n); // [n]
+        m.lerp_(grad, lerp);
+        v.mul_(b2).addcmul_(grad, grad, oneMinusB2);
+        Tensor denom = v.sqrt().div_(sqrtBc2).add_(eps);                                                   // [n]
+        for (Run r : runs) {
+            long a = Math.max(from, r.offset()), b = Math.min(to, r.offset() + r.numel());
+            if (a >= b) continue;
+            double groupLr = lr * r.lrScale();
+            Tensor p = chunk.data().narrow(0, a, b - a);                                                   // [b - a]
+            if (r.decay()) p.mul_(Torch.scalar(1 - groupLr * options.weightDecay()));
+            p.addcdiv_(mv[0].narrow(0, a, b - a), denom.narrow(0, a - from, b - a), Torch.scalar(-groupLr / bc1));
+        }
+    }
 
     private boolean decays(String name) { return options.weightDecay() > 0 && !options.noDecay().contains(name); }
 

@@ -150,8 +150,8 @@ class BenchSuiteTest {
 
     @Test
     void theHeaderNamesEveryPoolTheCpuAndTheLevers() {
-        RunContext r = new RunContext(CpuFeatures.of("AMD EPYC 7B12", "fma avx2 sse2"), 2, 1, Blas.OPENBLAS, 2, "AVX2",
-                Map.of("OPENBLAS_THREAD_TIMEOUT", "4", "ATEN_CPU_CAPABILITY", "avx2"));
+        RunContext r = new RunContext(CpuFeatures.of("AMD EPYC 7B12", "fma avx2 sse2"), 2, 1, Blas.OPENBLAS, null, false,
+                2, "AVX2", Map.of("OPENBLAS_THREAD_TIMEOUT", "4", "ATEN_CPU_CAPABILITY", "avx2"));
         assertEquals("epg bench suite: OpenMP 2 threads (inter-op 1), OpenBLAS 2; AMD EPYC 7B12 [avx2 fma], ATen CPU "
                 + "capability AVX2; {ATEN_CPU_CAPABILITY=avx2, OPENBLAS_THREAD_TIMEOUT=4}; load average 0.50, quick",
                 BenchSuite.header(r, 0.5, true));
@@ -160,7 +160,18 @@ class BenchSuiteTest {
         assertEquals("avx2 fma", o.get("cpuFlags").getAsString());
         assertEquals("4", o.getAsJsonObject("environment").get("OPENBLAS_THREAD_TIMEOUT").getAsString());
         assertEquals("OpenBLAS", o.get("blas").getAsString());
-        assertEquals("MKL on the OpenMP threads", BenchSuite.blasText(Blas.MKL, 2));
+        assertFalse(o.has("blasLibrary"), "only the machine's own OpenBLAS has a file to name");
+        assertFalse(o.get("blasOnOpenMp").getAsBoolean());
+        assertEquals("MKL on the OpenMP threads", BenchSuite.blasText(Blas.MKL, null, true, 2));
+        String omp = "/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0";
+        assertEquals("system OpenBLAS on the OpenMP threads (" + omp + ")",
+                BenchSuite.blasText(Blas.SYSTEM, omp, true, 2));
+        String pthreads = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0";
+        assertEquals("system OpenBLAS 2 (" + pthreads + ")", BenchSuite.blasText(Blas.SYSTEM, pthreads, false, 2));
+        JsonObject s = new JsonObject();
+        new RunContext(r.cpu(), 2, 1, Blas.SYSTEM, omp, true, 2, "AVX2", Map.of()).addTo(s);
+        assertEquals(omp, s.get("blasLibrary").getAsString());
+        assertTrue(s.get("blasOnOpenMp").getAsBoolean());
     }
 
     @Test

@@ -118,7 +118,7 @@ class AttentionKernelTest {
         try (Scope s = Scope.open()) {
             long max = AttentionKernel.SDPA_MAX_TOKENS;
             assertEquals(AttentionKernel.SDPA, AttentionKernel.byShape(Torch.zeros(2, 3, max, 8)));
-            assertEquals(Blas.active() == Blas.MKL ? AttentionKernel.SDPA : AttentionKernel.MATMUL,
+            assertEquals(Blas.gemmOnOpenMpPool() ? AttentionKernel.SDPA : AttentionKernel.MATMUL,
                     AttentionKernel.byShape(Torch.zeros(2, 3, max + 1, 8)), "this process's BLAS: " + Blas.active());
             assertEquals(AttentionKernel.MATMUL, AttentionKernel.byShape(Torch.zeros(ScalarType.BFloat16, 2, 3, 9, 8)),
                     "bf16: the fused kernel was 2.5x slower under autocast");
@@ -128,12 +128,12 @@ class AttentionKernelTest {
     @Test
     void withMklEveryFp32CpuLengthGoesToSdpa() {
         long max = AttentionKernel.SDPA_MAX_TOKENS;
-        assertEquals(AttentionKernel.SDPA, AttentionKernel.byShape(true, max, Blas.OPENBLAS));
-        assertEquals(AttentionKernel.MATMUL, AttentionKernel.byShape(true, max + 1, Blas.OPENBLAS),
+        assertEquals(AttentionKernel.SDPA, AttentionKernel.byShape(true, max, false));
+        assertEquals(AttentionKernel.MATMUL, AttentionKernel.byShape(true, max + 1, false),
                 "257 tokens (B/16 at 256 px): the fused kernel's GEMMs queue on OpenBLAS's lock");
-        assertEquals(AttentionKernel.SDPA, AttentionKernel.byShape(true, 257, Blas.MKL),
+        assertEquals(AttentionKernel.SDPA, AttentionKernel.byShape(true, 257, true),
                 "MKL runs a GEMM inside an OpenMP worker on that worker alone");
-        assertEquals(AttentionKernel.MATMUL, AttentionKernel.byShape(false, 65, Blas.MKL), "bf16 or CUDA");
+        assertEquals(AttentionKernel.MATMUL, AttentionKernel.byShape(false, 65, true), "bf16 or CUDA");
     }
 
     @Test

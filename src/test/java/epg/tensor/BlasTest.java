@@ -44,7 +44,7 @@ class BlasTest {
     /**
      * EPG_BLAS=system (where this machine has an OpenBLAS of its own: CI installs Debian's with python3-torch): the
      * child's products are exact, and the dynamic linker's log shows libtorch_cpu's sgemm_ bound to the machine's
-     * file, not to the presets' copy that is loaded beside it.
+     * file, not to the presets' copy that is loaded beside it; for an OpenMP build, one libgomp serving both.
      */
     @Test
     void systemOpenBlasIsTheOneLibtorchsMatmulsCall(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
@@ -57,14 +57,40 @@ class BlasTest {
         assertTrue(out.contains("blas system OpenBLAS"), out);
         String real = java.nio.file.Path.of(lib).toRealPath().toString();
         assertTrue(out.contains(real), "the machine's library is mapped:\n" + out);
-        List<String> sgemm = new ArrayList<>();
+        List<String> log = new ArrayList<>();
         try (var files = java.nio.file.Files.list(dir)) {
-            for (java.nio.file.Path f : files.toList())
-                for (String line : java.nio.file.Files.readAllLines(f))
-                    if (line.contains("libtorch_cpu.so") && line.contains("`sgemm_'")) sgemm.add(line);
+            for (java.nio.file.Path f : files.toList()) log.addAll(java.nio.file.Files.readAllLines(f));
         }
+        List<String> sgemm = bindings(log, "libtorch_cpu.so", "sgemm_");
         assertFalse(sgemm.isEmpty(), "no binding of libtorch_cpu's sgemm_ was logged");
         assertTrue(sgemm.stream().allMatch(l -> l.contains(lib) || l.contains(real)), String.join("\n", sgemm));
+        // An OpenMP build (Debian's libopenblas0-openmp) must start its GEMMs on libtorch's own pool: both bind
+        // GOMP_parallel to one libgomp, though the presets map a second copy of it.
+        List<String> blasOmp = new ArrayList<>(bindings(log, lib, "GOMP_parallel"));
+        if (!real.equals(lib)) blasOmp.addAll(bindings(log, real, "GOMP_parallel"));
+        if (!blasOmp.isEmpty()) {
+            List<String> torchOmp = bindings(log, "libtorch_cpu.so", "GOMP_parallel");
+            assertFalse(torchOmp.isEmpty(), "no binding of libtorch_cpu's GOMP_parallel was logged");
+            var runtimes = new java.util.TreeSet<String>();
+            for (String l : blasOmp) runtimes.add(boundTo(l));
+            for (String l : torchOmp) runtimes.add(boundTo(l));
+            assertEquals(1, runtimes.size(), "one OpenMP runtime for libtorch and the BLAS: " + runtimes);
+        }
+    }
+
+    /** The dynamic linker's lines that bind {@code symbol} for a library whose path contains {@code from}. */
+    private static List<String> bindings(List<String> log, String from, String symbol) {
+        return log.stream().filter(l -> l.contains("`" + symbol + "'") && l.contains("binding file ")
+                && file(l, "binding file ").contains(from)).toList();
+    }
+
+    /** The file a binding line resolved to ("binding file A [0] to B [0]: normal symbol ..."). */
+    private static String boundTo(String line) { return file(line, " to "); }
+
+    /** The path after {@code marker} in a binding line, up to its " [". */
+    private static String file(String line, String marker) {
+        String rest = line.substring(line.indexOf(marker) + marker.length());
+        return rest.substring(0, rest.indexOf(" ["));
     }
 
     /**

@@ -138,13 +138,15 @@ class FlatParametersTest {
         final AdamW adam;
         final Ema average;
 
-        Twin(ParameterLayout layout) {
+        Twin(ParameterLayout layout) { this(layout, AdamW.WINDOW); }
+
+        Twin(ParameterLayout layout, long window) {
             average = new Ema(online, ema, 0.9, true);
             Map<String, Tensor> params = online.namedParameters();
             Map<String, Double> scales = new LayerDecay(0.5, LayerDecay.Mode.ALL).scales(params.keySet(),
                     online.config.depth(), online.config.decoderDepth());
             adam = AdamW.of(params, new AdamW.Options(0.9, 0.95, 1e-8, 0.05, VitEncoder.NO_WEIGHT_DECAY), scales,
-                    List.of(online, ema), layout);
+                    List.of(online, ema), layout).window(window);
         }
 
         void step(int k) {
@@ -165,13 +167,19 @@ class FlatParametersTest {
     void flatTrainingEqualsPerTensorTraining() {
         try (Scope s = Scope.open()) {
             Twin ref = new Twin(ParameterLayout.PER_PARAMETER), flat = new Twin(ParameterLayout.FLAT);
+            Twin windows = new Twin(ParameterLayout.FLAT, 37);  // windows that cut parameters and decay runs
             assertNotNull(flat.online.flatParameters());
             for (int k = 0; k < 6; k++) {
                 try (Scope step = Scope.open()) {
                     ref.step(k);
                     flat.step(k);
+                    windows.step(k);
                 }
             }
+            for (Map.Entry<String, Tensor> e : flat.online.namedParameters().entrySet())
+                assertTrue(e.getValue().equal(windows.online.namedParameters().get(e.getKey())), "windowed " + e.getKey());
+            for (Map.Entry<String, Tensor> e : flat.adam.state().entrySet())
+                assertTrue(e.getValue().equal(windows.adam.state().get(e.getKey())), "windowed " + e.getKey());
             assertTrue(flat.average.flat(), "the EMA ran on the flat buffers");
             assertFalse(ref.average.flat());
             double worst = 0;
