@@ -2,6 +2,7 @@
 package epg.cli;
 
 import epg.dist.Distributed;
+import epg.tensor.Blas;
 import epg.tensor.Precision;
 import epg.train.Invocation;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,13 +15,14 @@ final class Warnings {
     private Warnings() {}
 
     /**
-     * Prints each present warning once (rank 0) as {@code warning: ...} and returns this command line's invocation
-     * record carrying them.
+     * Prints each present warning, and the thread pools' ({@link Blas#spinWarning()}), once (rank 0) as
+     * {@code warning: ...} and returns this command line's invocation record carrying them.
      */
     @SafeVarargs
     static Invocation invocation(CommandSpec spec, Distributed group, String device, String precision,
                                  Optional<String>... warnings) {
-        List<String> present = java.util.Arrays.stream(warnings).flatMap(Optional::stream).toList();
+        List<String> present = java.util.stream.Stream.concat(java.util.Arrays.stream(warnings),
+                java.util.stream.Stream.of(Blas.spinWarning())).flatMap(Optional::stream).toList();
         if (group.isMain()) present.forEach(w -> System.err.println("warning: " + w));
         return Invocation.of("epg", spec.commandLine().getParseResult().originalArgs(), device,
                 Precision.parse(precision), group.worldSize()).withWarnings(present);

@@ -168,6 +168,25 @@ public enum Blas {
         }
     }
 
+    /** The warning about GOMP_SPINCOUNT for this process ({@link #spinWarning(String, boolean)}). */
+    public static java.util.Optional<String> spinWarning() {
+        return spinWarning(System.getenv("GOMP_SPINCOUNT"), gemmOnOpenMpPool());
+    }
+
+    /**
+     * A warning when GOMP_SPINCOUNT (value {@code spin}) lets libtorch's OpenMP workers spin between ops while the
+     * GEMMs run on OpenBLAS's own pthreads pool: the spinning workers take the cores from its threads (Debian's
+     * PyTorch on its pthreads OpenBLAS: steps 1.8x slower with 300000). With the GEMMs on the OpenMP pool the
+     * spinning is the lever (docs/benchmarks.md): the same workers run them.
+     */
+    static java.util.Optional<String> spinWarning(String spin, boolean gemmOnOpenMpPool) {
+        if (spin == null || spin.isBlank() || spin.trim().equals("0") || gemmOnOpenMpPool)
+            return java.util.Optional.empty();
+        return java.util.Optional.of("GOMP_SPINCOUNT=" + spin.trim() + " lets libtorch's OpenMP workers spin between "
+                + "ops, and they take the cores from OpenBLAS's own GEMM threads; unset it, or pair it with an OpenMP "
+                + "build of OpenBLAS (EPG_BLAS=system with Debian's libopenblas0-openmp; docs/benchmarks.md)");
+    }
+
     /** "OpenBLAS", "MKL" or "system OpenBLAS", for reports. */
     public String label() {
         return switch (this) {

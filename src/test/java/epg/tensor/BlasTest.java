@@ -41,6 +41,16 @@ class BlasTest {
                 noFile.getMessage());
     }
 
+    @Test
+    void spinningOpenMpWorkersAreAWarningOnlyBesideOpenBlassOwnPool() {
+        String w = Blas.spinWarning(" 10000 ", false).orElseThrow();
+        assertTrue(w.startsWith("GOMP_SPINCOUNT=10000 lets libtorch's OpenMP workers spin") && w.contains(
+                "libopenblas0-openmp"), w);
+        assertTrue(Blas.spinWarning("10000", true).isEmpty(), "GEMMs on the OpenMP pool: the spinning is the lever");
+        for (String quiet : new String[]{null, "", " ", "0"})
+            assertTrue(Blas.spinWarning(quiet, false).isEmpty(), "GOMP_SPINCOUNT '" + quiet + "'");
+    }
+
     /**
      * EPG_BLAS=system (where this machine has an OpenBLAS of its own: CI installs Debian's with python3-torch): the
      * child's products are exact, and the dynamic linker's log shows libtorch_cpu's sgemm_ bound to the machine's
