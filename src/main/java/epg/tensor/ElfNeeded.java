@@ -22,28 +22,41 @@ public final class ElfNeeded {
 
     private ElfNeeded() {}
 
-    /** The sonames {@code file} needs, in order; empty for a file that is not a 64-bit little-endian ELF. */
+    /**
+     * The sonames {@code file} needs, in order; empty for a file that is not a 64-bit little-endian ELF. Reads the
+     * headers and the two sections only, with positional reads (no mapping of the file that would show in
+     * /proc/self/maps as if the library were loaded).
+     */
     public static List<String> of(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer elf = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
-            if (elf.limit() < 64 || elf.getInt(0) != 0x464c457f || elf.get(4) != 2 || elf.get(5) != 1) return List.of();
-            long shoff = elf.getLong(0x28);
-            int shentsize = Short.toUnsignedInt(elf.getShort(0x3a)), shnum = Short.toUnsignedInt(elf.getShort(0x3c));
+            ByteBuffer h = read(ch, 0, (int) Math.min(64, ch.size()));
+            if (h.limit() < 64 || h.getInt(0) != 0x464c457f || h.get(4) != 2 || h.get(5) != 1) return List.of();
+            long shoff = h.getLong(0x28);
+            int shentsize = Short.toUnsignedInt(h.getShort(0x3a)), shnum = Short.toUnsignedInt(h.getShort(0x3c));
+            ByteBuffer sections = read(ch, shoff, Math.multiplyExact(shentsize, shnum));
             List<String> out = new ArrayList<>();
             for (int i = 0; i < shnum; i++) {
-                int sh = Math.toIntExact(shoff + (long) i * shentsize);
-                if (elf.getInt(sh + 4) != SHT_DYNAMIC) continue;
-                int dyn = Math.toIntExact(elf.getLong(sh + 0x18));
-                long size = elf.getLong(sh + 0x20);
-                int strtab = Math.toIntExact(elf.getLong(Math.toIntExact(shoff + (long) elf.getInt(sh + 0x28)
-                        * shentsize) + 0x18));
-                for (int e = dyn; e + 16 <= dyn + size && elf.getLong(e) != DT_NULL; e += 16)
-                    if (elf.getLong(e) == DT_NEEDED) out.add(string(elf, strtab + Math.toIntExact(elf.getLong(e + 8))));
+                int sh = i * shentsize;
+                if (sections.getInt(sh + 4) != SHT_DYNAMIC) continue;
+                ByteBuffer dyn = read(ch, sections.getLong(sh + 0x18), Math.toIntExact(sections.getLong(sh + 0x20)));
+                int str = Math.multiplyExact(sections.getInt(sh + 0x28), shentsize);
+                ByteBuffer strtab = read(ch, sections.getLong(str + 0x18), Math.toIntExact(sections.getLong(str + 0x20)));
+                for (int e = 0; e + 16 <= dyn.limit() && dyn.getLong(e) != DT_NULL; e += 16)
+                    if (dyn.getLong(e) == DT_NEEDED) out.add(string(strtab, Math.toIntExact(dyn.getLong(e + 8))));
             }
             return List.copyOf(out);
         } catch (IndexOutOfBoundsException | ArithmeticException e) {
             throw new IOException(file + ": not a well-formed ELF shared object (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** {@code length} bytes of {@code ch} from {@code offset}, little-endian; short of them is an error. */
+    private static ByteBuffer read(FileChannel ch, long offset, int length) throws IOException {
+        if (offset < 0 || length < 0 || offset + length > ch.size())
+            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + length) + ") of " + ch.size());
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) if (ch.read(b, offset + b.position()) < 0) throw new java.io.EOFException();
+        return b.flip();
     }
 
     /** The NUL-terminated string at {@code at}. */

@@ -24,7 +24,8 @@ import java.util.Set;
  * with a learning-rate factor f (a parameter group of lr·f, as the release's layer-wise decay builds) uses lr·f in
  * both the decay and the step. On flat parameter buffers (docs/benchmarks.md, "Levers") the same element-wise
  * operations run once per span of neighbouring parameters (moments, denominator) and once per run of equal factor and
- * decay (decay, step): the same numbers, a few ops instead of ~8 per parameter.
+ * decay (decay, step): the same numbers, a few ops instead of ~8 per parameter. Long spans go window by window
+ * ({@link #WINDOW}).
  */
 public final class AdamW {
     /** Flat elements updated together: 4 MiB per buffer, below glibc's mmap threshold and within a last-level cache. */
@@ -53,6 +54,10 @@ public final class AdamW {
 
     /** Parameters of one span that share learning-rate factor and decay: {@code numel} elements from {@code offset}. */
     private record Run(Gradients.Span span, long offset, long numel, double lrScale, boolean decay) {}
+
+    /** One step's learning rate, bias correction 1 − β1ᵗ and the scalars of the moment and denominator updates. */
+    private record Factors(double lr, double bc1, Scalar lerp, Scalar b2, Scalar oneMinusB2, Scalar sqrtBc2,
+                           Scalar eps) {}
 
     public AdamW(Map<String, Tensor> namedParameters, Options options) { this(namedParameters, options, Map.of()); }
 
@@ -119,15 +124,15 @@ public final class AdamW {
         Scalar lerp = Torch.scalar(1 - options.beta1()), b2 = Torch.scalar(options.beta2()),
                 oneMinusB2 = Torch.scalar(1 - options.beta2());
         Scalar eps = Torch.scalar(options.eps()), sqrtBc2 = Torch.scalar(Math.sqrt(bc2));
+        Factors f = new Factors(lr, bc1, lerp, b2, oneMinusB2, sqrtBc2, eps);
         try (NoGradGuard g = new NoGradGuard()) {
             List<Run> all = runs();
             for (int i = 0, j; i < all.size(); i = j) {
-                for (j = i; j < all.size() && all.get(j).span() == all.get(i).span(); j++) {}
+                j = spanEnd(all, i);
                 Gradients.Span span = all.get(i).span();
                 for (long a = span.offset(), end = a + span.numel(); a < end; a += window) {
-                    long from = a, to = Math.min(end, a + window);
-                    try (Scope window = Scope.open()) {
-                        update(span.chunk(), all.subList(i, j), from, to, lr, bc1, lerp, b2, oneMinusB2, sqrtBc2, eps);
+                    try (Scope temporaries = Scope.open()) {
+                        update(span.chunk(), all.subList(i, j), a, Math.min(end, a + window), f);
                     }
                 }
             }
@@ -151,22 +156,28 @@ public final class AdamW {
      * whole-span temporary of an EPG-B/16 is hundreds of MiB, freshly mapped and zero-filled page by page every step)
      * and the ~8 passes within the last-level cache.
      */
-    private void update(FlatParameters.Chunk chunk, List<Run> runs, long from, long to, double lr, double bc1,
-                        Scalar lerp, Scalar b2, Scalar oneMinusB2, Scalar sqrtBc2, Scalar eps) {
+    private void update(FlatParameters.Chunk chunk, List<Run> runs, long from, long to, Factors f) {
         Tensor[] mv = flatMoments.get(chunk);
         long n = to - from;
         Tensor grad = chunk.grad().narrow(0, from, n), m = mv[0].narrow(0, from, n), v = mv[1].narrow(0, from, n); // [n]
-        m.lerp_(grad, lerp);
-        v.mul_(b2).addcmul_(grad, grad, oneMinusB2);
-        Tensor denom = v.sqrt().div_(sqrtBc2).add_(eps);                                                   // [n]
+        m.lerp_(grad, f.lerp());
+        v.mul_(f.b2()).addcmul_(grad, grad, f.oneMinusB2());
+        Tensor denom = v.sqrt().div_(f.sqrtBc2()).add_(f.eps());                                           // [n]
         for (Run r : runs) {
             long a = Math.max(from, r.offset()), b = Math.min(to, r.offset() + r.numel());
             if (a >= b) continue;
-            double groupLr = lr * r.lrScale();
+            double groupLr = f.lr() * r.lrScale();
             Tensor p = chunk.data().narrow(0, a, b - a);                                                   // [b - a]
             if (r.decay()) p.mul_(Torch.scalar(1 - groupLr * options.weightDecay()));
-            p.addcdiv_(mv[0].narrow(0, a, b - a), denom.narrow(0, a - from, b - a), Torch.scalar(-groupLr / bc1));
+            p.addcdiv_(mv[0].narrow(0, a, b - a), denom.narrow(0, a - from, b - a), Torch.scalar(-groupLr / f.bc1()));
         }
+    }
+
+    /** The index after the last run of the span that run {@code i} belongs to. */
+    private static int spanEnd(List<Run> runs, int i) {
+        int j = i;
+        while (j < runs.size() && runs.get(j).span() == runs.get(i).span()) j++;
+        return j;
     }
 
     private boolean decays(String name) { return options.weightDecay() > 0 && !options.noDecay().contains(name); }
