@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The BLAS that libtorch's CPU matmuls call. libtorch_cpu links the standard BLAS symbols only (sgemm_, cblas_sdot,
@@ -37,16 +38,21 @@ public enum Blas {
     /** Environment variable naming the file {@link #SYSTEM} loads (default: the first of {@link #SYSTEM_PATHS}). */
     public static final String LIBRARY_ENV = "EPG_BLAS_LIBRARY";
     /**
-     * Where distributions put their OpenBLAS, in the order searched: first the builds threaded by OpenMP (Debian/Ubuntu
-     * libopenblas0-openmp, Fedora's libopenblaso), whose GEMMs run on libtorch's own OpenMP pool (one libgomp serves
-     * both, so no second pool takes turns with it on the cores), then the pthreads builds (Debian/Ubuntu
-     * libopenblas0-pthread, Fedora, Arch, /usr/local).
+     * Where distributions put their OpenBLAS builds threaded by OpenMP (Debian/Ubuntu libopenblas0-openmp, Fedora's
+     * libopenblaso), whose GEMMs run on libtorch's own OpenMP pool: one libgomp serves both, so no second pool takes
+     * turns with it on the cores. ./epg sets GOMP_SPINCOUNT for EPG_BLAS=system where one of these exists (its list
+     * must stay this one; BlasTest compares them).
      */
-    static final List<String> SYSTEM_PATHS = List.of("/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0",
-            "/usr/lib/aarch64-linux-gnu/openblas-openmp/libopenblas.so.0", "/usr/lib64/libopenblaso.so.0",
+    static final List<String> OPENMP_PATHS = List.of("/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0",
+            "/usr/lib/aarch64-linux-gnu/openblas-openmp/libopenblas.so.0", "/usr/lib64/libopenblaso.so.0");
+    /**
+     * Where distributions put their OpenBLAS, in the order searched: first the {@link #OPENMP_PATHS}, then the pthreads
+     * builds (Debian/Ubuntu libopenblas0-pthread, Fedora, Arch, /usr/local).
+     */
+    static final List<String> SYSTEM_PATHS = Stream.concat(OPENMP_PATHS.stream(), Stream.of(
             "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
             "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0", "/usr/lib64/libopenblasp.so.0",
-            "/usr/lib64/libopenblas.so.0", "/usr/lib/libopenblas.so.0", "/usr/local/lib/libopenblas.so.0");
+            "/usr/lib64/libopenblas.so.0", "/usr/lib/libopenblas.so.0", "/usr/local/lib/libopenblas.so.0")).toList();
     /** The presets' own switch: the library they load in place of OpenBLAS (mkl_rt for MKL). */
     public static final String LOAD_PROPERTY = "org.bytedeco.openblas.load";
     /** JavaCPP's native cache folder (default ~/.javacpp/cache). */

@@ -51,6 +51,17 @@ class BlasTest {
             assertTrue(Blas.spinWarning(quiet, false).isEmpty(), "GOMP_SPINCOUNT '" + quiet + "'");
     }
 
+    /** ./epg pairs EPG_BLAS=system with GOMP_SPINCOUNT exactly where Java will load an OpenMP build: same files. */
+    @Test
+    void theLaunchersOpenMpBuildsAreTheOnesJavaSearchesFirst() throws IOException {
+        String script = java.nio.file.Files.readString(java.nio.file.Path.of("epg"));
+        var loop = java.util.regex.Pattern.compile("for f in ([^;]*);").matcher(script.replace("\\\n", " "));
+        assertTrue(loop.find(), "./epg has no 'for f in ...;' over the OpenMP builds");
+        assertEquals(Blas.OPENMP_PATHS, List.of(loop.group(1).trim().split("\\s+")));
+        assertEquals(Blas.OPENMP_PATHS, Blas.SYSTEM_PATHS.subList(0, Blas.OPENMP_PATHS.size()));
+        assertTrue(script.contains("export GOMP_SPINCOUNT=10000"), "./epg sets the spin count it was measured with");
+    }
+
     /**
      * EPG_BLAS=system (where this machine has an OpenBLAS of its own: CI installs Debian's with python3-torch): the
      * child's products are exact, and the dynamic linker's log shows libtorch_cpu's sgemm_ bound to the machine's
