@@ -33,6 +33,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FlatParametersTest {
     @TempDir Path tmp;
 
+    /**
+     * Flattening moves every parameter into the flat buffer and frees its construction-time storage at once, not when
+     * the garbage collector next runs: after it, only this test's own alias of each parameter still holds that storage.
+     */
+    @Test
+    void flatteningLeavesNoHandleOnTheConstructionStorages() {
+        EpgModel m = new EpgModel(TinyRuns.epg());
+        Map<String, Tensor> probes = new LinkedHashMap<>();
+        m.namedParameters().forEach((name, p) -> probes.put(name, p.detach()));   // shares p's storage
+        probes.forEach((name, t) -> assertEquals(2, t.storage().use_count(), name + ": the parameter and the probe"));
+        FlatParameters.flatten(m);
+        probes.forEach((name, t) -> assertEquals(1, t.storage().use_count(), name + ": the probe alone"));
+    }
+
     private static EpgModel model(long seed) {
         EpgModel m = new EpgModel(TinyRuns.epg().withDropout(0, 0));
         Init.epg(m, new Rng(seed));
