@@ -31,7 +31,7 @@ public abstract class Module {
      * Registers {@code value} (a fresh tensor the caller no longer uses) as parameter {@code name}. A fresh leaf becomes
      * the parameter itself, not a detached alias: an alias would leave the original handle holding the storage after
      * {@link FlatParameters} moves the parameter into its flat buffer, until the garbage collector happened to run
-     * (1.4 GB of an EPG-B/16 step's 9.8 GB peak: the model's and its EMA copy's construction-time storages).
+     * (an EPG-B/16 step's peak 9.8 GB, 8.6 GB without them: the model's and its EMA copy's construction storages).
      */
     protected final Tensor parameter(String name, Tensor value) {
         Tensor p = Scope.keep(value.is_leaf() && !value.requires_grad() ? value : value.detach());
