@@ -56,9 +56,8 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = OutputPath.of(outArg, outOption, "OUT", "the output file");
-        try (Scope s = Scope.open()) {
-            checkExtension(out);
-            Safetensors.Contents c = Checkpoints.read(in);
+        checkExtension(out);
+        try (Scope s = Scope.open(); Safetensors.Contents c = Checkpoints.read(in)) {
             Map<String, String> meta = new LinkedHashMap<>(c.metadata());
             ModelConfig cfg = Architecture.of(preset, config, null);
             if (cfg != null) {

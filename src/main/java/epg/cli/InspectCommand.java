@@ -32,8 +32,7 @@ public final class InspectCommand implements Callable<Integer> {
             new picocli.CommandLine(this).usage(System.err);
             return 2;
         }
-        try (Scope s = Scope.open()) {
-            Safetensors.Contents c = Checkpoints.read(file);
+        try (Scope s = Scope.open(); Safetensors.Contents c = Checkpoints.read(file)) {
             long total = 0;
             for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
                 Tensor t = e.getValue();

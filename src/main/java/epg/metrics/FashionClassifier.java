@@ -80,14 +80,13 @@ public final class FashionClassifier extends Module {
 
     /** A classifier from a safetensors file as the training script writes it. */
     public static FashionClassifier load(Path weights) throws IOException {
-        Safetensors.Contents c = Safetensors.read(weights);
-        FashionClassifier net = new FashionClassifier(c.metadata().getOrDefault("test_accuracy", "unknown"));
-        try {
+        try (Safetensors.Contents c = Safetensors.read(weights)) {
+            FashionClassifier net = new FashionClassifier(c.metadata().getOrDefault("test_accuracy", "unknown"));
             net.load(c.tensors(), true);
+            return net;
         } catch (RuntimeException e) {
             throw new IOException(weights + " is not a FashionClassifier state dict: " + e.getMessage(), e);
         }
-        return net;
     }
 
     /** The share of the Fashion-MNIST test split this network classified correctly, as the training script measured. */

@@ -4,6 +4,7 @@ package epg.metrics;
 import epg.nn.Linear;
 import epg.nn.Module;
 import epg.tensor.Checkpoints;
+import epg.tensor.Safetensors;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -66,10 +67,12 @@ public final class InceptionV3 extends Module implements FeatureExtractor {
                     + " of the TensorFlow 2015 Inception graph: download " + WEIGHTS_URL + " (about 91 MB) and pass"
                     + " it with --inception; nothing is downloaded automatically. Without it, --features"
                     + " rcm:CHECKPOINT gives an offline Fréchet distance in an RCM encoder's feature space.");
-        Map<String, Tensor> state = new LinkedHashMap<>(Checkpoints.readTensors(weights));
-        state.keySet().removeIf(k -> k.endsWith(".num_batches_tracked")); // BatchNorm's step counter, unused here
         InceptionV3 net = new InceptionV3();
-        net.load(state, true);
+        try (Safetensors.Contents c = Checkpoints.read(weights)) {
+            Map<String, Tensor> state = new LinkedHashMap<>(c.tensors());
+            state.keySet().removeIf(k -> k.endsWith(".num_batches_tracked")); // BatchNorm's step counter, unused
+            net.load(state, true);
+        }
         net.file = weights;
         return net;
     }

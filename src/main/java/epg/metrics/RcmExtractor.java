@@ -54,16 +54,17 @@ public final class RcmExtractor implements FeatureExtractor {
 
     /** The same with the architecture given (null: the file's "config" metadata). */
     public static RcmExtractor loadAs(Path checkpoint, ModelConfig architecture) throws IOException {
-        Safetensors.Contents c = Checkpoints.read(checkpoint);
-        ModelConfig config = config(c, checkpoint, architecture);
-        if (config.kind() == ModelConfig.Kind.EPG) config = config.encoderOnly(8, 8); // projector unused: any shape
-        RcmEncoder encoder = new RcmEncoder(config);
-        LoadReport r = encoder.load(c.tensors(), false);
-        List<String> missing = r.missing().stream().filter(k -> !k.startsWith("projection_head.")).toList();
-        if (!missing.isEmpty())
-            throw new IOException(checkpoint + " lacks encoder tensors " + missing + " for " + config.name()
-                    + ": not an RCM/EPG checkpoint of this shape?");
-        return new RcmExtractor(encoder, "rcm:" + checkpoint.getFileName(), checkpoint);
+        try (Safetensors.Contents c = Checkpoints.read(checkpoint)) {
+            ModelConfig config = config(c, checkpoint, architecture);
+            if (config.kind() == ModelConfig.Kind.EPG) config = config.encoderOnly(8, 8); // projector unused: any shape
+            RcmEncoder encoder = new RcmEncoder(config);
+            LoadReport r = encoder.load(c.tensors(), false);
+            List<String> missing = r.missing().stream().filter(k -> !k.startsWith("projection_head.")).toList();
+            if (!missing.isEmpty())
+                throw new IOException(checkpoint + " lacks encoder tensors " + missing + " for " + config.name()
+                        + ": not an RCM/EPG checkpoint of this shape?");
+            return new RcmExtractor(encoder, "rcm:" + checkpoint.getFileName(), checkpoint);
+        }
     }
 
     private static ModelConfig config(Safetensors.Contents c, Path checkpoint, ModelConfig architecture)

@@ -64,7 +64,9 @@ public final class ModelFile {
      * (needed for files without one, such as the authors' nnet_ema.pth).
      */
     public static VitEncoder load(Path file, ModelConfig config, boolean strict) throws IOException {
-        return load(Checkpoints.read(file), file, config, strict);
+        try (Safetensors.Contents c = Checkpoints.read(file)) {
+            return load(c, file, config, strict);
+        }
     }
 
     /** {@link #load(Path, ModelConfig, boolean)} of contents already read from {@code file}. */

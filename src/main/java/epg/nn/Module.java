@@ -1,11 +1,15 @@
 // The network building block (spec §2): parameters, buffers and children whose dotted names are the state-dict keys.
 package epg.nn;
 
+import epg.tensor.Checkpoints;
 import epg.tensor.Natives;
+import epg.tensor.Safetensors;
 import epg.tensor.Scope;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -118,6 +122,13 @@ public abstract class Module {
     /** Copies {@code source}'s values into this module's tensors (see {@link StateDictLoader}). */
     public final LoadReport load(Map<String, Tensor> source, boolean strict) {
         return StateDictLoader.load(this, source, strict);
+    }
+
+    /** The same from a checkpoint file, whose tensors are freed as soon as they are copied ({@link Checkpoints}). */
+    public final LoadReport load(Path file, boolean strict) throws IOException {
+        try (Safetensors.Contents c = Checkpoints.read(file)) {
+            return load(c.tensors(), strict);
+        }
     }
 
     protected static long[] shape(Tensor t) { return Torch.shape(t); }

@@ -19,7 +19,6 @@ import epg.sample.ModelDenoiser;
 import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.tensor.AtomicFile;
-import epg.tensor.Checkpoints;
 import epg.tensor.Scope;
 import epg.train.FinetuneConfig;
 import epg.train.FinetunedModel;
@@ -139,7 +138,7 @@ public record CheckpointEvaluation(int images, String sampler, SampleOptions sam
     /** The EMA weights of checkpoint {@code step}, as `epg export` writes them and `epg sample` reads them. */
     private static ModelDenoiser denoiser(RunDir dir, FinetuneConfig cfg, long step) throws IOException {
         EpgModel model = new EpgModel(cfg.model());
-        model.load(Checkpoints.readTensors(dir.checkpoint(step).resolve(FinetunedModel.EMA + ".safetensors")), true);
+        model.load(dir.checkpoint(step).resolve(FinetunedModel.EMA + ".safetensors"), true);
         return new ModelDenoiser(model, cfg.task().kind());
     }
 

@@ -86,17 +86,18 @@ public final class ModelDenoiser implements Denoiser {
      */
     public static ModelDenoiser load(Path file, ModelConfig config, Preconditioning.Kind kind,
                                      Preconditioning.Kind fallback) throws IOException {
-        Safetensors.Contents c = Checkpoints.read(file);
-        ModelConfig cfg = config != null ? config : ModelFile.config(c, file);
-        if (cfg == null)
-            throw new IllegalArgumentException(file + " carries no configuration: name "
-                    + "its preset (--preset, e.g. EPG-XL/16) or its architecture (--config ARCH_JSON)");
-        if (cfg.kind() != ModelConfig.Kind.EPG)
-            throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
-        EpgModel m = new EpgModel(cfg);
-        m.load(c.tensors(), true);
-        Preconditioning.Kind k = kind != null ? kind : Preconditioning.kindOf(c.metadata(), fallback);
-        return new ModelDenoiser(m, new Preconditioning(k, cfg.shift()), c.metadata(), false, true, "cpu");
+        try (Safetensors.Contents c = Checkpoints.read(file)) {
+            ModelConfig cfg = config != null ? config : ModelFile.config(c, file);
+            if (cfg == null)
+                throw new IllegalArgumentException(file + " carries no configuration: name "
+                        + "its preset (--preset, e.g. EPG-XL/16) or its architecture (--config ARCH_JSON)");
+            if (cfg.kind() != ModelConfig.Kind.EPG)
+                throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
+            EpgModel m = new EpgModel(cfg);
+            m.load(c.tensors(), true);
+            Preconditioning.Kind k = kind != null ? kind : Preconditioning.kindOf(c.metadata(), fallback);
+            return new ModelDenoiser(m, new Preconditioning(k, cfg.shift()), c.metadata(), false, true, "cpu");
+        }
     }
 
     /** The model file's string metadata (empty for a model built in memory). */

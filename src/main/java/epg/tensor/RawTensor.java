@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.global.torch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicLong;
 
 final class RawTensor {
@@ -30,16 +31,6 @@ final class RawTensor {
     /** The bytes {@link #empty} has allocated in this process. */
     static long allocatedBytes() { return ALLOCATED.get(); }
 
-    /** A new tensor (owning its memory) holding {@code data}'s remaining bytes as {@code dtype} of {@code shape}. */
-    static Tensor fromBytes(ByteBuffer data, DType dtype, long[] shape) {
-        long n = Torch.numel(shape) * dtype.bytes;
-        if (data.remaining() != n)
-            throw new IllegalArgumentException("tensor data holds " + data.remaining() + " bytes, expected " + n);
-        Tensor t = empty(dtype, shape);
-        if (n > 0) new BytePointer(t.data_ptr()).capacity(n).asByteBuffer().put(data.duplicate());
-        return t;
-    }
-
     /**
      * A new tensor of {@code shape} filled from {@code in}, in chunks (no second copy of the data on the heap); fails
      * naming {@code source} when the stream ends early.
@@ -49,6 +40,34 @@ final class RawTensor {
         long n = Torch.numel(shape) * dtype.bytes, got = readInto(in, t, n);
         if (got < n) throw new IOException(source + ": the data ends after " + got + " of " + n + " bytes (truncated "
                 + "file?)");
+        return t;
+    }
+
+    /**
+     * A new tensor of {@code shape} read from {@code ch} at {@code position} by positional reads straight into its
+     * memory: no mapping of the file stays behind for the garbage collector to release, and no second copy is made.
+     * Fails naming {@code source} when the file ends early.
+     */
+    static Tensor read(FileChannel ch, long position, DType dtype, long[] shape, String source) throws IOException {
+        return read(ch, position, dtype, shape, source, 1 << 30); // a ByteBuffer holds at most 2 GiB
+    }
+
+    /** The same in reads of at most {@code chunk} bytes. */
+    static Tensor read(FileChannel ch, long position, DType dtype, long[] shape, String source, int chunk)
+            throws IOException {
+        Tensor t = empty(dtype, shape);
+        long n = Torch.numel(shape) * dtype.bytes;
+        for (long done = 0; done < n; ) {
+            long end = Math.min(n, done + chunk);
+            BytePointer at = new BytePointer(t.data_ptr()).capacity(n).getPointer(done);   // address + done
+            ByteBuffer dst = at.limit(end - done).asByteBuffer();
+            while (dst.hasRemaining()) {
+                if (ch.read(dst, position + done + dst.position()) < 0)
+                    throw new IOException(source + ": the data ends after " + (done + dst.position()) + " of " + n
+                            + " bytes (truncated file?)");
+            }
+            done = end;
+        }
         return t;
     }
 

@@ -24,8 +24,20 @@ public final class Safetensors {
 
     private Safetensors() {}
 
-    /** A file's tensors (in file order) and its string metadata. */
-    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+    /**
+     * A file's tensors (in file order) and its string metadata. The tensors outlive any open {@link Scope}: close the
+     * contents once their values have been copied (as {@code Module.load} copies them into a network) to free them
+     * now, rather than when the garbage collector finds them, which a JVM with a small heap may not do for the rest of
+     * the run (a whole extra copy of the model, or of a training state, resident all along).
+     */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) implements AutoCloseable {
+        /** Frees every tensor of {@link #tensors} (unless an open scope still holds it) and empties the map. */
+        @Override
+        public void close() {
+            tensors.values().forEach(Tensor::close);
+            tensors.clear();
+        }
+    }
 
     /** Reads the whole file; its header is checked in full (SafetensorsHeader) before any tensor is allocated. */
     public static Contents read(Path file) throws IOException {
@@ -33,9 +45,8 @@ public final class Safetensors {
             SafetensorsHeader header = SafetensorsHeader.read(ch, file);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (SafetensorsHeader.Entry e : header.tensors()) {
-                ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, header.dataStart() + e.begin(),
-                        e.end() - e.begin());
-                tensors.put(e.name(), Scope.keep(RawTensor.fromBytes(data, e.dtype(), e.shape())));
+                tensors.put(e.name(), Scope.keep(RawTensor.read(ch, header.dataStart() + e.begin(), e.dtype(),
+                        e.shape(), file + ": tensor '" + e.name() + "'")));
             }
             return new Contents(tensors, header.metadata());
         }

@@ -7,7 +7,6 @@ import epg.nn.EpgModel;
 import epg.nn.ModelFile;
 import epg.nn.RcmEncoder;
 import epg.nn.VitEncoder;
-import epg.tensor.Checkpoints;
 import epg.tensor.Scope;
 
 import java.io.IOException;
@@ -50,12 +49,12 @@ public final class CheckpointExport {
             if (finetuned) {
                 FinetuneConfig cfg = Json.parse(json, FinetuneConfig.class, config.toString());
                 net = new EpgModel(cfg.model());
-                net.load(Checkpoints.readTensors(ckpt.resolve(FinetunedModel.EMA + ".safetensors")), true);
+                net.load(ckpt.resolve(FinetunedModel.EMA + ".safetensors"), true);
                 meta = FinetunedModel.metadata(cfg, n);
             } else {
                 PretrainConfig cfg = Json.parse(json, PretrainConfig.class, config.toString());
                 net = new RcmEncoder(cfg.model());
-                net.load(Checkpoints.readTensors(ckpt.resolve(PretrainStage.ONLINE + ".safetensors")), true);
+                net.load(ckpt.resolve(PretrainStage.ONLINE + ".safetensors"), true);
                 meta = PretrainStage.metadata(n);
             }
             ModelFile.save(target, net, meta);

@@ -17,6 +17,7 @@ import epg.sample.SampleOptions;
 import epg.sample.SampleRun;
 import epg.sample.Sampler;
 import epg.tensor.Checkpoints;
+import epg.tensor.Safetensors;
 import epg.tensor.Rng;
 import epg.tensor.Scope;
 import epg.data.BatchTensors;
@@ -69,9 +70,12 @@ public final class FinetunedModel {
         if (!Files.isRegularFile(file))
             throw new IllegalArgumentException("encoder file " + file + " does not exist; pass a stage-1 run's "
                 + "encoder.safetensors, a released RCM checkpoint, or 'scratch'");
-        Map<String, Tensor> sd = new LinkedHashMap<>(Checkpoints.readTensors(file));
-        PosEmbed.fit(sd, model);
-        LoadReport r = model.load(sd, false);
+        LoadReport r;
+        try (Safetensors.Contents c = Checkpoints.read(file)) {
+            Map<String, Tensor> sd = new LinkedHashMap<>(c.tensors());
+            PosEmbed.fit(sd, model);
+            r = model.load(sd, false);
+        }
         if (!r.mismatched().isEmpty() || r.loaded().stream().noneMatch(k -> k.startsWith("blocks.")))
             throw new IllegalArgumentException(file + " does not fit " + model.config.name() + " as its encoder: " + r
                     + ". Use the encoder of a pre-training run of the same width and depth (e.g. RCM-T for EPG-T)");

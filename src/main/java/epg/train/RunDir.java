@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -258,13 +257,16 @@ public final class RunDir {
             Rng> generators)
             throws IOException {
         for (Map.Entry<String, Module> m : modules.entrySet())
-            m.getValue().load(Checkpoints.readTensors(dir.resolve(m.getKey() + ".safetensors")), true);
-        optimizer.loadState(Checkpoints.readTensors(dir.resolve("optimizer.safetensors")));
-        Map<String, Tensor> rng = Checkpoints.readTensors(dir.resolve("rng.safetensors"));
-        for (Map.Entry<String, Rng> g : generators.entrySet()) {
-            Tensor s = rng.get(g.getKey());
-            if (s == null) throw new IOException(dir + " holds no state for generator '" + g.getKey() + "'");
-            try (NoGradGuard ng = new NoGradGuard()) { g.getValue().setState(s.contiguous()); }
+            m.getValue().load(dir.resolve(m.getKey() + ".safetensors"), true);
+        try (Safetensors.Contents c = Checkpoints.read(dir.resolve("optimizer.safetensors"))) {
+            optimizer.loadState(c.tensors());
+        }
+        try (Safetensors.Contents rng = Checkpoints.read(dir.resolve("rng.safetensors"))) {
+            for (Map.Entry<String, Rng> g : generators.entrySet()) {
+                Tensor s = rng.tensors().get(g.getKey());
+                if (s == null) throw new IOException(dir + " holds no state for generator '" + g.getKey() + "'");
+                try (NoGradGuard ng = new NoGradGuard()) { g.getValue().setState(s.contiguous()); }
+            }
         }
         return readState(dir);
     }
