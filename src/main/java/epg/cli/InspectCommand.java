@@ -4,16 +4,18 @@ package epg.cli;
 import epg.config.Json;
 import epg.nn.ModelFile;
 import epg.tensor.Checkpoints;
-import epg.tensor.Safetensors;
 import epg.tensor.Scope;
+import epg.tensor.TensorSource;
 import epg.tensor.Torch;
-import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true, subcommands = {RcmStdCommand.class, PcaCommand.class},
@@ -24,6 +26,9 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExample:%n",
         footer = {"  epg inspect runs/diffusion/model.safetensors", "  epg inspect nnet_ema.pth"})
 public final class InspectCommand implements Callable<Integer> {
+    private static final Set<ScalarType> FLOATING =
+            EnumSet.of(ScalarType.Double, ScalarType.Float, ScalarType.Half, ScalarType.BFloat16);
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE") Path file;
 
     @Override
@@ -32,14 +37,15 @@ public final class InspectCommand implements Callable<Integer> {
             new picocli.CommandLine(this).usage(System.err);
             return 2;
         }
-        try (Scope s = Scope.open(); Safetensors.Contents c = Checkpoints.read(file)) {
+        try (Scope s = Scope.open(); TensorSource c = Checkpoints.open(file)) { // a safetensors header only
             long total = 0;
-            for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
-                Tensor t = e.getValue();
-                System.out.printf("%-60s %-20s %s%n", e.getKey(), Arrays.toString(Torch.shape(t)), t.scalar_type());
-                if (t.is_floating_point()) total += t.numel();
+            Map<String, ScalarType> dtypes = c.dtypes();
+            for (Map.Entry<String, long[]> e : c.shapes().entrySet()) {
+                ScalarType t = dtypes.get(e.getKey());
+                System.out.printf("%-60s %-20s %s%n", e.getKey(), Arrays.toString(e.getValue()), t);
+                if (FLOATING.contains(t)) total += Torch.numel(e.getValue());
             }
-            System.out.printf("%d tensors, %,d floating-point values%n", c.tensors().size(), total);
+            System.out.printf("%d tensors, %,d floating-point values%n", dtypes.size(), total);
             var config = ModelFile.config(c, file);
             if (config != null) System.out.println("configuration:\n" + Json.pretty(config));
             c.metadata().forEach((k, v) -> { if (!k.equals(ModelFile.CONFIG_KEY)) System.out.println(k + ": " + v); });

@@ -2,8 +2,8 @@
 package epg.cli;
 
 import epg.config.Presets;
-import epg.data.CenterCrop;
 import epg.data.ByteImage;
+import epg.data.CenterCrop;
 import epg.data.Dataset;
 import epg.data.DatasetRegistry;
 import epg.data.ImageDecoder;
@@ -13,7 +13,7 @@ import epg.nn.ModelFile;
 import epg.nn.VitEncoder;
 import epg.report.PcaFigure;
 import epg.tensor.Checkpoints;
-import epg.tensor.Safetensors;
+import epg.tensor.TensorSource;
 import epg.tensor.Torch;
 import epg.train.FinetunedModel;
 import epg.train.PretrainStage;
@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -77,15 +78,19 @@ public final class PcaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Torch.init();
         Path file = modelFile();
-        Safetensors.Contents contents = Checkpoints.read(file);
-        VitEncoder net = ModelFile.load(contents, file, preset == null ? null : Presets.get(preset), true);
+        VitEncoder net;
+        Map<String, String> metadata;
+        try (TensorSource contents = Checkpoints.open(file)) {
+            net = ModelFile.load(contents, file, preset == null ? null : Presets.get(preset), true);
+            metadata = contents.metadata();
+        }
         var c = net.config;
         int cond = label != null ? label : c.numClasses();
         if (net instanceof EpgModel && (cond < 0 || cond > c.numClasses()))
             throw new IllegalArgumentException("--label " + cond + " is not a class of " + c.name() + " (0.."
                     + c.numClasses() + ", " + c.numClasses() + " = unconditional)");
         List<ByteImage> pictures = pictures(c.imageSize(), c.channels());
-        PcaFigure.Result r = PcaFigure.render(net, pictures, normalization(contents, c.channels()), sigmas, seed,
+        PcaFigure.Result r = PcaFigure.render(net, pictures, normalization(metadata, c.channels()), sigmas, seed,
                 cond, scale, joint);
         ImageDecoder.writePng(r.picture(), out);
         System.out.printf(Locale.ROOT, "%s, %d images, sigma %s (unshifted; s = %.3g)%s -> %s%n", c.name(),
@@ -142,9 +147,8 @@ public final class PcaCommand implements Callable<Integer> {
         return channels == 1 ? sized.toGrey() : sized.toRgb();
     }
 
-    private Normalization normalization(Safetensors.Contents contents, int channels) {
-        String name = normalization != null ? normalization
-                : contents.metadata().getOrDefault("normalization", "imagenet");
+    private Normalization normalization(Map<String, String> metadata, int channels) {
+        String name = normalization != null ? normalization : metadata.getOrDefault("normalization", "imagenet");
         return Normalization.parse(name).forChannels(channels);
     }
 }

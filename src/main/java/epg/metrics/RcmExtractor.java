@@ -5,12 +5,12 @@ import epg.config.ModelConfig;
 import epg.config.Presets;
 import epg.diffusion.KarrasGrid;
 import epg.diffusion.Preconditioning;
-import epg.nn.ModelFile;
 import epg.nn.LoadReport;
+import epg.nn.ModelFile;
 import epg.nn.Module;
 import epg.nn.RcmEncoder;
 import epg.tensor.Checkpoints;
-import epg.tensor.Safetensors;
+import epg.tensor.TensorSource;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -54,11 +54,11 @@ public final class RcmExtractor implements FeatureExtractor {
 
     /** The same with the architecture given (null: the file's "config" metadata). */
     public static RcmExtractor loadAs(Path checkpoint, ModelConfig architecture) throws IOException {
-        try (Safetensors.Contents c = Checkpoints.read(checkpoint)) {
+        try (TensorSource c = Checkpoints.open(checkpoint)) {
             ModelConfig config = config(c, checkpoint, architecture);
             if (config.kind() == ModelConfig.Kind.EPG) config = config.encoderOnly(8, 8); // projector unused: any shape
             RcmEncoder encoder = new RcmEncoder(config);
-            LoadReport r = encoder.load(c.tensors(), false);
+            LoadReport r = encoder.load(c, false);
             List<String> missing = r.missing().stream().filter(k -> !k.startsWith("projection_head.")).toList();
             if (!missing.isEmpty())
                 throw new IOException(checkpoint + " lacks encoder tensors " + missing + " for " + config.name()
@@ -67,7 +67,7 @@ public final class RcmExtractor implements FeatureExtractor {
         }
     }
 
-    private static ModelConfig config(Safetensors.Contents c, Path checkpoint, ModelConfig architecture)
+    private static ModelConfig config(TensorSource c, Path checkpoint, ModelConfig architecture)
             throws IOException {
         if (architecture != null) return architecture;
         ModelConfig config;

@@ -6,7 +6,7 @@ import epg.config.ModelConfig;
 import epg.config.ModelSize;
 import epg.tensor.Checkpoints;
 import epg.tensor.Safetensors;
-import org.bytedeco.pytorch.Tensor;
+import epg.tensor.TensorSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,13 +45,13 @@ public final class ModelFile {
     }
 
     /** The configuration stored in a checkpoint, or null for files without one (e.g. the released .pth files). */
-    public static ModelConfig config(Safetensors.Contents contents, Path file) {
+    public static ModelConfig config(TensorSource contents, Path file) {
         String json = contents.metadata().get(CONFIG_KEY);
         if (json == null) return null;
         String what = file + ": metadata key '" + CONFIG_KEY + "'";
         ModelConfig c = Json.parse(json, ModelConfig.class, what);
         // A description larger than the weights the file holds is corrupt: refuse it before building the network.
-        long held = contents.tensors().values().stream().mapToLong(Tensor::numel).sum();
+        long held = contents.numel();
         long needed = ModelSize.parameters(c);
         if (needed > held)
             throw new IllegalArgumentException(what + " describes " + c.name() + " with " + needed + " parameters, "
@@ -64,19 +64,19 @@ public final class ModelFile {
      * (needed for files without one, such as the authors' nnet_ema.pth).
      */
     public static VitEncoder load(Path file, ModelConfig config, boolean strict) throws IOException {
-        try (Safetensors.Contents c = Checkpoints.read(file)) {
+        try (TensorSource c = Checkpoints.open(file)) {
             return load(c, file, config, strict);
         }
     }
 
-    /** {@link #load(Path, ModelConfig, boolean)} of contents already read from {@code file}. */
-    public static VitEncoder load(Safetensors.Contents c, Path file, ModelConfig config, boolean strict) {
+    /** {@link #load(Path, ModelConfig, boolean)} of the tensors of {@code file}, already open or read. */
+    public static VitEncoder load(TensorSource c, Path file, ModelConfig config, boolean strict) throws IOException {
         ModelConfig cfg = config != null ? config : config(c, file);
         if (cfg == null)
             throw new IllegalArgumentException(file
                     + " carries no configuration: name its preset (--preset, e.g. EPG-XL/16) or --config ARCH_JSON");
         VitEncoder m = cfg.kind() == ModelConfig.Kind.EPG ? new EpgModel(cfg) : new RcmEncoder(cfg);
-        m.load(c.tensors(), strict);
+        m.load(c, strict);
         return m;
     }
 }

@@ -3,12 +3,13 @@ package epg.nn;
 
 import epg.tensor.Checkpoints;
 import epg.tensor.Natives;
-import epg.tensor.Safetensors;
 import epg.tensor.Scope;
+import epg.tensor.TensorSource;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -121,13 +122,25 @@ public abstract class Module {
 
     /** Copies {@code source}'s values into this module's tensors (see {@link StateDictLoader}). */
     public final LoadReport load(Map<String, Tensor> source, boolean strict) {
+        try {
+            return StateDictLoader.load(this, TensorSource.of(source), strict);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // tensors in memory: nothing to read
+        }
+    }
+
+    /** The same from tensors fetched one at a time ({@link TensorSource}). */
+    public final LoadReport load(TensorSource source, boolean strict) throws IOException {
         return StateDictLoader.load(this, source, strict);
     }
 
-    /** The same from a checkpoint file, whose tensors are freed as soon as they are copied ({@link Checkpoints}). */
+    /**
+     * The same from a checkpoint file: a safetensors file is read one tensor at a time, each freed once copied
+     * ({@link Checkpoints#open}), so loading holds the network and one of its tensors, not a second copy of it.
+     */
     public final LoadReport load(Path file, boolean strict) throws IOException {
-        try (Safetensors.Contents c = Checkpoints.read(file)) {
-            return load(c.tensors(), strict);
+        try (TensorSource s = Checkpoints.open(file)) {
+            return load(s, strict);
         }
     }
 

@@ -3,13 +3,13 @@ package epg.sample;
 
 import epg.config.ModelConfig;
 import epg.diffusion.Preconditioning;
+import epg.nn.EpgModel;
 import epg.nn.ModelFile;
 import epg.tensor.Checkpoints;
 import epg.tensor.Devices;
 import epg.tensor.Scope;
-import epg.tensor.Safetensors;
+import epg.tensor.TensorSource;
 import epg.tensor.Torch;
-import epg.nn.EpgModel;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -86,7 +86,7 @@ public final class ModelDenoiser implements Denoiser {
      */
     public static ModelDenoiser load(Path file, ModelConfig config, Preconditioning.Kind kind,
                                      Preconditioning.Kind fallback) throws IOException {
-        try (Safetensors.Contents c = Checkpoints.read(file)) {
+        try (TensorSource c = Checkpoints.open(file)) {
             ModelConfig cfg = config != null ? config : ModelFile.config(c, file);
             if (cfg == null)
                 throw new IllegalArgumentException(file + " carries no configuration: name "
@@ -94,7 +94,7 @@ public final class ModelDenoiser implements Denoiser {
             if (cfg.kind() != ModelConfig.Kind.EPG)
                 throw new IllegalArgumentException(file + " holds " + cfg.name() + ", not an EPG model");
             EpgModel m = new EpgModel(cfg);
-            m.load(c.tensors(), true);
+            m.load(c, true);
             Preconditioning.Kind k = kind != null ? kind : Preconditioning.kindOf(c.metadata(), fallback);
             return new ModelDenoiser(m, new Preconditioning(k, cfg.shift()), c.metadata(), false, true, "cpu");
         }

@@ -13,13 +13,26 @@ public final class Checkpoints {
     private Checkpoints() {}
 
     public static Safetensors.Contents read(Path file) throws IOException {
-        if (!Files.isRegularFile(file))
-            throw new IOException("checkpoint " + file + " does not exist or is not a file");
-        if (isZip(file)) return new Safetensors.Contents(TorchPickle.read(file), Map.of());
+        if (isZip(existing(file))) return new Safetensors.Contents(TorchPickle.read(file), Map.of());
         return Safetensors.read(file);
     }
 
     public static Map<String, Tensor> readTensors(Path file) throws IOException { return read(file).tensors(); }
+
+    /**
+     * The tensors of a checkpoint, to be copied into a network one at a time: a safetensors file is read tensor by
+     * tensor as they are asked for ({@link SafetensorsFile}), a PyTorch file whole (its pickle may share storages).
+     */
+    public static TensorSource open(Path file) throws IOException {
+        if (isZip(existing(file))) return new Safetensors.Contents(TorchPickle.read(file), Map.of());
+        return SafetensorsFile.open(file);
+    }
+
+    private static Path existing(Path file) throws IOException {
+        if (!Files.isRegularFile(file))
+            throw new IOException("checkpoint " + file + " does not exist or is not a file");
+        return file;
+    }
 
     private static boolean isZip(Path file) throws IOException {
         try (var in = Files.newInputStream(file)) {

@@ -4,6 +4,7 @@ package epg.tensor;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,7 +31,16 @@ public final class Safetensors {
      * now, rather than when the garbage collector finds them, which a JVM with a small heap may not do for the rest of
      * the run (a whole extra copy of the model, or of a training state, resident all along).
      */
-    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) implements AutoCloseable {
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) implements TensorSource {
+        @Override
+        public Map<String, long[]> shapes() { return TensorSource.shapesOf(tensors); }
+
+        @Override
+        public Map<String, ScalarType> dtypes() { return TensorSource.dtypesOf(tensors); }
+
+        @Override
+        public Tensor tensor(String name) { return tensors.get(name); }
+
         /** Frees every tensor of {@link #tensors} (unless an open scope still holds it) and empties the map. */
         @Override
         public void close() {
@@ -41,14 +51,10 @@ public final class Safetensors {
 
     /** Reads the whole file; its header is checked in full (SafetensorsHeader) before any tensor is allocated. */
     public static Contents read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            SafetensorsHeader header = SafetensorsHeader.read(ch, file);
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (SafetensorsHeader.Entry e : header.tensors()) {
-                tensors.put(e.name(), Scope.keep(RawTensor.read(ch, header.dataStart() + e.begin(), e.dtype(),
-                        e.shape(), file + ": tensor '" + e.name() + "'")));
-            }
-            return new Contents(tensors, header.metadata());
+            for (String name : f.shapes().keySet()) tensors.put(name, Scope.keep(f.tensor(name)));
+            return new Contents(tensors, f.metadata());
         }
     }
 

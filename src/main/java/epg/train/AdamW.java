@@ -4,12 +4,14 @@ package epg.train;
 import epg.nn.FlatParameters;
 import epg.nn.Module;
 import epg.tensor.Scope;
+import epg.tensor.TensorSource;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -223,18 +225,27 @@ public final class AdamW {
         return out;
     }
 
-    public void loadState(Map<String, Tensor> state) {
+    /** Copies {@link #state()}'s tensors back, each fetched, copied and freed in a scope of its own. */
+    public void loadState(TensorSource state) throws IOException {
         try (NoGradGuard g = new NoGradGuard()) {
             for (String k : params.keySet()) {
-                expAvg.get(k).copy_(require(state, "exp_avg." + k));
-                expAvgSq.get(k).copy_(require(state, "exp_avg_sq." + k));
+                copy(state, "exp_avg." + k, expAvg.get(k));
+                copy(state, "exp_avg_sq." + k, expAvgSq.get(k));
             }
         }
-        step = Torch.toLongs(require(state, "step"))[0];
+        try (Scope s = Scope.open()) {
+            step = Torch.toLongs(require(state, "step"))[0];
+        }
     }
 
-    private static Tensor require(Map<String, Tensor> state, String key) {
-        Tensor t = state.get(key);
+    private static void copy(TensorSource state, String key, Tensor into) throws IOException {
+        try (Scope s = Scope.open()) {
+            into.copy_(require(state, key));
+        }
+    }
+
+    private static Tensor require(TensorSource state, String key) throws IOException {
+        Tensor t = state.tensor(key);
         if (t == null)
             throw new IllegalArgumentException("optimiser state lacks '" + key
                     + "': the checkpoint was written for another model");

@@ -4,8 +4,8 @@ package epg.train;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import epg.config.Json;
 import epg.nn.Module;
 import epg.tensor.AtomicFile;
@@ -14,6 +14,7 @@ import epg.tensor.FaultPoints;
 import epg.tensor.FolderLock;
 import epg.tensor.Rng;
 import epg.tensor.Safetensors;
+import epg.tensor.TensorSource;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
@@ -258,8 +259,8 @@ public final class RunDir {
             throws IOException {
         for (Map.Entry<String, Module> m : modules.entrySet())
             m.getValue().load(dir.resolve(m.getKey() + ".safetensors"), true);
-        try (Safetensors.Contents c = Checkpoints.read(dir.resolve("optimizer.safetensors"))) {
-            optimizer.loadState(c.tensors());
+        try (TensorSource s = Checkpoints.open(dir.resolve("optimizer.safetensors"))) {
+            optimizer.loadState(s);
         }
         try (Safetensors.Contents rng = Checkpoints.read(dir.resolve("rng.safetensors"))) {
             for (Map.Entry<String, Rng> g : generators.entrySet()) {
