@@ -21,7 +21,9 @@ final class StateDictLoader {
      * matching keys and reports the rest (e.g. an RCM encoder into an EPG model: decoder keys missing,
      * {@code projection_head.*} unexpected). A shape mismatch is an error in both modes. Every key and shape is
      * checked before the first value is copied; then each tensor is fetched, copied and freed in a scope of its own,
-     * so a source that reads on demand never holds more than one tensor beside the network.
+     * so a source that reads on demand never holds more than one tensor beside the network. A read that fails after
+     * the checks (an I/O error: a file's header has been checked against its length) leaves the network partly
+     * loaded; every caller then discards it or ends the run.
      */
     static LoadReport load(Module module, TensorSource source, boolean strict) throws IOException {
         Map<String, Tensor> target = module.stateDict();
