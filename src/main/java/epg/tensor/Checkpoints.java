@@ -20,12 +20,12 @@ public final class Checkpoints {
     public static Map<String, Tensor> readTensors(Path file) throws IOException { return read(file).tensors(); }
 
     /**
-     * The tensors of a checkpoint, to be copied into a network one at a time: a safetensors file is read tensor by
-     * tensor as they are asked for ({@link SafetensorsFile}), a PyTorch file whole (its pickle may share storages).
+     * The tensors of a checkpoint, to be copied into a network one at a time: each is read from the file when asked
+     * for ({@link SafetensorsFile}; a PyTorch file's storage for it, {@link TorchPickle#source}), once every key, shape
+     * and size has been checked.
      */
     public static TensorSource open(Path file) throws IOException {
-        if (isZip(existing(file))) return new Safetensors.Contents(TorchPickle.read(file), Map.of());
-        return SafetensorsFile.open(file);
+        return isZip(existing(file)) ? TorchPickle.source(file) : SafetensorsFile.open(file);
     }
 
     private static Path existing(Path file) throws IOException {

@@ -5,6 +5,7 @@ import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.Unpickler;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +43,18 @@ public final class TorchPickle {
 
     /** Every tensor in the file, keyed as in the state dict; nested dictionaries are flattened with dots. */
     public static Map<String, Tensor> read(Path file) throws IOException {
+        try (Opened f = open(file)) {
+            return materialise(f.layouts, f.storages);
+        }
+    }
+
+    /**
+     * The file with its pickle read and every tensor's view checked (the first two phases), each tensor read from its
+     * storage only when asked for: loading a network from it holds one storage and one tensor beside the network.
+     */
+    public static TensorSource source(Path file) throws IOException { return open(file); }
+
+    private static Opened open(Path file) throws IOException {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
@@ -49,7 +62,7 @@ public final class TorchPickle {
             throw new IOException(file + " is not a PyTorch zip checkpoint (torch.save from PyTorch >= 1.6): "
                     + e.getMessage() + ". Re-save it with torch.save(state_dict, f) or convert it to safetensors.", e);
         }
-        try (zip) {
+        try {
             long length = Files.size(file);
             ZipEntry pkl = zip.stream()
                     .filter(e -> e.getName().endsWith("/data.pkl") || e.getName().equals("data.pkl")).findFirst()
@@ -60,8 +73,48 @@ public final class TorchPickle {
             Map<String, PickledTensor.Layout> layouts = layouts(root, file);
             if (layouts.isEmpty()) throw new IOException(file + ": data.pkl holds no tensors (not a state dict?)");
             storages.checkTotal(layouts.values());
-            return materialise(layouts, storages);
+            return new Opened(zip, layouts, storages);
+        } catch (IOException | RuntimeException e) {
+            zip.close();
+            throw e;
         }
+    }
+
+    /** An open, checked file: its tensors' views, and the storages they are read from. */
+    private record Opened(ZipFile zip, Map<String, PickledTensor.Layout> layouts, Storages storages)
+            implements TensorSource {
+        @Override
+        public Map<String, long[]> shapes() {
+            Map<String, long[]> out = new LinkedHashMap<>();
+            layouts.forEach((k, l) -> out.put(k, l.size().clone()));
+            return out;
+        }
+
+        @Override
+        public Map<String, ScalarType> dtypes() {
+            Map<String, ScalarType> out = new LinkedHashMap<>();
+            layouts.forEach((k, l) -> out.put(k, l.storage().dtype().scalarType));
+            return out;
+        }
+
+        @Override
+        public Map<String, String> metadata() { return Map.of(); }
+
+        /** The tensor's view copied out of its storage, which is read for it and freed at once. */
+        @Override
+        public Tensor tensor(String name) throws IOException {
+            PickledTensor.Layout l = layouts.get(name);
+            if (l == null) return null;
+            Tensor data = storages.load(l.storage());
+            try {
+                return l.of(data);
+            } finally {
+                data.close();
+            }
+        }
+
+        @Override
+        public void close() throws IOException { zip.close(); }
     }
 
     private static Object unpickle(ZipFile zip, ZipEntry pkl, Storages storages, Path file, long length)

@@ -5,10 +5,13 @@ import epg.TinyRuns;
 import epg.tensor.Checkpoints;
 import epg.tensor.Scope;
 import epg.tensor.TensorSource;
+import epg.tensor.TorchSave;
 import epg.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,10 +48,13 @@ class StreamingLoadTest {
         }
     }
 
-    @Test
-    void aModelFileLoadsTensorByTensorEachFreedBeforeTheNextIsRead() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"m.safetensors", "nnet_ema.pth"})
+    void aCheckpointLoadsTensorByTensorEachFreedBeforeTheNextIsRead(String name) throws IOException {
         EpgModel saved = TinyRuns.samplingModel();
-        Path f = TinyRuns.savedSamplingModel(dir.resolve("m.safetensors"));
+        Path f = dir.resolve(name);
+        if (name.endsWith(".pth")) TorchSave.write(f, saved.stateDict());
+        else TinyRuns.savedSamplingModel(f);
         EpgModel loaded = new EpgModel(saved.config);
         try (Probing src = new Probing(Checkpoints.open(f))) {
             LoadReport r = loaded.load(src, true);
