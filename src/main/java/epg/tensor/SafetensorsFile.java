@@ -40,18 +40,10 @@ public final class SafetensorsFile implements TensorSource {
     }
 
     @Override
-    public Map<String, long[]> shapes() {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        entries.forEach((k, e) -> out.put(k, e.shape().clone()));
-        return out;
-    }
+    public Map<String, long[]> shapes() { return TensorSource.byName(entries, e -> e.shape().clone()); }
 
     @Override
-    public Map<String, ScalarType> dtypes() {
-        Map<String, ScalarType> out = new LinkedHashMap<>();
-        entries.forEach((k, e) -> out.put(k, e.dtype().scalarType));
-        return out;
-    }
+    public Map<String, ScalarType> dtypes() { return TensorSource.byName(entries, e -> e.dtype().scalarType); }
 
     @Override
     public Map<String, String> metadata() { return header.metadata(); }

@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Named CPU tensors, each fetched by name: a file read on demand ({@link SafetensorsFile}) or tensors in memory. */
 public interface TensorSource extends AutoCloseable {
@@ -46,16 +47,15 @@ public interface TensorSource extends AutoCloseable {
     }
 
     /** The element types of {@code tensors}, by name in their order. */
-    static Map<String, ScalarType> dtypesOf(Map<String, Tensor> tensors) {
-        Map<String, ScalarType> out = new LinkedHashMap<>();
-        tensors.forEach((k, v) -> out.put(k, v.scalar_type()));
-        return out;
-    }
+    static Map<String, ScalarType> dtypesOf(Map<String, Tensor> tensors) { return byName(tensors, Tensor::scalar_type); }
 
     /** The shapes of {@code tensors}, by name in their order. */
-    static Map<String, long[]> shapesOf(Map<String, Tensor> tensors) {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        tensors.forEach((k, v) -> out.put(k, Torch.shape(v)));
+    static Map<String, long[]> shapesOf(Map<String, Tensor> tensors) { return byName(tensors, Torch::shape); }
+
+    /** {@code f} of each value of {@code entries}, by name in their order. */
+    static <V, R> Map<String, R> byName(Map<String, V> entries, Function<V, R> f) {
+        Map<String, R> out = new LinkedHashMap<>();
+        entries.forEach((k, v) -> out.put(k, f.apply(v)));
         return out;
     }
 }

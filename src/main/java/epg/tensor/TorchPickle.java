@@ -84,17 +84,11 @@ public final class TorchPickle {
     private record Opened(ZipFile zip, Map<String, PickledTensor.Layout> layouts, Storages storages)
             implements TensorSource {
         @Override
-        public Map<String, long[]> shapes() {
-            Map<String, long[]> out = new LinkedHashMap<>();
-            layouts.forEach((k, l) -> out.put(k, l.size().clone()));
-            return out;
-        }
+        public Map<String, long[]> shapes() { return TensorSource.byName(layouts, l -> l.size().clone()); }
 
         @Override
         public Map<String, ScalarType> dtypes() {
-            Map<String, ScalarType> out = new LinkedHashMap<>();
-            layouts.forEach((k, l) -> out.put(k, l.storage().dtype().scalarType));
-            return out;
+            return TensorSource.byName(layouts, l -> l.storage().dtype().scalarType);
         }
 
         @Override
