@@ -61,7 +61,7 @@ public final class ConvertCommand implements Callable<Integer> {
             Map<String, String> meta = new LinkedHashMap<>(c.metadata());
             ModelConfig cfg = Architecture.of(preset, config, null);
             if (cfg != null) {
-                ModelFile.load(in, cfg, true); // fails naming the keys if the file is not this preset
+                ModelFile.load(c, in, cfg, true); // fails naming the keys if the file is not this preset
                 meta.put(ModelFile.FORMAT_KEY, ModelFile.FORMAT);
                 meta.put(ModelFile.CONFIG_KEY, Json.compact(cfg));
             }
